@@ -1,0 +1,18 @@
+"""Specific exceptions the library raises; the CLI and the web layer turn them into
+one-line messages (exit 2 / HTTP 4xx). Nothing here knows about click or Flask."""
+
+
+class CaseboardError(Exception):
+    """Base for every error a user can cause and fix."""
+
+
+class BadInput(CaseboardError):
+    """An argument, a file or a field is malformed or out of range."""
+
+
+class NotFound(CaseboardError):
+    """A team, family, user, token or scan that does not exist (or is not yours)."""
+
+
+class NoStore(CaseboardError):
+    """The store file does not exist yet."""
