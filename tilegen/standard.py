@@ -76,8 +76,11 @@ class Zone:
 
     def contains(self, fx: float, fy: float) -> bool:
         # Half-open on the low edges, closed at 1 so the board's own edge counts.
-        return self.x0 <= fx and self.y0 <= fy and (fx < self.x1 or self.x1 >= 1) and (
-            fy < self.y1 or self.y1 >= 1
+        return (
+            self.x0 <= fx
+            and self.y0 <= fy
+            and (fx < self.x1 or self.x1 >= 1)
+            and (fy < self.y1 or self.y1 >= 1)
         )
 
     def as_dict(self) -> dict:

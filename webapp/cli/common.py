@@ -1,0 +1,73 @@
+"""What every `caseboard` command shares: the --db option, errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+
+import click
+
+from ..db import open_store
+from ..errors import CaseboardError
+
+DEFAULT_DB = "caseboard.db"
+
+
+class CliError(click.ClickException):
+    """One clear line on stderr and exit status 2 (bad argument or bad input)."""
+
+    exit_code = 2
+
+
+class CaseboardGroup(click.Group):
+    """A click group that turns the library's specific errors into one-line messages."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CaseboardError as exc:
+            raise CliError(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise click.ClickException(f"the store could not be used: {exc}") from None
+
+
+def default_db_path() -> str:
+    return os.environ.get("CASEBOARD_DB") or DEFAULT_DB
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=default_db_path,
+    help="Store file (default: $CASEBOARD_DB or ./caseboard.db).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+team_option = click.option("--team", "team_name", help="Team name (default: the only team).")
+
+
+def open_cli_store(db_path: str, *, create: bool = False):
+    """Open the store for a command; a missing store is a clear error, not a traceback."""
+    return open_store(db_path, create=create)
+
+
+def echo_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, default=str))
+
+
+def echo_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
+    """A plain fixed-width table: ``columns`` is a list of (key, heading)."""
+    if not rows:
+        click.echo("(none)")
+        return
+    cells = [[("" if r.get(k) is None else str(r.get(k))) for k, _ in columns] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (_, h) in enumerate(columns)]
+    click.echo("  ".join(h.ljust(w) for (_, h), w in zip(columns, widths, strict=True)))
+    for row in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def read_stdin_line() -> str:
+    return sys.stdin.readline().rstrip("\r\n")

@@ -1,0 +1,143 @@
+"""`caseboard family ...`: register, list, import, close and reopen family groups."""
+
+from pathlib import Path
+
+import click
+
+from ..errors import BadInput
+from ..families import (
+    add_family,
+    close_family,
+    family_view,
+    get_family_row,
+    import_families,
+    list_families,
+    reopen_family,
+)
+from ..teams import get_team, team_by_id
+from .common import (
+    CaseboardGroup,
+    db_option,
+    echo_json,
+    echo_table,
+    json_option,
+    open_cli_store,
+    team_option,
+)
+
+LIST_COLUMNS = [
+    ("token", "TOKEN"),
+    ("initials", "CODE"),
+    ("stage", "STAGE"),
+    ("next_review", "REVIEW"),
+    ("status", "STATUS"),
+    ("zone", "SEEN IN"),
+    ("move", "MOVE"),
+    ("worker", "WORKER"),
+]
+#: Fields of a listing that stay internal.
+PRIVATE = ("id", "team_id")
+
+
+def public(view: dict) -> dict:
+    return {k: v for k, v in view.items() if k not in PRIVATE}
+
+
+@click.group("family", cls=CaseboardGroup)
+def family():
+    """Register and list family groups (one tile each)."""
+
+
+@family.command("add")
+@db_option
+@team_option
+@json_option
+@click.option("--initials", required=True, help="Board code, e.g. TWr.")
+@click.option("--stage", required=True, help="Stage board 1-6.")
+@click.option("--review", required=True, help="Next review date, YYYY-MM-DD.")
+@click.option("--ref", help="Case reference in the case system (never printed).")
+@click.option("--worker", help="Allocated worker.")
+@click.option("--opened", help="Date the case started, YYYY-MM-DD (default today).")
+@click.option("--type", "case_type", help="Case type, e.g. 16.4, s.31, s.25.")
+@click.option("--flag", "flags", multiple=True, help="Risk flag, e.g. CSE or MARAC (repeatable).")
+def family_add(db_path, team_name, as_json, **fields):
+    """Register a family group and print its tile token."""
+    db = open_cli_store(db_path)
+    view = add_family(db, get_team(db, team_name), **fields)
+    if as_json:
+        echo_json(public(view))
+    else:
+        click.echo(view["token"])
+
+
+@family.command("list")
+@db_option
+@team_option
+@json_option
+@click.option("--closed", "include_closed", is_flag=True, help="Include closed cases.")
+@click.option("--worker", help="Only this worker's families.")
+def family_list(db_path, team_name, as_json, include_closed, worker):
+    """List family groups with their status and where their tile was last seen."""
+    db = open_cli_store(db_path)
+    team = get_team(db, team_name)
+    views = list_families(db, team, include_closed=include_closed, worker=worker)
+    if as_json:
+        echo_json([public(v) for v in views])
+        return
+    for v in views:
+        v["move"] = f"-> {v['expected_zone']}" if v["should_move"] else ""
+    echo_table(views, LIST_COLUMNS)
+
+
+@family.command("show")
+@db_option
+@json_option
+@click.argument("token")
+def family_show(db_path, as_json, token):
+    """Show one family group."""
+    db = open_cli_store(db_path)
+    row = get_family_row(db, token)
+    view = public(family_view(db, row, team_by_id(db, row["team_id"])))
+    if as_json:
+        echo_json(view)
+    else:
+        for key, value in view.items():
+            click.echo(f"{key:>14}: {'' if value is None else value}")
+
+
+@family.command("import")
+@db_option
+@team_option
+@json_option
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def family_import(db_path, team_name, as_json, csv_file):
+    """Register every family in a CSV (initials, stage, review; optional ref, worker, team,
+    opened, type, flags). Every row is checked before anything is written."""
+    db = open_cli_store(db_path)
+    try:
+        text = csv_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"{csv_file} is not a UTF-8 CSV file") from None
+    views = import_families(db, text, team_name)
+    if as_json:
+        echo_json([public(v) for v in views])
+    else:
+        click.echo(f"imported {len(views)} families from {csv_file}")
+
+
+def _change_command(name, action, verb):
+    @family.command(name)
+    @db_option
+    @click.argument("token")
+    def command(db_path, token):
+        db = open_cli_store(db_path)
+        row = get_family_row(db, token)
+        action(db, row, team_by_id(db, row["team_id"]))
+        click.echo(f"{verb} {row['token']} ({row['initials']})")
+
+    command.__doc__ = f"Mark a family group {verb}."
+    return command
+
+
+family_close = _change_command("close", close_family, "closed")
+family_reopen = _change_command("reopen", reopen_family, "reopened")

@@ -1,0 +1,45 @@
+"""`caseboard user ...` and `caseboard token ...`."""
+
+import click
+
+from ..users import ROLES, add_user, create_api_token
+from .common import CaseboardGroup, CliError, db_option, open_cli_store, read_stdin_line
+
+
+@click.group("user", cls=CaseboardGroup)
+def user():
+    """Manage users."""
+
+
+@user.command("add")
+@db_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--team", "team_name", help="Team name (default: the only team).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(db_path, name, role, team_name, password_stdin):
+    """Add a user NAME with a role."""
+    db = open_cli_store(db_path)
+    if password_stdin:
+        password = read_stdin_line()
+    else:
+        try:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        except click.Abort:
+            raise CliError("no password given (use --password-stdin in scripts)") from None
+    row = add_user(db, name, role, password, team_name)
+    click.echo(f"added {row['username']} ({row['role']})")
+
+
+@click.group("token", cls=CaseboardGroup)
+def token():
+    """Manage API tokens."""
+
+
+@token.command("create")
+@db_option
+@click.argument("name")
+def token_create(db_path, name):
+    """Print a new API token for user NAME (shown once; only its digest is kept)."""
+    db = open_cli_store(db_path)
+    click.echo(create_api_token(db, name))
