@@ -10,13 +10,16 @@ from sqlite_utils import Database
 
 from .errors import NoStore
 from .migrations import core
+from .schema_meeting import meeting
+from .schema_rules import rules
+from .schema_web import web
 
 BUSY_TIMEOUT_MS = 5000
 
 
 def migration_sets():
     """Every named migration set, in the order they apply (core first)."""
-    return [core]
+    return [core, web, meeting, rules]
 
 
 def connect(path: str | Path, *, check_same_thread: bool = True) -> Database:

@@ -1,0 +1,46 @@
+"""Who may do what, and the team scope of every page and API call.
+
+Every query for a family goes through :func:`team_family`, so another team's
+token is simply "not found" (404), never "forbidden" (which would confirm it exists).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from .errors import NotFound
+from .extensions import get_db
+from .families import get_family_row
+from .teams import team_by_id
+
+
+def current_team() -> dict:
+    """The logged-in user's team."""
+    return team_by_id(get_db(), current_user.team_id)
+
+
+def team_family(token: str) -> dict:
+    """The family row for ``token`` in the current user's team, or 404."""
+    try:
+        return get_family_row(get_db(), token, current_team())
+    except NotFound:
+        abort(404)
+
+
+def role_required(*roles: str):
+    """Login required, and one of ``roles`` (admins pass every check)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.can(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,8 @@
+"""Schema of the web area, versioned as its own sqlite-utils migration set.
+
+Add migration functions at the end; never edit one that has shipped.
+"""
+
+from sqlite_utils import Migrations
+
+web = Migrations("caseboard.web")

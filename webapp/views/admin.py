@@ -1,0 +1,5 @@
+"""The admin pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)

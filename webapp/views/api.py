@@ -1,0 +1,5 @@
+"""The api pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)

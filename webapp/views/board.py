@@ -1,0 +1,5 @@
+"""The board pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("board", __name__)

@@ -1,0 +1,5 @@
+"""The reports pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)

@@ -1,0 +1,5 @@
+"""The rules pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("rules", __name__)

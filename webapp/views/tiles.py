@@ -1,0 +1,5 @@
+"""The tiles pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("tiles", __name__)
