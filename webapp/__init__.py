@@ -48,6 +48,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .blueprints import register_blueprints
 
     register_blueprints(app)
+
+    @app.context_processor
+    def navigation():
+        from .nav import NAV_ITEMS
+
+        return {"nav_items": NAV_ITEMS, "url_rules": set(app.view_functions)}
+
     return app
 
 

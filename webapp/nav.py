@@ -1,0 +1,14 @@
+"""The navigation bar: (endpoint, label, roles). Items whose blueprint has no such
+endpoint yet are simply not shown."""
+
+NAV_ITEMS = [
+    ("board.index", "Boards", ("manager", "practitioner")),
+    ("meeting.agenda", "Agenda", ("manager", "practitioner")),
+    ("scans.new", "Scan photos", ("manager",)),
+    ("printing.index", "Printing", ("manager",)),
+    ("rules.alerts", "Alerts", ("manager", "practitioner")),
+    ("rules.supervision", "Supervision", ("manager",)),
+    ("rules.clinic", "Clinic", ("manager",)),
+    ("reports.drift", "Drift report", ("manager",)),
+    ("admin.index", "Admin", ()),
+]
