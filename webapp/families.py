@@ -88,12 +88,19 @@ def clean_family(fields: dict, team: dict, today: date) -> dict:
 # -- writing ------------------------------------------------------------------
 
 
+def _unused_token(db: Database) -> str:
+    """A random token no family has yet (the unique index is the final guard)."""
+    while True:
+        token = new_token()
+        if not db["families"].count_where("token = ?", [token]):
+            return token
+
+
 def _insert(db: Database, row: dict, user_id: int | None, source: str, timezone: str) -> dict:
     """Insert one checked row inside the caller's transaction."""
     flags = row.pop("flags")
-    taken = {r["token"] for r in db.query("select token from families")}
     now = utcnow()
-    row = {**row, "token": new_token(taken), "created_at": now, "updated_at": now}
+    row = {**row, "token": _unused_token(db), "created_at": now, "updated_at": now}
     family_id = db["families"].insert(row).last_pk
     for flag in flags:
         db["flags"].insert({"family_id": family_id, "name": flag, "added_on": row["opened"]})
@@ -189,7 +196,25 @@ def flags_of(db: Database, family_id: int) -> list[str]:
     ]
 
 
-def family_view(db: Database, row: dict, team: dict, today: date | None = None) -> dict:
+def team_flags(db: Database, team: dict) -> dict[int, list[str]]:
+    """Family id -> its current flags, for a whole team in one query."""
+    found: dict[int, list[str]] = {}
+    for r in db.query(
+        """select f.family_id, f.name from flags f join families fa on fa.id = f.family_id
+           where fa.team_id = ? and f.removed_on is null order by f.name""",
+        [team["id"]],
+    ):
+        found.setdefault(r["family_id"], []).append(r["name"])
+    return found
+
+
+def family_view(
+    db: Database,
+    row: dict,
+    team: dict,
+    today: date | None = None,
+    flags: list[str] | None = None,
+) -> dict:
     """A family as the CLI, API and pages show it: the stored row plus status and zone."""
     today = today or team_today(team)
     next_review = date.fromisoformat(row["next_review"]) if row["next_review"] else None
@@ -213,7 +238,7 @@ def family_view(db: Database, row: dict, team: dict, today: date | None = None) 
         "opened": row["opened"],
         "closed": row["closed"],
         "case_type": row["case_type"],
-        "flags": flags_of(db, row["id"]),
+        "flags": flags_of(db, row["id"]) if flags is None else flags,
         "last_stage": row["last_stage"],
         "last_seen_at": row["last_seen_at"],
         "x_mm": row["last_x_mm"],
@@ -240,7 +265,8 @@ def list_families(
         params.append(worker)
     today = today or team_today(team)
     rows = db["families"].rows_where(where, params, order_by="stage, initials, id")
-    return [family_view(db, row, team, today) for row in rows]
+    flags = team_flags(db, team)
+    return [family_view(db, row, team, today, flags.get(row["id"], [])) for row in rows]
 
 
 def get_family_row(db: Database, token: str, team: dict | None = None) -> dict:
