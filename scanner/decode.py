@@ -1,0 +1,197 @@
+"""QR decoding passes. Each pass spends effort only where codes are still missing.
+
+1. zxing-cpp on the whole photo.
+2. Where the photo has code-like texture that no decoded code explains, a
+   crop around it: rectified through the board's homography when it lies on
+   a located board, upsampled to about five pixels per module and sharpened,
+   then zxing-cpp with two binarisers, then pyzbar as a second opinion.
+3. Only with a hint of expected tokens that are still missing: overlapping
+   windows over the whole board, the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import zxingcpp
+from pyzbar import pyzbar
+
+QR = zxingcpp.BarcodeFormat.QRCode
+TARGET_PX_PER_MODULE = 5.0
+MAX_UPSAMPLE = 3.5
+DEFAULT_QR_MM = 34.0  # printed QR side, used until codes in the photo tell us better
+DEFAULT_MODULES = 29  # a version-3 code: a tile URL with a 10-character token
+
+
+@dataclass
+class Code:
+    """One decoded QR code; ``corners`` are photo pixels (TL, TR, BR, BL of the symbol)."""
+
+    text: str
+    corners: np.ndarray
+    method: str
+    modules: int = DEFAULT_MODULES
+
+    @property
+    def center(self) -> np.ndarray:
+        return _diagonal_crossing(self.corners)
+
+    @property
+    def side_px(self) -> float:
+        return float(np.linalg.norm(self.corners - np.roll(self.corners, 1, axis=0), axis=1).mean())
+
+
+def _diagonal_crossing(q: np.ndarray) -> np.ndarray:
+    """The centre of a quadrilateral under perspective: where its diagonals cross."""
+    p, r = q[0], q[2] - q[0]
+    s, d = q[1], q[3] - q[1]
+    den = r[0] * d[1] - r[1] * d[0]
+    if abs(den) < 1e-9:
+        return q.mean(axis=0)
+    t = ((s[0] - p[0]) * d[1] - (s[1] - p[1]) * d[0]) / den
+    return p + t * r
+
+
+def _modules(barcode) -> int:
+    version = (
+        str(getattr(barcode, "extra", {}).get("Version", ""))
+        if isinstance(getattr(barcode, "extra", None), dict)
+        else ""
+    )
+    return int(version) * 4 + 17 if version.isdigit() else DEFAULT_MODULES
+
+
+def zxing(
+    img: np.ndarray, method: str, binarizer=zxingcpp.Binarizer.LocalAverage, downscale: bool = True
+) -> list[Code]:
+    found = zxingcpp.read_barcodes(
+        img,
+        formats=QR,
+        try_rotate=True,
+        try_downscale=downscale,
+        try_invert=False,
+        binarizer=binarizer,
+    )
+    out = []
+    for b in found:
+        if not b.valid or not b.text:
+            continue
+        p = b.position
+        corners = np.array(
+            [[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)],
+            np.float64,
+        )
+        out.append(Code(b.text, corners, method, _modules(b)))
+    return out
+
+
+def zbar(img: np.ndarray, method: str) -> list[Code]:
+    out = []
+    for d in pyzbar.decode(img, symbols=[pyzbar.ZBarSymbol.QRCODE]):
+        try:
+            text = d.data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = d.data.decode("latin-1")
+        poly = np.array([(p.x, p.y) for p in d.polygon], np.float64)
+        if len(poly) != 4:
+            x, y, w, h = d.rect
+            poly = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float64)
+        out.append(Code(text, poly, method))
+    return out
+
+
+def sharpen(img: np.ndarray, sigma: float, amount: float = 1.2) -> np.ndarray:
+    """Unsharp mask: restores module edges softened by blur and upsampling."""
+    soft = cv2.GaussianBlur(img, (0, 0), sigma)
+    return cv2.addWeighted(img, 1 + amount, soft, -amount, 0)
+
+
+def decode_crop(crop: np.ndarray, up: float, want: Callable[[list[Code]], bool]) -> list[Code]:
+    """Try ever harder on one prepared crop until ``want`` is satisfied; crop-pixel corners."""
+    found: list[Code] = []
+    sharp = sharpen(crop, max(1.0, 0.9 * up))
+    attempts = (
+        lambda: zxing(crop, "crop", downscale=False),
+        lambda: zxing(sharp, "crop+sharpen", downscale=False),
+        lambda: zxing(sharp, "crop+sharpen/global", zxingcpp.Binarizer.GlobalHistogram, False),
+        lambda: zbar(sharp, "crop+sharpen/zbar"),
+        lambda: zbar(crop, "crop/zbar"),
+    )
+    for attempt in attempts:
+        found += [c for c in attempt() if c.text not in {f.text for f in found}]
+        if want(found):
+            break
+    return found
+
+
+def warp_board_window(
+    gray: np.ndarray, h: np.ndarray, x0: float, y0: float, x1: float, y1: float, px_per_mm: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A rectified crop of board mm ``[x0,x1] x [y0,y1]``; returns it and crop->photo homography."""
+    w, hh = max(8, round((x1 - x0) * px_per_mm)), max(8, round((y1 - y0) * px_per_mm))
+    crop_to_mm = np.array([[1 / px_per_mm, 0, x0], [0, 1 / px_per_mm, y0], [0, 0, 1]])
+    m = h @ crop_to_mm
+    crop = cv2.warpPerspective(
+        gray,
+        m,
+        (w, hh),
+        flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return crop, m
+
+
+def to_photo(codes: list[Code], m: np.ndarray) -> list[Code]:
+    for c in codes:
+        c.corners = cv2.perspectiveTransform(c.corners.reshape(-1, 1, 2), m)[:, 0]
+    return codes
+
+
+def image_window(gray: np.ndarray, box: tuple[int, int, int, int], up: float):
+    """An axis-aligned crop of the photo, upsampled by ``up``; and crop->photo homography."""
+    x0, y0, x1, y1 = box
+    crop = gray[y0:y1, x0:x1]
+    if up > 1.05:
+        crop = cv2.resize(crop, None, fx=up, fy=up, interpolation=cv2.INTER_CUBIC)
+    m = np.array([[1 / up, 0, x0], [0, 1 / up, y0], [0, 0, 1]])
+    return crop, m
+
+
+def texture_blobs(small: np.ndarray, qr_px: float, ref: float | None) -> list[tuple]:
+    """Code-like regions of a downscaled photo: dense edges over about a code's area.
+
+    Returns boxes ``(x0, y0, x1, y1, peak)`` in ``small``'s pixels. ``ref`` is
+    the edge density of a known code or marker in this photo, when there is one.
+    """
+    gx = cv2.Sobel(small, cv2.CV_16S, 1, 0, ksize=3)
+    gy = cv2.Sobel(small, cv2.CV_16S, 0, 1, ksize=3)
+    energy = cv2.add(cv2.convertScaleAbs(gx), cv2.convertScaleAbs(gy))
+    k = max(3, int(qr_px * 0.6)) | 1
+    dens = cv2.boxFilter(energy, cv2.CV_32F, (k, k))
+    thr = 0.35 * ref if ref else max(12.0, float(np.percentile(dens, 99)) * 0.35)
+    mask = (dens > thr).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    blobs = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        if area < 0.15 * qr_px * qr_px:
+            continue
+        peak = float(dens[y : y + h, x : x + w].max())
+        blobs.append((x, y, x + w, y + h, peak))
+    return blobs
+
+
+def edge_density(small: np.ndarray, quad: np.ndarray, qr_px: float) -> float:
+    """The peak edge density inside ``quad`` (small-image pixels), the scale blobs use."""
+    x0, y0 = np.maximum(quad.min(axis=0).astype(int), 0)
+    x1, y1 = quad.max(axis=0).astype(int) + 1
+    patch = small[y0:y1, x0:x1]
+    if patch.size < 9:
+        return 0.0
+    gx = cv2.convertScaleAbs(cv2.Sobel(patch, cv2.CV_16S, 1, 0, ksize=3))
+    gy = cv2.convertScaleAbs(cv2.Sobel(patch, cv2.CV_16S, 0, 1, ksize=3))
+    k = max(3, int(qr_px * 0.6)) | 1
+    return float(cv2.boxFilter(cv2.add(gx, gy), cv2.CV_32F, (k, k)).max())
