@@ -24,7 +24,7 @@ import qrcode
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
-from tilegen.payload import new_token, tile_url
+from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH, tile_url
 from tilegen.standard import (
     MARKER_DICTIONARY,
     MIN_MARKER_MARGIN_MM,
@@ -36,8 +36,8 @@ from tilegen.units import dpmm
 
 DEMO_BASE_URL = "http://127.0.0.1:5000"
 POSTER_TEXT = "https://example.org/summer-fun-day?ref=poster"
-#: A phone's main camera: about 65 degrees across the long side.
-HFOV_DEG = 65.0
+#: A phone's main camera, a little zoomed in: 55 degrees across the long side.
+HFOV_DEG = 55.0
 BOARD_GAP_MM = 160.0
 WALL_MARGIN_MM = 120.0
 CLEAR_MM = 18.0  # keep QR centres this far from zone edges so ground truth is unambiguous
@@ -296,7 +296,7 @@ def random_tiles(stages, n_per_board, rng, geoms=None, base_url=DEMO_BASE_URL) -
                 ):
                     continue
                 boxes.append((x, y))
-                token = new_token(taken)
+                token = "".join(rng.choice(list(TOKEN_ALPHABET), TOKEN_LENGTH))
                 taken.add(token)
                 code = "".join(rng.choice(list("ABCDEFGHJKMNPRSTW"), 1)) + rng.choice(
                     ["Wr", "Sm", "Jo", "Ba", "Ol", "Kh"]
@@ -355,6 +355,30 @@ def _camera_homography(center_mm, ppm, size, yaw, pitch, roll):
     return k_mat @ m
 
 
+def _scale_at(cam, x, y) -> float:
+    """Linear photo scale (px per mm, square root of the area scale) at wall point (x, y)."""
+    p = cam @ [x, y, 1.0]
+    jac = (cam[:2, :2] * p[2] - np.outer(p[:2], cam[2, :2])) / p[2] ** 2
+    return math.sqrt(abs(np.linalg.det(jac)))
+
+
+def _calibrated_camera(center, ppm, size, yaw, pitch, roll):
+    """A camera whose scale at ``center`` is ``ppm`` px per mm, foreshortening included.
+
+    ``px_per_module`` therefore means the module size of a code at the centre
+    of the view, as the photo shows it (the square root of its area); codes
+    on the far side of a yawed board are smaller, as with a real phone.
+    """
+    target = ppm
+    for _ in range(4):
+        cam = _camera_homography(center, ppm, size, yaw, pitch, roll)
+        got = _scale_at(cam, *center)
+        if abs(got / target - 1) < 0.002:
+            break
+        ppm *= target / got
+    return cam
+
+
 def make_board_photo(
     tiles: list[TileSpec] | None = None,
     stages: tuple[int, ...] | list[int] = (1,),
@@ -401,7 +425,14 @@ def make_board_photo(
         else 1.2
     )
     ppm = px_per_module / module_mm  # photo px per wall mm at the view centre
-    k = min(max(2.2 * ppm, 3.0), 9.0)  # render scale of the flat wall, px per mm
+    if view_center is None:
+        center = (wall_w / 2, wall_h / 2)
+    else:
+        o = origins[stages[0]]
+        center = (o[0] + view_center[0], o[1] + view_center[1])
+    cam = _calibrated_camera(center, ppm, size, yaw, pitch, roll)
+    near = ppm * 2.2 if not (yaw or pitch) else ppm * (1.2 + abs(yaw) / 25 + abs(pitch) / 25)
+    k = min(max(1.6 * near, 3.0), 10.0)  # render scale of the flat wall, px per mm
     wall = Image.new("RGB", (round(wall_w * k), round(wall_h * k)), (120, 118, 112))
     draw = ImageDraw.Draw(wall)
     hidden = set(map(tuple, hide_markers))
@@ -415,12 +446,6 @@ def make_board_photo(
         ox, oy = origins[t.stage]
         _paste_tile(wall, arts[t.token], ox + t.x_mm, oy + t.y_mm, t.angle_deg, dpmm(600), k)
 
-    if view_center is None:
-        center = (wall_w / 2, wall_h / 2)
-    else:
-        o = origins[stages[0]]
-        center = (o[0] + view_center[0], o[1] + view_center[1])
-    cam = _camera_homography(center, ppm, size, yaw, pitch, roll)
     to_tex = np.diag([1 / k, 1 / k, 1.0])
     h_img = cam @ to_tex
     photo = cv2.warpPerspective(
