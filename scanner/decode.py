@@ -22,7 +22,10 @@ from pyzbar import pyzbar
 QR = zxingcpp.BarcodeFormat.QRCode
 TARGET_PX_PER_MODULE = 5.0
 MAX_UPSAMPLE = 3.5
-DEFAULT_QR_MM = 34.0  # printed QR side, used until codes in the photo tell us better
+try:  # the printed QR side, used until codes in the photo tell us better
+    from tilegen.tile import QR_SIZE_MM as DEFAULT_QR_MM
+except ImportError:
+    DEFAULT_QR_MM = 32.0
 DEFAULT_MODULES = 29  # a version-3 code: a tile URL with a 10-character token
 
 

@@ -39,7 +39,7 @@ class Photo:
         return self.gray.shape[1], self.gray.shape[0]
 
 
-PhotoSource = str | os.PathLike | bytes | Image.Image | tuple[str, bytes]
+PhotoSource = str | os.PathLike | bytes | Image.Image | tuple[str, bytes | Image.Image]
 
 
 def photo_name(source: PhotoSource, index: int = 0) -> str:
@@ -53,9 +53,9 @@ def photo_name(source: PhotoSource, index: int = 0) -> str:
 def load_photo(source: PhotoSource, name: str | None = None) -> Photo:
     """Open one photo as upright grey pixels, or raise :class:`PhotoError`."""
     name = name or photo_name(source)
-    if isinstance(source, Image.Image):
-        return Photo(name, _to_gray(ImageOps.exif_transpose(source)))
     data = source[1] if isinstance(source, tuple) else source
+    if isinstance(data, Image.Image):
+        return Photo(name, _to_gray(ImageOps.exif_transpose(data)))
     try:
         fp = io.BytesIO(data) if isinstance(data, bytes) else open(Path(data), "rb")  # noqa: SIM115
     except OSError as exc:

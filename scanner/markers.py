@@ -192,10 +192,13 @@ def _plausible(board: Board, h: np.ndarray) -> bool:
         h,
     )[:, 0]
     cross = [
-        np.cross(quad[(i + 1) % 4] - quad[i], quad[(i + 2) % 4] - quad[(i + 1) % 4])
-        for i in range(4)
+        _cross(quad[(i + 1) % 4] - quad[i], quad[(i + 2) % 4] - quad[(i + 1) % 4]) for i in range(4)
     ]
     return all(c > 0 for c in cross)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a[0] * b[1] - a[1] * b[0])
 
 
 def _perturbed(board: Board, corners: list[int], rms: float) -> list[np.ndarray]:

@@ -21,7 +21,6 @@ from functools import lru_cache
 import cv2
 import numpy as np
 import qrcode
-import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
 from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH, tile_url
@@ -124,27 +123,17 @@ def _fallback_tile(token: str, board_code: str, base_url: str, dpi: float) -> Ti
 
 
 def _artwork_tile(token: str, board_code: str, base_url: str, dpi: float) -> TileArt | None:
-    """The real printed tile, when ``tilegen.artwork`` exists; its QR is located by decoding."""
+    """The real printed tile from ``tilegen.artwork``, with its QR box from ``tilegen.tile``."""
     try:
-        from tilegen import artwork
+        from tilegen import artwork, tile
+        from tilegen.qr import qr_symbol
     except ImportError:
         return None
-    make = getattr(artwork, "tile_image", None)
-    if make is None:
-        return None
-    img = make(token, board_code, base_url, "Demo team", dpi).convert("RGB")
-    found = zxingcpp.read_barcodes(
-        np.asarray(img.convert("L")), formats=zxingcpp.BarcodeFormat.QRCode
-    )
-    if not found:
-        return None
-    pos = found[0].position
-    pts = np.array(
-        [[p.x, p.y] for p in (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)]
-    )
-    side = float(np.mean(np.linalg.norm(pts - np.roll(pts, 1, axis=0), axis=1)))
-    modules = int(found[0].symbol_version) * 4 + 17 if hasattr(found[0], "symbol_version") else 29
-    return TileArt(img, tuple(pts.mean(axis=0)), side, modules)
+    img = artwork.tile_image(token, board_code, base_url, "Demo team", dpi).convert("RGB")
+    x, y, w, h = tile.qr_box_mm()
+    k = dpmm(dpi)
+    modules = qr_symbol(tile_url(base_url, token)).modules
+    return TileArt(img, ((x + w / 2) * k, (y + h / 2) * k), w * k, modules)
 
 
 def tile_art(token: str, board_code: str, base_url: str, dpi: float) -> TileArt:
@@ -162,18 +151,18 @@ def _font(size: int) -> ImageFont.ImageFont:
         return ImageFont.load_default(size)
 
 
-def marker_image(marker: int, side_px: int) -> np.ndarray:
-    """The board-kit marker (black square only), from the printables renderer when present."""
+def marker_image(marker: int, px_per_mm: float, size_mm: float) -> np.ndarray:
+    """The board-kit marker's black square, drawn by the printed kit's own renderer."""
     try:
-        from printables import markers as printed  # type: ignore[attr-defined]
-
-        render = getattr(printed, "marker_array", None)
+        from tilegen.markers import marker_image as printed
     except ImportError:
-        render = None
-    if render is not None:
-        return np.asarray(render(marker, side_px))
+        printed = None
+    if printed is not None:
+        return np.asarray(printed(marker, px_per_mm, size_mm))
     dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, MARKER_DICTIONARY))
-    return cv2.aruco.generateImageMarker(dictionary, marker, side_px, borderBits=1)
+    return cv2.aruco.generateImageMarker(
+        dictionary, marker, round(size_mm * px_per_mm), borderBits=1
+    )
 
 
 # --- the flat wall -----------------------------------------------------------
@@ -219,10 +208,9 @@ def _draw_board(wall, draw, geom, origin, k, marker_base, hidden, rng):
         font=_font(round(28 * k)),
         anchor="mm",
     )
-    side = round(geom.marker_mm * k)
     for corner in range(4):
         (mx, my) = geom.marker_corners_mm(corner)[0]
-        tag = marker_image(marker_id(geom.stage, corner, marker_base), side)
+        tag = marker_image(marker_id(geom.stage, corner, marker_base), k, geom.marker_mm)
         m = MIN_MARKER_MARGIN_MM  # the printed sticker's white margin
         draw.rectangle(
             [
@@ -260,7 +248,7 @@ def _poster(draw, wall, x_mm, y_mm, k):
     qr.add_data(POSTER_TEXT)
     qr.make(fit=True)
     img = qr.make_image().convert("RGB")
-    side = round(90 * k)
+    side = round(70 * k)
     wall.paste(img.resize((side, side), Image.NEAREST), (round(x_mm * k), round(y_mm * k)))
 
 
@@ -379,6 +367,24 @@ def _calibrated_camera(center, ppm, size, yaw, pitch, roll):
     return cam
 
 
+def _frame(cam, geoms, origins, size):
+    """Shift the picture so the boards sit in the middle of the frame, as a person would aim."""
+    pts = []
+    for stage, (ox, oy) in origins.items():
+        g = geoms[stage]
+        for x, y in (
+            (-12, -12),
+            (g.width_mm + 12, -12),
+            (g.width_mm + 12, g.height_mm + 12),
+            (-12, g.height_mm + 12),
+        ):
+            p = cam @ [ox + x, oy + y, 1.0]
+            pts.append(p[:2] / p[2])
+    pts = np.array(pts)
+    shift = np.array(size) / 2 - (pts.min(axis=0) + pts.max(axis=0)) / 2
+    return np.array([[1, 0, shift[0]], [0, 1, shift[1]], [0, 0, 1.0]]) @ cam
+
+
 def make_board_photo(
     tiles: list[TileSpec] | None = None,
     stages: tuple[int, ...] | list[int] = (1,),
@@ -441,11 +447,13 @@ def make_board_photo(
         if clutter:
             _pen_lines(draw, geoms[s], origins[s], k, rng)
     if poster:
-        _poster(draw, wall, wall_w - WALL_MARGIN_MM - 5, 5, k)
+        o, g = origins[stages[-1]], geoms[stages[-1]]
+        _poster(draw, wall, o[0] + g.width_mm - 320, o[1] + 8, k)
     for t in tiles:
         ox, oy = origins[t.stage]
         _paste_tile(wall, arts[t.token], ox + t.x_mm, oy + t.y_mm, t.angle_deg, dpmm(600), k)
 
+    cam = _frame(cam, geoms, origins, size) if view_center is None else cam
     to_tex = np.diag([1 / k, 1 / k, 1.0])
     h_img = cam @ to_tex
     photo = cv2.warpPerspective(
