@@ -129,9 +129,8 @@ def locate_boards(
             board.problem = f"marker {_id(board, twice[0], marker_base)} appears twice in the photo"
             continue
         _fit(board)
-        if board.h is not None and len(board.markers) < 4:
-            if _look_again(gray, board, marker_base):
-                _fit(board)
+        if board.h is not None and len(board.markers) < 4 and _look_again(gray, board, marker_base):
+            _fit(board)
     facts = {"scale": scale, "foreign_markers": foreign}
     return sorted(boards.values(), key=lambda b: b.stage), facts
 

@@ -42,8 +42,8 @@ def test_two_boards_in_one_photo():
 def test_one_board_across_two_photos():
     tiles = [
         TileSpec(f"ABCDEFGH{a}{b}", "TWr", 5, x, y)
-        for a, x in zip("JKMN", (150, 450, 750, 1050))
-        for b, y in zip("PQ", (300, 550))
+        for a, x in zip("JKMN", (150, 450, 750, 1050), strict=False)
+        for b, y in zip("PQ", (300, 550), strict=False)
     ]
     left = make_board_photo(
         tiles, stages=(5,), px_per_module=3.0, size=(2800, 3000), view_center=(380, 450), seed=1
