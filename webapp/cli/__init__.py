@@ -4,6 +4,8 @@ import click
 
 from .common import CaseboardGroup
 from .family import family
+from .meeting import agenda
+from .rules import alerts, rules
 from .store import init
 from .users import token, user
 
@@ -14,5 +16,5 @@ def main():
     """caseboard keeps the Case Progression boards on the wall and the store in step."""
 
 
-for command in (init, user, token, family):
+for command in (init, user, token, family, agenda, alerts, rules):
     main.add_command(command)

@@ -1,0 +1,184 @@
+"""The weekly meeting agenda as an A4 PDF: one table per reason, with room to write.
+
+Takes the plain item dicts that ``webapp.agenda.build_agenda`` returns (token,
+initials, stage, stage_name, reason, next_review, status, due, worker, summary)
+and knows nothing of the store.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from tilegen.fonts import font_path
+from tilegen.units import mm_to_pt
+
+MARGIN_MM = 15.0
+REGULAR, BOLD = "CaseboardAgenda", "CaseboardAgenda-Bold"
+#: (heading, width in mm) of the table columns; the last one is left blank to write in.
+COLUMNS = (
+    ("Code", 20),
+    ("Stage", 27),
+    ("Review", 22),
+    ("Worker", 20),
+    ("Why", 49),
+    ("Decision", 42),
+)
+STATUS_COLOURS = {"red": "#c62828", "amber": "#b26a00", "green": "#2e7d32"}
+SECTION_TITLES = {
+    "red": "Red: overdue",
+    "amber": "Amber: due soon",
+    "alert": "Open alerts",
+    "moved": "Moved stage since the last meeting",
+    "new": "New tiles",
+    "requested": "Asked to discuss",
+}
+SECTIONS = ("red", "amber", "alert", "moved", "new", "requested")
+
+
+def _fonts() -> None:
+    """The same Vera TrueType fonts the tiles use, so any note prints (not just Latin-1)."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, font in ((REGULAR, "regular"), (BOLD, "bold")):
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, font_path(font)))
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5)
+    return {
+        "cell": base,
+        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=15, leading=19),
+        "sub": ParagraphStyle("sub", base, fontSize=9.5, leading=12, textColor="#5f6368"),
+        "section": ParagraphStyle(
+            "section", base, fontName=BOLD, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=3
+        ),
+        "head": ParagraphStyle("head", base, fontName=BOLD),
+    }
+
+
+def _row(item: dict, styles: dict) -> list:
+    cell = styles["cell"]
+    colour = STATUS_COLOURS.get(item.get("status"), "#1a1a1a")
+    review = escape(item.get("next_review") or "none")
+    due = escape(item.get("due") or "")
+    return [
+        Paragraph(
+            f"<b>{escape(item['initials'])}</b><br/>"
+            f'<font size="6.5">{escape(item["token"])}</font>',
+            cell,
+        ),
+        Paragraph(f"{item['stage']} {escape(item.get('stage_name') or '')}", cell),
+        Paragraph(f'<font color="{colour}">{review}<br/>{due}</font>', cell),
+        Paragraph(escape(item.get("worker") or ""), cell),
+        Paragraph(escape(item.get("summary") or ""), cell),
+        Paragraph(escape(_outcome_text(item)), cell),
+    ]
+
+
+def _outcome_text(item: dict) -> str:
+    outcome = item.get("outcome")
+    if not outcome:
+        return ""
+    parts = [outcome.get("note") or ""]
+    if outcome.get("review"):
+        parts.append(f"review {outcome['review']['to']}")
+    if outcome.get("stage"):
+        parts.append(f"stage {outcome['stage']['to']}")
+    return "; ".join(p for p in parts if p)
+
+
+def _table(items: Sequence[dict], styles: dict) -> Table:
+    header = [Paragraph(h, styles["head"]) for h, _ in COLUMNS]
+    table = Table(
+        [header, *(_row(i, styles) for i in items)],
+        colWidths=[mm_to_pt(w) for _, w in COLUMNS],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa0a6")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
+                ("TOPPADDING", (0, 1), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 9),
+            ]
+        )
+    )
+    return table
+
+
+def write_agenda_pdf(
+    items: Sequence[dict],
+    dest: str | os.PathLike | BinaryIO,
+    *,
+    team_name: str,
+    on: date,
+    since: date | None = None,
+) -> int:
+    """Write the agenda for the meeting of ``on``; returns the number of items.
+
+    A path is written to a temporary file and renamed, so a failure leaves nothing.
+    """
+    _fonts()
+    styles = _styles()
+    story = [Paragraph(f"Case Progression meeting · {escape(team_name)}", styles["title"])]
+    sub = f"{on:%A %-d %B %Y} · {len(items)} famil{'y' if len(items) == 1 else 'ies'} to discuss"
+    if since:
+        sub += f" · changes since {since:%-d %B %Y}"
+    story += [Paragraph(sub, styles["sub"]), Spacer(1, mm_to_pt(3))]
+    groups = [(r, [i for i in items if i["reason"] == r]) for r in SECTIONS]
+    for number, (reason, group) in enumerate([g for g in groups if g[1]], start=1):
+        title = f"{number}. {SECTION_TITLES[reason]} ({len(group)})"
+        story += [Paragraph(title, styles["section"]), _table(group, styles)]
+    if not items:
+        story.append(Paragraph("Nothing on the agenda this week.", styles["cell"]))
+    story += [
+        Spacer(1, mm_to_pt(5)),
+        Paragraph(
+            "Record decisions on the child's file in the case system; keep notes here short and "
+            "free of personal details.",
+            styles["sub"],
+        ),
+    ]
+    _build(story, dest, f"Case Progression agenda {on.isoformat()}")
+    return len(items)
+
+
+def _build(story: list, dest, title: str) -> None:
+    margin = mm_to_pt(MARGIN_MM)
+    options = dict(
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        author="caseboard",
+    )
+    if hasattr(dest, "write"):
+        SimpleDocTemplate(dest, **options).build(story)
+        return
+    path = Path(dest)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            SimpleDocTemplate(fh, **options).build(story)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
