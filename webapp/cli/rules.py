@@ -1,0 +1,157 @@
+"""`caseboard alerts`, `caseboard rules`: review triggers and the alerts they raise."""
+
+from __future__ import annotations
+
+import click
+
+from ..alerts import add_manager_alert, follow_up, open_alerts
+from ..families import parse_date
+from ..rule_defaults import SM
+from ..rules import ROLES, holiday_region, set_holiday_region, team_rules, update_rule
+from ..teams import get_team, team_today
+from .common import (
+    CaseboardGroup,
+    CliError,
+    db_option,
+    echo_json,
+    echo_table,
+    json_option,
+    open_cli_store,
+    team_option,
+)
+
+date_option = click.option("--date", "on", help="The day to look at, YYYY-MM-DD (default today).")
+
+ALERT_COLUMNS = [
+    ("token", "TOKEN"),
+    ("initials", "CODE"),
+    ("due", "DUE"),
+    ("role", "FOR"),
+    ("key", "ALERT"),
+    ("message", "WHAT"),
+]
+PUBLIC_ALERT = ("family_id",)
+
+
+def store_and_team(db_path: str, team_name: str | None):
+    db = open_cli_store(db_path)
+    return db, get_team(db, team_name)
+
+
+def day(team: dict, value: str | None):
+    return parse_date(value, "--date") if value else team_today(team)
+
+
+@click.group("alerts", cls=CaseboardGroup, invoke_without_command=True)
+@db_option
+@team_option
+@json_option
+@date_option
+@click.pass_context
+def alerts(ctx, db_path, team_name, as_json, on):
+    """List the alerts open on a day: triggered on or before it and not followed up."""
+    if ctx.invoked_subcommand:
+        return
+    db, team = store_and_team(db_path, team_name)
+    found = open_alerts(db, team, day(team, on))
+    found = [{k: v for k, v in a.items() if k not in PUBLIC_ALERT} for a in found]
+    if as_json:
+        echo_json(found)
+    else:
+        echo_table(found, ALERT_COLUMNS)
+
+
+@alerts.command("follow-up")
+@db_option
+@team_option
+@date_option
+@click.argument("token")
+@click.argument("key")
+@click.option("--note", default="", help="What was done.")
+def alerts_follow_up(db_path, team_name, on, token, key, note):
+    """Record that alert KEY of the family TOKEN was followed up (this closes it)."""
+    db, team = store_and_team(db_path, team_name)
+    follow_up(db, team, token, key, on=day(team, on), note=note)
+    click.echo(f"followed up {key} for {token.upper()}")
+
+
+@alerts.command("add")
+@db_option
+@team_option
+@json_option
+@click.argument("token")
+@click.option("--date", "on", required=True, help="When the alert should fire, YYYY-MM-DD.")
+@click.option("--action", required=True, help='What to check, e.g. "request school information".')
+@click.option("--timescale", help='e.g. "within two weeks".')
+@click.option("--role", type=click.Choice(ROLES), default=SM, show_default=True)
+def alerts_add(db_path, team_name, as_json, token, on, action, timescale, role):
+    """Set a one-off manager alert on a family for a chosen date."""
+    db, team = store_and_team(db_path, team_name)
+    record = add_manager_alert(
+        db, team, token, due_on=on, action=action, timescale=timescale, role=role
+    )
+    if as_json:
+        echo_json(record)
+    else:
+        click.echo(f"alert manager:{record['id']} set for {record['due_on']}")
+
+
+@click.group("rules", cls=CaseboardGroup)
+def rules():
+    """Show and change the team's review rules."""
+
+
+@rules.command("list")
+@db_option
+@team_option
+@json_option
+def rules_list(db_path, team_name, as_json):
+    """The team's rules, with the policy each comes from."""
+    db, team = store_and_team(db_path, team_name)
+    found = team_rules(db, team)
+    if as_json:
+        echo_json({"holiday_region": holiday_region(team), "rules": found})
+        return
+    for r in found:
+        r["settings"] = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+        r["on"] = "on" if r["active"] else "off"
+    echo_table(
+        found,
+        [("key", "RULE"), ("kind", "KIND"), ("role", "FOR"), ("settings", "SETTINGS"), ("on", "")],
+    )
+
+
+@rules.command("set")
+@db_option
+@team_option
+@json_option
+@click.argument("key")
+@click.argument("settings", nargs=-1)
+@click.option("--role", type=click.Choice(ROLES), help="Who the alert is for.")
+@click.option("--on/--off", "active", default=None, help="Switch the rule on or off.")
+def rules_set(db_path, team_name, as_json, key, settings, role, active):
+    """Change a rule: SETTINGS are NAME=VALUE pairs, e.g. `rules set s31-sm first_weeks=36`."""
+    db, team = store_and_team(db_path, team_name)
+    params = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise CliError(f"a setting is NAME=VALUE, not {item!r}")
+        params[name.strip()] = value
+    rule = update_rule(db, team, key, params=params, role=role, active=active)
+    if as_json:
+        echo_json(rule)
+    else:
+        click.echo(f"{rule['key']}: {rule['params']}")
+
+
+@rules.command("region")
+@db_option
+@team_option
+@click.argument("region", required=False)
+def rules_region(db_path, team_name, region):
+    """Show or set the bank-holiday region used for working-day deadlines."""
+    db, team = store_and_team(db_path, team_name)
+    if region:
+        team = set_holiday_region(db, team, region)
+    click.echo(holiday_region(team))
