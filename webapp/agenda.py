@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from . import events
+from .alerts import open_alerts
 from .db import utcnow
 from .errors import BadInput
 from .families import (
@@ -240,19 +241,11 @@ def _new_tiles(db: Database, team: dict, since: date, on: date) -> dict[int, dic
     return found
 
 
-def open_alerts(db: Database, team: dict, on: date) -> list[dict]:
-    """Open alerts from the review rules (webapp/alerts.py, not in the tree yet).
-
-    When it lands, this function becomes ``from .alerts import open_alerts``.
-    """
-    return []
-
-
 def _alerts_by_token(db: Database, team: dict, on: date) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for alert in open_alerts(db, team, on):
         found.setdefault(alert["token"], []).append(
-            {k: alert.get(k) for k in ("rule", "due", "role", "message")}
+            {k: alert.get(k) for k in ("rule", "key", "due", "role", "message")}
         )
     return found
 

@@ -192,3 +192,18 @@ def test_cli_agenda_pdf(app, tmp_path, board):
     text = " ".join(page.get_textpage().get_text_range().split())
     for expected in ("Red: overdue", "RDb", "Moved stage", "stuck on the plan"):
         assert expected in text
+
+
+def test_open_alerts_come_after_amber(store, team, today, family):
+    from webapp.alerts import add_manager_alert
+
+    amber = family("AMb", stage=3, due=4)
+    alerted = family("ALc", stage=1, due=100)
+    for view in (amber, alerted):
+        backdate(store, view["token"], 30)
+    add_manager_alert(
+        store, team, alerted["token"], due_on=today, action="request school information"
+    )
+    items = agenda.build_agenda(store, team, today)
+    assert [(i["reason"], i["initials"]) for i in items] == [("amber", "AMb"), ("alert", "ALc")]
+    assert "request school information" in items[1]["summary"]
