@@ -5,7 +5,7 @@ import click
 from .common import CaseboardGroup
 from .family import family
 from .meeting import agenda
-from .rules import alerts, discussion, rules, supervision
+from .rules import alerts, audit, clinic, discussion, rules, supervision
 from .store import init
 from .users import token, user
 
@@ -16,5 +16,6 @@ def main():
     """caseboard keeps the Case Progression boards on the wall and the store in step."""
 
 
-for command in (init, user, token, family, agenda, alerts, rules, discussion, supervision):
+rules_commands = (alerts, rules, discussion, supervision, clinic, audit)
+for command in (init, user, token, family, agenda, *rules_commands):
     main.add_command(command)
