@@ -82,3 +82,8 @@ def client_for(app, users):
         return login_as(app.test_client(), users[role])
 
     return make
+
+
+@pytest.fixture
+def login():
+    return login_as
