@@ -1,0 +1,222 @@
+"""Benchmark: caseboard's scanner against raw decoders on the same generated photos.
+
+    python bench/scan_bench.py [--photos N] [--quick]
+
+Prints one table (recall, misplaced tiles, seconds per 12 MP photo, peak
+memory at 48 MP) and then the real third-party photos comparison.
+Recall counts tiles whose whole QR code is in the frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import zxingcpp
+from pyzbar import pyzbar
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scanner import scan_photos  # noqa: E402
+from scanner.images import load_photo  # noqa: E402
+from scanner.synth import make_board_photo  # noqa: E402
+
+SIZE_12MP = (4000, 3000)
+# (label, px_per_module, yaw, blur, hidden marker)
+BANDS = [
+    ("ppm 3.0", 3.0, 10, 0.8, False),
+    ("ppm 2.5", 2.5, 10, 0.8, False),
+    ("ppm 2.2", 2.2, 10, 0.8, False),
+    ("yaw 0", 2.8, 0, 0.8, False),
+    ("yaw 20", 2.8, 20, 0.8, False),
+    ("yaw 35", 2.8, 35, 0.8, False),
+    ("blur 0.5", 2.8, 10, 0.5, False),
+    ("blur 1.0", 2.8, 10, 1.0, False),
+    ("blur 1.3", 2.8, 10, 1.3, False),
+    ("marker hidden", 2.8, 20, 0.8, True),
+    ("2.5/35°/σ1.2", 2.5, 35, 1.2, False),
+]
+
+
+def raw_zxing(gray):
+    return {b.text for b in zxingcpp.read_barcodes(gray)}
+
+
+def raw_zbar(gray):
+    return {d.data.decode("utf-8", "replace") for d in pyzbar.decode(gray)}
+
+
+_ARUCO = cv2.QRCodeDetectorAruco()
+
+
+def raw_opencv(gray):
+    ok, texts, _, _ = _ARUCO.detectAndDecodeMulti(gray)
+    return {t for t in texts if t} if ok else set()
+
+
+BASELINES = {"zxing-cpp": raw_zxing, "pyzbar": raw_zbar, "OpenCV Aruco": raw_opencv}
+
+
+def run_band(label, ppm, yaw, blur, hidden, photos):
+    stats = {
+        "n": 0,
+        "found": 0,
+        "misplaced": 0,
+        "times": [],
+        "base": {k: [0, []] for k in BASELINES},
+    }
+    for seed in range(photos):
+        hide = [(1, seed % 4)] if hidden else []
+        photo = make_board_photo(
+            stages=(1,),
+            n_tiles=12,
+            px_per_module=ppm,
+            yaw=yaw,
+            blur=blur,
+            hide_markers=hide,
+            size=SIZE_12MP,
+            seed=100 + seed,
+            roll=(seed % 3 - 1) * 3,
+            pitch=(seed % 2) * 8 - 4,
+        )
+        data = photo.jpeg_bytes()
+        t = time.perf_counter()
+        result = scan_photos([(f"{label}-{seed}.jpg", data)]).to_json()
+        stats["times"].append(time.perf_counter() - t)
+        got = {t["token"]: t for t in result["tiles"]}
+        for truth in photo.visible:
+            stats["n"] += 1
+            tile = got.get(truth.token)
+            if tile is None:
+                continue
+            stats["found"] += 1
+            placed = (tile["stage"], tile["zone"])
+            if tile["zone"] is not None and placed != (truth.stage, truth.zone):
+                stats["misplaced"] += 1
+        gray = load_photo(("x.jpg", data)).gray
+        for name, fn in BASELINES.items():
+            t = time.perf_counter()
+            texts = fn(gray)
+            stats["base"][name][1].append(time.perf_counter() - t)
+            stats["base"][name][0] += sum(1 for tr in photo.visible if tr.payload in texts)
+    return stats
+
+
+def peak_memory_48mp() -> float:
+    """Peak resident memory (MiB, VmHWM) of a fresh process scanning one 48 MP photo.
+
+    VmHWM rather than ru_maxrss: Linux carries ru_maxrss over from the parent
+    across fork and exec, and the parent has just rendered the 48 MP photo.
+    """
+    path = Path("/tmp/caseboard-48mp.jpg")
+    photo = make_board_photo(
+        stages=(1, 2), n_tiles=12, px_per_module=3.0, size=(8000, 6000), seed=7
+    )
+    path.write_bytes(photo.jpeg_bytes())
+    code = (
+        "import resource, sys; sys.path.insert(0, %r); from scanner import scan_photos;"
+        "r = scan_photos([%r]).to_json(); print(len(r['tiles']));"
+        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+    ) % (str(Path(__file__).resolve().parent.parent), str(path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    tiles, rss = out.stdout.split()
+    return int(rss) / 1024, int(tiles), len(photo.visible)
+
+
+def real_photos(root: Path):
+    """Expected texts found by raw zxing-cpp and by caseboard in the third-party photos."""
+    rows = {}
+    for img in sorted(root.rglob("*.png")) + sorted(root.rglob("*.jpg")):
+        expected = _expected(img)
+        if not expected:
+            continue
+        folder = str(img.parent.relative_to(root)).split("/")[0]
+        gray = load_photo(img).gray
+        raw = {_norm(t) for t in raw_zxing(gray)}
+        data = scan_photos([img]).to_json()
+        ours = {_norm(t["payload"]) for t in data["tiles"]} | {_norm(t) for t in data["unknown"]}
+        r = rows.setdefault(folder, [0, 0, 0, []])
+        r[0] += len(expected)
+        r[1] += sum(1 for e in expected if e in raw)
+        r[2] += sum(1 for e in expected if e in ours)
+        r[3] += [f"{img.relative_to(root)}" for e in expected if e in raw and e not in ours]
+    return rows
+
+
+def _norm(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def _expected(img: Path) -> list[str]:
+    txt = img.with_suffix(".txt")
+    if txt.exists():
+        return [_norm(txt.read_text(encoding="utf-8"))]
+    js = img.with_name(img.stem + ".expected.json")
+    if js.exists():
+        data = json.loads(js.read_text(encoding="utf-8"))
+        items = data if isinstance(data, list) else data.get("texts", data.get("expected", []))
+        return [_norm(t if isinstance(t, str) else t.get("text", "")) for t in items]
+    return []
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--photos", type=int, default=4, help="photos per band")
+    ap.add_argument("--real", default="/work/shared/testdata/qr-real")
+    args = ap.parse_args()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(
+        f"machine: {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, "
+        f"OpenCV {cv2.__version__}; {args.photos} photos of 12 MP per band, 12 tiles each\n"
+    )
+    head = (
+        "| band | tiles | caseboard recall | misplaced | median s | max s | zxing-cpp | pyzbar"
+        " | OpenCV Aruco | caseboard / zxing-cpp |"
+    )
+    print(head)
+    print("|" + "---|" * 10)
+    all_times = []
+    for band in BANDS:
+        s = run_band(*band, args.photos)
+        all_times += s["times"]
+        n = s["n"]
+        base = {k: v[0] / n for k, v in s["base"].items()}
+        ratio = (s["found"] / n) / base["zxing-cpp"] if base["zxing-cpp"] else float("inf")
+        print(
+            f"| {band[0]} | {n} | {100 * s['found'] / n:.1f} % | {s['misplaced']} "
+            f"| {statistics.median(s['times']):.2f} | {max(s['times']):.2f} "
+            + " ".join(
+                f"| {100 * base[k]:.1f} % ({statistics.median(s['base'][k][1]):.2f} s)"
+                for k in BASELINES
+            )
+            + f" | {ratio:.2f}x |",
+            flush=True,
+        )
+    print(
+        f"\nall bands: median {statistics.median(all_times):.2f} s, max {max(all_times):.2f} s "
+        "per 12 MP photo (caseboard)"
+    )
+    rss, found, visible = peak_memory_48mp()
+    print(f"48 MP photo (two boards): peak memory {rss:.0f} MiB, {found}/{visible} tiles\n")
+    root = Path(args.real)
+    if root.exists():
+        print("| real photos | expected texts | raw zxing-cpp | caseboard | lost vs zxing |")
+        print("|---|---|---|---|---|")
+        for folder, (n, raw, ours, lost) in real_photos(root).items():
+            print(f"| {folder} | {n} | {raw} | {ours} | {len(lost)} {' '.join(lost[:5])} |")
+    print(
+        f"\nbench process peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
