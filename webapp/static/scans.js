@@ -1,0 +1,52 @@
+// Upload progress for the scan form; without JavaScript the form posts normally.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form.upload");
+  if (!form || !window.FormData || !window.XMLHttpRequest) return;
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var bar = form.querySelector("progress");
+    var status = form.querySelector(".scan-status");
+    var button = form.querySelector("button[type=submit]");
+    var started = Date.now(), timer = null;
+    button.disabled = true;
+    bar.hidden = false;
+    bar.value = 0;
+    status.textContent = "Uploading…";
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.onprogress = function (e) {
+      if (!e.lengthComputable) return;
+      var pct = Math.round((e.loaded / e.total) * 100);
+      bar.value = pct;
+      status.textContent = "Uploading… " + pct + "%";
+    };
+    xhr.upload.onload = function () {
+      bar.removeAttribute("value"); // an indeterminate bar while the server scans
+      timer = setInterval(function () {
+        var s = Math.round((Date.now() - started) / 1000);
+        status.textContent = "Scanning: finding the boards and reading the tiles… " + s + " s";
+      }, 500);
+    };
+    xhr.onload = function () {
+      clearInterval(timer);
+      if (xhr.status < 400 && xhr.responseURL) {
+        status.textContent = "Done: opening the preview…";
+        window.location.assign(xhr.responseURL);
+        return;
+      }
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var error = page.querySelector(".flash-error");
+      status.textContent = error ? error.textContent : "The scan failed (" + xhr.status + ").";
+      status.classList.add("flash", "flash-error");
+      bar.hidden = true;
+      button.disabled = false;
+    };
+    xhr.onerror = function () {
+      clearInterval(timer);
+      status.textContent = "The upload failed: check the connection and try again.";
+      bar.hidden = true;
+      button.disabled = false;
+    };
+    xhr.send(new FormData(form));
+  });
+});
