@@ -5,7 +5,8 @@ import click
 from .common import CaseboardGroup
 from .family import family
 from .meeting import agenda
-from .rules import alerts, audit, clinic, discussion, rules, supervision
+from .rules import alerts, audit, clinic, discussion, report, rules, supervision
+from .serve import serve
 from .store import init
 from .users import token, user
 
@@ -16,6 +17,6 @@ def main():
     """caseboard keeps the Case Progression boards on the wall and the store in step."""
 
 
-rules_commands = (alerts, rules, discussion, supervision, clinic, audit)
-for command in (init, user, token, family, agenda, *rules_commands):
+rules_commands = (alerts, rules, discussion, supervision, clinic, audit, report)
+for command in (init, user, token, family, agenda, serve, *rules_commands):
     main.add_command(command)

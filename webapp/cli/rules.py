@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import click
+
+from printables.report import write_drift_pdf
 
 from ..alerts import add_manager_alert, follow_up, open_alerts
 from ..audits import add_audit, audit_status
@@ -16,6 +22,7 @@ from ..clinic import (
     week_bookings,
 )
 from ..families import parse_date
+from ..reports import drift_report, report_csv
 from ..rule_defaults import DISCUSSION_KINDS, SM
 from ..rules import ROLES, holiday_region, set_holiday_region, team_rules, update_rule
 from ..supervision import (
@@ -438,3 +445,66 @@ def audit_status_command(db_path, team_name, as_json, on):
         click.echo(
             f"last audit {status['last_audit']} ({status['auditor']}); {due} {status['next_due']}"
         )
+
+
+# -- drift and quality report (Kent Case Progression Policy §11) -------------------------
+
+
+@click.group("report", cls=CaseboardGroup)
+def report():
+    """Reports for managers and auditors."""
+
+
+@report.command("drift")
+@db_option
+@team_option
+@json_option
+@date_option
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write FILE.pdf or FILE.csv.")
+@click.option("--weeks", default=52, show_default=True, type=click.IntRange(4, 260))
+@click.option("--sample", type=click.IntRange(0, 500), help="Dip sample size (default: team rule).")
+@click.option("--seed", type=int, help="Dip sample seed (default: team rule).")
+def report_drift(db_path, team_name, as_json, on, out, weeks, sample, seed):
+    """The drift and quality report: overdue over time, time in stage, stuck cases,
+    moves per week, reopened cases, a dip sample of closed cases, the last audit."""
+    if out and as_json:
+        raise CliError("use either --json or --out, not both")
+    suffix = Path(out).suffix.lower() if out else None
+    if out and suffix not in (".pdf", ".csv"):
+        raise CliError(f"--out must end in .pdf or .csv, not {out!r}")
+    if out and not Path(out).resolve().parent.is_dir():
+        raise CliError(f"the folder for {out} does not exist")
+    db, team = store_and_team(db_path, team_name)
+    data = drift_report(db, team, day(team, on), weeks=weeks, sample=sample, seed=seed)
+    if as_json:
+        echo_json(data)
+    elif suffix == ".pdf":
+        write_drift_pdf(data, out)
+        click.echo(f"wrote {out}")
+    elif suffix == ".csv":
+        write_text_atomic(Path(out), report_csv(data))
+        click.echo(f"wrote {out}")
+    else:
+        s = data["summary"]
+        click.echo(
+            f"{data['team']} on {data['on']}: {s['open']} open, {s['red']} overdue, "
+            f"{s['amber']} amber, {s['stuck']} stuck, {s['open_alerts']} open alerts, "
+            f"{s['moves_last_4_weeks']} moves in 4 weeks, {s['supervision_percent']}% discussed "
+            f"this month, {len(data['reopened'])} reopened within "
+            f"{data['reopen_window_months']} months"
+        )
+        audit = data["audit"]
+        if audit["prompt"]:
+            click.echo(f"meeting audit due (last: {audit['last_audit'] or 'never'})")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write to a temp file beside ``path``, then rename: never half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.resolve().parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,212 @@
+"""The drift and quality report as an A4 PDF: summary, charts and lists.
+
+Takes the plain report dict from ``webapp.reports.drift_report`` (this package never
+imports webapp). The charts come from :func:`drift_charts`, which the dashboard
+draws as SVG, so paper and screen show the same pictures.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .charts import LINE, LINE2, Chart, bar_chart, line_chart, stacked_bar_chart, to_drawing
+
+CHART_WIDTH = 480.0
+
+
+def _short(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}"
+
+
+def _stage_label(stage: int, name: str, width: int = 17) -> str:
+    label = f"{stage}. {name}"
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
+def drift_charts(report: dict) -> dict[str, Chart]:
+    """The report's charts by name: overdue, days_overdue, stage_time, moves."""
+    weeks = [_short(w["week_ending"]) for w in report["overdue"]]
+    every = max(1, len(weeks) // 10)
+    return {
+        "overdue": line_chart(
+            "Overdue cases (red) each week",
+            weeks,
+            [
+                ("overdue", [w["overdue"] for w in report["overdue"]], LINE),
+                ("open", [w["open"] for w in report["overdue"]], LINE2),
+            ],
+            width=CHART_WIDTH,
+            label_every=every,
+        ),
+        "days_overdue": line_chart(
+            "Days overdue: mean and longest among overdue cases",
+            weeks,
+            [
+                ("mean", [w["mean_days_overdue"] for w in report["overdue"]], LINE),
+                ("longest", [w["max_days_overdue"] for w in report["overdue"]], LINE2),
+            ],
+            width=CHART_WIDTH,
+            label_every=every,
+        ),
+        "stage_time": stacked_bar_chart(
+            "Time in current stage (open cases per stage)",
+            [_stage_label(s["stage"], s["name"]) for s in report["stage_time"]],
+            [list(s["buckets"].values()) for s in report["stage_time"]],
+            report["stage_buckets"],
+            width=CHART_WIDTH,
+        ),
+        "moves": bar_chart(
+            "Stage moves per week",
+            [_short(m["week_starting"]) for m in report["moves"]],
+            [m["moves"] for m in report["moves"]],
+            width=CHART_WIDTH,
+            label_every=max(1, len(report["moves"]) // 10),
+        ),
+    }
+
+
+def _table(header: list[str], rows: list[list], widths: list[float]) -> Table:
+    table = Table([header] + rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _story(report: dict) -> list:
+    styles = getSampleStyleSheet()
+    h1, h2, body = styles["Title"], styles["Heading2"], styles["BodyText"]
+    s = report["summary"]
+    audit = report["audit"]
+    story = [
+        Paragraph(f"Drift and quality report: {report['team']}", h1),
+        Paragraph(
+            f"On {report['on']}, covering {report['from']} to {report['on']}. "
+            f"{s['open']} open cases: {s['red']} overdue (red), {s['amber']} due within the "
+            f"amber window, {s['stuck']} stuck beyond the team's limit, "
+            f"{s['open_alerts']} open alerts; {s['moves_last_4_weeks']} stage moves in the "
+            f"last four weeks; {s['supervision_percent']}% of open cases discussed this month.",
+            body,
+        ),
+    ]
+    if audit["prompt"]:
+        last = audit["last_audit"] or "never"
+        story.append(
+            Paragraph(
+                f"<b>Meeting audit due:</b> last audited {last}; each meeting is audited at "
+                f"least every {audit['interval_months']} months.",
+                body,
+            )
+        )
+    else:
+        story.append(
+            Paragraph(
+                f"Meeting last audited {audit['last_audit']} ({audit['auditor']}); "
+                f"next audit due {audit['next_due']}.",
+                body,
+            )
+        )
+    charts = drift_charts(report)
+    for name in ("overdue", "days_overdue", "stage_time", "moves"):
+        story += [Spacer(1, 4 * mm), to_drawing(charts[name])]
+
+    story.append(Paragraph(f"Stuck cases ({len(report['stuck'])})", h2))
+    rows = [
+        [
+            f["token"],
+            f["initials"],
+            f["stage"],
+            f["worker"] or "",
+            f["days_in_stage"],
+            f["limit_days"],
+        ]
+        for f in report["stuck"]
+    ]
+    story.append(
+        _table(
+            ["Token", "Code", "Stage", "Worker", "Days in stage", "Limit"],
+            rows,
+            [28, 15, 15, 30, 28, 20],
+        )
+        if rows
+        else Paragraph("None.", body)
+    )
+    months = report["reopen_window_months"]
+    story.append(
+        Paragraph(f"Reopened within {months} months of closing ({len(report['reopened'])})", h2)
+    )
+    rows = [
+        [r["token"], r["initials"], r["closed_on"], r["reopened_on"], r["days_closed"]]
+        for r in report["reopened"]
+    ]
+    story.append(
+        _table(["Token", "Code", "Closed", "Reopened", "Days closed"], rows, [28, 15, 25, 25, 25])
+        if rows
+        else Paragraph("None.", body)
+    )
+    dip = report["dip_sample"]
+    sample = [
+        Paragraph("Dip sample of closed cases", h2),
+        Paragraph(
+            f"{len(dip['cases'])} of {dip['eligible']} cases closed between {dip['closed_from']} "
+            f"and {dip['closed_to']}, chosen at random with seed {dip['seed']} "
+            "(the same store, size and seed give the same sample).",
+            body,
+        ),
+    ]
+    rows = [
+        [c["token"], c["initials"], c["closed"], c["case_type"] or "", c["worker"] or ""]
+        for c in dip["cases"]
+    ]
+    if rows:
+        sample.append(
+            _table(["Token", "Code", "Closed", "Type", "Worker"], rows, [28, 15, 25, 20, 30])
+        )
+    story.append(KeepTogether(sample))
+    return story
+
+
+def write_drift_pdf(report: dict, path: str | os.PathLike) -> Path:
+    """Write the report to ``path`` atomically (temp file, then rename)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        doc = SimpleDocTemplate(
+            tmp,
+            pagesize=A4,
+            leftMargin=18 * mm,
+            rightMargin=18 * mm,
+            topMargin=15 * mm,
+            bottomMargin=15 * mm,
+            title=f"Drift and quality report: {report['team']}",
+        )
+        doc.build(_story(report))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
