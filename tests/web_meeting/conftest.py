@@ -87,3 +87,8 @@ def client_for(app, users):
 @pytest.fixture
 def login():
     return login_as
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

@@ -111,3 +111,42 @@ def test_print_view_and_pdf(client_for, family, today):
     pdf = client.get(f"/agenda.pdf?date={today.isoformat()}")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
+
+
+def test_real_login_and_csrf_from_tile_page_to_outcome(app, users, store, family, today, password):
+    """With CSRF on: a practitioner asks from the tile page, a manager records the outcome."""
+    import re
+
+    from webapp import create_app
+
+    secure = create_app({"DB": app.config["DB"], "TESTING": True})
+    view = family("TWr", due=50)
+
+    def logged_in(username):
+        client = secure.test_client()
+        form = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        answer = client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
+        assert answer.status_code == 302
+        return client
+
+    def csrf_of(html):
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    practitioner = logged_in("practitioner")
+    tile = practitioner.get(f"/t/{view['token']}").get_data(as_text=True)
+    assert f"/t/{view['token']}/agenda-request" in tile
+    url = f"/t/{view['token']}/agenda-request"
+    assert practitioner.post(url).status_code == 400  # no CSRF token
+    assert practitioner.post(url, data={"csrf_token": csrf_of(tile)}).status_code == 302
+    manager = logged_in("manager")
+    page = manager.get("/agenda").get_data(as_text=True)
+    assert "asked by practitioner" in page
+    answer = manager.post(
+        f"/agenda/outcome/{view['token']}",
+        data={"csrf_token": csrf_of(page), "date": today.isoformat(), "note": "Discussed"},
+    )
+    assert answer.status_code == 302
+    assert store["agenda_requests"].count_where("resolved_at is not null") == 1
