@@ -18,18 +18,42 @@ def _settings(db_path: str, team_name: str | None) -> dict:
     if not Path(db_path).exists():
         return {}
     from ..db import open_store
+    from ..sync import expected_hints
     from ..teams import get_team, scan_settings
 
     db = open_store(db_path)
     try:
-        return scan_settings(db, get_team(db, team_name))
+        team = get_team(db, team_name)
+        return {**scan_settings(db, team), "hints": expected_hints(db, team)}
     finally:
         db.close()
 
 
-def _apply(db_path: str, result: dict) -> None:
-    """Sync a scan into the store. The web engineer wires this to ``webapp.sync``."""
-    raise click.UsageError("--apply needs the store sync, which is not available yet")
+def _apply(db_path: str, team_name: str | None, photos, result: dict, as_json: bool) -> None:
+    """Sync a scan into the store with the same code as the web app (``webapp.sync``)."""
+    from ..db import open_store
+    from ..sync import apply_scan, photos_meta, preview_scan
+    from ..teams import get_team
+
+    db = open_store(db_path)
+    try:
+        team = get_team(db, team_name)
+        meta = photos_meta([(str(p), Path(p).read_bytes()) for p in photos])
+        scan = preview_scan(db, team, result, None, photos_meta=meta, source="cli")
+        summary = apply_scan(db, team, scan["id"], None, "cli")
+    finally:
+        db.close()
+    for move in summary["moved"]:
+        click.echo(f"moved {move['token']}: board {move['from']} -> {move['to']}", err=as_json)
+    for wrong in scan["wrong_zone"]:
+        click.echo(
+            f"wrong section: {wrong['token']} is in {wrong['zone']} on board {wrong['stage']}, "
+            f"belongs in {wrong['expected_zone']}",
+            err=as_json,
+        )
+    for gone in scan["missing"]:
+        click.echo(f"not seen: {gone['token']} (board {gone['stage']})", err=as_json)
+    click.echo(f"applied scan {scan['id']}: {summary['note']}", err=as_json)
 
 
 @click.command("scan")
@@ -56,7 +80,7 @@ def scan(photos, as_json, annotate_dir, apply_, db_path, team_name):
     else:
         _summary(data)
     if apply_ and result.photos:
-        _apply(db_path, data)
+        _apply(db_path, team_name, photos, data, as_json)
     if result.errors:
         raise SystemExit(2)
 
