@@ -1,0 +1,115 @@
+"""Logging in: the form, redirects back, the failed-login limit, CSRF, cookies, roles."""
+
+from __future__ import annotations
+
+import re
+
+from web_helpers import PASSWORD, Client, csrf_token, flatten, text
+
+from webapp import audit
+from webapp.db import open_store
+
+
+def test_login_form_has_contract_fields(anon):
+    page = text(anon.get("/login?next=/t/ABC"))
+    for field in ("username", "password", "csrf_token", "next"):
+        assert re.search(rf'name="{field}"', page), field
+    assert 'value="/t/ABC"' in page
+
+
+def test_login_goes_back_to_the_tile_page(anon, fam):
+    token = fam["TWr"]["token"]
+    first = anon.get(f"/t/{token}")
+    assert first.status_code == 302
+    assert first.location.startswith("/login?next=")
+    response = anon.login("practitioner", next=f"/t/{token}")
+    assert response.status_code == 302
+    assert response.location == f"/t/{token}"
+    assert "TWr" in text(anon.get(f"/t/{token}"))
+
+
+def test_login_ignores_next_pointing_off_site(anon):
+    for evil in ("//evil.example/", "https://evil.example/x", "/\\evil.example", "javascript:x"):
+        response = anon.login("practitioner", next=evil)
+        assert response.location == "/", evil
+        anon.form("/logout")
+
+
+def test_wrong_password_is_refused_with_a_message(anon):
+    response = anon.login("manager", "wrong password")
+    assert response.status_code == 401
+    assert "do not match" in text(response)
+    assert anon.get("/").status_code == 302  # still logged out
+
+
+def test_failed_logins_are_rate_limited_per_user_and_address(anon, app):
+    for _ in range(3):  # the app fixture allows 3 attempts
+        assert anon.login("manager", "nope nope").status_code == 401
+    blocked = anon.login("manager")  # even the right password now waits
+    assert blocked.status_code == 429
+    assert "Too many failed log-ins" in text(blocked)
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert anon.get("/").status_code == 302
+    # another user from the same address, and the same user from another address, still log in
+    assert anon.login("practitioner").status_code == 302
+    elsewhere = Client(app.test_client())
+    token = csrf_token(elsewhere)
+    response = elsewhere.post(
+        "/login",
+        data={"username": "manager", "password": PASSWORD, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    assert response.status_code == 302
+
+
+def test_login_without_csrf_token_is_rejected(anon):
+    response = anon.post("/login", data={"username": "manager", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "CSRF" in text(response)
+    assert anon.get("/").status_code == 302
+
+
+def test_cookies_are_httponly_and_lax_and_secure_over_https(app, built):
+    client = Client(app.test_client())
+    plain = client.login("manager")
+    cookies = plain.headers.getlist("Set-Cookie")
+    assert cookies and all("HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
+    assert not any("Secure" in c for c in cookies)
+    secure = Client(app.test_client())
+    token = secure.get("/login", base_url="https://caseboard.example").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', token).group(1)
+    response = secure.post(
+        "/login",
+        data={"username": "manager", "password": PASSWORD, "csrf_token": token},
+        base_url="https://caseboard.example",
+        headers={"Referer": "https://caseboard.example/login"},  # Flask-WTF checks it on HTTPS
+    )
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in c and "HttpOnly" in c for c in cookies)
+
+
+def test_logout_needs_post_with_csrf(client_for):
+    client = client_for("manager")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400  # no CSRF token
+    assert client.get("/").status_code == 200
+    assert client.form("/logout").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_audit_page_is_for_admins_of_their_own_team(client_for, fam, db_path):
+    client_for("manager").get(f"/t/{fam['TWr']['token']}")
+    page = client_for("admin").get("/audit")
+    assert page.status_code == 200
+    row = flatten(text(page))
+    assert "manager tile.view" in row and fam["TWr"]["token"] in row
+    assert client_for("manager").get("/audit").status_code == 403
+    assert client_for("practitioner").get("/audit").status_code == 403
+    outsider = flatten(text(client_for("outsider").get("/audit")))
+    assert fam["TWr"]["token"] not in outsider
+    db = open_store(db_path)
+    try:
+        assert db["audit"].count_where("action = ?", [audit.TILE_VIEW]) == 1
+    finally:
+        db.close()
