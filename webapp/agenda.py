@@ -340,7 +340,9 @@ def item_summary(item: dict) -> str:
     for reason in item["reasons"]:
         detail = details.get(reason)
         if reason in ("red", "amber"):
-            parts.append(item["due"])
+            # The review column already says how due it is; say more only if it changed.
+            if detail and detail.get("due") != item["due"]:
+                parts.append(f"was {detail['due']}")
         elif reason == "alert":
             parts.extend(f"alert: {a.get('message') or a.get('rule')}" for a in detail or [])
         elif reason == "moved" and detail:
@@ -385,6 +387,8 @@ def record_outcome(
     if row["closed"]:
         raise BadInput(f"{row['initials']} is closed; reopen it before recording an outcome")
     new_review = parse_date(review, "review") if review else None
+    if new_review and new_review.isoformat() == row["next_review"]:
+        new_review = None  # the form shows the current date; keeping it is no change
     if new_review and new_review < meeting_date:
         raise BadInput("the new review date must be on or after the meeting date")
     new_stage = parse_stage(stage) if stage not in (None, "") else None
@@ -394,7 +398,7 @@ def record_outcome(
         if get_meeting(db, team, meeting_date) is None:
             start_meeting(db, team, meeting_date, user_id)
         current = row
-        if new_review and new_review.isoformat() != row["next_review"]:
+        if new_review:
             current = set_review(db, current, team, new_review, user_id=user_id, source=source)
             detail["review"] = {"from": row["next_review"], "to": current["next_review"]}
         if new_stage and new_stage != row["stage"]:

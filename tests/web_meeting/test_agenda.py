@@ -207,3 +207,21 @@ def test_open_alerts_come_after_amber(store, team, today, family):
     items = agenda.build_agenda(store, team, today)
     assert [(i["reason"], i["initials"]) for i in items] == [("amber", "AMb"), ("alert", "ALc")]
     assert "request school information" in items[1]["summary"]
+
+
+def test_keeping_an_overdue_date_is_no_change(store, team, today, family, users):
+    """The outcome form shows the current date; a note alone must save for a red tile."""
+    row = get_family_row(store, family("ABc", due=-2)["token"])
+    agenda.record_outcome(
+        store,
+        team,
+        row,
+        users["manager"]["id"],
+        review=row["next_review"],
+        stage=row["stage"],
+        note="Escalate",
+        meeting_date=today,
+    )
+    history = events.family_history(store, row["id"])
+    assert [e["kind"] for e in history][0] == events.OUTCOME
+    assert "review" not in history[0]["detail"] and "stage" not in history[0]["detail"]
