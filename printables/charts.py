@@ -62,25 +62,33 @@ class Chart:
 LEFT, RIGHT, TOP, BOTTOM = 36.0, 10.0, 22.0, 30.0
 
 
-def nice_ceiling(value: float) -> float:
-    """The axis maximum: 1, 2, 2.5 or 5 times a power of ten, at least ``value``."""
+def axis(value: float, most: int = 5) -> tuple[float, int]:
+    """(axis top, number of gridline steps): steps of 1, 2 or 5 times a power of ten,
+    so the labels are round numbers, with at most ``most`` steps."""
     if value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power
+        return 1.0, 1
+    rough = value / most
+    power = 10 ** math.floor(math.log10(rough))
+    if value >= 1:
+        power = max(power, 1)  # counts and days: whole-number gridlines
+    for mult in (1, 2, 5, 10):
+        step = mult * power
+        if step >= rough:
+            break
+    steps = math.ceil(value / step - 1e-9)
+    return step * steps, steps
 
 
-def _frame(chart: Chart, top_value: float, ticks: int = 4) -> tuple[float, float, float, float]:
-    """Title, y axis with gridlines; returns the plot box (x0, y0, x1, y1)."""
+def _frame(chart: Chart, value_max: float) -> tuple[float, float, float, float]:
+    """Title, y axis with gridlines; sets ``chart.scale``; returns the plot box."""
     x0, y0 = LEFT, TOP
     x1, y1 = chart.width - RIGHT, chart.height - BOTTOM
+    top, steps = axis(value_max)
+    chart.scale = (y1 - y0) / top
     chart.shapes.append(Text(x0 - 30, 12, chart.title, size=10))
-    for i in range(ticks + 1):
-        value = top_value * i / ticks
-        y = y1 - (y1 - y0) * i / ticks
+    for i in range(steps + 1):
+        value = top * i / steps
+        y = y1 - (y1 - y0) * i / steps
         chart.shapes.append(Line(((x0, y), (x1, y)), GRID, 0.5))
         label = f"{value:g}" if value < 1000 else f"{value / 1000:g}k"
         chart.shapes.append(Text(x0 - 4, y + 3, label, size=7, anchor="end"))
@@ -106,9 +114,7 @@ def bar_chart(
 ) -> Chart:
     """One bar per value."""
     chart = Chart(width, height, title)
-    top = nice_ceiling(max(values, default=0))
-    x0, y0, x1, y1 = _frame(chart, top)
-    chart.scale = (y1 - y0) / top
+    x0, y0, x1, y1 = _frame(chart, max(values, default=0))
     slot = (x1 - x0) / max(len(values), 1)
     centres = []
     for i, value in enumerate(values):
@@ -132,9 +138,7 @@ def line_chart(
 ) -> Chart:
     """One or more lines over the same x labels; ``series`` is (name, values, colour)."""
     chart = Chart(width, height, title)
-    top = nice_ceiling(max((v for _, vs, _ in series for v in vs), default=0))
-    x0, y0, x1, y1 = _frame(chart, top)
-    chart.scale = (y1 - y0) / top
+    x0, y0, x1, y1 = _frame(chart, max((v for _, vs, _ in series for v in vs), default=0))
     n = max(len(labels), 1)
     step = (x1 - x0) / max(n - 1, 1)
     centres = [x0 + i * step for i in range(n)]
@@ -161,9 +165,7 @@ def stacked_bar_chart(
 ) -> Chart:
     """One stacked bar per label; ``stacks[i][k]`` is bucket ``keys[k]`` of bar ``i``."""
     chart = Chart(width, height, title)
-    top = nice_ceiling(max((sum(s) for s in stacks), default=0))
-    x0, y0, x1, y1 = _frame(chart, top)
-    chart.scale = (y1 - y0) / top
+    x0, y0, x1, y1 = _frame(chart, max((sum(s) for s in stacks), default=0))
     slot = (x1 - x0) / max(len(stacks), 1)
     centres = []
     for i, stack in enumerate(stacks):

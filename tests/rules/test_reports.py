@@ -277,3 +277,17 @@ def test_cli_report_drift(tmp_path, year):
     assert list(tmp_path.glob(".*.tmp")) == []
     summary = cli()
     assert summary.exit_code == 0 and "open" in summary.output
+
+
+def test_chart_axes_use_round_steps_and_scale_bars_to_values():
+    from printables.charts import axis, bar_chart
+
+    assert axis(0) == (1.0, 1)
+    assert axis(3) == (3, 3)
+    assert axis(8) == (8, 4)
+    assert axis(31) == (40, 4)
+    assert axis(42) == (50, 5)
+    chart = bar_chart("t", ["a", "b", "c"], [2, 4, 0])
+    heights = [s.h for s in chart.shapes if isinstance(s, Rect)]
+    assert len(heights) == 2 and heights[1] == pytest.approx(2 * heights[0])
+    assert heights[0] == pytest.approx(2 * chart.scale)
