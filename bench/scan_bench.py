@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -99,6 +98,7 @@ def run_band(label, ppm, yaw, blur, hidden, photos):
             if tile is None:
                 continue
             stats["found"] += 1
+            stats["no_zone"] += tile["zone"] is None
             placed = (tile["stage"], tile["zone"])
             if tile["zone"] is not None and placed != (truth.stage, truth.zone):
                 stats["misplaced"] += 1
@@ -122,11 +122,12 @@ def peak_memory_48mp() -> float:
         stages=(1, 2), n_tiles=12, px_per_module=3.0, size=(8000, 6000), seed=7
     )
     path.write_bytes(photo.jpeg_bytes())
+    root = str(Path(__file__).resolve().parent.parent)
     code = (
-        "import resource, sys; sys.path.insert(0, %r); from scanner import scan_photos;"
-        "r = scan_photos([%r]).to_json(); print(len(r['tiles']));"
+        f"import sys; sys.path.insert(0, {root!r}); from scanner import scan_photos;"
+        f"r = scan_photos([{str(path)!r}]).to_json(); print(len(r['tiles']));"
         "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
-    ) % (str(Path(__file__).resolve().parent.parent), str(path))
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     tiles, rss = out.stdout.split()
     return int(rss) / 1024, int(tiles), len(photo.visible)
@@ -179,11 +180,12 @@ def main():
         f"OpenCV {cv2.__version__}; {args.photos} photos of 12 MP per band, 12 tiles each\n"
     )
     head = (
-        "| band | tiles | caseboard recall | misplaced | median s | max s | zxing-cpp | pyzbar"
+        "| band | tiles | caseboard recall | misplaced | no zone | median s | max s"
+        " | zxing-cpp | pyzbar"
         " | OpenCV Aruco | caseboard / zxing-cpp |"
     )
     print(head)
-    print("|" + "---|" * 10)
+    print("|" + "---|" * 11)
     all_times = []
     for band in BANDS:
         s = run_band(*band, args.photos)
@@ -192,7 +194,7 @@ def main():
         base = {k: v[0] / n for k, v in s["base"].items()}
         ratio = (s["found"] / n) / base["zxing-cpp"] if base["zxing-cpp"] else float("inf")
         print(
-            f"| {band[0]} | {n} | {100 * s['found'] / n:.1f} % | {s['misplaced']} "
+            f"| {band[0]} | {n} | {100 * s['found'] / n:.1f} % | {s['misplaced']} | {s['no_zone']} "
             f"| {statistics.median(s['times']):.2f} | {max(s['times']):.2f} "
             + " ".join(
                 f"| {100 * base[k]:.1f} % ({statistics.median(s['base'][k][1]):.2f} s)"
@@ -213,9 +215,6 @@ def main():
         print("|---|---|---|---|---|")
         for folder, (n, raw, ours, lost) in real_photos(root).items():
             print(f"| {folder} | {n} | {raw} | {ours} | {len(lost)} {' '.join(lost[:5])} |")
-    print(
-        f"\nbench process peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
-    )
 
 
 if __name__ == "__main__":
