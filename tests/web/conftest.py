@@ -127,5 +127,5 @@ def board_photo(built) -> bytes:
         TileSpec(f["MOl"]["token"], "MOl", 1, 800, 250),
         TileSpec(f["JBa"]["token"], "JBa", 1, 600, 480),
     ]
-    shot = make_board_photo(tiles, (1,), size=(2600, 2000), px_per_module=2.4, seed=3)
+    shot = make_board_photo(tiles, (1,), size=(2600, 2000), px_per_module=2.2, seed=3)
     return shot.jpeg_bytes()

@@ -1,0 +1,122 @@
+"""Photograph and sync through the pages: upload, preview, apply, idempotency, bad uploads."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from web_helpers import csrf_token, flatten, text
+
+from webapp.families import get_family_row
+
+
+def upload(client, *files, **kw):
+    data = {"photo": [(io.BytesIO(body), name) for name, body in files]}
+    data["csrf_token"] = csrf_token(client)
+    return client.post("/scans", data=data, content_type="multipart/form-data", **kw)
+
+
+@pytest.fixture(scope="module")
+def bad_files() -> dict[str, tuple[bytes, str]]:
+    """name -> (content, words the message must contain)."""
+    bomb = io.BytesIO()
+    Image.new("1", (10000, 6000)).save(bomb, "PNG")  # 60 MP that packs into a few kB
+    jpeg = io.BytesIO()
+    Image.new("RGB", (1200, 900), (200, 120, 40)).save(jpeg, "JPEG", quality=95)
+    return {
+        "notes.txt": (b"minutes of the meeting\n" * 20, "not an image"),
+        "empty.jpg": (b"", "empty"),
+        "cut.jpg": (jpeg.getvalue()[: len(jpeg.getvalue()) // 2], "truncated"),
+        "bomb.png": (bomb.getvalue(), "60 MP"),
+    }
+
+
+def test_upload_page_is_for_managers(client_for):
+    page = text(client_for("manager").get("/scans/new"))
+    assert 'accept="image/*"' in page and 'capture="environment"' in page
+    assert "<progress" in page and "scans.js" in page
+    assert client_for("practitioner").get("/scans/new").status_code == 403
+    assert client_for("admin").get("/scans/new").status_code == 200
+
+
+def test_upload_preview_apply_and_idempotency(client_for, board_photo, store, team, fam):
+    client = client_for("manager")
+    before = get_family_row(store, fam["JBa"]["token"], team)
+    response = upload(client, ("board-1.jpg", board_photo))
+    assert response.status_code == 302
+    preview_url = response.location
+    page = text(client.get(preview_url))
+    flat = flatten(page)
+    assert "nothing has changed yet" in flat
+    assert "JBa : board 2 (Agreeing a plan and outcomes) → board 1 (Assessment)" in flat
+    assert (
+        "AKh red: 3 days overdue is in the main area of board 1; move it to the red section" in flat
+    )
+    assert (
+        "TWr amber: due in 9 days is in the main area of board 1; move it to the amber section"
+        in flat
+    )
+    assert "RSm should be on board 1 (never photographed)" in flat
+    assert "example.org" in flat  # the poster's QR code: not a tile
+    assert "Retake advice" in flat
+    image = client.get(preview_url + "/photo/0.jpg")
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert Image.open(io.BytesIO(image.data)).width <= 1600
+    assert get_family_row(store, fam["JBa"]["token"], team) == before  # preview changed nothing
+
+    applied = client.form(preview_url + "/apply", follow_redirects=True)
+    assert "applied: 4 tiles seen, 1 moved board" in text(applied)
+    jba = get_family_row(store, fam["JBa"]["token"], team)
+    assert (jba["stage"], jba["last_stage"], jba["last_zone"]) == (1, 1, "main")
+    events = store["events"].count
+
+    again = client.form(preview_url + "/apply", follow_redirects=True)
+    assert "Nothing changed" in text(again) and "already applied" in text(again)
+    second = upload(client, ("same-photo-new-name.jpg", board_photo))
+    second_page = flatten(text(client.get(second.location)))
+    assert "already applied in scan" in second_page
+    assert "No tile changed board" in second_page
+    client.form(second.location + "/apply")
+    assert store["events"].count == events
+    assert get_family_row(store, fam["JBa"]["token"], team) == jba
+
+
+def test_bad_uploads_get_a_clear_400_and_the_app_keeps_serving(client_for, bad_files):
+    client = client_for("manager")
+    for name, (body, words) in bad_files.items():
+        response = upload(client, (name, body))
+        assert response.status_code == 400, name
+        assert "Nothing was scanned" in text(response) and words in text(response), name
+    assert upload(client).status_code == 400  # no file at all
+    assert client.get("/").status_code == 200
+
+
+def test_one_bad_photo_among_good_ones_is_reported_in_the_preview(
+    client_for, board_photo, bad_files
+):
+    client = client_for("manager")
+    response = upload(
+        client, ("board-1.jpg", board_photo), ("notes.txt", bad_files["notes.txt"][0])
+    )
+    assert response.status_code == 302
+    page = flatten(text(client.get(response.location)))
+    assert "2-notes.txt: not an image" in page and "JBa" in page
+
+
+def test_upload_without_csrf_is_rejected(client_for, board_photo, store):
+    client = client_for("manager")
+    data = {"photo": [(io.BytesIO(board_photo), "b.jpg")]}
+    assert client.post("/scans", data=data).status_code == 400
+    assert store["scans"].count == 0
+
+
+def test_scans_are_scoped_to_the_team(client_for, built, store, team):
+    from webapp.sync import preview_scan
+
+    scan = preview_scan(store, team, {"tiles": [], "boards": [], "unknown": []}, None)
+    outsider = client_for("outsider")
+    assert outsider.get(f"/scans/{scan['id']}").status_code == 404
+    assert outsider.form(f"/scans/{scan['id']}/apply").status_code == 404
+    assert client_for("practitioner").form(f"/scans/{scan['id']}/apply").status_code == 403
+    assert store["scans"].get(scan["id"])["status"] == "preview"
