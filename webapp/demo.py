@@ -129,3 +129,113 @@ def build_demo(
     db.close()
     return demo
 
+
+# -- printing ----------------------------------------------------------------
+
+
+def print_kit(db: Database, demo: Demo, say) -> None:
+    """The admin's first morning: a tile sheet, the date stickers and the board kit."""
+    from printables.sheets import write_tile_sheets
+    from printables.stickers import write_sticker_sheets
+
+    families = list_families(db, demo.team)
+    tiles = demo.folder / "tiles.pdf"
+    pages = write_tile_sheets(families, tiles, base_url=demo.base_url, team_name=demo.team["name"])
+    say(f"  printed {len(families)} tiles on {pages} A4 label sheets")
+    stickers = demo.folder / "stickers.pdf"
+    write_sticker_sheets(families, stickers)
+    say(f"  printed {len(families)} date stickers")
+    demo.files += [tiles, stickers]
+
+
+# -- the photographed wall ---------------------------------------------------
+
+#: QR-centre slots in board mm, per zone, on the default 1200 x 900 board.
+ZONE_SLOTS = {
+    "main": [(x, y) for y in (150, 240, 330, 420, 510) for x in (110, 250, 390, 530, 670, 810)],
+    "amber": [(x, y) for y in (730, 790) for x in (90, 220, 350)],
+    "red": [(x, y) for y in (730, 790) for x in (660, 790, 920)],
+}
+#: A manager's phone is never square on: each board is shot from a different angle.
+CAMERA_YAW = {1: 0.0, 2: 12.0, 3: -18.0, 4: 8.0, 5: 22.0, 6: -10.0}
+
+
+def wall_tiles(families: list[dict]) -> dict[int, list]:
+    """Stage -> the tiles (scanner.synth.TileSpec) hanging on that board."""
+    from scanner.synth import TileSpec
+
+    used: dict[tuple[int, str], int] = {}
+    boards: dict[int, list] = {}
+    for family in families:
+        stage, zone = OUT_OF_PLACE.get(
+            family["initials"], (family["stage"], family["expected_zone"])
+        )
+        slot = used.get((stage, zone), 0)
+        used[(stage, zone)] = slot + 1
+        x, y = ZONE_SLOTS[zone][slot]
+        boards.setdefault(stage, []).append(
+            TileSpec(family["token"], family["initials"], stage, x, y, angle_deg=(slot % 3 - 1) * 2)
+        )
+    return boards
+
+
+def photograph_wall(db: Database, demo: Demo, say) -> None:
+    """One synthetic phone photo of each board, from the real tile and marker artwork."""
+    from scanner.synth import make_board_photo
+
+    photos = demo.folder / "photos"
+    photos.mkdir()
+    boards = wall_tiles(list_families(db, demo.team))
+    for stage, tiles in sorted(boards.items()):
+        say(f"  photographing board {stage} of 6 ({len(tiles)} tiles)")
+        shot = make_board_photo(
+            tiles, (stage,), base_url=demo.base_url, yaw=CAMERA_YAW[stage], seed=stage
+        )
+        path = photos / f"board-{stage}.jpg"
+        path.write_bytes(shot.jpeg_bytes())
+        demo.files.append(path)
+    demo.summary["photos"] = len(boards)
+
+
+def scan_and_sync(db: Database, demo: Demo, say) -> None:
+    """Scan the photos as a manager would upload them, keep the preview, and apply it."""
+    from .sync import apply_scan, photos_meta, preview_scan, scan_uploads
+
+    manager = next(db["users"].rows_where("username = ?", ["manager"]))
+    photos = [(p.name, p.read_bytes()) for p in demo.files if p.parent.name == "photos"]
+    say(f"  scanning {len(photos)} photos")
+    scan_json, images = scan_uploads(db, demo.team, photos)
+    annotated = demo.folder / "annotated"
+    annotated.mkdir()
+    for name, jpeg in images:
+        path = annotated / name
+        path.write_bytes(jpeg)
+        demo.files.append(path)
+    scan = preview_scan(
+        db,
+        demo.team,
+        scan_json,
+        manager["id"],
+        photos_meta=photos_meta(photos),
+        images=images,
+        source="demo",
+    )
+    applied = apply_scan(db, demo.team, scan["id"], manager["id"], "demo")
+    demo.summary.update(
+        seen=len(scan_json["tiles"]), moved=len(applied["moved"]), wrong=len(scan["wrong_zone"])
+    )
+    say(
+        f"  scan {scan['id']}: {len(scan_json['tiles'])} tiles seen, "
+        f"{len(applied['moved'])} moved board, {len(scan['wrong_zone'])} in the wrong section"
+    )
+    codes = {f["token"]: f["initials"] for f in list_families(db, demo.team)}
+    for wrong in scan["wrong_zone"]:
+        say(
+            f"    {codes.get(wrong['token'], wrong['token'])} sits in {wrong['zone']} "
+            f"on board {wrong['stage']}, belongs in {wrong['expected_zone']}"
+        )
+
+
+def demo_steps() -> list[Callable]:
+    """What the demo does after adding the sample, in order."""
+    return [print_kit, photograph_wall, scan_and_sync]

@@ -3,9 +3,11 @@
 import click
 
 from .common import CaseboardGroup
+from .demo import demo
 from .family import family
 from .meeting import agenda
 from .rules import alerts, audit, clinic, discussion, report, rules, supervision
+from .scan import scan
 from .serve import serve
 from .store import init
 from .users import token, user
@@ -18,5 +20,5 @@ def main():
 
 
 rules_commands = (alerts, rules, discussion, supervision, clinic, audit, report)
-for command in (init, user, token, family, agenda, serve, *rules_commands):
+for command in (init, demo, user, token, family, scan, agenda, serve, *rules_commands):
     main.add_command(command)
