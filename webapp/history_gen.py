@@ -19,9 +19,9 @@ from sqlite_utils import Database
 
 from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH
 
-from . import events
+from . import events, triggers
 from .rule_defaults import DISCUSSION_KINDS, RISK_FLAGS
-from .rules import review_days
+from .rules import review_days, team_rules
 from .teams import team_settings, team_today
 
 WORKERS = ["Ann", "Ben", "Chloe", "Dev", "Esther"]
@@ -48,6 +48,8 @@ class _Sim:
         self.case_types = team_settings(team)["case_types"]
         self.taken = {r["token"] for r in db.query("select token from families")}
         self.live: dict[int, dict] = {}  # family id -> current row (open or closed)
+        self.flags: dict[int, list[dict]] = {}
+        self.rules = [r for r in team_rules(db, team) if r["kind"] in triggers.TRIGGER_KINDS]
 
     def event(self, fid: int, on: date, kind: str, detail: dict) -> None:
         self.db["events"].insert(
@@ -95,6 +97,7 @@ class _Sim:
         if rng.random() < 0.2:
             flag = rng.choice(RISK_FLAGS + ["shielded"])
             self.db["flags"].insert({"family_id": fid, "name": flag, "added_on": on.isoformat()})
+            self.flags[fid] = [{"name": flag, "added_on": on.isoformat(), "removed_on": None}]
             self.event(fid, on, events.FLAG_ADDED, {"flag": flag})
 
     def set_review(self, fid: int, on: date, new: date) -> None:
@@ -111,6 +114,7 @@ class _Sim:
             if rng.random() < self.skip(on):  # not reached this week: the case drifts
                 continue
             self.discuss(fid, on, "weekly meeting")
+            self.follow_up_alerts(fid, on)
             stage = fam["stage"]
             if stage == 6 and rng.random() < 0.6:
                 self.update(fid, on, closed=on.isoformat())
@@ -123,6 +127,23 @@ class _Sim:
                     self.event(fid, on, events.STAGE_MOVED, {"from": stage, "to": new})
             days = self.review.get(self.live[fid]["stage"], 28)
             self.set_review(fid, on, on + timedelta(days=days + rng.choice([-7, 0, 0, 7, 14])))
+
+    def follow_up_alerts(self, fid: int, on: date) -> None:
+        """Most alerts that have fired are followed up when the case is discussed."""
+        fam = self.live[fid]
+        for firing in triggers.family_firings(self.rules, fam, self.flags.get(fid, []), on):
+            if self.rng.random() < 0.8:
+                self.db["follow_ups"].insert(
+                    {
+                        "team_id": self.team["id"],
+                        "family_id": fid,
+                        "alert_key": firing.key,
+                        "followed_on": on.isoformat(),
+                        "note": "discussed at the weekly meeting",
+                        "user_id": None,
+                        "created_at": f"{on}T12:00:00+00:00",
+                    }
+                )
 
     def skip(self, on: date) -> float:
         """Chance a due case is not reached: worse through the winter, as in a bad patch."""
