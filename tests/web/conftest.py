@@ -129,3 +129,18 @@ def board_photo(built) -> bytes:
     ]
     shot = make_board_photo(tiles, (1,), size=(2600, 2000), px_per_module=2.2, seed=3)
     return shot.jpeg_bytes()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on waitress in a thread, on a free local port: ``(base_url, app)``."""
+    import threading
+
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)

@@ -1,0 +1,51 @@
+"""The app on a real WSGI server: bad uploads are refused and it goes on serving;
+`caseboard serve` on a missing store is one clear line."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import requests
+from click.testing import CliRunner
+from PIL import Image
+
+from webapp.cli import main
+
+
+def test_real_server_survives_bad_uploads(live_server, built):
+    session = requests.Session()
+    page = session.get(f"{live_server}/login").text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    login = {"username": "manager", "password": "correct horse", "csrf_token": token}
+    assert session.post(f"{live_server}/login", data=login).url.endswith("/")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', session.get(live_server).text)[1]
+    bomb = io.BytesIO()
+    Image.new("1", (10000, 6000)).save(bomb, "PNG")
+    for name, body in [("a.txt", b"hello"), ("b.jpg", b""), ("c.png", bomb.getvalue()),
+                       ("d.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 500)]:  # fmt: skip
+        response = session.post(
+            f"{live_server}/scans", data={"csrf_token": token}, files={"photo": (name, body)}
+        )
+        assert response.status_code == 400, name
+        assert "Nothing was scanned" in response.text
+    assert session.get(f"{live_server}/").status_code == 200
+    api = requests.get(
+        f"{live_server}/api/tiles/{built.families['TWr']['token']}",
+        headers={"Authorization": f"Bearer {built.api['practitioner']}"},
+    )
+    assert api.status_code == 200 and api.json()["initials"] == "TWr"
+
+
+def test_serve_refuses_a_missing_store(tmp_path):
+    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert "no store at" in result.output and "caseboard init" in result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_serve_is_registered_with_its_options():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--db", "--threads", "--trusted-proxy"):
+        assert option in result.output
