@@ -70,6 +70,7 @@ def run_band(label, ppm, yaw, blur, hidden, photos):
         "n": 0,
         "found": 0,
         "misplaced": 0,
+        "no_zone": 0,
         "times": [],
         "base": {k: [0, []] for k in BASELINES},
     }
