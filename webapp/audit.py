@@ -33,19 +33,20 @@ def record(
     source: str = "web",
     ip: str | None = None,
 ) -> None:
-    """Append one entry (in the caller's transaction, if any)."""
-    db["audit"].insert(
-        {
-            "team_id": team_id,
-            "user_id": user_id,
-            "at": utcnow(),
-            "action": action,
-            "target": target,
-            "detail": json.dumps(detail or {}, sort_keys=True),
-            "source": source,
-            "ip": ip,
-        }
-    )
+    """Append one entry (in the caller's transaction, if any).
+
+    Plain SQL rather than ``db["audit"].insert``: every tile view writes one
+    entry, and sqlite-utils would first look the table up in sqlite_master.
+    """
+    row = (team_id, user_id, utcnow(), action, target, json.dumps(detail or {}, sort_keys=True),
+           source, ip)  # fmt: skip
+    sql = """insert into audit (team_id, user_id, at, action, target, detail, source, ip)
+             values (?, ?, ?, ?, ?, ?, ?, ?)"""
+    if db.conn.in_transaction:
+        db.execute(sql, row)
+    else:
+        with db.conn:  # commits
+            db.execute(sql, row)
 
 
 def entries(

@@ -1,0 +1,241 @@
+"""Load benchmark: the tile page and the board page under 50 concurrent clients.
+
+    python bench/load_bench.py [--clients 50] [--requests 1500] [--think 1.0] [--quick]
+
+Builds a demo-sized store (one team, 30 families on six boards, one applied
+scan), starts ``caseboard serve`` (waitress) on it, logs in once, and sends
+GET /t/<token> and GET / from 50 keep-alive clients. Latency is measured by
+the client, per request, from sending to the last byte of the answer.
+
+Two workloads, each on both servers:
+
+* paced: 50 clients each wait 0.5-1.5 s (``--think``) between requests, like
+  50 people with phones and a projector all active at once (~50 requests/s);
+* saturated: 50 clients send their next request as soon as the last returns.
+  This measures throughput; its latency is mostly queueing (50 / req/s).
+
+Baseline: the same app on Flask's development server (werkzeug, threaded),
+which is what ``flask run`` gives. Both servers run the same code and store,
+one after the other, in a separate process from the clients. The clients are
+Python (http.client, in 2 processes x 25 threads) and share the machine's two
+cores with the server, so the figures include client overhead: they are an
+upper bound on what the server alone costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing as mp
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from webapp.db import open_store  # noqa: E402
+from webapp.demo import DEMO_PASSWORD, add_sample  # noqa: E402
+from webapp.families import list_families  # noqa: E402
+from webapp.sync import apply_scan, preview_scan  # noqa: E402
+
+DEV_SERVER = """
+import sys
+from webapp import create_app
+create_app({"DB": sys.argv[1]}).run(host="127.0.0.1", port=int(sys.argv[2]), threaded=True)
+"""
+
+
+def build_store(folder: Path) -> tuple[str, str]:
+    """A demo-sized store; returns its path and a tile token."""
+    path = folder / "bench.db"
+    db = open_store(path, create=True)
+    team = add_sample(db, "http://127.0.0.1:5000")
+    families = list_families(db, team)
+    scan = {
+        "tiles": [
+            {"payload": f["token"], "token": f["token"], "stage": f["stage"], "zone": "main",
+             "x_mm": 300.0, "y_mm": 200.0}
+            for f in families
+        ],
+        "boards": [{"stage": s} for s in range(1, 7)],
+        "unknown": [],
+    }  # fmt: skip
+    preview = preview_scan(db, team, scan, None, source="bench")
+    apply_scan(db, team, preview["id"], None, "bench")
+    db.close()
+    return str(path), families[0]["token"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(kind: str, db_path: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if kind == "waitress":
+        serve = ["serve", "--db", db_path, "--port", str(port)]
+        cmd = [sys.executable, "-c", "from webapp.cli import main; main()", *serve]
+    else:
+        cmd = [sys.executable, "-c", DEV_SERVER, db_path, str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            return proc
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"{kind} did not start on port {port}")
+
+
+def session_cookie(port: int) -> str:
+    """Log in as the practitioner once, through the real form."""
+    s = requests.Session()
+    page = s.get(f"http://127.0.0.1:{port}/login").text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    login = {"username": "practitioner", "password": DEMO_PASSWORD, "csrf_token": token}
+    response = s.post(f"http://127.0.0.1:{port}/login", data=login, allow_redirects=False)
+    assert response.status_code == 302, response.text
+    return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+
+
+def _client(port, path, cookie, n, out, barrier, think):
+    import random
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": cookie}
+    rng = random.Random()
+    barrier.wait()
+    for _ in range(n):
+        if think:
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        t0 = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        out.append(time.perf_counter() - t0)
+        if response.status != 200 or not body:
+            raise RuntimeError(f"GET {path}: {response.status}")
+        if response.getheader("Connection", "").lower() == "close":
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.close()
+
+
+def _process(port, path, cookie, threads, per_thread, queue, think):
+    out: list[float] = []
+    barrier = threading.Barrier(threads)
+    args = (port, path, cookie, per_thread, out, barrier, think)
+    workers = [threading.Thread(target=_client, args=args) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    queue.put(out)
+
+
+def run_load(port: int, path: str, cookie: str, clients: int, total: int, think: float) -> dict:
+    processes = 2
+    threads = clients // processes
+    per_thread = max(1, total // clients)
+    queue = mp.Queue()
+    started = time.perf_counter()
+    procs = [
+        mp.Process(target=_process, args=(port, path, cookie, threads, per_thread, queue, think))
+        for _ in range(processes)
+    ]
+    for p in procs:
+        p.start()
+    times = [t for _ in procs for t in queue.get()]
+    for p in procs:
+        p.join()
+    elapsed = time.perf_counter() - started
+    times.sort()
+
+    def pct(q: float) -> float:
+        return 1000 * times[min(len(times) - 1, int(q * len(times)))]
+
+    return {
+        "n": len(times),
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "mean": 1000 * statistics.fmean(times),
+        "rps": len(times) / elapsed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=1500, help="per page, server, workload")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause, paced workload")
+    parser.add_argument("--quick", action="store_true", help="500 requests per run")
+    args = parser.parse_args()
+    total = 500 if args.quick else args.requests
+    workloads = {"paced": args.think, "saturated": 0.0}
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path, token = build_store(Path(tmp))
+        pages = {"tile page": f"/t/{token}", "board page": "/"}
+        results: dict[tuple[str, str, str], dict] = {}
+        for kind in ("waitress", "flask-dev"):
+            port = free_port()
+            proc = start(kind, db_path, port)
+            try:
+                cookie = session_cookie(port)
+                for name, path in pages.items():
+                    run_load(port, path, cookie, args.clients, 200, 0.0)  # warm-up
+                    for workload, think in workloads.items():
+                        results[(workload, kind, name)] = run_load(
+                            port, path, cookie, args.clients, total, think
+                        )
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+    for workload, think in workloads.items():
+        report(results, workload, think, args.clients, total)
+
+
+def report(results: dict, workload: str, think: float, clients: int, total: int) -> None:
+    cores = os.cpu_count()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    pace = f"pause {0.5 * think:.1f}-{1.5 * think:.1f} s between requests" if think else "no pause"
+    print(
+        f"\n## {workload}: {clients} concurrent keep-alive clients, {pace}, {total} requests "
+        f"per run; {cores} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+    )
+    print("caseboard serve (waitress, 8 threads) vs baseline Flask dev server (werkzeug, threaded)")
+    print("ratio: times better with caseboard serve (dev/serve for latency, serve/dev for req/s)\n")
+    head = f"{'page':<11} {'metric':<7} {'serve':>9} {'dev':>9} {'ratio':>6}"
+    print(head)
+    print("-" * len(head))
+    for page in ("tile page", "board page"):
+        w, d = results[(workload, "waitress", page)], results[(workload, "flask-dev", page)]
+        for metric, unit in (("p50", "ms"), ("p95", "ms"), ("p99", "ms"), ("rps", "/s")):
+            ratio = d[metric] / w[metric] if metric != "rps" else w[metric] / d[metric]
+            print(
+                f"{page:<11} {metric:<7} {w[metric]:>7.1f}{unit} {d[metric]:>7.1f}{unit} "
+                f"{ratio:>5.2f}x"
+            )
+    for page in ("tile page", "board page"):
+        p95 = results[(workload, "waitress", page)]["p95"]
+        verdict = "meets" if p95 < 50 else "misses"
+        print(f"{page}: p95 {p95:.1f} ms with caseboard serve {verdict} the 50 ms target")
+
+
+if __name__ == "__main__":
+    main()
