@@ -11,4 +11,5 @@ NAV_ITEMS = [
     ("rules.clinic", "Clinic", ("manager",)),
     ("reports.drift", "Drift report", ("manager",)),
     ("admin.index", "Admin", ()),
+    ("auth.audit_log", "Audit log", ()),
 ]

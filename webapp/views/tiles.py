@@ -16,6 +16,7 @@ from tilegen.payload import is_token
 
 from .. import audit, events
 from ..access import current_team, role_required, team_family
+from ..alerts import alerts_for_family
 from ..errors import BadInput
 from ..events import family_history
 from ..extensions import get_db, login_manager
@@ -26,7 +27,8 @@ from ..families import (
     reopen_family,
     set_review,
 )
-from ..teams import stage_names
+from ..rules import proposed_review
+from ..teams import stage_names, team_today
 
 bp = Blueprint("tiles", __name__)
 
@@ -61,6 +63,8 @@ def tile(token):
     view = family_view(db, row, team)
     names = stage_names(db, team)
     history = [describe_event(e, names) for e in family_history(db, row["id"])]
+    today = team_today(team)
+    proposals = {n: proposed_review(db, team, n, today) for n in names}
     audit.record(
         db, team["id"], current_user.user_id, audit.TILE_VIEW, token, ip=request.remote_addr
     )
@@ -72,6 +76,8 @@ def tile(token):
         last_seen=last_seen(view, names),
         history=history,
         status_words=STATUS_WORDS,
+        tile_alerts=alerts_for_family(db, team, row, today),
+        proposals={n: d.isoformat() for n, d in proposals.items() if d},
     )
 
 
@@ -158,14 +164,18 @@ def review(token):
 @bp.route("/t/<token>/stage", methods=["POST"])
 @role_required("manager")
 def stage(token):
+    """Move the stage and, when given, set the review date the manager agreed with it."""
     value = request.form.get("stage", "")
-    return _change(
-        token,
-        audit.STAGE_MOVE,
-        lambda db, row, team: move_stage(db, row, team, value, **_who()),
-        f"Moved to board {value}.",
-        to=value,
-    )
+    review = request.form.get("review", "").strip()
+
+    def change(db, row, team):
+        with db.atomic():
+            row = move_stage(db, row, team, value, **_who())
+            if review:
+                set_review(db, row, team, review, **_who())
+
+    done = f"Moved to board {value}" + (f", next review {review}." if review else ".")
+    return _change(token, audit.STAGE_MOVE, change, done, to=value, review=review or None)
 
 
 @bp.route("/t/<token>/close", methods=["POST"])
