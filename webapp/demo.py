@@ -1,8 +1,8 @@
 """`caseboard demo`: a sample team with a realistic wall, its printables, and a
 photographed wall that is scanned and synced, so every page has something to show.
 
-The sample is fictional: board codes only, no names. Dates are relative to
-today, so the demo shows red, amber and green tiles whenever it is run.
+The sample is fictional and generated: board codes only, no names. Its year of
+history ends today, so the demo shows red, amber and green tiles whenever it is run.
 """
 
 from __future__ import annotations
@@ -10,41 +10,21 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from .db import open_store
 from .errors import BadInput
-from .families import add_family, list_families
-from .teams import create_team, get_setting, set_setting, team_today
+from .families import list_families
+from .teams import create_team, get_setting, set_setting
 from .users import add_user
 
 DEMO_TEAM = "Riverside CIN team"
 DEMO_PASSWORD = "caseboard"
 DEMO_USERS = (("admin", "admin"), ("manager", "manager"), ("practitioner", "practitioner"))
-WORKERS = ("Sam Okafor", "Priya Shah", "Jo Evans", "Alex Murray", "Kim Lee")
-
-#: (board code, stage, review in days from today, case type, flags)
-SAMPLE = [
-    ("TWr", 1, 10, "CIN", ()), ("AKh", 1, 25, "CP", ("CSE",)), ("MOl", 1, -4, "CIN", ()),
-    ("JBa", 1, 40, "16.4", ()), ("RSm", 1, 3, "CIN", ()),
-    ("LJo", 2, 18, "CP", ()), ("DPa", 2, -12, "s.31", ("MARAC",)), ("ENg", 2, 33, "CIN", ()),
-    ("SWi", 2, 7, "CP", ()), ("CHu", 2, 55, "CIN", ()),
-    ("BAl", 3, 21, "CIN", ()), ("KMa", 3, 0, "CP", ("gangs",)), ("FTa", 3, 46, "CIN", ()),
-    ("GRo", 3, -2, "s.31", ()), ("NDa", 3, 29, "CIN", ()),
-    ("PCl", 4, 60, "CP", ()), ("HYo", 4, 12, "CIN", ()), ("ZAh", 4, -20, "s.25", ()),
-    ("OWa", 4, 38, "CIN", ()), ("VKi", 4, 17, "CP", ("MAPPA",)),
-    ("IGr", 5, 45, "CIN", ()), ("WHa", 5, 5, "CIN", ()), ("YBe", 5, 70, "CIN", ()),
-    ("AMo", 5, 26, "CP", ()), ("TCo", 5, -7, "CIN", ()),
-    ("EFo", 6, 14, "CIN", ()), ("RPh", 6, 30, "CIN", ()), ("SNo", 6, 1, "CP", ()),
-    ("LMu", 6, 50, "CIN", ()), ("BDi", 6, 22, "CIN", ()),
-]  # fmt: skip
-#: Deliberate discrepancies the photographed wall shows: (board code, where it really sits).
-#: GRo is overdue but still in main; SWi is due soon but still in main; ENg's tile
-#: was moved to board 3 at the meeting and nobody updated the store yet.
-OUT_OF_PLACE = {"GRo": (3, "main"), "SWi": (2, "main"), "ENg": (3, "main")}
+HISTORY_FAMILIES = 40
+HISTORY_SEED = 7
 
 
 @dataclass
@@ -75,35 +55,31 @@ def prepare_store(db_path: Path) -> Database:
 
 
 def add_sample(db: Database, base_url: str) -> dict:
-    """The sample team, its users and thirty families spread over the six boards."""
+    """The sample team, its users, and a year of its weekly meetings (families
+    opened, moved, discussed, closed and reopened), so every report has data."""
+    from .history_gen import generate_history
+
     set_setting(db, "base_url", base_url)
     team = create_team(db, DEMO_TEAM)
     for username, role in DEMO_USERS:
         add_user(db, username, role, DEMO_PASSWORD, DEMO_TEAM)
-    today = team_today(team)
-    for i, (code, stage, days, case_type, flags) in enumerate(SAMPLE):
-        add_family(
-            db,
-            team,
-            initials=code,
-            stage=stage,
-            review=(today + timedelta(days=days)).isoformat(),
-            worker=WORKERS[i % len(WORKERS)],
-            opened=(today - timedelta(days=20 + 9 * i)).isoformat(),
-            case_type=case_type,
-            flags=list(flags),
-            source="demo",
-        )
+    generate_history(db, team, days=365, families=HISTORY_FAMILIES, seed=HISTORY_SEED)
     return team
 
 
-def wall_positions(families: list[dict]) -> dict[str, tuple[int, str]]:
-    """Where each tile sits on the photographed wall: its expected place, but for
-    the deliberate discrepancies in :data:`OUT_OF_PLACE`."""
-    placed = {}
-    for f in families:
-        placed[f["token"]] = OUT_OF_PLACE.get(f["initials"], (f["stage"], f["expected_zone"]))
-    return placed
+def out_of_place(families: list[dict]) -> dict[str, tuple[int, str]]:
+    """The discrepancies the photographed wall shows, token -> (board, zone): the first
+    overdue and the first due-soon tile still hang in main, and the first on-track tile
+    was moved one board on at the meeting without anyone updating the store."""
+    wrong: dict[str, tuple[int, str]] = {}
+    for status in ("red", "amber"):
+        first = next((f for f in families if f["status"] == status), None)
+        if first:
+            wrong[first["token"]] = (first["stage"], "main")
+    moved = next((f for f in families if f["status"] == "green" and f["stage"] < 6), None)
+    if moved:
+        wrong[moved["token"]] = (moved["stage"] + 1, "main")
+    return wrong
 
 
 def build_demo(
@@ -166,10 +142,9 @@ def wall_tiles(families: list[dict]) -> dict[int, list]:
 
     used: dict[tuple[int, str], int] = {}
     boards: dict[int, list] = {}
+    wrong = out_of_place(families)
     for family in families:
-        stage, zone = OUT_OF_PLACE.get(
-            family["initials"], (family["stage"], family["expected_zone"])
-        )
+        stage, zone = wrong.get(family["token"], (family["stage"], family["expected_zone"]))
         slot = used.get((stage, zone), 0)
         used[(stage, zone)] = slot + 1
         x, y = ZONE_SLOTS[zone][slot]

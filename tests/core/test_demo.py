@@ -16,15 +16,20 @@ def test_demo_builds_prints_scans_and_syncs(cli, tmp_path):
         assert (folder / name).stat().st_size > 1000, name
 
     demo = type(cli)(db)
-    families = {f["initials"]: f for f in demo.json("family", "list")}
-    assert len(families) == 30
-    assert all(f["zone"] is not None for f in families.values()), "every tile was seen"
-    # ENg's tile was found on board 3: the store follows the wall.
-    assert families["ENg"]["stage"] == 3
-    # GRo is overdue and SWi due soon, but both still hang in main: they should move.
-    assert families["GRo"]["status"] == "red" and families["GRo"]["should_move"]
-    assert families["SWi"]["status"] == "amber" and families["SWi"]["should_move"]
-    assert sum(f["should_move"] for f in families.values()) == 2
+    families = demo.json("family", "list")
+    assert len(families) >= 20
+    assert all(f["zone"] is not None for f in families), "every tile was seen"
+    moved = [line for line in result.output.splitlines() if "1 moved board" in line]
+    assert moved, result.output
+    # The first overdue and the first due-soon tile still hang in main: they should move.
+    should_move = [f for f in families if f["should_move"]]
+    assert sorted(f["status"] for f in should_move) == ["amber", "red"]
+    assert all(f["zone"] == "main" for f in should_move)
+    # A year of history stands behind the wall: the drift report has something to say.
+    report = demo.json("report", "drift")
+    assert report["summary"]["open"] == len(families)
+    assert sum(week["moves"] for week in report["moves"]) > 10
+    assert report["dip_sample"]["cases"]
 
 
 def test_demo_refuses_to_overwrite_a_real_store(cli, db_path):
