@@ -6,6 +6,7 @@ from .common import CaseboardGroup
 from .demo import demo
 from .family import family
 from .meeting import agenda
+from .printing import print_group
 from .rules import alerts, audit, clinic, discussion, report, rules, supervision
 from .scan import scan
 from .serve import serve
@@ -20,5 +21,5 @@ def main():
 
 
 rules_commands = (alerts, rules, discussion, supervision, clinic, audit, report)
-for command in (init, demo, user, token, family, scan, agenda, serve, *rules_commands):
+for command in (init, demo, user, token, family, scan, agenda, serve, print_group, *rules_commands):
     main.add_command(command)

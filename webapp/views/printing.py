@@ -14,7 +14,7 @@ from flask_login import current_user
 from tilegen.tile import STICKER_HEIGHT_MM, STICKER_WIDTH_MM, TILE_HEIGHT_MM, TILE_WIDTH_MM
 
 from ..access import current_team, role_required
-from ..errors import BadInput
+from ..errors import BadInput, NotFound
 from ..extensions import get_db
 from ..teams import public_base_url, team_settings, team_today
 
@@ -124,7 +124,13 @@ def stickers_confirm():
     if not tokens:
         flash("No stickers were listed to confirm.", "error")
         return redirect(url_for("printing.index"))
-    stickers.mark_stickers_printed(get_db(), current_team(), tokens, user_id=current_user.user_id)
+    try:
+        stickers.mark_stickers_printed(
+            get_db(), current_team(), tokens, user_id=current_user.user_id, source="web"
+        )
+    except (BadInput, NotFound) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("printing.index"))
     plural = "s" if len(tokens) != 1 else ""
     flash(f"{len(tokens)} date sticker{plural} marked printed. Stick them on the tiles.")
     return redirect(url_for("printing.index"))
@@ -172,6 +178,12 @@ def tiles_confirm():
     if not tokens:
         flash("No tiles were listed to confirm.", "error")
         return redirect(url_for("printing.index"))
-    stickers.mark_tiles_printed(get_db(), current_team(), tokens, user_id=current_user.user_id)
+    try:
+        stickers.mark_tiles_printed(
+            get_db(), current_team(), tokens, user_id=current_user.user_id, source="web"
+        )
+    except (BadInput, NotFound) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("printing.index"))
     flash(f"{len(tokens)} tile{'s' if len(tokens) != 1 else ''} marked printed.")
     return redirect(url_for("printing.index"))
