@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user, login_required
 
 from .errors import NotFound
@@ -18,8 +18,10 @@ from .teams import team_by_id
 
 
 def current_team() -> dict:
-    """The logged-in user's team."""
-    return team_by_id(get_db(), current_user.team_id)
+    """The logged-in user's team, read once per request."""
+    if "team" not in g:
+        g.team = team_by_id(get_db(), current_user.team_id)
+    return g.team
 
 
 def team_family(token: str) -> dict:

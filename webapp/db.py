@@ -33,6 +33,7 @@ def connect(path: str | Path, *, check_same_thread: bool = True) -> Database:
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; fsync at checkpoints only
     return db
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app, g
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
@@ -9,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from .db import connect
 
 login_manager = LoginManager()
+_threads = threading.local()
 csrf = CSRFProtect()
 
 
@@ -29,15 +32,33 @@ class User(UserMixin):
 
 
 def get_db():
-    """The request's store connection, opened on first use and closed at teardown."""
+    """The request's store connection, opened on first use.
+
+    With ``DB_KEEP_OPEN`` (as ``caseboard serve`` runs) each server thread keeps
+    its connection for the next request: opening and closing one per request
+    costs more than most pages.
+    """
     if "db" not in g:
-        g.db = connect(current_app.config["DB"])
+        path = current_app.config["DB"]
+        if current_app.config.get("DB_KEEP_OPEN"):
+            kept = _threads.__dict__.setdefault("stores", {})
+            if path not in kept:
+                kept[path] = connect(path)
+            g.db, g.db_kept = kept[path], True
+        else:
+            g.db = connect(path)
     return g.db
 
 
 def close_db(_exc=None) -> None:
+    """Close the request's connection; a kept one only loses any unfinished transaction."""
     db = g.pop("db", None)
-    if db is not None:
+    if db is None:
+        return
+    if g.pop("db_kept", False):
+        if db.conn.in_transaction:
+            db.conn.rollback()
+    else:
         db.close()
 
 

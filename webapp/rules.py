@@ -134,13 +134,18 @@ def review_days(db: Database, team: dict) -> dict[int, int]:
     return _by_stage(db, team, "review_interval", "days")
 
 
+def proposed_reviews(db: Database, team: dict, from_date: date) -> dict[int, date]:
+    """Stage -> the review date to propose for a tile moving there on ``from_date``
+    (stages whose rule is switched off propose nothing)."""
+    return {stage: from_date + timedelta(days=d) for stage, d in review_days(db, team).items()}
+
+
 def proposed_review(db: Database, team: dict, stage: int, from_date: date) -> date | None:
     """The next review date to propose when a tile moves to ``stage`` on ``from_date``.
 
     Only a proposal: the manager always sets the date they agree with the plan.
     """
-    days = review_days(db, team).get(stage)
-    return None if days is None else from_date + timedelta(days=days)
+    return proposed_reviews(db, team, from_date).get(stage)
 
 
 def stuck_weeks(db: Database, team: dict) -> dict[int, int]:

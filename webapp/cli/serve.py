@@ -28,7 +28,7 @@ def serve_app(
     from ..db import open_store
 
     open_store(db_path).close()  # a missing store is one clear line, not an empty new one
-    app = create_app({"DB": db_path})
+    app = create_app({"DB": db_path, "DB_KEEP_OPEN": True})
     options = {"host": host, "port": port, "threads": threads, "ident": "caseboard"}
     if trusted_proxy:
         options.update(

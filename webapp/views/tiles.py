@@ -27,7 +27,7 @@ from ..families import (
     reopen_family,
     set_review,
 )
-from ..rules import proposed_review
+from ..rules import proposed_reviews
 from ..teams import stage_names, team_today
 
 bp = Blueprint("tiles", __name__)
@@ -64,7 +64,7 @@ def tile(token):
     names = stage_names(db, team)
     history = [describe_event(e, names) for e in family_history(db, row["id"])]
     today = team_today(team)
-    proposals = {n: proposed_review(db, team, n, today) for n in names}
+    proposals = proposed_reviews(db, team, today)
     audit.record(
         db, team["id"], current_user.user_id, audit.TILE_VIEW, token, ip=request.remote_addr
     )
@@ -77,7 +77,7 @@ def tile(token):
         history=history,
         status_words=STATUS_WORDS,
         tile_alerts=alerts_for_family(db, team, row, today),
-        proposals={n: d.isoformat() for n, d in proposals.items() if d},
+        proposals={n: d.isoformat() for n, d in proposals.items()},
     )
 
 
