@@ -114,6 +114,8 @@ def print_kit(db: Database, demo: Demo, say) -> None:
     from printables.sheets import write_tile_sheets
     from printables.stickers import write_sticker_sheets
 
+    from .kit import write_team_board_kit
+
     families = list_families(db, demo.team)
     tiles = demo.folder / "tiles.pdf"
     pages = write_tile_sheets(families, tiles, base_url=demo.base_url, team_name=demo.team["name"])
@@ -121,7 +123,10 @@ def print_kit(db: Database, demo: Demo, say) -> None:
     stickers = demo.folder / "stickers.pdf"
     write_sticker_sheets(families, stickers)
     say(f"  printed {len(families)} date stickers")
-    demo.files += [tiles, stickers]
+    kit = demo.folder / "board-kit.pdf"
+    pages = write_team_board_kit(db, demo.team, kit)
+    say(f"  printed the board kit ({pages} pages: markers, headers, zone labels, fitting guide)")
+    demo.files += [tiles, stickers, kit]
 
 
 # -- the photographed wall ---------------------------------------------------

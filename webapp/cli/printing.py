@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from ..families import get_family_row, list_families
+from ..kit import printer_for, write_team_board_kit, write_team_calibration
 from ..stickers import mark_stickers_printed, mark_tiles_printed, pending_stickers
-from ..teams import get_team, public_base_url, team_settings, team_today
+from ..teams import get_team, public_base_url, team_today
 from .common import CaseboardGroup, CliError, db_option, open_cli_store, team_option
 
 out_pdf = click.option(
@@ -28,19 +29,6 @@ mark_option = click.option(
     is_flag=True,
     help="Record that these printed correctly (run it once the sheet came out).",
 )
-
-
-def printer_settings(team: dict, paper: str | None) -> dict:
-    """Paper and offsets from the team's printer settings; ``paper`` overrides the paper."""
-    from printables.templates import get_paper
-
-    printer = team_settings(team)["printer"]
-    try:
-        chosen = get_paper(paper or printer["paper"]).name
-        offset = (float(printer["x_offset_mm"]), float(printer["y_offset_mm"]))
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    return {"paper": chosen, "offset_mm": offset}
 
 
 def run_writer(write, *args, **kwargs) -> int:
@@ -127,7 +115,7 @@ def print_tiles(
         )
         click.echo(f"wrote {len(paths)} tile PNGs at {dpi} dpi to {out}")
     elif out is not None:
-        printer = printer_settings(team, paper)
+        printer = printer_for(team, paper)
         pages = run_writer(
             write_tile_sheets,
             tiles,
@@ -176,7 +164,7 @@ def print_stickers(db_path, team_name, tokens, pending, template, start, paper, 
             raise CliError(f"no date sticker for a closed case: {', '.join(sorted(closed))}")
     need_out(out, mark_printed)
     if out is not None:
-        printer = printer_settings(team, paper)
+        printer = printer_for(team, paper)
         pages = run_writer(
             write_sticker_sheets,
             chosen,
@@ -191,3 +179,39 @@ def print_stickers(db_path, team_name, tokens, pending, template, start, paper, 
     if mark_printed:
         marked = mark_stickers_printed(db, team, [v["token"] for v in chosen], today=today)
         click.echo(f"marked {len(marked)} date sticker{'s' * (len(marked) != 1)} printed")
+
+
+@print_group.command("board-kit")
+@db_option
+@team_option
+@paper_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="PDF file to write.",
+)
+def print_board_kit(db_path, team_name, paper, out):
+    """Corner markers, stage headers, zone labels and a fitting guide for the six boards."""
+    db = open_cli_store(db_path)
+    team = get_team(db, team_name)
+    pages = write_team_board_kit(db, team, out, paper)
+    click.echo(f"wrote the board kit for {team['name']} ({pages} pages) to {out}")
+
+
+@print_group.command("calibration")
+@db_option
+@team_option
+@paper_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="PDF file to write.",
+)
+def print_calibration(db_path, team_name, paper, out):
+    """A page to measure the printer's shift and scale; set the offsets it gives."""
+    db = open_cli_store(db_path)
+    team = get_team(db, team_name)
+    write_team_calibration(db, team, out, paper)
+    click.echo(f"wrote the calibration page to {out}")

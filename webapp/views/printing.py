@@ -187,3 +187,24 @@ def tiles_confirm():
         return redirect(url_for("printing.index"))
     flash(f"{len(tokens)} tile{'s' if len(tokens) != 1 else ''} marked printed.")
     return redirect(url_for("printing.index"))
+
+
+# -- board kit and calibration ----------------------------------------------------------
+
+
+@bp.get("/board-kit.pdf")
+@role_required("manager")
+def board_kit():
+    from ..kit import write_team_board_kit
+
+    db, team = get_db(), current_team()
+    return _pdf(lambda buffer: write_team_board_kit(db, team, buffer), "board-kit.pdf")
+
+
+@bp.get("/calibration.pdf")
+@role_required("manager")
+def calibration():
+    from ..kit import write_team_calibration
+
+    db, team = get_db(), current_team()
+    return _pdf(lambda buffer: write_team_calibration(db, team, buffer), "calibration.pdf")
