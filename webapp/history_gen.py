@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH
 
 from . import events, triggers
-from .rule_defaults import DISCUSSION_KINDS, RISK_FLAGS
+from .rule_defaults import DEFAULT_FLAGS, DISCUSSION_KINDS
 from .rules import review_days, team_rules
 from .teams import team_settings, team_today
 
@@ -95,7 +95,7 @@ class _Sim:
             {"stage": 1, "next_review": row["next_review"], "initials": row["initials"]},
         )
         if rng.random() < 0.2:
-            flag = rng.choice(RISK_FLAGS + ["shielded"])
+            flag = rng.choice(DEFAULT_FLAGS)
             self.db["flags"].insert({"family_id": fid, "name": flag, "added_on": on.isoformat()})
             self.flags[fid] = [{"name": flag, "added_on": on.isoformat(), "removed_on": None}]
             self.event(fid, on, events.FLAG_ADDED, {"flag": flag})

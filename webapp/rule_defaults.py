@@ -27,6 +27,9 @@ RISK_FLAGS = [
     "MARAC",
     "MAPPA",
 ]
+SHIELDED = "shielded"
+#: Every flag a team can set on a family by default: the risk flags, and shielding.
+DEFAULT_FLAGS = [*RISK_FLAGS, SHIELDED]
 
 
 def _duration(key, case_type, first, every, role):
@@ -57,7 +60,7 @@ TRIGGERS = [
         "key": "shielded",
         "kind": "shield",
         "role": HOP,
-        "params": {"flag": "shielded"},
+        "params": {"flag": SHIELDED},
         "policy": f"{CAFCASS_TRIGGERS}: shielded cases, trigger to HoP at the point of shield",
     },
     {

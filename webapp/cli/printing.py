@@ -19,6 +19,12 @@ from .common import CaseboardGroup, CliError, db_option, open_cli_store, team_op
 out_pdf = click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
 )
+required_pdf_option = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="PDF file to write.",
+)
 template_option = click.option("--template", help="Label sheet, e.g. L7163 (default: by paper).")
 start_option = click.option(
     "--start", type=int, default=1, show_default=True, help="First free label on the sheet."
@@ -199,12 +205,7 @@ def print_stickers(db_path, team_name, tokens, pending, template, start, paper, 
 @db_option
 @team_option
 @paper_option
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="PDF file to write.",
-)
+@required_pdf_option
 def print_board_kit(db_path, team_name, paper, out):
     """Corner markers, stage headers, zone labels and a fitting guide for the six boards."""
     db = open_cli_store(db_path)
@@ -217,12 +218,7 @@ def print_board_kit(db_path, team_name, paper, out):
 @db_option
 @team_option
 @paper_option
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="PDF file to write.",
-)
+@required_pdf_option
 def print_calibration(db_path, team_name, paper, out):
     """A page to measure the printer's shift and scale; set the offsets it gives."""
     db = open_cli_store(db_path)
