@@ -8,10 +8,8 @@ and knows nothing of the store.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
@@ -24,6 +22,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from tilegen.fonts import font_path
 from tilegen.units import mm_to_pt
+
+from .output import atomic_output
 
 MARGIN_MM = 15.0
 REGULAR, BOLD = "CaseboardAgenda", "CaseboardAgenda-Bold"
@@ -170,15 +170,5 @@ def _build(story: list, dest, title: str) -> None:
         title=title,
         author="caseboard",
     )
-    if hasattr(dest, "write"):
-        SimpleDocTemplate(dest, **options).build(story)
-        return
-    path = Path(dest)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            SimpleDocTemplate(fh, **options).build(story)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(dest) as fh:
+        SimpleDocTemplate(fh, **options).build(story)

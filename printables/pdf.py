@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterable
 from typing import BinaryIO
 
 from reportlab.lib.colors import HexColor
@@ -18,6 +15,8 @@ from tilegen.fonts import FONTS, font_path
 from tilegen.layout import Layout, Line, Matrix, Place, Polygon, Rect, Text
 from tilegen.units import mm_to_pt
 
+from .output import atomic_output
+
 _PDF_FONT = {name: f"Caseboard-{name}" for name in FONTS}
 
 
@@ -26,33 +25,6 @@ def _register_fonts() -> None:
     for name, pdf_name in _PDF_FONT.items():
         if pdf_name not in registered:
             pdfmetrics.registerFont(TTFont(pdf_name, font_path(name)))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_output(dest: str | os.PathLike | BinaryIO) -> Iterator[BinaryIO]:
-    """An open binary file for ``dest``; a path is written to a temp file, then renamed.
-
-    So a failure half-way leaves nothing (or the previous file) at ``dest``.
-    """
-    if hasattr(dest, "write"):
-        yield dest  # type: ignore[misc]
-        return
-    path = Path(dest)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _Pen:

@@ -8,13 +8,11 @@ draws as SVG, so paper and screen show the same pictures.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
@@ -24,7 +22,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from tilegen.units import mm_to_pt
+
 from .charts import LINE, LINE2, Chart, bar_chart, line_chart, stacked_bar_chart, to_drawing
+from .output import atomic_output
 
 CHART_WIDTH = 480.0
 
@@ -81,7 +82,7 @@ def drift_charts(report: dict) -> dict[str, Chart]:
 
 
 def _table(header: list[str], rows: list[list], widths: list[float]) -> Table:
-    table = Table([header] + rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table = Table([header] + rows, colWidths=[mm_to_pt(w) for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -131,7 +132,7 @@ def _story(report: dict) -> list:
         )
     charts = drift_charts(report)
     for name in ("overdue", "days_overdue", "stage_time", "moves"):
-        story += [Spacer(1, 4 * mm), to_drawing(charts[name])]
+        story += [Spacer(1, mm_to_pt(4)), to_drawing(charts[name])]
 
     story.append(Paragraph(f"Stuck cases ({len(report['stuck'])})", h2))
     rows = [
@@ -192,21 +193,15 @@ def _story(report: dict) -> list:
 def write_drift_pdf(report: dict, path: str | os.PathLike) -> Path:
     """Write the report to ``path`` atomically (temp file, then rename)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_output(path) as fh:
         doc = SimpleDocTemplate(
-            tmp,
+            fh,
             pagesize=A4,
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
-            topMargin=15 * mm,
-            bottomMargin=15 * mm,
+            leftMargin=mm_to_pt(18),
+            rightMargin=mm_to_pt(18),
+            topMargin=mm_to_pt(15),
+            bottomMargin=mm_to_pt(15),
             title=f"Drift and quality report: {report['team']}",
         )
         doc.build(_story(report))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

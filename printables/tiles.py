@@ -9,7 +9,7 @@ from pathlib import Path
 from tilegen.raster import save_png
 from tilegen.tile import tile_layout
 
-from .pdf import atomic_output
+from .output import atomic_output
 
 
 def write_tile_pngs(

@@ -29,6 +29,8 @@ class CaseboardGroup(click.Group):
             return super().invoke(ctx)
         except CaseboardError as exc:
             raise CliError(str(exc)) from None
+        except OSError as exc:  # a folder that is not there, a file that cannot be written
+            raise CliError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"the store could not be used: {exc}") from None
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
+from printables.output import atomic_output
 from printables.report import write_drift_pdf
 
 from ..alerts import add_manager_alert, follow_up, open_alerts
@@ -499,12 +498,6 @@ def report_drift(db_path, team_name, as_json, on, out, weeks, sample, seed):
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write to a temp file beside ``path``, then rename: never half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.resolve().parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` whole or not at all."""
+    with atomic_output(path, text=True) as fh:
+        fh.write(text)
