@@ -2,15 +2,18 @@
 
 import click
 
+from .clinic import clinic
 from .common import CaseboardGroup
 from .demo import demo
 from .family import family
 from .meeting import agenda
 from .printing import print_group
-from .rules import alerts, audit, clinic, discussion, report, rules, supervision
+from .report import audit, report
+from .rules import alerts, rules
 from .scan import scan
 from .serve import serve
 from .store import init
+from .supervision import discussion, supervision
 from .users import token, user
 
 

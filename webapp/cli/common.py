@@ -11,6 +11,8 @@ import click
 
 from ..db import open_store
 from ..errors import CaseboardError
+from ..families import parse_date
+from ..teams import get_team, team_today
 
 DEFAULT_DB = "caseboard.db"
 
@@ -73,3 +75,17 @@ def echo_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
 
 def read_stdin_line() -> str:
     return sys.stdin.readline().rstrip("\r\n")
+
+
+date_option = click.option("--date", "on", help="The day to look at, YYYY-MM-DD (default today).")
+
+
+def store_and_team(db_path: str, team_name: str | None):
+    """The store and the team a command works on."""
+    db = open_cli_store(db_path)
+    return db, get_team(db, team_name)
+
+
+def day(team: dict, value: str | None):
+    """``--date`` as a date, or today in the team's time zone."""
+    return parse_date(value, "--date") if value else team_today(team)

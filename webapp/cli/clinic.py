@@ -1,0 +1,129 @@
+"""`caseboard clinic`: the Thursday Case Progression Clinic."""
+
+from __future__ import annotations
+
+import click
+
+from ..clinic import (
+    PURPOSES,
+    add_action,
+    book,
+    complete_action,
+    request_clinic,
+    waiting_requests,
+    week_bookings,
+)
+from .common import (
+    CaseboardGroup,
+    date_option,
+    day,
+    db_option,
+    echo_json,
+    echo_table,
+    json_option,
+    store_and_team,
+    team_option,
+)
+
+# -- Case Progression Clinic (Terms of Reference) ---------------------------------------
+
+purpose_option = click.option(
+    "--for",
+    "purpose",
+    required=True,
+    type=click.Choice(list(PURPOSES)),
+    help="lpm (30 min) or pre-proceedings (45 min).",
+)
+
+
+@click.group("clinic", cls=CaseboardGroup)
+def clinic():
+    """The Thursday Case Progression Clinic: requests, slots, bookings, actions."""
+
+
+@clinic.command("request")
+@db_option
+@team_option
+@date_option
+@purpose_option
+@click.argument("token")
+def clinic_request(db_path, team_name, on, purpose, token):
+    """Flag a case for the clinic (LPM preparation or pre-proceedings)."""
+    db, team = store_and_team(db_path, team_name)
+    record = request_clinic(db, team, token, purpose, on=day(team, on))
+    click.echo(f"{token.upper()} flagged for the clinic ({record['purpose']})")
+
+
+@clinic.command("week")
+@db_option
+@team_option
+@json_option
+@date_option
+def clinic_week(db_path, team_name, as_json, on):
+    """The week's clinic: bookings with their actions, free slots, cases waiting."""
+    db, team = store_and_team(db_path, team_name)
+    week = week_bookings(db, team, day(team, on))
+    week["waiting"] = waiting_requests(db, team)
+    if as_json:
+        echo_json(week)
+        return
+    click.echo(f"Clinic {week['day']} {week['opens']}-{week['closes']}")
+    echo_table(
+        week["bookings"],
+        [
+            ("id", "ID"),
+            ("start", "START"),
+            ("end", "END"),
+            ("token", "TOKEN"),
+            ("initials", "CODE"),
+            ("label", "FOR"),
+        ],
+    )
+    for purpose, slots in week["free"].items():
+        click.echo(f"free for {purpose}: {', '.join(slots) or 'none'}")
+
+
+@clinic.command("book")
+@db_option
+@team_option
+@json_option
+@purpose_option
+@click.argument("token")
+@click.option("--day", "on", required=True, help="The clinic Thursday, YYYY-MM-DD.")
+@click.option("--start", required=True, help="HH:MM, from 14:00.")
+def clinic_book(db_path, team_name, as_json, purpose, token, on, start):
+    """Book a case into a clinic slot."""
+    db, team = store_and_team(db_path, team_name)
+    record = book(db, team, token, day=on, start=start, purpose=purpose)
+    if as_json:
+        echo_json(record)
+    else:
+        click.echo(
+            f"booking {record['id']}: {record['day']} {record['start']} ({record['purpose']})"
+        )
+
+
+@clinic.command("action")
+@db_option
+@team_option
+@click.argument("booking_id", type=int)
+@click.option("--text", required=True, help="What is to be done.")
+@click.option("--owner", required=True, help="Who does it.")
+@click.option("--due", required=True, help="Due date, YYYY-MM-DD.")
+def clinic_action(db_path, team_name, booking_id, text, owner, due):
+    """Record an action agreed at a clinic session."""
+    db, team = store_and_team(db_path, team_name)
+    record = add_action(db, team, booking_id, text=text, owner=owner, due_on=due)
+    click.echo(f"action {record['id']} due {record['due_on']}")
+
+
+@clinic.command("done")
+@db_option
+@team_option
+@date_option
+@click.argument("action_id", type=int)
+def clinic_done(db_path, team_name, on, action_id):
+    """Mark a clinic action done."""
+    db, team = store_and_team(db_path, team_name)
+    complete_action(db, team, action_id, day(team, on))
+    click.echo(f"action {action_id} done")
