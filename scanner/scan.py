@@ -204,13 +204,14 @@ def _pass_blobs(gray, scale, located, boards, codes, qr_mm) -> list[Code]:
         decode.edge_density(small, q, qr_px) for q in marker_quads
     ]
     ref = float(np.median(refs)) if refs else None
+    blurs = {b.stage: blur_sigma(gray, list(b.markers.values())) for b in located}
     found: list[Code] = []
     for x0, y0, x1, y1, _peak in decode.texture_blobs(small, qr_px, ref):
         box = np.array([x0, y0, x1, y1], np.float64)
         if _explained(box, known + marker_quads + [c.corners * scale for c in found]):
             continue
         full = box / scale
-        found += _decode_region(gray, full, located, qr_mm, qr_px / scale)
+        found += _decode_region(gray, full, located, qr_mm, qr_px / scale, blurs)
     return found
 
 
@@ -229,8 +230,12 @@ def _explained(box: np.ndarray, quads: list[np.ndarray]) -> bool:
     return covered > 0.6 * area
 
 
-def _decode_region(gray, box, located, qr_mm, qr_px_full) -> list[Code]:
-    """Decode one region: rectified through its board when it lies on one, else upsampled."""
+def _decode_region(gray, box, located, qr_mm, qr_px_full, blurs) -> list[Code]:
+    """Decode one region: rectified through its board when it lies on one, else upsampled.
+
+    On a board, when the plain crop reads nothing and the markers gave a blur
+    measure, the photo around the region is deblurred and rectified again.
+    """
     quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
     module_mm = qr_mm / decode.DEFAULT_MODULES
     for b in located:
@@ -242,7 +247,18 @@ def _decode_region(gray, box, located, qr_mm, qr_px_full) -> list[Code]:
         ppm = min(decode.TARGET_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
         crop, m = decode.warp_board_window(gray, b.h, x0, y0, x1, y1, ppm)
         up = ppm / b.px_per_mm()
-        return decode.to_photo(decode.decode_crop(crop, up, bool), m)
+        codes = decode.to_photo(decode.decode_crop(crop, up, bool), m)
+        if codes or not blurs.get(b.stage):
+            return codes
+        ppm = min(decode.DEBLUR_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
+        for k in decode.WIENER_KS:
+            crop, m = decode.deblurred_board_window(
+                gray, b.h, (x0, y0, x1, y1), ppm, blurs[b.stage], k
+            )
+            codes = decode.to_photo(decode.decode_deblurred(crop, bool), m)
+            if codes:
+                break
+        return codes
     pad = 0.5 * qr_px_full
     x0, y0 = max(int(box[0] - pad), 0), max(int(box[1] - pad), 0)
     x1, y1 = min(int(box[2] + pad), gray.shape[1]), min(int(box[3] + pad), gray.shape[0])
