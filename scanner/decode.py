@@ -5,6 +5,9 @@
    crop around it: rectified through the board's homography when it lies on
    a located board, upsampled to about five pixels per module and sharpened,
    then zxing-cpp with two binarisers, then pyzbar as a second opinion.
+   On a board, when that reads nothing, the photo around the region is
+   deblurred first (Wiener filter, blur measured on the markers) and
+   rectified at about six pixels per module.
 3. Only with a hint of expected tokens that are still missing: overlapping
    windows over the whole board, the same way.
 """
@@ -22,8 +25,10 @@ from pyzbar import pyzbar
 QR = zxingcpp.BarcodeFormat.QRCode
 TARGET_PX_PER_MODULE = 5.0
 DEBLUR_PX_PER_MODULE = 6.0  # deblurred crops: a little finer, for the binarisers
-# Wiener noise-to-signal ratios, tried in turn: lower restores more and amplifies noise more
-WIENER_KS = (0.002, 0.005, 0.001)
+DEBLUR_MIN_BLUR_RATIO = 0.4  # deblur only where blur sigma exceeds this share of a module
+# Wiener deblurring, tried in turn: (blur sigma as a share of the one measured on the
+# markers, noise-to-signal ratio). A lower ratio restores more and amplifies noise more.
+DEBLUR_SETTINGS = ((1.0, 0.002), (1.0, 0.005), (1.0, 0.001), (0.9, 0.002), (0.9, 0.001))
 MAX_UPSAMPLE = 3.5
 try:  # the printed QR side, used until codes in the photo tell us better
     from tilegen.tile import QR_SIZE_MM as DEFAULT_QR_MM
@@ -133,7 +138,7 @@ def decode_crop(crop: np.ndarray, up: float, want: Callable[[list[Code]], bool])
     return found
 
 
-def wiener_deblur(img: np.ndarray, sigma: float, k: float = WIENER_KS[0]) -> np.ndarray:
+def wiener_deblur(img: np.ndarray, sigma: float, k: float = 0.002) -> np.ndarray:
     """Undo a Gaussian blur of ``sigma`` pixels (Wiener filter); for photo-space crops.
 
     At about 2 px per module and a blur sigma over half a module, an unsharp
@@ -156,7 +161,7 @@ def deblurred_board_window(
     window_mm: tuple,
     px_per_mm: float,
     sigma: float,
-    k: float = WIENER_KS[0],
+    k: float = 0.002,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Like ``warp_board_window``, but the photo is deblurred (just around the window) first."""
     x0, y0, x1, y1 = window_mm

@@ -233,8 +233,9 @@ def _explained(box: np.ndarray, quads: list[np.ndarray]) -> bool:
 def _decode_region(gray, box, located, qr_mm, qr_px_full, blurs) -> list[Code]:
     """Decode one region: rectified through its board when it lies on one, else upsampled.
 
-    On a board, when the plain crop reads nothing and the markers gave a blur
-    measure, the photo around the region is deblurred and rectified again.
+    On a board, when the plain crop reads nothing and the blur measured on the
+    markers is large against the modules there, the photo around the region is
+    deblurred and rectified again.
     """
     quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
     module_mm = qr_mm / decode.DEFAULT_MODULES
@@ -248,12 +249,14 @@ def _decode_region(gray, box, located, qr_mm, qr_px_full, blurs) -> list[Code]:
         crop, m = decode.warp_board_window(gray, b.h, x0, y0, x1, y1, ppm)
         up = ppm / b.px_per_mm()
         codes = decode.to_photo(decode.decode_crop(crop, up, bool), m)
-        if codes or not blurs.get(b.stage):
+        blur = blurs.get(b.stage)
+        module_px = _px_per_mm_at(b, mm.mean(axis=0)) * module_mm
+        if codes or not blur or blur < decode.DEBLUR_MIN_BLUR_RATIO * module_px:
             return codes
         ppm = min(decode.DEBLUR_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
-        for k in decode.WIENER_KS:
+        for share, k in decode.DEBLUR_SETTINGS:
             crop, m = decode.deblurred_board_window(
-                gray, b.h, (x0, y0, x1, y1), ppm, blurs[b.stage], k
+                gray, b.h, (x0, y0, x1, y1), ppm, share * blurs[b.stage], k
             )
             codes = decode.to_photo(decode.decode_deblurred(crop, bool), m)
             if codes:
@@ -273,6 +276,13 @@ def _decode_region(gray, box, located, qr_mm, qr_px_full, blurs) -> list[Code]:
     )
     crop, m = decode.image_window(gray, (x0, y0, x1, y1), up)
     return decode.to_photo(decode.decode_crop(crop, up, bool), m)
+
+
+def _px_per_mm_at(b: Board, p_mm: np.ndarray) -> float:
+    """The board's scale in the photo around ``p_mm``: with yaw, the far side is smaller."""
+    sq = b.to_photo(np.array([p_mm, p_mm + (5.0, 0.0), p_mm + (0.0, 5.0)]))
+    a, c = sq[1] - sq[0], sq[2] - sq[0]
+    return float(np.sqrt(abs(a[0] * c[1] - a[1] * c[0])) / 5.0)
 
 
 def _pass_hints(gray, located, codes, hints, qr_mm, base_url) -> list[Code]:
