@@ -37,6 +37,13 @@ def _meeting_date(team: dict) -> date:
     return parse_date(value, "date") if value else agenda.next_meeting_date(team)
 
 
+def _this_agenda(team: dict) -> tuple:
+    """``(db, on, items, since)`` for the requested meeting date (BadInput for a bad one)."""
+    on = _meeting_date(team)
+    db = get_db()
+    return db, on, agenda.build_agenda(db, team, on), agenda.since_date(db, team, on)
+
+
 def _bad_request(message: str):
     return render_template("meeting/error.html", message=message), 400
 
@@ -50,16 +57,14 @@ def _wants_json() -> bool:
 def agenda_page():
     team = current_team()
     try:
-        on = _meeting_date(team)
+        db, on, items, since = _this_agenda(team)
     except BadInput as exc:
         return _bad_request(str(exc))
-    db = get_db()
-    items = agenda.build_agenda(db, team, on)
     return render_template(
         "meeting/agenda.html",
         team=team,
         on=on,
-        since=agenda.since_date(db, team, on),
+        since=since,
         groups=agenda.group_agenda(items),
         count=len(items),
         meeting=agenda.get_meeting(db, team, on),
@@ -87,16 +92,14 @@ def _askable(db, team: dict, items: list[dict]) -> list[dict]:
 def print_view():
     team = current_team()
     try:
-        on = _meeting_date(team)
+        _db, on, items, since = _this_agenda(team)
     except BadInput as exc:
         return _bad_request(str(exc))
-    db = get_db()
-    items = agenda.build_agenda(db, team, on)
     return render_template(
         "meeting/print.html",
         team=team,
         on=on,
-        since=agenda.since_date(db, team, on),
+        since=since,
         groups=agenda.group_agenda(items),
         count=len(items),
     )
@@ -109,18 +112,11 @@ def pdf():
 
     team = current_team()
     try:
-        on = _meeting_date(team)
+        _db, on, items, since = _this_agenda(team)
     except BadInput as exc:
         return _bad_request(str(exc))
-    db = get_db()
     buffer = io.BytesIO()
-    write_agenda_pdf(
-        agenda.build_agenda(db, team, on),
-        buffer,
-        team_name=team["name"],
-        on=on,
-        since=agenda.since_date(db, team, on),
-    )
+    write_agenda_pdf(items, buffer, team_name=team["name"], on=on, since=since)
     buffer.seek(0)
     return send_file(
         buffer,
