@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -17,7 +18,7 @@ from sqlite_utils import Database
 from .db import open_store
 from .errors import BadInput
 from .families import list_families
-from .teams import create_team, get_setting, set_setting
+from .teams import create_team, get_setting, set_setting, team_today
 from .users import add_user
 
 DEMO_TEAM = "Riverside CIN team"
@@ -25,6 +26,7 @@ DEMO_PASSWORD = "caseboard"
 DEMO_USERS = (("admin", "admin"), ("manager", "manager"), ("practitioner", "practitioner"))
 HISTORY_FAMILIES = 40
 HISTORY_SEED = 7
+STICKERS_PRINTED_DAYS_AGO = 21
 
 
 @dataclass
@@ -110,23 +112,35 @@ def build_demo(
 
 
 def print_kit(db: Database, demo: Demo, say) -> None:
-    """The admin's first morning: a tile sheet, the date stickers and the board kit."""
+    """The admin's printing: tiles (confirmed long ago), stickers confirmed three weeks
+    ago, so the sticker queue now holds the families that turned amber or red since,
+    and the board kit."""
     from printables.sheets import write_tile_sheets
     from printables.stickers import write_sticker_sheets
 
     from .kit import write_team_board_kit
+    from .stickers import mark_stickers_printed, mark_tiles_printed, pending_stickers
 
     families = list_families(db, demo.team)
+    tokens = [f["token"] for f in families]
     tiles = demo.folder / "tiles.pdf"
     pages = write_tile_sheets(families, tiles, base_url=demo.base_url, team_name=demo.team["name"])
+    mark_tiles_printed(db, demo.team, tokens, source="demo")
     say(f"  printed {len(families)} tiles on {pages} A4 label sheets")
+    earlier = team_today(demo.team) - timedelta(days=STICKERS_PRINTED_DAYS_AGO)
+    mark_stickers_printed(db, demo.team, tokens, source="demo", today=earlier)
+    pending = pending_stickers(db, demo.team)
     stickers = demo.folder / "stickers.pdf"
-    write_sticker_sheets(families, stickers)
-    say(f"  printed {len(families)} date stickers")
+    write_sticker_sheets(pending, stickers)
+    say(
+        f"  {len(pending)} date stickers need reprinting since they were printed "
+        f"{STICKERS_PRINTED_DAYS_AGO} days ago (left in the queue until someone confirms)"
+    )
     kit = demo.folder / "board-kit.pdf"
     pages = write_team_board_kit(db, demo.team, kit)
     say(f"  printed the board kit ({pages} pages: markers, headers, zone labels, fitting guide)")
     demo.files += [tiles, stickers, kit]
+    demo.summary["stickers_pending"] = len(pending)
 
 
 # -- the photographed wall ---------------------------------------------------

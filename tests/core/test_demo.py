@@ -30,6 +30,9 @@ def test_demo_builds_prints_scans_and_syncs(cli, tmp_path):
     assert report["summary"]["open"] == len(families)
     assert sum(week["moves"] for week in report["moves"]) > 10
     assert report["dip_sample"]["cases"]
+    # Stickers were confirmed three weeks ago: those that turned amber or red since wait.
+    pending = [line for line in result.output.splitlines() if "need reprinting" in line]
+    assert pending and int(pending[0].split()[0]) > 0
 
 
 def test_demo_refuses_to_overwrite_a_real_store(cli, db_path):
