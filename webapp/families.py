@@ -143,6 +143,16 @@ def read_csv_rows(text: str) -> list[dict]:
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
+def csv_family_fields(fields: dict) -> dict:
+    """A CSV row as :func:`clean_family` takes it: ``type`` is the case type, and
+    ``flags`` are separated by ``|`` or ``;``."""
+    return {
+        **fields,
+        "case_type": fields.get("type") or None,
+        "flags": (fields.get("flags") or "").replace(";", "|").split("|"),
+    }
+
+
 def import_families(
     db: Database,
     text: str,
@@ -167,12 +177,7 @@ def import_families(
             if team_name not in teams:
                 teams[team_name] = get_team(db, team_name)
             team = teams[team_name]
-            fields = {
-                **fields,
-                "case_type": fields.get("type") or None,
-                "flags": [f for f in (fields.get("flags") or "").replace(";", "|").split("|")],
-            }
-            cleaned.append((clean_family(fields, team, team_today(team)), team))
+            cleaned.append((clean_family(csv_family_fields(fields), team, team_today(team)), team))
         except (BadInput, NotFound) as exc:
             problems.append(f"row {number}: {exc}")
     if problems:

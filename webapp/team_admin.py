@@ -21,7 +21,7 @@ from tilegen.standard import (
 
 from .agenda import WEEKDAYS
 from .errors import BadInput, NotFound
-from .families import clean_family, read_csv_rows
+from .families import clean_family, csv_family_fields, read_csv_rows
 from .teams import team_settings, team_today, update_team_settings
 from .users import set_password
 
@@ -203,15 +203,7 @@ def check_csv(team: dict, text: str) -> list[dict]:
             error = f"team {fields['team']!r} is not your team ({team['name']})"
         else:
             try:
-                clean_family(
-                    {
-                        **fields,
-                        "case_type": fields.get("type") or None,
-                        "flags": (fields.get("flags") or "").replace(";", "|").split("|"),
-                    },
-                    team,
-                    today,
-                )
+                clean_family(csv_family_fields(fields), team, today)
             except BadInput as exc:
                 error = str(exc)
         report.append({"row": number, "initials": fields.get("initials", ""), "error": error})
