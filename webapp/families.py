@@ -274,6 +274,15 @@ def list_families(
     return [family_view(db, row, team, today, flags.get(row["id"], [])) for row in rows]
 
 
+def open_rows(db: Database, team: dict) -> list[dict]:
+    """The team's open families as stored, in board order (for pickers)."""
+    return list(
+        db["families"].rows_where(
+            "team_id = ? and closed is null", [team["id"]], order_by="stage, initials"
+        )
+    )
+
+
 def get_family_row(db: Database, token: str, team: dict | None = None) -> dict:
     """The stored row for ``token``; another team's token is simply not found."""
     where, params = "token = ?", [token.strip().upper()]

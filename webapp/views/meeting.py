@@ -25,7 +25,7 @@ from .. import agenda
 from ..access import current_team, role_required, team_family
 from ..errors import BadInput
 from ..extensions import get_db
-from ..families import parse_date
+from ..families import open_rows, parse_date
 from ..teams import stage_names
 
 bp = Blueprint("meeting", __name__)
@@ -78,13 +78,7 @@ def agenda_page():
 def _askable(db, team: dict, items: list[dict]) -> list[dict]:
     """Open families not yet asked about, for the "ask to discuss" picker."""
     asked = {i["token"] for i in items if "requested" in i["reasons"]}
-    return [
-        r
-        for r in db["families"].rows_where(
-            "team_id = ? and closed is null", [team["id"]], order_by="stage, initials"
-        )
-        if r["token"] not in asked
-    ]
+    return [r for r in open_rows(db, team) if r["token"] not in asked]
 
 
 @bp.get("/agenda/print")

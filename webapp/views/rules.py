@@ -15,7 +15,7 @@ from .. import alerts, audits, clinic, supervision
 from ..access import current_team, role_required, team_family
 from ..errors import CaseboardError
 from ..extensions import get_db
-from ..families import parse_date
+from ..families import open_rows, parse_date
 from ..rule_defaults import DISCUSSION_KINDS, SM
 from ..rules import ROLES, holiday_region, team_rules, update_rule
 from ..teams import team_today
@@ -141,19 +141,11 @@ def supervision_page():
             db, team, start=first, end=min(last, today), today=today
         ),
         flagged=supervision.flagged_records(db, team, today),
-        families=_open_families(db, team),
+        families=open_rows(db, team),
         kinds=DISCUSSION_KINDS,
         today=today,
         region=holiday_region(team),
         can_write=current_user.can(*WRITERS),
-    )
-
-
-def _open_families(db, team: dict) -> list[dict]:
-    return list(
-        db["families"].rows_where(
-            "team_id = ? and closed is null", [team["id"]], order_by="stage, initials"
-        )
     )
 
 
@@ -211,7 +203,7 @@ def clinic_page():
         week=week,
         day=date.fromisoformat(week["day"]),
         waiting=clinic.waiting_requests(db, team),
-        families=_open_families(db, team),
+        families=open_rows(db, team),
         purposes=clinic.PURPOSE_LABELS,
         minutes=clinic.PURPOSES,
         today=team_today(team),
