@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from .markers import Board, locate_boards
 from .quality import blur_sigma, board_suggestions
 
 cv2.setNumThreads(2)
+#: The hint search stops this long after a photo's scan began, so no photo takes over 2 s.
+HINT_DEADLINE_S = 1.6
 SAME_PLACE_MM = 60.0  # two sightings of one code closer than this are the same tile
 
 
@@ -138,13 +141,15 @@ def scan_photos(
 def scan_photo(
     photo: Photo, geoms, marker_base: int, hints: dict[int, set[str]], base_url: str | None
 ) -> PhotoScan:
+    started = time.monotonic()
     gray = photo.gray
     boards, facts = locate_boards(gray, geoms, marker_base)
     located = [b for b in boards if b.located]
     codes = decode.zxing(gray, "whole")
     qr_mm = _qr_mm(codes, located)
     codes = _dedupe(codes + _pass_blobs(gray, facts["scale"], located, boards, codes, qr_mm))
-    codes = _dedupe(codes + _pass_hints(gray, located, codes, hints, qr_mm, base_url))
+    deadline = started + HINT_DEADLINE_S
+    codes = _dedupe(codes + _pass_hints(gray, located, codes, hints, qr_mm, base_url, deadline))
     sightings, unknown = [], []
     for code in codes:
         token = parse_tile_url(code.text, base_url)
@@ -285,29 +290,29 @@ def _px_per_mm_at(b: Board, p_mm: np.ndarray) -> float:
     return float(np.sqrt(abs(a[0] * c[1] - a[1] * c[0])) / 5.0)
 
 
-def _pass_hints(gray, located, codes, hints, qr_mm, base_url) -> list[Code]:
-    """Pass 3: overlapping windows over a board while hinted tokens are still missing."""
+def _pass_hints(gray, located, codes, hints, qr_mm, base_url, deadline) -> list[Code]:
+    """Pass 3: overlapping windows over a board while hinted tokens are still missing,
+    until they are all found or the photo's time (``deadline``, monotonic) is up."""
     found: list[Code] = []
     have = {parse_tile_url(c.text, base_url) for c in codes}
     module_mm = qr_mm / decode.DEFAULT_MODULES
     for b in located:
-        missing = hints.get(b.stage, set()) - have
-        if not missing:
-            continue
         g, win, step = b.geometry, 3.0 * qr_mm, 1.8 * qr_mm
         ppm = min(decode.TARGET_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
         up = ppm / b.px_per_mm()
-        for y in np.arange(0, max(g.height_mm - win, 0) + step, step):
-            for x in np.arange(0, max(g.width_mm - win, 0) + step, step):
-                crop, m = decode.warp_board_window(gray, b.h, x, y, x + win, y + win, ppm)
-                for c in decode.to_photo(decode.decode_crop(crop, up, bool), m):
-                    c.method = "hint-window/" + c.method
-                    found.append(c)
-                    have.add(parse_tile_url(c.text, base_url))
-                if not hints[b.stage] - have:
-                    break
-            if not hints[b.stage] - have:
+        windows = (
+            (x, y)
+            for y in np.arange(0, max(g.height_mm - win, 0) + step, step)
+            for x in np.arange(0, max(g.width_mm - win, 0) + step, step)
+        )
+        for x, y in windows:
+            if not hints.get(b.stage, set()) - have or time.monotonic() > deadline:
                 break
+            crop, m = decode.warp_board_window(gray, b.h, x, y, x + win, y + win, ppm)
+            for c in decode.to_photo(decode.decode_crop(crop, up, bool), m):
+                c.method = "hint-window/" + c.method
+                found.append(c)
+                have.add(parse_tile_url(c.text, base_url))
     return found
 
 
