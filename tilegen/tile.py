@@ -21,7 +21,7 @@ from datetime import date
 from .domain import AMBER, CLOSED, GREEN, RED
 from .fonts import fit_size, text_width, wrap
 from .layout import BLACK, WHITE, Layout, Matrix, Rect, Text, hatch, outline
-from .payload import tile_url
+from .payload import TOKEN_LENGTH, tile_url
 from .qr import qr_symbol
 
 TILE_WIDTH_MM = 99.06
@@ -49,6 +49,12 @@ GREY = "#9e9e9e"
 STATUS_COLOURS = {RED: "#c62828", AMBER: "#f9a825", GREEN: WHITE}
 STATUS_WORDS = {RED: "OVERDUE", AMBER: "DUE SOON", GREEN: "NEXT REVIEW"}
 _TEXT_X = TILE_HEIGHT_MM + 1.5
+
+
+def qr_module_mm(base_url: str) -> float:
+    """The QR module size on every tile of a deployment: tokens all have one length,
+    so only the base URL decides the QR version."""
+    return tile_layout("0" * TOKEN_LENGTH, "", base_url).meta["module_mm"]
 
 
 def qr_box_mm() -> tuple[float, float, float, float]:

@@ -45,11 +45,11 @@ def run_writer(write, *args, **kwargs) -> int:
         raise CliError(str(exc)) from None
 
 
-def warn_small_modules(token: str, base_url: str) -> None:
+def warn_small_modules(base_url: str) -> None:
     """A long base URL makes QR modules under 1 mm, too small for a whole-board photo."""
-    from tilegen.tile import MIN_MODULE_MM, tile_layout
+    from tilegen.tile import MIN_MODULE_MM, qr_module_mm
 
-    module = tile_layout(token, "", base_url).meta["module_mm"]
+    module = qr_module_mm(base_url)
     if module < MIN_MODULE_MM:
         click.echo(
             f"warning: QR modules are {module:.2f} mm (under {MIN_MODULE_MM:g} mm) with base URL "
@@ -126,7 +126,7 @@ def print_tiles(
     tiles = select_tiles(db, team, tokens, all_, unprinted)
     need_out(out, mark_printed)
     base_url = public_base_url(db, team)
-    warn_small_modules(tiles[0]["token"], base_url)
+    warn_small_modules(base_url)
     if out is not None and fmt == "png":
         if out.exists() and not out.is_dir():
             raise CliError(f"{out} is a file; --format png writes into a folder")

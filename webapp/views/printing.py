@@ -11,7 +11,14 @@ import io
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from tilegen.tile import STICKER_HEIGHT_MM, STICKER_WIDTH_MM, TILE_HEIGHT_MM, TILE_WIDTH_MM
+from tilegen.tile import (
+    MIN_MODULE_MM,
+    STICKER_HEIGHT_MM,
+    STICKER_WIDTH_MM,
+    TILE_HEIGHT_MM,
+    TILE_WIDTH_MM,
+    qr_module_mm,
+)
 
 from ..access import current_team, role_required
 from ..errors import BadInput, NotFound
@@ -69,6 +76,7 @@ def index():
 
     db, team = get_db(), current_team()
     printer = _printer(team)
+    base_url = public_base_url(db, team)
     return render_template(
         "printing/index.html",
         team=team,
@@ -78,6 +86,9 @@ def index():
         open_count=db["families"].count_where("team_id = ? and closed is null", [team["id"]]),
         tile_templates=_templates(printer["paper"], TILE_WIDTH_MM, TILE_HEIGHT_MM),
         sticker_templates=_templates(printer["paper"], STICKER_WIDTH_MM, STICKER_HEIGHT_MM),
+        base_url=base_url,
+        module_mm=qr_module_mm(base_url),
+        min_module_mm=MIN_MODULE_MM,
     )
 
 
