@@ -13,6 +13,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from tilegen.payload import parse_tile_url
 from tilegen.standard import BoardGeometry, default_geometries
@@ -73,6 +74,8 @@ class PhotoScan:
 class ScanResult:
     photos: list[PhotoScan] = field(default_factory=list)
     errors: list[PhotoError] = field(default_factory=list)
+    #: (photo name, annotated picture at most 2400 px across), with ``keep_annotated``
+    annotated: list[tuple[str, Image.Image]] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """CONTRACT §3, plus additive keys: ``duplicates``, ``photos``, ``errors``."""
@@ -108,8 +111,12 @@ def scan_photos(
     hints: Mapping[int, Iterable[str]] | None = None,
     base_url: str | None = None,
     annotate_dir: str | os.PathLike | None = None,
+    keep_annotated: bool = False,
 ) -> ScanResult:
     """Scan any number of photos. A bad photo is recorded in ``errors``; the rest go on.
+
+    ``annotate_dir`` writes an annotated copy of each photo there; ``keep_annotated``
+    keeps them in ``result.annotated`` instead (the web preview stores them).
 
     ``hints`` maps a stage number to the tokens expected on that board; the
     scanner then tries harder on that board until they are found.
@@ -127,12 +134,16 @@ def scan_photos(
             result.errors.append(exc)
             continue
         scanned = scan_photo(photo, geoms, marker_base, hint_sets, base_url)
-        if annotate_dir is not None:
+        if annotate_dir is not None or keep_annotated:
             from .annotate import annotate
 
-            out = Path(annotate_dir) / f"{Path(name).stem}.annotated.jpg"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            annotate(photo.gray, scanned).save(out, "JPEG", quality=85)
+            picture = annotate(photo.gray, scanned)
+            if keep_annotated:
+                result.annotated.append((name, picture))
+            if annotate_dir is not None:
+                out = Path(annotate_dir) / f"{Path(name).stem}.annotated.jpg"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                picture.save(out, "JPEG", quality=85)
         del photo
         result.photos.append(scanned)
     return result

@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 from PIL import Image
 from sqlite_utils import Database
@@ -132,34 +130,29 @@ def scan_uploads(
         except BadInput as exc:
             errors.append({"photo": name, "error": str(exc)})
     settings = scan_settings(db, team)
-    with tempfile.TemporaryDirectory(prefix="caseboard-scan-") as tmp:
-        result = scan_photos(
-            good,
-            settings["geometries"],
-            settings["marker_base"],
-            hints=expected_hints(db, team),
-            annotate_dir=tmp,
-        )
-        scan_json = result.to_json()
-        images = [
-            _small_jpeg(name, Path(tmp) / f"{Path(name).stem}.annotated.jpg") for name, _ in good
-        ]
+    result = scan_photos(
+        good,
+        settings["geometries"],
+        settings["marker_base"],
+        hints=expected_hints(db, team),
+        keep_annotated=True,
+    )
+    scan_json = result.to_json()
+    images = [(name, _small_jpeg(picture)) for name, picture in result.annotated]
     scan_json["errors"] = errors + scan_json.get("errors", [])
     if not scan_json.get("photos"):
         raise BadInput(
             "; ".join(e["error"] for e in scan_json["errors"]) or "no photo could be read"
         )
-    return scan_json, [img for img in images if img is not None]
+    return scan_json, images
 
 
-def _small_jpeg(name: str, path: Path) -> tuple[str, bytes] | None:
-    if not path.exists():
-        return None
-    with Image.open(path) as img:
-        img.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
-        buf = io.BytesIO()
-        img.convert("RGB").save(buf, "JPEG", quality=80, optimize=True)
-    return name, buf.getvalue()
+def _small_jpeg(picture: Image.Image) -> bytes:
+    """An annotated photo as the preview stores it: a JPEG at most PREVIEW_SIDE across."""
+    picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    buf = io.BytesIO()
+    picture.convert("RGB").save(buf, "JPEG", quality=80, optimize=True)
+    return buf.getvalue()
 
 
 # -- checking a scan JSON ------------------------------------------------------
