@@ -1,9 +1,9 @@
-"""The printer calibration page: measure two distances, enter the offsets, done.
+"""The printer calibration page: measure how far a printer shifts the page, and its scale.
 
-Every sheet caseboard prints is shifted by the team's x/y offsets (settings
-``printer.x_offset_mm`` / ``printer.y_offset_mm``), so one measurement fixes
-tiles, stickers and the kit alike. The page itself is printed *with* the
-current offsets, so after adjusting, a reprint should measure exactly.
+The page is printed with the team's current offsets. Crosses sit exactly 20 mm
+from the paper's edges; measure where they came out and correct the offsets by
+the difference (``new = current + 20 - measured``). Two 100 mm bars check that
+nothing was scaled ("fit to page").
 """
 
 from __future__ import annotations
@@ -11,101 +11,98 @@ from __future__ import annotations
 import os
 from typing import BinaryIO
 
-from tilegen.layout import BLACK, Layout, Line, Text, outline
+from tilegen.fonts import wrap
+from tilegen.layout import BLACK, Layout, Line, Text
+from tilegen.layout import outline as box
 
 from .pdf import write_pdf
-from .templates import Template, get_paper
+from .sheets import resolve_template
+from .templates import DEFAULT_TILE_TEMPLATE, get_paper
 
-FRAME_MM = 20.0
-SCALE_BAR_MM = 100.0
+TARGET_MM = 20.0
+BAR_MM = 100.0
+GREY = "#9e9e9e"
 
 
-def calibration_page(
-    paper: str = "A4",
-    offset_mm: tuple[float, float] = (0.0, 0.0),
-    template: Template | None = None,
+def cross(x: float, y: float, arm: float = 6.0) -> list:
+    return [Line(x - arm, y, x + arm, y, BLACK, 0.2), Line(x, y - arm, x, y + arm, BLACK, 0.2)]
+
+
+def ruler(x: float, y: float, length: float, vertical: bool = False) -> list:
+    """A millimetre scale: ticks every mm, longer every 5 and 10, numbered every 10."""
+    items: list = []
+    for mm in range(int(length) + 1):
+        tick = 5.0 if mm % 10 == 0 else 3.5 if mm % 5 == 0 else 2.0
+        if vertical:
+            items.append(Line(x, y + mm, x + tick, y + mm, BLACK, 0.15))
+            if mm % 10 == 0:
+                items.append(Text(x + 6.5, y + mm + 1.0, str(mm), 2.6))
+        else:
+            items.append(Line(x + mm, y, x + mm, y + tick, BLACK, 0.15))
+            if mm % 10 == 0:
+                items.append(Text(x + mm, y + 8.5, str(mm), 2.6, anchor="middle"))
+    line = (x, y, x, y + length) if vertical else (x, y, x + length, y)
+    items.append(Line(*line, stroke=BLACK, stroke_mm=0.25))
+    return items
+
+
+def calibration_layout(
+    paper: str = "A4", offset_mm: tuple[float, float] = (0.0, 0.0), team_name: str = ""
 ) -> Layout:
     sheet = get_paper(paper)
-    f = FRAME_MM
-    items: list = [outline(f, f, sheet.width - 2 * f, sheet.height - 2 * f, stroke_mm=0.2)]
-    # Rulers from the paper's top and left edges to the frame, in mm.
-    for mm in range(0, int(f) + 1):
-        tick = 4.0 if mm % 5 == 0 else 2.0
-        items.append(Line(sheet.width / 2 - tick, mm, sheet.width / 2 + tick, mm, BLACK, 0.1))
-        items.append(Line(mm, sheet.height / 2 - tick, mm, sheet.height / 2 + tick, BLACK, 0.1))
-    items.append(Line(sheet.width / 2, 0, sheet.width / 2, f, BLACK, 0.1))
-    items.append(Line(0, sheet.height / 2, f, sheet.height / 2, BLACK, 0.1))
-    # A centre cross and a 100 mm scale bar.
-    cx, cy = sheet.width / 2, sheet.height / 2
-    items += [
-        Line(cx - 10, cy, cx + 10, cy, BLACK, 0.2),
-        Line(cx, cy - 10, cx, cy + 10, BLACK, 0.2),
-    ]
-    bar_y = cy + 40.0
-    x0 = cx - SCALE_BAR_MM / 2
-    items.append(Line(x0, bar_y, x0 + SCALE_BAR_MM, bar_y, BLACK, 0.3))
-    for mm in range(0, int(SCALE_BAR_MM) + 1, 10):
-        items.append(Line(x0 + mm, bar_y - 3, x0 + mm, bar_y, BLACK, 0.2))
+    w, h, t = sheet.width, sheet.height, TARGET_MM
+    items: list = []
+    for x, y in ((t, t), (w - t, t), (t, h - t), (w - t, h - t)):
+        items += cross(x, y)
+    items.append(Text(t + 8.0, t - 1.5, f"{t:g} mm from the left and top edges", 2.6))
     items.append(
-        Text(
-            cx,
-            bar_y + 6,
-            f"this bar must measure {SCALE_BAR_MM:g} mm: if not, print at 100% / actual size",
-            3.2,
-            anchor="middle",
-        )
+        Text(w - t - 8.0, h - t + 4.0, f"{t:g} mm from the right and bottom", 2.6, anchor="end")
     )
-    if template is not None:
-        for slot in range(1, template.slots + 1):
-            x, y = template.slot_origin(slot)
+    items.append(Text(w / 2, 42.0, "Printer calibration", 8.0, "bold", anchor="middle"))
+    sub = f"{team_name}, {sheet.name} paper" if team_name else f"{sheet.name} paper"
+    items.append(Text(w / 2, 49.0, sub, 3.6, anchor="middle", fill="#555555"))
+    items += ruler((w - BAR_MM) / 2, 60.0, BAR_MM)
+    items += ruler(t + 8.0, 80.0, BAR_MM, vertical=True)
+    dx, dy = offset_mm
+    steps = [
+        'Print this page at 100% ("actual size"); never "fit to page".',
+        f"Check the two scales: each must measure exactly {BAR_MM:g} mm. If not, the printer "
+        "is scaling the page; change the print settings and print again.",
+        f"Measure from the left edge of the paper to the upright line of the top-left cross: "
+        f"it should be {t:g} mm. Then from the top edge to its level line.",
+        f"This page was printed with x offset {dx:g} mm and y offset {dy:g} mm. New x offset = "
+        f"{dx:g} + {t:g} - (what you measured across). New y offset = {dy:g} + {t:g} - (what "
+        "you measured down). Enter them under Admin > Printer.",
+        "Print this page again: the crosses should now be exactly where they say. Hold it "
+        "against a blank label sheet in front of a window: the grey boxes are the first "
+        "labels of the tile sheet.",
+    ]
+    y = 92.0
+    x0 = t + 30.0
+    for number, step in enumerate(steps, 1):
+        items.append(Text(x0, y, f"{number}.", 3.4, "bold"))
+        for line in wrap(step, w - x0 - t - 8.0, 3.4):
+            items.append(Text(x0 + 7.0, y, line, 3.4))
+            y += 4.8
+        y += 2.5
+    template = resolve_template(None, sheet.name, DEFAULT_TILE_TEMPLATE)
+    top = max(y + 6.0, 80.0 + BAR_MM + 6.0)  # below the vertical scale
+    for slot in range(1, template.slots + 1):
+        lx, ly = template.slot_origin(slot)
+        if ly >= top and ly + template.label_h <= h - t - 8.0:
             items.append(
-                outline(
-                    x,
-                    y,
+                box(
+                    lx,
+                    ly,
                     template.label_w,
                     template.label_h,
-                    stroke="#bbbbbb",
-                    stroke_mm=0.15,
-                    dash_mm=(1.0, 1.0),
+                    stroke=GREY,
+                    stroke_mm=0.25,
+                    dash_mm=(1.5, 1.0),
                 )
             )
-    dx, dy = offset_mm
-    lines = [
-        ("Printer calibration", 6.0, "bold"),
-        (f"{sheet.name} paper; current offsets: x {dx:+.1f} mm, y {dy:+.1f} mm", 3.4, "regular"),
-        ("1. Print this page at actual size (100%, no 'fit to page').", 3.2, "regular"),
-        (
-            f"2. Measure from the paper's TOP edge to the frame's top line: should be {f:g} mm.",
-            3.2,
-            "regular",
-        ),
-        (
-            f"3. Measure from the paper's LEFT edge to the frame's left line: should be {f:g} mm.",
-            3.2,
-            "regular",
-        ),
-        (
-            "4. Add (expected - measured) to each offset, e.g. measured 21.5 at the top:",
-            3.2,
-            "regular",
-        ),
-        ("   y offset = current - 1.5. Then print this page again to check.", 3.2, "regular"),
-        ("caseboard print calibration --x-offset MM --y-offset MM --save", 3.0, "bold"),
-    ]
-    if template is not None:
-        lines.append(
-            (
-                f"Dashed boxes: the {template.name} labels. Hold a label sheet behind this "
-                "page against the light to compare.",
-                3.0,
-                "regular",
-            )
-        )
-    y = f + 14.0
-    for text, size, font in lines:
-        items.append(Text(f + 6.0, y, text, size, font))
-        y += size * 1.6
-    return Layout(sheet.width, sheet.height, tuple(items))
+            items.append(Text(lx + 2.0, ly + 4.0, f"{template.name} label {slot}", 2.4, fill=GREY))
+    return Layout(w, h, tuple(items), meta={"target_mm": t, "paper": sheet.name})
 
 
 def write_calibration(
@@ -113,7 +110,8 @@ def write_calibration(
     *,
     paper: str = "A4",
     offset_mm: tuple[float, float] = (0.0, 0.0),
-    template: Template | None = None,
+    team_name: str = "",
 ) -> int:
-    page = calibration_page(paper, offset_mm, template)
+    """Write the calibration page, shifted by the current offsets like every other sheet."""
+    page = calibration_layout(paper, offset_mm, team_name)
     return write_pdf([page], dest, offset_mm=offset_mm, title="caseboard printer calibration")
