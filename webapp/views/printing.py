@@ -125,26 +125,28 @@ def stickers_pdf():
     return _pdf(write, f"stickers-{today.isoformat()}.pdf")
 
 
-@bp.post("/stickers/confirm")
-@role_required("manager")
-def stickers_confirm():
-    """The sheet printed correctly: the listed stickers leave the queue."""
-    from .. import stickers
-
+def _confirm(mark, what: str, done: str):
+    """The sheet printed correctly: mark the listed tokens printed and go back."""
     tokens = request.form.getlist("token")
     if not tokens:
-        flash("No stickers were listed to confirm.", "error")
+        flash(f"No {what}s were listed to confirm.", "error")
         return redirect(url_for("printing.index"))
     try:
-        stickers.mark_stickers_printed(
-            get_db(), current_team(), tokens, user_id=current_user.user_id, source="web"
-        )
+        mark(get_db(), current_team(), tokens, user_id=current_user.user_id, source="web")
     except (BadInput, NotFound) as exc:
         flash(str(exc), "error")
         return redirect(url_for("printing.index"))
-    plural = "s" if len(tokens) != 1 else ""
-    flash(f"{len(tokens)} date sticker{plural} marked printed. Stick them on the tiles.")
+    flash(f"{len(tokens)} {what}{'s' if len(tokens) != 1 else ''} marked printed.{done}")
     return redirect(url_for("printing.index"))
+
+
+@bp.post("/stickers/confirm")
+@role_required("manager")
+def stickers_confirm():
+    """The sticker sheet printed correctly: the listed stickers leave the queue."""
+    from .. import stickers
+
+    return _confirm(stickers.mark_stickers_printed, "date sticker", " Stick them on the tiles.")
 
 
 # -- tiles ------------------------------------------------------------------------------
@@ -185,19 +187,7 @@ def tiles_pdf():
 def tiles_confirm():
     from .. import stickers
 
-    tokens = request.form.getlist("token")
-    if not tokens:
-        flash("No tiles were listed to confirm.", "error")
-        return redirect(url_for("printing.index"))
-    try:
-        stickers.mark_tiles_printed(
-            get_db(), current_team(), tokens, user_id=current_user.user_id, source="web"
-        )
-    except (BadInput, NotFound) as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("printing.index"))
-    flash(f"{len(tokens)} tile{'s' if len(tokens) != 1 else ''} marked printed.")
-    return redirect(url_for("printing.index"))
+    return _confirm(stickers.mark_tiles_printed, "tile", "")
 
 
 # -- board kit and calibration ----------------------------------------------------------
