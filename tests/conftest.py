@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from webapp.cases.teams import ensure_team
 from webapp.cli import main
-from webapp.db import open_store
-from webapp.teams import ensure_team
+from webapp.store.connection import open_store
 
 
 @pytest.fixture

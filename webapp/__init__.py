@@ -1,67 +1,22 @@
-"""The caseboard web app: an app factory in the flaskr style.
+"""caseboard's hub: the store, the case and rule library, printing bridges, the web app and the CLI.
 
-Configuration flows defaults -> ``instance/caseboard.cfg`` -> ``CASEBOARD_*``
-environment variables -> the ``config`` mapping given to :func:`create_app`.
+Each subpackage is named for what it holds:
+
+- ``store``: the SQLite connection, schema migrations, case events and the access log;
+- ``cases``: families, teams, users, the weekly agenda and scan sync;
+- ``rules``: review triggers, working days, alerts, supervision, clinic, meeting audits and
+  the drift report;
+- ``printing``: the team's board kit and the tile and sticker print queues;
+- ``demo``: the demo store and its generated history;
+- ``web``: the Flask app (``create_app``), its views, templates and static files;
+- ``cli``: the thin click layer behind the ``caseboard`` command.
 """
 
-from __future__ import annotations
 
-import secrets
-from pathlib import Path
+def __getattr__(name: str):
+    """``webapp.create_app`` without importing Flask for every command."""
+    if name == "create_app":
+        from webapp.web.app import create_app
 
-from flask import Flask
-
-from .db import open_store
-from .teams import get_setting, set_setting
-
-DEFAULTS = {
-    "DB": "caseboard.db",
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "REMEMBER_COOKIE_HTTPONLY": True,
-    "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
-    "WTF_CSRF_ENABLED": True,
-    "WTF_CSRF_TIME_LIMIT": None,
-    "LOGIN_ATTEMPTS": 5,
-    "LOGIN_WINDOW_SECONDS": 300,
-}
-
-
-def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DEFAULTS)
-    app.config.from_pyfile("caseboard.cfg", silent=True)
-    app.config.from_prefixed_env("CASEBOARD")
-    if config:
-        app.config.update(config)
-    app.config["DB"] = str(Path(app.config["DB"]).resolve())
-
-    db = open_store(app.config["DB"], create=True)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _stored_secret_key(db)
-    db.close()
-
-    from . import extensions
-
-    extensions.init_app(app)
-    from .blueprints import register_blueprints
-
-    register_blueprints(app)
-
-    @app.context_processor
-    def navigation():
-        from .nav import NAV_ITEMS
-
-        return {"nav_items": NAV_ITEMS, "url_rules": set(app.view_functions)}
-
-    return app
-
-
-def _stored_secret_key(db) -> str:
-    """A per-store secret, made once, so sessions survive a restart."""
-    key = get_setting(db, "secret_key")
-    if not key:
-        key = secrets.token_hex(32)
-        set_setting(db, "secret_key", key)
-    return key
+        return create_app
+    raise AttributeError(f"module 'webapp' has no attribute {name!r}")

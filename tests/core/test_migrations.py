@@ -4,17 +4,17 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-import webapp.db as store
-from webapp.families import add_family, list_families
-from webapp.migrations import core
-from webapp.teams import ensure_team
+import webapp.store.connection as store
+from webapp.cases.families import add_family, list_families
+from webapp.cases.teams import ensure_team
+from webapp.store.migrations import core
 
 
 def test_version_1_store_opens_after_new_migrations(tmp_path, monkeypatch):
     path = tmp_path / "old.db"
     sqlite3.connect(path).close()
     old = Database(path)
-    core.apply(old)  # a store as version 1 made it: core schema only
+    core.migrations.apply(old)  # a store as version 1 made it: core schema only
     team = ensure_team(old, "Team")
     add_family(old, team, initials="TWr", stage=2, review="2027-01-01")
     old.close()
@@ -26,8 +26,7 @@ def test_version_1_store_opens_after_new_migrations(tmp_path, monkeypatch):
         db["families"].add_column("colour", str)
         db.execute("update families set colour = 'blue'")
 
-    current = store.migration_sets()
-    monkeypatch.setattr(store, "migration_sets", lambda: [*current, extra])
+    monkeypatch.setattr(store, "SETS", [*store.SETS, extra])
     db = store.open_store(path)
     assert "colour" in db["families"].columns_dict
     assert [r["colour"] for r in db["families"].rows] == ["blue"]

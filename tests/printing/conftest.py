@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from printing_helpers import BASE_URL
 
-from webapp.families import add_family
-from webapp.teams import team_today
+from webapp.cases.families import add_family
+from webapp.cases.teams import team_today
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from printing_helpers import page_sizes
 
-from webapp import events
-from webapp.families import close_family, get_family_row, set_review
-from webapp.stickers import mark_stickers_printed, pending_stickers
-from webapp.teams import team_today
+from webapp.cases.families import close_family, get_family_row, set_review
+from webapp.cases.teams import team_today
+from webapp.printing.queues import mark_stickers_printed, pending_stickers
+from webapp.store import events
 
 
 def pending_tokens(db, team, today=None):

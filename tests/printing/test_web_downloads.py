@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from webapp import create_app
-from webapp.users import add_user
+from webapp.cases.users import add_user
 
 
 def test_board_kit_and_calibration_downloads(db_path, db, team):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from webapp.families import add_family
+from webapp.cases.families import add_family
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from webapp.alerts import add_manager_alert, alerts_for_family, follow_up, open_alerts
+from webapp.cases.families import get_family_row
 from webapp.errors import BadInput, NotFound
-from webapp.families import get_family_row
-from webapp.rules import proposed_review, team_rules, update_rule
+from webapp.rules.alerts import add_manager_alert, alerts_for_family, follow_up, open_alerts
+from webapp.rules.team_rules import proposed_review, team_rules, update_rule
 
 TODAY = date(2025, 6, 11)
 WEEK = timedelta(weeks=1)

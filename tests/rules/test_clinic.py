@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from webapp.alerts import open_alerts
-from webapp.audits import add_audit, audit_status
-from webapp.clinic import (
+from webapp.errors import BadInput
+from webapp.rules.alerts import open_alerts
+from webapp.rules.clinic import (
     add_action,
     book,
     clinic_day,
@@ -17,7 +17,7 @@ from webapp.clinic import (
     waiting_requests,
     week_bookings,
 )
-from webapp.errors import BadInput
+from webapp.rules.meeting_audits import add_audit, audit_status
 
 THU = date(2025, 6, 12)
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 
 from webapp import create_app
-from webapp.alerts import open_alerts
-from webapp.db import open_store
-from webapp.families import add_family
-from webapp.history_gen import generate_history
-from webapp.teams import ensure_team, team_today
-from webapp.users import add_user
+from webapp.cases.families import add_family
+from webapp.cases.teams import ensure_team, team_today
+from webapp.cases.users import add_user
+from webapp.demo.history import generate_history
+from webapp.rules.alerts import open_alerts
+from webapp.store.connection import open_store
 
 PASSWORD = "correct horse"
 

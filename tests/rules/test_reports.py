@@ -13,10 +13,9 @@ import pytest
 
 from printables.charts import BAR, LINE, STACK, Rect
 from printables.report import drift_charts, write_drift_pdf
-from webapp import events
-from webapp.db import open_store
-from webapp.history_gen import generate_history
-from webapp.reports import (
+from webapp.cases.teams import ensure_team
+from webapp.demo.history import generate_history
+from webapp.rules.drift import (
     _timelines,
     dip_sample,
     drift_report,
@@ -26,7 +25,8 @@ from webapp.reports import (
     report_csv,
     states_on,
 )
-from webapp.teams import ensure_team
+from webapp.store import events
+from webapp.store.connection import open_store
 
 ON = date(2025, 6, 11)
 

@@ -4,10 +4,9 @@ from datetime import date
 
 import pytest
 
-from webapp import events
+from webapp.cases.families import close_family, get_family_row
 from webapp.errors import BadInput
-from webapp.families import close_family, get_family_row
-from webapp.supervision import (
+from webapp.rules.supervision import (
     LATE,
     OVERDUE,
     RECORDED,
@@ -18,6 +17,7 @@ from webapp.supervision import (
     flagged_records,
     mark_recorded,
 )
+from webapp.store import events
 
 
 def missing(db, team, year, month, as_of=None):

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from webapp.rule_defaults import DEFAULT_RULES
-from webapp.triggers import (
+from webapp.rules.defaults import DEFAULT_RULES
+from webapp.rules.triggers import (
     family_firings,
     is_open,
     latest_firing,

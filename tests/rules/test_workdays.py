@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from webapp.errors import BadInput
-from webapp.workdays import (
+from webapp.rules.workdays import (
     add_months,
     add_working_days,
     bank_holidays,

@@ -11,10 +11,10 @@ import pytest
 from web_helpers import PASSWORD, Client
 
 from webapp import create_app
-from webapp.db import open_store
-from webapp.families import add_family
-from webapp.teams import ensure_team, team_today
-from webapp.users import add_user, create_api_token
+from webapp.cases.families import add_family
+from webapp.cases.teams import ensure_team, team_today
+from webapp.cases.users import add_user, create_api_token
+from webapp.store.connection import open_store
 
 ROLES = ("admin", "manager", "practitioner")
 #: (board code, stage, review in days from today, worker)

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from webapp.families import get_family_row
+from webapp.cases.families import get_family_row
 
 
 def auth(built, role):

@@ -6,8 +6,8 @@ import re
 
 from web_helpers import PASSWORD, Client, csrf_token, flatten, text
 
-from webapp import audit
-from webapp.db import open_store
+from webapp.store import access_log
+from webapp.store.connection import open_store
 
 
 def test_login_form_has_contract_fields(anon):
@@ -110,6 +110,6 @@ def test_audit_page_is_for_admins_of_their_own_team(client_for, fam, db_path):
     assert fam["TWr"]["token"] not in outsider
     db = open_store(db_path)
     try:
-        assert db["audit"].count_where("action = ?", [audit.TILE_VIEW]) == 1
+        assert db["audit"].count_where("action = ?", [access_log.TILE_VIEW]) == 1
     finally:
         db.close()

@@ -6,7 +6,7 @@ import re
 
 from web_helpers import text
 
-from webapp.sync import apply_scan, preview_scan
+from webapp.cases.sync import apply_scan, preview_scan
 
 
 def board_section(page: str, stage: int) -> str:

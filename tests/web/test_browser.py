@@ -125,7 +125,7 @@ def test_phone_uploads_a_photo_previews_applies_and_sees_the_board_change(
 
 
 def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, built):
-    from webapp.sync import apply_scan, preview_scan
+    from webapp.cases.sync import apply_scan, preview_scan
 
     seen = [("AKh", 1, "main"), ("TWr", 1, "main"), ("MOl", 1, "main"), ("JBa", 3, "main")]
     scan = {

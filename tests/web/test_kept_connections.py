@@ -12,7 +12,7 @@ import requests
 from waitress.server import create_server
 
 from webapp import create_app
-from webapp.teams import team_today
+from webapp.cases.teams import team_today
 
 
 def test_kept_connections_see_each_others_writes(db_path, built, team):

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from web_helpers import csrf_token, flatten, text
 
-from webapp.families import get_family_row
+from webapp.cases.families import get_family_row
 
 
 def upload(client, *files, **kw):
@@ -112,7 +112,7 @@ def test_upload_without_csrf_is_rejected(client_for, board_photo, store):
 
 
 def test_scans_are_scoped_to_the_team(client_for, built, store, team):
-    from webapp.sync import preview_scan
+    from webapp.cases.sync import preview_scan
 
     scan = preview_scan(store, team, {"tiles": [], "boards": [], "unknown": []}, None)
     outsider = client_for("outsider")

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from webapp import events, sync
+from webapp.cases import sync
+from webapp.cases.families import get_family_row, set_review
 from webapp.errors import BadInput, NotFound
-from webapp.families import get_family_row, set_review
+from webapp.store import events
 
 
 def tile(fam, code, stage, zone, x=300.0, y=200.0, photo="p1.jpg"):
@@ -161,7 +162,7 @@ def test_duplicates_unplaced_and_closed_tiles_are_reported(store, team, fam, sca
 
 
 def test_scans_are_team_scoped(store, team, scan, manager):
-    from webapp.teams import ensure_team
+    from webapp.cases.teams import ensure_team
 
     preview = sync.preview_scan(store, team, scan, manager)
     with pytest.raises(NotFound):

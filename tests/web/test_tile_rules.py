@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from web_helpers import flatten, text
 
-from webapp.alerts import add_manager_alert
-from webapp.families import get_family_row
-from webapp.rules import proposed_review
-from webapp.teams import team_today
+from webapp.cases.families import get_family_row
+from webapp.cases.teams import team_today
+from webapp.rules.alerts import add_manager_alert
+from webapp.rules.team_rules import proposed_review
 
 
 def test_stage_move_offers_the_proposed_review_and_sets_both(client_for, store, team, fam):

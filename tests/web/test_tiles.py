@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from web_helpers import flatten, text
 
-from webapp.events import family_history
-from webapp.families import get_family_row
-from webapp.teams import team_today
+from webapp.cases.families import get_family_row
+from webapp.cases.teams import team_today
+from webapp.store.events import family_history
 
 
 def test_tile_page_shows_code_date_due_status_stage_and_history(client_for, fam, team):

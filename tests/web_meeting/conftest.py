@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from webapp import create_app
-from webapp.db import open_store
-from webapp.families import add_family
-from webapp.teams import ensure_team, team_today
-from webapp.users import add_user
+from webapp.cases.families import add_family
+from webapp.cases.teams import ensure_team, team_today
+from webapp.cases.users import add_user
+from webapp.store.connection import open_store
 
 PASSWORD = "correct horse"
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from webapp import create_app
-from webapp.families import get_family_row
-from webapp.teams import get_team, team_settings
+from webapp.cases.families import get_family_row
+from webapp.cases.teams import get_team, team_settings
 
 GOOD_CSV = "initials,stage,review,worker\nTWr,2,2030-01-10,Sam\nABc,1,2030-02-01,\n"
 BAD_CSV = (

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from webapp import agenda, events
+from webapp.cases import agenda
+from webapp.cases.families import get_family_row, move_stage
+from webapp.cases.teams import update_team_settings
 from webapp.cli import main
 from webapp.errors import BadInput
-from webapp.families import get_family_row, move_stage
-from webapp.teams import update_team_settings
+from webapp.store import events
 
 
 def backdate(store, token: str, days: int) -> None:
@@ -195,7 +196,7 @@ def test_cli_agenda_pdf(app, tmp_path, board):
 
 
 def test_open_alerts_come_after_amber(store, team, today, family):
-    from webapp.alerts import add_manager_alert
+    from webapp.rules.alerts import add_manager_alert
 
     amber = family("AMb", stage=3, due=4)
     alerted = family("ALc", stage=1, due=100)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from webapp import agenda, events
-from webapp.families import get_family_row
+from webapp.cases import agenda
+from webapp.cases.families import get_family_row
+from webapp.store import events
 
 
 def test_agenda_page_lists_sections_for_every_role(client_for, family, today):

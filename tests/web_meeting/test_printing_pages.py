@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from webapp.families import get_family_row
-
-pytest.importorskip("webapp.stickers", reason="the sticker queue library has not landed yet")
+from webapp.cases.families import get_family_row
 
 
 def test_sticker_queue_download_and_confirm(client_for, store, family):

@@ -2,19 +2,19 @@
 
 import click
 
-from .clinic import clinic
-from .common import CaseboardGroup
-from .demo import demo
-from .family import family
-from .meeting import agenda
-from .printing import print_group
-from .report import audit, report
-from .rules import alerts, rules
-from .scan import scan
-from .serve import serve
-from .store import init
-from .supervision import discussion, supervision
-from .users import token, user
+from webapp.cli.clinic import clinic
+from webapp.cli.common import CaseboardGroup
+from webapp.cli.demo import demo
+from webapp.cli.family import family
+from webapp.cli.meeting import agenda
+from webapp.cli.printing import print_group
+from webapp.cli.report import audit, report
+from webapp.cli.rules import alerts, rules
+from webapp.cli.scan import scan
+from webapp.cli.serve import serve
+from webapp.cli.store import init
+from webapp.cli.supervision import discussion, supervision
+from webapp.cli.users import token, user
 
 
 @click.group(cls=CaseboardGroup)

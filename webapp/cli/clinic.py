@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..clinic import (
-    PURPOSES,
-    add_action,
-    book,
-    complete_action,
-    request_clinic,
-    waiting_requests,
-    week_bookings,
-)
-from .common import (
+from webapp.cli.common import (
     CaseboardGroup,
     date_option,
     day,
@@ -23,6 +14,15 @@ from .common import (
     json_option,
     store_and_team,
     team_option,
+)
+from webapp.rules.clinic import (
+    PURPOSES,
+    add_action,
+    book,
+    complete_action,
+    request_clinic,
+    waiting_requests,
+    week_bookings,
 )
 
 # -- Case Progression Clinic (Terms of Reference) ---------------------------------------

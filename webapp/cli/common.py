@@ -9,10 +9,10 @@ import sys
 
 import click
 
-from ..db import open_store
-from ..errors import CaseboardError
-from ..families import parse_date
-from ..teams import get_team, team_today
+from webapp.cases.families import parse_date
+from webapp.cases.teams import get_team, team_today
+from webapp.errors import CaseboardError
+from webapp.store.connection import open_store
 
 DEFAULT_DB = "caseboard.db"
 

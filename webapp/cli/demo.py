@@ -4,8 +4,8 @@ import os
 
 import click
 
-from ..demo import DEMO_PASSWORD, DEMO_USERS, build_demo, demo_steps
-from .common import db_option
+from webapp.cli.common import db_option
+from webapp.demo.build import DEMO_PASSWORD, DEMO_USERS, build_demo, demo_steps
 
 
 @click.command("demo")
@@ -26,7 +26,7 @@ def demo(db_path, host, port, no_serve):
     if no_serve:
         click.echo(f"serve it with: caseboard serve --db {built.db_path} --port {port}")
         return
-    from .serve import serve_app
+    from webapp.cli.serve import serve_app
 
     click.echo(f"serving on {base_url}/  (Ctrl+C to stop)")
     serve_app(str(built.db_path), host, port)

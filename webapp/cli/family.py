@@ -4,8 +4,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import BadInput
-from ..families import (
+from webapp.cases.families import (
     add_family,
     close_family,
     family_view,
@@ -14,8 +13,8 @@ from ..families import (
     list_families,
     reopen_family,
 )
-from ..teams import get_team, team_by_id
-from .common import (
+from webapp.cases.teams import get_team, team_by_id
+from webapp.cli.common import (
     CaseboardGroup,
     db_option,
     echo_json,
@@ -24,6 +23,7 @@ from .common import (
     open_cli_store,
     team_option,
 )
+from webapp.errors import BadInput
 
 LIST_COLUMNS = [
     ("token", "TOKEN"),

@@ -4,10 +4,17 @@ from pathlib import Path
 
 import click
 
-from ..agenda import build_agenda, next_meeting_date, since_date
-from ..families import parse_date
-from ..teams import get_team
-from .common import CliError, db_option, echo_json, echo_table, json_option, open_cli_store
+from webapp.cases.agenda import build_agenda, next_meeting_date, since_date
+from webapp.cases.families import parse_date
+from webapp.cases.teams import get_team
+from webapp.cli.common import (
+    CliError,
+    db_option,
+    echo_json,
+    echo_table,
+    json_option,
+    open_cli_store,
+)
 
 TABLE_COLUMNS = [
     ("reason", "REASON"),

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from ..families import get_family_row, list_families
-from ..kit import printer_for, write_team_board_kit, write_team_calibration
-from ..stickers import mark_stickers_printed, mark_tiles_printed, pending_stickers
-from ..teams import get_team, public_base_url, team_today
-from .common import CaseboardGroup, CliError, db_option, open_cli_store, team_option
+from webapp.cases.families import get_family_row, list_families
+from webapp.cases.teams import get_team, public_base_url, team_today
+from webapp.cli.common import CaseboardGroup, CliError, db_option, open_cli_store, team_option
+from webapp.printing.board_kit import printer_for, write_team_board_kit, write_team_calibration
+from webapp.printing.queues import mark_stickers_printed, mark_tiles_printed, pending_stickers
 
 out_pdf = click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
@@ -165,7 +165,7 @@ def print_tiles(
 @mark_option
 def print_stickers(db_path, team_name, tokens, pending, template, start, paper, out, mark_printed):
     """Date stickers for TOKEN... or every --pending one; --mark-printed confirms them."""
-    from printables.stickers import write_sticker_sheets
+    from printables.sticker_sheets import write_sticker_sheets
 
     db = open_cli_store(db_path)
     team = get_team(db, team_name)

@@ -8,10 +8,7 @@ import click
 
 from printables.output import atomic_output
 from printables.report import write_drift_pdf
-
-from ..audits import add_audit, audit_status
-from ..reports import drift_report, report_csv
-from .common import (
+from webapp.cli.common import (
     CaseboardGroup,
     CliError,
     date_option,
@@ -22,6 +19,8 @@ from .common import (
     store_and_team,
     team_option,
 )
+from webapp.rules.drift import drift_report, report_csv
+from webapp.rules.meeting_audits import add_audit, audit_status
 
 # -- meeting audits (Kent Case Progression Policy §11) -----------------------------------
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..alerts import add_manager_alert, follow_up, open_alerts
-from ..rule_defaults import SM
-from ..rules import ROLES, holiday_region, set_holiday_region, team_rules, update_rule
-from .common import (
+from webapp.cli.common import (
     CaseboardGroup,
     CliError,
     date_option,
@@ -18,6 +15,15 @@ from .common import (
     json_option,
     store_and_team,
     team_option,
+)
+from webapp.rules.alerts import add_manager_alert, follow_up, open_alerts
+from webapp.rules.defaults import SM
+from webapp.rules.team_rules import (
+    ROLES,
+    holiday_region,
+    set_holiday_region,
+    team_rules,
+    update_rule,
 )
 
 ALERT_COLUMNS = [

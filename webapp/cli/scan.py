@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from scanner import scan_photos
-
-from .common import db_option, echo_json, echo_table, json_option, team_option
+from webapp.cli.common import db_option, echo_json, echo_table, json_option, team_option
 
 TILE_COLUMNS = [("token", "TOKEN"), ("stage", "STAGE"), ("zone", "ZONE"), ("photo", "PHOTO")]
 
@@ -17,9 +16,9 @@ def _settings(db_path: str, team_name: str | None) -> dict:
     """The team's board geometry and marker base when a store exists; the defaults otherwise."""
     if not Path(db_path).exists():
         return {}
-    from ..db import open_store
-    from ..sync import expected_hints
-    from ..teams import get_team, scan_settings
+    from webapp.cases.sync import expected_hints
+    from webapp.cases.teams import get_team, scan_settings
+    from webapp.store.connection import open_store
 
     db = open_store(db_path)
     try:
@@ -31,9 +30,9 @@ def _settings(db_path: str, team_name: str | None) -> dict:
 
 def _apply(db_path: str, team_name: str | None, photos, result: dict, as_json: bool) -> None:
     """Sync a scan into the store with the same code as the web app (``webapp.sync``)."""
-    from ..db import open_store
-    from ..sync import apply_scan, photos_meta, preview_scan
-    from ..teams import get_team
+    from webapp.cases.sync import apply_scan, photos_meta, preview_scan
+    from webapp.cases.teams import get_team
+    from webapp.store.connection import open_store
 
     db = open_store(db_path)
     try:

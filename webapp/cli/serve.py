@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import db_option
+from webapp.cli.common import db_option
 
 DEFAULT_THREADS = 8
 
@@ -24,8 +24,8 @@ def serve_app(
     """
     from waitress import serve
 
-    from .. import create_app
-    from ..db import open_store
+    from webapp import create_app
+    from webapp.store.connection import open_store
 
     open_store(db_path).close()  # a missing store is one clear line, not an empty new one
     app = create_app({"DB": db_path, "DB_KEEP_OPEN": True})

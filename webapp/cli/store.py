@@ -2,8 +2,8 @@
 
 import click
 
-from ..teams import ensure_team
-from .common import db_option, open_cli_store
+from webapp.cases.teams import ensure_team
+from webapp.cli.common import db_option, open_cli_store
 
 FIRST_TEAM = "Team"
 

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..rule_defaults import DISCUSSION_KINDS
-from ..supervision import (
-    add_discussion,
-    coverage,
-    discussions,
-    flagged_records,
-    mark_recorded,
-    parse_month,
-)
-from ..workdays import month_bounds
-from .common import (
+from webapp.cli.common import (
     CaseboardGroup,
     date_option,
     day,
@@ -25,6 +15,16 @@ from .common import (
     store_and_team,
     team_option,
 )
+from webapp.rules.defaults import DISCUSSION_KINDS
+from webapp.rules.supervision import (
+    add_discussion,
+    coverage,
+    discussions,
+    flagged_records,
+    mark_recorded,
+    parse_month,
+)
+from webapp.rules.workdays import month_bounds
 
 # -- supervision (Islington Case Management Supervision Policy) ----------------------
 

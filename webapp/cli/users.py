@@ -2,8 +2,8 @@
 
 import click
 
-from ..users import ROLES, add_user, create_api_token
-from .common import CaseboardGroup, CliError, db_option, open_cli_store, read_stdin_line
+from webapp.cases.users import ROLES, add_user, create_api_token
+from webapp.cli.common import CaseboardGroup, CliError, db_option, open_cli_store, read_stdin_line
 
 
 @click.group("user", cls=CaseboardGroup)

@@ -1,0 +1,364 @@
+"""Family groups: one per tile. Registering, listing, and the changes a manager makes.
+
+Every function takes plain values, checks them, and raises :class:`BadInput`
+or :class:`NotFound`; the CLI and the web pages only translate those.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date
+
+from sqlite_utils import Database
+
+from tilegen import domain
+from tilegen.payload import new_token
+from tilegen.standard import STAGES
+from webapp.cases.teams import get_team, team_by_id, team_settings, team_today
+from webapp.errors import BadInput, NotFound
+from webapp.store import events
+from webapp.store.connection import utcnow
+
+CSV_REQUIRED = ("initials", "stage", "review")
+CSV_OPTIONAL = ("ref", "worker", "team", "opened", "type", "flags")
+
+
+# -- checking input ---------------------------------------------------------
+
+
+def parse_date(value: str | date | None, name: str) -> date:
+    """An ISO date (YYYY-MM-DD) that exists in the calendar."""
+    if isinstance(value, date):
+        return value
+    text = (value or "").strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{name} must be a real date as YYYY-MM-DD, not {value!r}") from None
+
+
+def parse_stage(value: str | int) -> int:
+    try:
+        stage = int(str(value).strip())
+    except ValueError:
+        stage = None
+    if stage not in STAGES:
+        raise BadInput(f"stage must be a number from 1 to 6, not {value!r}")
+    return stage
+
+
+def _canonical(value: str, allowed: list[str], what: str) -> str:
+    """Match ``value`` case-insensitively against the team's configured names."""
+    for name in allowed:
+        if name.lower() == value.strip().lower():
+            return name
+    raise BadInput(f"unknown {what} {value!r}; this team uses: {', '.join(allowed)}")
+
+
+def clean_family(fields: dict, team: dict, today: date) -> dict:
+    """Check one family's fields against the team's settings; return the row to store."""
+    try:
+        initials = domain.normalise_board_code(fields.get("initials") or "")
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    settings = team_settings(team)
+    case_type = fields.get("case_type")
+    flags = [f for f in (fields.get("flags") or []) if f.strip()]
+    opened = fields.get("opened")
+    return {
+        "team_id": team["id"],
+        "initials": initials,
+        "stage": parse_stage(fields.get("stage")),
+        "next_review": parse_date(fields.get("review"), "review").isoformat(),
+        "opened": (parse_date(opened, "opened") if opened else today).isoformat(),
+        "ref": (fields.get("ref") or "").strip() or None,
+        "worker": (fields.get("worker") or "").strip() or None,
+        "case_type": _canonical(case_type, settings["case_types"], "case type")
+        if case_type
+        else None,
+        "flags": sorted({_canonical(f, settings["flags"], "flag") for f in flags}),
+    }
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def _unused_token(db: Database) -> str:
+    """A random token no family has yet (the unique index is the final guard)."""
+    while True:
+        token = new_token()
+        if not db["families"].count_where("token = ?", [token]):
+            return token
+
+
+def _insert(db: Database, row: dict, user_id: int | None, source: str, timezone: str) -> dict:
+    """Insert one checked row inside the caller's transaction."""
+    flags = row.pop("flags")
+    now = utcnow()
+    row = {**row, "token": _unused_token(db), "created_at": now, "updated_at": now}
+    family_id = db["families"].insert(row).last_pk
+    for flag in flags:
+        db["flags"].insert({"family_id": family_id, "name": flag, "added_on": row["opened"]})
+    detail = {k: row[k] for k in ("stage", "next_review", "initials")}
+    events.record_event(
+        db, row["team_id"], family_id, events.CREATED, detail, user_id, source, timezone
+    )
+    return db["families"].get(family_id)
+
+
+def add_family(
+    db: Database,
+    team: dict,
+    *,
+    user_id: int | None = None,
+    source: str = "cli",
+    **fields,
+) -> dict:
+    """Register one family group; returns its view (with the new ``token``)."""
+    today = team_today(team)
+    row = clean_family(fields, team, today)
+    with db.atomic():
+        stored = _insert(db, row, user_id, source, team["timezone"])
+    return family_view(db, stored, team, today)
+
+
+def read_csv_rows(text: str) -> list[dict]:
+    """Rows of a family CSV, checking the header first."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise BadInput(
+            f"the CSV header must name {', '.join(missing)} (it has {', '.join(header)})"
+        )
+    unknown = [h for h in header if h not in CSV_REQUIRED + CSV_OPTIONAL]
+    if unknown:
+        raise BadInput(f"the CSV has unknown columns: {', '.join(unknown)}")
+    reader.fieldnames = header
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def csv_family_fields(fields: dict) -> dict:
+    """A CSV row as :func:`clean_family` takes it: ``type`` is the case type, and
+    ``flags`` are separated by ``|`` or ``;``."""
+    return {
+        **fields,
+        "case_type": fields.get("type") or None,
+        "flags": (fields.get("flags") or "").replace(";", "|").split("|"),
+    }
+
+
+def import_families(
+    db: Database,
+    text: str,
+    default_team: str | None = None,
+    *,
+    user_id: int | None = None,
+    source: str = "cli",
+) -> list[dict]:
+    """Import every row of a CSV, or none: each row is checked before anything is written.
+
+    A bad row raises :class:`BadInput` naming every bad row (data rows count
+    from 2, as a spreadsheet shows them).
+    """
+    rows = read_csv_rows(text)
+    if not rows:
+        raise BadInput("the CSV has a header but no rows")
+    cleaned, problems = [], []
+    teams: dict[str | None, dict] = {}
+    for number, fields in enumerate(rows, start=2):
+        try:
+            team_name = fields.get("team") or default_team
+            if team_name not in teams:
+                teams[team_name] = get_team(db, team_name)
+            team = teams[team_name]
+            cleaned.append((clean_family(csv_family_fields(fields), team, team_today(team)), team))
+        except (BadInput, NotFound) as exc:
+            problems.append(f"row {number}: {exc}")
+    if problems:
+        shown = "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
+        raise BadInput(f"nothing imported, {len(problems)} bad row(s): {shown}")
+    with db.atomic():
+        stored = [_insert(db, row, user_id, source, team["timezone"]) for row, team in cleaned]
+    return [family_view(db, row, team_by_id(db, row["team_id"])) for row in stored]
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def flags_of(db: Database, family_id: int) -> list[str]:
+    return [
+        r["name"]
+        for r in db.query(
+            "select name from flags where family_id = ? and removed_on is null order by name",
+            [family_id],
+        )
+    ]
+
+
+def team_flags(db: Database, team: dict) -> dict[int, list[str]]:
+    """Family id -> its current flags, for a whole team in one query."""
+    found: dict[int, list[str]] = {}
+    for r in db.query(
+        """select f.family_id, f.name from flags f join families fa on fa.id = f.family_id
+           where fa.team_id = ? and f.removed_on is null order by f.name""",
+        [team["id"]],
+    ):
+        found.setdefault(r["family_id"], []).append(r["name"])
+    return found
+
+
+def family_view(
+    db: Database,
+    row: dict,
+    team: dict,
+    today: date | None = None,
+    flags: list[str] | None = None,
+) -> dict:
+    """A family as the CLI, API and pages show it: the stored row plus status and zone."""
+    today = today or team_today(team)
+    next_review = date.fromisoformat(row["next_review"]) if row["next_review"] else None
+    status = domain.review_status(next_review, today, team["amber_days"], bool(row["closed"]))
+    return {
+        "token": row["token"],
+        "initials": row["initials"],
+        "stage": row["stage"],
+        "zone": row["last_zone"],
+        "next_review": row["next_review"],
+        "status": status,
+        "expected_zone": domain.expected_zone(status),
+        "should_move": domain.should_move(row["last_zone"], status),
+        "wrong_board": row["last_stage"] is not None
+        and row["last_stage"] != row["stage"]
+        and not row["closed"],
+        "due": domain.describe_due(next_review, today),
+        "team": team["name"],
+        "ref": row["ref"],
+        "worker": row["worker"],
+        "opened": row["opened"],
+        "closed": row["closed"],
+        "case_type": row["case_type"],
+        "flags": flags_of(db, row["id"]) if flags is None else flags,
+        "last_stage": row["last_stage"],
+        "last_seen_at": row["last_seen_at"],
+        "x_mm": row["last_x_mm"],
+        "y_mm": row["last_y_mm"],
+        "id": row["id"],
+        "team_id": row["team_id"],
+    }
+
+
+def list_families(
+    db: Database,
+    team: dict,
+    *,
+    include_closed: bool = False,
+    today: date | None = None,
+    worker: str | None = None,
+) -> list[dict]:
+    """The team's families in board order (stage, then board code)."""
+    where, params = "team_id = ?", [team["id"]]
+    if not include_closed:
+        where += " and closed is null"
+    if worker:
+        where += " and worker = ?"
+        params.append(worker)
+    today = today or team_today(team)
+    rows = db["families"].rows_where(where, params, order_by="stage, initials, id")
+    flags = team_flags(db, team)
+    return [family_view(db, row, team, today, flags.get(row["id"], [])) for row in rows]
+
+
+def open_rows(db: Database, team: dict) -> list[dict]:
+    """The team's open families as stored, in board order (for pickers)."""
+    return list(
+        db["families"].rows_where(
+            "team_id = ? and closed is null", [team["id"]], order_by="stage, initials"
+        )
+    )
+
+
+def get_family_row(db: Database, token: str, team: dict | None = None) -> dict:
+    """The stored row for ``token``; another team's token is simply not found."""
+    where, params = "token = ?", [token.strip().upper()]
+    if team is not None:
+        where += " and team_id = ?"
+        params.append(team["id"])
+    rows = list(db["families"].rows_where(where, params))
+    if not rows:
+        raise NotFound(f"no family with token {token!r}")
+    return rows[0]
+
+
+# -- changes ------------------------------------------------------------------
+
+
+def _change(db, row, team, kind, changes, detail, user_id, source) -> dict:
+    with db.atomic():
+        db["families"].update(row["id"], {**changes, "updated_at": utcnow()})
+        events.record_event(
+            db, team["id"], row["id"], kind, detail, user_id, source, team["timezone"]
+        )
+    return db["families"].get(row["id"])
+
+
+def set_review(db, row, team, review, *, user_id=None, source="cli") -> dict:
+    """Set the next review date; the history keeps the old one."""
+    new = parse_date(review, "review").isoformat()
+    if new == row["next_review"]:
+        return row
+    detail = {"from": row["next_review"], "to": new}
+    return _change(db, row, team, events.REVIEW_SET, {"next_review": new}, detail, user_id, source)
+
+
+def move_stage(db, row, team, stage, *, user_id=None, source="cli") -> dict:
+    """Move a family to another stage board (stages may be skipped or go backwards)."""
+    new = parse_stage(stage)
+    if new == row["stage"]:
+        return row
+    detail = {"from": row["stage"], "to": new}
+    return _change(db, row, team, events.STAGE_MOVED, {"stage": new}, detail, user_id, source)
+
+
+def close_family(db, row, team, *, on: date | None = None, user_id=None, source="cli") -> dict:
+    """Close the case: it leaves the boards but keeps its history."""
+    if row["closed"]:
+        raise BadInput(f"{row['token']} is already closed (since {row['closed']})")
+    closed = (on or team_today(team)).isoformat()
+    return _change(
+        db, row, team, events.CLOSED, {"closed": closed}, {"on": closed}, user_id, source
+    )
+
+
+def reopen_family(db, row, team, *, user_id=None, source="cli") -> dict:
+    """Reopen a closed case; the history shows it was closed, for the 'start again' report."""
+    if not row["closed"]:
+        raise BadInput(f"{row['token']} is not closed")
+    detail = {"closed_on": row["closed"]}
+    return _change(db, row, team, events.REOPENED, {"closed": None}, detail, user_id, source)
+
+
+def add_flags(db, row, team, names: Iterable[str], *, user_id=None, source="cli") -> list[str]:
+    """Add risk flags (already-present ones are left alone); returns those added."""
+    settings = team_settings(team)
+    wanted = {_canonical(n, settings["flags"], "flag") for n in names}
+    added = sorted(wanted - set(flags_of(db, row["id"])))
+    today = team_today(team).isoformat()
+    with db.atomic():
+        for name in added:
+            db["flags"].insert({"family_id": row["id"], "name": name, "added_on": today})
+            events.record_event(
+                db,
+                team["id"],
+                row["id"],
+                events.FLAG_ADDED,
+                {"flag": name},
+                user_id,
+                source,
+                team["timezone"],
+            )
+    return added

@@ -1,0 +1,211 @@
+"""What a team's admin changes: team settings, boards, printer, users, and checking a CSV.
+
+Plain functions taking form-like values (strings); each checks everything first and
+raises :class:`BadInput` with a message naming the field, so a page can show it.
+"""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlite_utils import Database
+
+from tilegen.payload import normalise_base_url
+from tilegen.standard import (
+    DEFAULT_ZONES,
+    MIN_MARKER_MARGIN_MM,
+    check_marker_base,
+    zones_from_dicts,
+)
+from webapp.cases.agenda import WEEKDAYS
+from webapp.cases.families import clean_family, csv_family_fields, read_csv_rows
+from webapp.cases.teams import team_settings, team_today, update_team_settings
+from webapp.cases.users import set_password
+from webapp.errors import BadInput, NotFound
+
+MAX_AMBER_DAYS = 90
+BOARD_MM = (200.0, 5000.0)
+MARKER_MM = (20.0, 200.0)
+MAX_PRINTER_OFFSET_MM = 10.0
+ZONE_KEYS = ("x0", "y0", "x1", "y1")
+
+
+def _number(value, name: str, low: float, high: float, *, whole: bool = False) -> float:
+    text = str(value if value is not None else "").strip()
+    try:
+        number = int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise BadInput(f"{name} must be {kind}, not {text!r}") from None
+    if not low <= number <= high:
+        raise BadInput(f"{name} must be between {low:g} and {high:g}, not {number:g}")
+    return number
+
+
+# -- the team ------------------------------------------------------------------------
+
+
+def update_team(db: Database, team: dict, form: dict) -> dict:
+    """Amber window, public base URL, time zone, marker base and meeting day."""
+    amber_days = int(_number(form.get("amber_days"), "amber window", 0, MAX_AMBER_DAYS, whole=True))
+    base_url = (form.get("base_url") or "").strip()
+    if base_url:
+        try:
+            base_url = normalise_base_url(base_url)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+    timezone = (form.get("timezone") or "").strip()
+    try:
+        if timezone not in available_timezones():
+            raise ZoneInfoNotFoundError(timezone)
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"time zone must be a name like Europe/London, not {timezone!r}") from None
+    marker_base = int(_number(form.get("marker_base"), "marker base", 0, 10**6, whole=True))
+    try:
+        check_marker_base(marker_base)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    meeting_day = (form.get("meeting_day") or "").strip()
+    if meeting_day and meeting_day not in WEEKDAYS:
+        raise BadInput(f"meeting day must be a day of the week, not {meeting_day!r}")
+    with db.atomic():
+        db["teams"].update(
+            team["id"],
+            {
+                "amber_days": amber_days,
+                "base_url": base_url or None,
+                "timezone": timezone,
+                "marker_base": marker_base,
+            },
+        )
+        team = db["teams"].get(team["id"])
+        update_team_settings(db, team, meeting_day=meeting_day or None)
+    return db["teams"].get(team["id"])
+
+
+def update_printer(db: Database, team: dict, form: dict) -> dict:
+    """Printer calibration: how far to shift everything right/down, and the paper size."""
+    from printables.templates import PAPERS
+
+    printer = {
+        "x_offset_mm": _number(
+            form.get("x_offset_mm"), "right shift", -MAX_PRINTER_OFFSET_MM, MAX_PRINTER_OFFSET_MM
+        ),
+        "y_offset_mm": _number(
+            form.get("y_offset_mm"), "down shift", -MAX_PRINTER_OFFSET_MM, MAX_PRINTER_OFFSET_MM
+        ),
+        "paper": (form.get("paper") or "").strip(),
+    }
+    if printer["paper"] not in PAPERS:
+        raise BadInput(f"paper must be one of {', '.join(PAPERS)}, not {printer['paper']!r}")
+    return update_team_settings(db, team, printer={**team_settings(team)["printer"], **printer})
+
+
+# -- boards ------------------------------------------------------------------------------
+
+
+def zone_fields(board: dict) -> dict[str, float]:
+    """The board's amber and red zones as form fields (``amber_x0`` ...)."""
+    zones = (
+        json.loads(board["zones"]) if board.get("zones") else [z.as_dict() for z in DEFAULT_ZONES]
+    )
+    return {f"{z['name']}_{k}": z[k] for z in zones for k in ZONE_KEYS}
+
+
+def _zones(form: dict) -> list[dict] | None:
+    """Zones from the form; None when they are the defaults (so defaults can change later)."""
+    zones = [
+        {
+            "name": name,
+            **{k: _number(form.get(f"{name}_{k}"), f"{name} {k}", 0, 1) for k in ZONE_KEYS},
+        }
+        for name in ("amber", "red")
+    ]
+    try:
+        checked = zones_from_dicts(zones)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    amber, red = checked
+    if amber.x0 < red.x1 and red.x0 < amber.x1 and amber.y0 < red.y1 and red.y0 < amber.y1:
+        raise BadInput("the amber and red zones must not overlap")
+    if set(checked) == set(DEFAULT_ZONES):
+        return None
+    return zones
+
+
+def update_board(db: Database, team: dict, stage: int, form: dict) -> dict:
+    """A board's name, size between the markers' outer corners, marker size and zones."""
+    rows = list(db["boards"].rows_where("team_id = ? and stage = ?", [team["id"], stage]))
+    if not rows:
+        raise NotFound(f"no board {stage}")
+    name = " ".join((form.get("name") or "").split())
+    if not name or len(name) > 60:
+        raise BadInput(f"board {stage} needs a name of 1 to 60 characters")
+    width = _number(form.get("width_mm"), f"board {stage} width (mm)", *BOARD_MM)
+    height = _number(form.get("height_mm"), f"board {stage} height (mm)", *BOARD_MM)
+    marker = _number(form.get("marker_mm"), f"board {stage} marker size (mm)", *MARKER_MM)
+    if 2 * (marker + MIN_MARKER_MARGIN_MM) > min(width, height):
+        raise BadInput(f"board {stage} is too small for {marker:g} mm markers")
+    zones = None if form.get("default_zones") else _zones(form)
+    changes = {
+        "name": name,
+        "width_mm": width,
+        "height_mm": height,
+        "marker_mm": marker,
+        "zones": json.dumps(zones) if zones else None,
+    }
+    db["boards"].update(rows[0]["id"], changes)
+    return db["boards"].get(rows[0]["id"])
+
+
+# -- users ---------------------------------------------------------------------------------
+
+
+def team_user(db: Database, team: dict, user_id: int) -> dict:
+    rows = list(db["users"].rows_where("id = ? and team_id = ?", [user_id, team["id"]]))
+    if not rows:
+        raise NotFound(f"no user {user_id} in this team")
+    return rows[0]
+
+
+def set_active(db: Database, team: dict, user_id: int, active: bool, *, acting_id: int) -> dict:
+    """Deactivate (or reactivate) a user; nobody may lock themselves out."""
+    user = team_user(db, team, user_id)
+    if user["id"] == acting_id and not active:
+        raise BadInput("you cannot deactivate yourself")
+    db["users"].update(user["id"], {"active": 1 if active else 0})
+    return db["users"].get(user["id"])
+
+
+def reset_password(db: Database, team: dict, user_id: int, password: str) -> dict:
+    user = team_user(db, team, user_id)
+    set_password(db, user, password or "")
+    return user
+
+
+# -- checking a CSV before importing it ----------------------------------------------------
+
+
+def check_csv(team: dict, text: str) -> list[dict]:
+    """A report line for every data row: ``{"row", "initials", "error"}`` (error None if fine).
+
+    The import page shows this report and imports nothing when any row has an error.
+    A row naming another team is an error: an admin imports into their own team.
+    """
+    report = []
+    today = team_today(team)
+    for number, fields in enumerate(read_csv_rows(text), start=2):
+        error = None
+        if fields.get("team") and fields["team"] != team["name"]:
+            error = f"team {fields['team']!r} is not your team ({team['name']})"
+        else:
+            try:
+                clean_family(csv_family_fields(fields), team, today)
+            except BadInput as exc:
+                error = str(exc)
+        report.append({"row": number, "initials": fields.get("initials", ""), "error": error})
+    if not report:
+        raise BadInput("the CSV has a header but no rows")
+    return report

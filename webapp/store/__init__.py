@@ -1,0 +1,1 @@
+"""The SQLite store: connection, schema migrations, case events and the access log."""

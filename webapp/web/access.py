@@ -1,0 +1,48 @@
+"""Who may do what, and the team scope of every page and API call.
+
+Every query for a family goes through :func:`team_family`, so another team's
+token is simply "not found" (404), never "forbidden" (which would confirm it exists).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user, login_required
+
+from webapp.cases.families import get_family_row
+from webapp.cases.teams import team_by_id
+from webapp.errors import NotFound
+from webapp.web.extensions import get_db
+
+
+def current_team() -> dict:
+    """The logged-in user's team, read once per request."""
+    if "team" not in g:
+        g.team = team_by_id(get_db(), current_user.team_id)
+    return g.team
+
+
+def team_family(token: str) -> dict:
+    """The family row for ``token`` in the current user's team, or 404."""
+    try:
+        return get_family_row(get_db(), token, current_team())
+    except NotFound:
+        abort(404)
+
+
+def role_required(*roles: str):
+    """Login required, and one of ``roles`` (admins pass every check)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.can(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,76 @@
+"""Flask-side plumbing shared by every blueprint: the store on ``g``, login, CSRF."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, g
+from flask_login import LoginManager, UserMixin
+from flask_wtf.csrf import CSRFProtect
+
+from webapp.store.connection import connect
+
+login_manager = LoginManager()
+_threads = threading.local()
+csrf = CSRFProtect()
+
+
+class User(UserMixin):
+    """The logged-in user, built from a ``users`` row."""
+
+    def __init__(self, row: dict):
+        self.row = row
+        self.id = str(row["id"])
+        self.user_id = row["id"]
+        self.username = row["username"]
+        self.role = row["role"]
+        self.team_id = row["team_id"]
+
+    def can(self, *roles: str) -> bool:
+        """True when the user holds one of ``roles`` (admins can do everything)."""
+        return self.role == "admin" or self.role in roles
+
+
+def get_db():
+    """The request's store connection, opened on first use.
+
+    With ``DB_KEEP_OPEN`` (as ``caseboard serve`` runs) each server thread keeps
+    its connection for the next request: opening and closing one per request
+    costs more than most pages.
+    """
+    if "db" not in g:
+        path = current_app.config["DB"]
+        if current_app.config.get("DB_KEEP_OPEN"):
+            kept = _threads.__dict__.setdefault("stores", {})
+            if path not in kept:
+                kept[path] = connect(path)
+            g.db, g.db_kept = kept[path], True
+        else:
+            g.db = connect(path)
+    return g.db
+
+
+def close_db(_exc=None) -> None:
+    """Close the request's connection; a kept one only loses any unfinished transaction."""
+    db = g.pop("db", None)
+    if db is None:
+        return
+    if g.pop("db_kept", False):
+        if db.conn.in_transaction:
+            db.conn.rollback()
+    else:
+        db.close()
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    row = get_db()["users"].get(int(user_id)) if user_id.isdigit() else None
+    return User(row) if row and row["active"] else None
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_db)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    csrf.init_app(app)

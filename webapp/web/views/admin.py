@@ -1,0 +1,224 @@
+"""The admin pages: the team's families, users and settings (admins only, own team only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.cases import team_admin
+from webapp.cases.agenda import WEEKDAYS
+from webapp.cases.families import (
+    add_family,
+    close_family,
+    import_families,
+    list_families,
+    reopen_family,
+)
+from webapp.cases.teams import boards, team_settings
+from webapp.cases.users import ROLES, add_user
+from webapp.errors import BadInput, NotFound
+from webapp.web.access import current_team, role_required, team_family
+from webapp.web.extensions import get_db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def _page(status: int = 200, **extra):
+    db = get_db()
+    team = current_team()
+    from printables.templates import PAPERS
+
+    context = dict(
+        team=team,
+        settings=team_settings(team),
+        families=list_families(db, team, include_closed=True),
+        users=list(db["users"].rows_where("team_id = ?", [team["id"]], order_by="username")),
+        boards=[{**b, **team_admin.zone_fields(b)} for b in boards(db, team)],
+        roles=ROLES,
+        weekdays=WEEKDAYS,
+        papers=list(PAPERS),
+        report=None,
+    )
+    context.update(extra)
+    return render_template("admin/index.html", **context), status
+
+
+def _done(message: str, anchor: str):
+    flash(message)
+    return redirect(url_for("admin.index") + f"#{anchor}")
+
+
+def _failed(exc: Exception, anchor: str):
+    flash(str(exc), "error")
+    return redirect(url_for("admin.index") + f"#{anchor}")
+
+
+@bp.get("/")
+@role_required("admin")
+def index():
+    return _page()
+
+
+# -- families ---------------------------------------------------------------------
+
+
+@bp.post("/families")
+@role_required("admin")
+def family_add():
+    form = request.form
+    try:
+        view = add_family(
+            get_db(),
+            current_team(),
+            user_id=current_user.user_id,
+            source="web",
+            initials=form.get("initials"),
+            stage=form.get("stage"),
+            review=form.get("review"),
+            ref=form.get("ref"),
+            worker=form.get("worker"),
+            opened=form.get("opened") or None,
+            case_type=form.get("case_type") or None,
+            flags=form.getlist("flags"),
+        )
+    except BadInput as exc:
+        return _failed(exc, "families")
+    return _done(f"Added {view['initials']}: tile token {view['token']}.", "families")
+
+
+@bp.post("/families/import")
+@role_required("admin")
+def family_import():
+    """Check every row first; show a row-by-row report and import nothing if any is bad."""
+    upload = request.files.get("csv")
+    if upload is None or not upload.filename:
+        return _failed(BadInput("choose a CSV file to import"), "import")
+    data = upload.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:
+        return _failed(BadInput("the CSV is larger than 2 MB"), "import")
+    team = current_team()
+    try:
+        text = data.decode("utf-8")
+        report = team_admin.check_csv(team, text)
+    except UnicodeDecodeError:
+        return _failed(BadInput(f"{upload.filename} is not a UTF-8 CSV file"), "import")
+    except BadInput as exc:
+        return _failed(exc, "import")
+    if any(line["error"] for line in report):
+        flash("Nothing was imported: fix the rows marked below and upload the file again.", "error")
+        return _page(400, report=report, report_name=upload.filename)
+    try:
+        views = import_families(
+            get_db(), text, team["name"], user_id=current_user.user_id, source="web"
+        )
+    except (BadInput, NotFound) as exc:
+        return _failed(exc, "import")
+    return _done(f"Imported {len(views)} families from {upload.filename}.", "families")
+
+
+@bp.post("/families/<token>/close")
+@role_required("admin")
+def family_close(token: str):
+    row = team_family(token)
+    try:
+        close_family(get_db(), row, current_team(), user_id=current_user.user_id, source="web")
+    except BadInput as exc:
+        return _failed(exc, "families")
+    return _done(f"Closed {row['initials']}: take its tile off the board.", "families")
+
+
+@bp.post("/families/<token>/reopen")
+@role_required("admin")
+def family_reopen(token: str):
+    row = team_family(token)
+    try:
+        reopen_family(get_db(), row, current_team(), user_id=current_user.user_id, source="web")
+    except BadInput as exc:
+        return _failed(exc, "families")
+    return _done(f"Reopened {row['initials']}: put its tile back on the board.", "families")
+
+
+# -- users --------------------------------------------------------------------------
+
+
+@bp.post("/users")
+@role_required("admin")
+def user_add():
+    form = request.form
+    try:
+        row = add_user(
+            get_db(),
+            form.get("username", ""),
+            form.get("role", ""),
+            form.get("password", ""),
+            current_team()["name"],
+        )
+    except BadInput as exc:
+        return _failed(exc, "users")
+    return _done(f"Added {row['username']} ({row['role']}).", "users")
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required("admin")
+def user_active(user_id: int):
+    active = request.form.get("active") == "1"
+    try:
+        row = team_admin.set_active(
+            get_db(), current_team(), user_id, active, acting_id=current_user.user_id
+        )
+    except NotFound:
+        return ("no such user in your team", 404)
+    except BadInput as exc:
+        return _failed(exc, "users")
+    return _done(f"{row['username']} {'reactivated' if active else 'deactivated'}.", "users")
+
+
+@bp.post("/users/<int:user_id>/password")
+@role_required("admin")
+def user_password(user_id: int):
+    try:
+        row = team_admin.reset_password(
+            get_db(), current_team(), user_id, request.form.get("password", "")
+        )
+    except NotFound:
+        return ("no such user in your team", 404)
+    except BadInput as exc:
+        return _failed(exc, "users")
+    return _done(f"Password of {row['username']} reset.", "users")
+
+
+# -- settings -----------------------------------------------------------------------
+
+
+@bp.post("/team")
+@role_required("admin")
+def team_update():
+    try:
+        team_admin.update_team(get_db(), current_team(), request.form)
+    except BadInput as exc:
+        return _failed(exc, "team")
+    return _done("Team settings saved.", "team")
+
+
+@bp.post("/printer")
+@role_required("admin")
+def printer_update():
+    try:
+        team_admin.update_printer(get_db(), current_team(), request.form)
+    except BadInput as exc:
+        return _failed(exc, "printer")
+    return _done("Printer settings saved.", "printer")
+
+
+@bp.post("/boards/<int:stage>")
+@role_required("admin")
+def board_update(stage: int):
+    try:
+        row = team_admin.update_board(get_db(), current_team(), stage, request.form)
+    except NotFound:
+        return ("no such board", 404)
+    except BadInput as exc:
+        return _failed(exc, f"board-{stage}")
+    return _done(f"Board {stage} ({row['name']}) saved.", f"board-{stage}")

@@ -1,0 +1,64 @@
+"""The six boards on screen, side by side as on the wall."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+
+from webapp.cases.families import list_families
+from webapp.cases.teams import stage_names, team_today
+from webapp.web.access import current_team
+from webapp.web.extensions import get_db
+
+bp = Blueprint("board", __name__)
+
+ZONES = ("main", "amber", "red")
+
+
+def wall(families: list[dict], names: dict[int, str]) -> list[dict]:
+    """Stage -> zone -> tiles, each tile in the zone it was last seen in on its board
+    (or the zone it belongs in, when it has not been photographed there)."""
+    boards = [
+        {"stage": stage, "name": name, "zones": {z: [] for z in ZONES}, "count": 0}
+        for stage, name in sorted(names.items())
+    ]
+    by_stage = {b["stage"]: b for b in boards}
+    for f in families:
+        board = by_stage.get(f["stage"])
+        if board is None:
+            continue
+        seen_here = f["last_stage"] == f["stage"] and f["zone"] in ZONES
+        zone = f["zone"] if seen_here else f["expected_zone"]
+        board["zones"][zone].append({**f, "seen_here": seen_here})
+        board["count"] += 1
+    return boards
+
+
+@bp.route("/")
+@login_required
+def index():
+    db = get_db()
+    team = current_team()
+    worker = request.args.get("worker") or None
+    families = list_families(db, team, worker=worker)
+    workers = [
+        r["worker"]
+        for r in db.query(
+            """select distinct worker from families
+               where team_id = ? and closed is null and worker is not null order by worker""",
+            [team["id"]],
+        )
+    ]
+    boards = wall(families, stage_names(db, team))
+    counts = {s: sum(1 for f in families if f["status"] == s) for s in ("red", "amber", "green")}
+    to_move = sum(1 for f in families if f["should_move"] or f["wrong_board"])
+    return render_template(
+        "board/index.html",
+        boards=boards,
+        workers=workers,
+        worker=worker,
+        counts=counts,
+        to_move=to_move,
+        today=team_today(team),
+        team=team,
+    )

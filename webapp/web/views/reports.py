@@ -1,0 +1,89 @@
+"""The drift and quality dashboard, with its PDF and CSV downloads (managers only)."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, render_template, request, send_file
+from markupsafe import Markup
+
+from printables.charts import to_svg
+from printables.report import drift_charts, write_drift_pdf
+from webapp.cases.families import parse_date
+from webapp.cases.teams import team_today
+from webapp.errors import BadInput, CaseboardError
+from webapp.rules.drift import drift_report, report_csv
+from webapp.web.access import current_team, role_required
+from webapp.web.extensions import get_db
+
+bp = Blueprint("reports", __name__)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BadInput(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
+def _report() -> dict:
+    team = current_team()
+    value = request.args.get("date")
+    on = parse_date(value, "date") if value else team_today(team)
+    return drift_report(get_db(), team, on, sample=_int_arg("sample"), seed=_int_arg("seed"))
+
+
+def _failed(message: str):
+    return render_template("rules/error.html", message=message), 400
+
+
+@bp.get("/reports/drift", endpoint="drift")
+@role_required("manager")
+def drift():
+    try:
+        report = _report()
+    except CaseboardError as exc:
+        return _failed(str(exc))
+    charts = {name: Markup(to_svg(chart)) for name, chart in drift_charts(report).items()}
+    return render_template("reports/drift.html", report=report, charts=charts, args=request.args)
+
+
+@bp.get("/reports/drift.pdf", endpoint="drift_pdf")
+@role_required("manager")
+def drift_pdf():
+    try:
+        report = _report()
+    except CaseboardError as exc:
+        return _failed(str(exc))
+    fd, tmp = tempfile.mkstemp(suffix=".pdf")
+    os.close(fd)
+    try:
+        write_drift_pdf(report, tmp)
+        data = Path(tmp).read_bytes()
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        download_name=f"drift-{report['on']}.pdf",
+    )
+
+
+@bp.get("/reports/drift.csv", endpoint="drift_csv")
+@role_required("manager")
+def drift_csv():
+    try:
+        report = _report()
+    except CaseboardError as exc:
+        return _failed(str(exc))
+    return send_file(
+        io.BytesIO(report_csv(report).encode("utf-8")),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"drift-{report['on']}.csv",
+    )
