@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .scan import PhotoScan
+from .results import PhotoScan
 
 MAX_SIDE = 2400
 COLOURS = {

@@ -22,6 +22,8 @@ import numpy as np
 import zxingcpp
 from pyzbar import pyzbar
 
+from tilegen.tile import QR_SIZE_MM
+
 QR = zxingcpp.BarcodeFormat.QRCode
 TARGET_PX_PER_MODULE = 5.0
 DEBLUR_PX_PER_MODULE = 6.0  # deblurred crops: a little finer, for the binarisers
@@ -30,10 +32,7 @@ DEBLUR_MIN_BLUR_RATIO = 0.4  # deblur only where blur sigma exceeds this share o
 # markers, noise-to-signal ratio). A lower ratio restores more and amplifies noise more.
 DEBLUR_SETTINGS = ((1.0, 0.002), (1.0, 0.005), (1.0, 0.001), (0.9, 0.002), (0.9, 0.001))
 MAX_UPSAMPLE = 3.5
-try:  # the printed QR side, used until codes in the photo tell us better
-    from tilegen.tile import QR_SIZE_MM as DEFAULT_QR_MM
-except ImportError:
-    DEFAULT_QR_MM = 32.0
+DEFAULT_QR_MM = QR_SIZE_MM  # the printed QR side, used until codes in the photo tell us better
 DEFAULT_MODULES = 29  # a version-3 code: a tile URL with a 10-character token
 
 

@@ -2,6 +2,9 @@
 
 Photos are decoded straight to 8-bit grey (JPEG's draft mode skips colour
 conversion), which halves decode time and keeps a 48 MP photo at 48 MB.
+
+HEIC needs pillow-heif, the optional ``heic`` extra (``pip install 'caseboard[heic]'``);
+it is the one optional import in the scanner, and :data:`HEIC` says whether it is there.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-try:  # HEIC from iPhones, when the optional plug-in is installed
+try:  # optional: the `heic` extra (pillow-heif) teaches Pillow to open iPhones' HEIC photos
     from pillow_heif import register_heif_opener
+except ImportError:  # not installed: a HEIC photo is reported as not an image; others scan
+    register_heif_opener = None
 
+#: True when HEIC photos can be read, i.e. the optional ``heic`` extra is installed.
+HEIC = register_heif_opener is not None
+if HEIC:
     register_heif_opener()
-    HEIC = True
-except ImportError:
-    HEIC = False
 
 FORMATS = {"JPEG", "PNG", "MPO", "HEIF", "WEBP"}
 

@@ -60,6 +60,18 @@ class Board:
         p = self.to_photo(c)
         return float(np.linalg.norm(p[1] - p[0]) / np.hypot(10, 10))
 
+    def px_per_mm_at(self, p_mm: np.ndarray) -> float:
+        """The board's scale in the photo around ``p_mm``: with yaw, the far side is smaller."""
+        sq = self.to_photo(np.array([p_mm, p_mm + (5.0, 0.0), p_mm + (0.0, 5.0)]))
+        a, c = sq[1] - sq[0], sq[2] - sq[0]
+        return float(np.sqrt(abs(a[0] * c[1] - a[1] * c[0])) / 5.0)
+
+    def covers(self, p_mm: np.ndarray, margin: float = 0.0) -> bool:
+        """True when the board point ``p_mm`` lies on the board, or within ``margin`` mm of it."""
+        g = self.geometry
+        x, y = p_mm[0], p_mm[1]
+        return bool(-margin <= x <= g.width_mm + margin and -margin <= y <= g.height_mm + margin)
+
     def outline_px(self) -> np.ndarray:
         g = self.geometry
         return self.to_photo(

@@ -1,0 +1,168 @@
+"""Decoding passes 2 and 3 over one photo (pass 1, zxing-cpp on the whole photo, is
+:func:`scanner.decode.zxing`); see :mod:`scanner.decode` for what each pass does.
+
+2. :func:`blob_pass`: crops around code-like texture that no decoded code explains,
+   rectified through a located board where one lies under them.
+3. :func:`hint_pass`: overlapping windows over a board while hinted tokens are missing.
+
+Crops are decoded through the ``decode`` module's attributes (``decode.warp_board_window``
+and friends), so a test can watch or replace them.
+"""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+
+from tilegen.payload import parse_tile_url
+
+from . import decode
+from .decode import Code
+from .markers import Board
+from .quality import blur_sigma
+
+
+def blob_pass(gray, scale, located, boards, codes, qr_mm) -> list[Code]:
+    """Pass 2: crops around code-like texture that no decoded code explains."""
+    small = (
+        gray
+        if scale >= 1
+        else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    )
+    qr_px = _expected_qr_px(small, scale, located, codes, qr_mm)
+    known = [c.corners * scale for c in codes]
+    marker_quads = [q * scale for b in boards for q in b.markers.values()]
+    refs = [decode.edge_density(small, q, qr_px) for q in known] or [
+        decode.edge_density(small, q, qr_px) for q in marker_quads
+    ]
+    ref = float(np.median(refs)) if refs else None
+    blurs = {b.stage: blur_sigma(gray, list(b.markers.values())) for b in located}
+    found: list[Code] = []
+    for x0, y0, x1, y1, _peak in decode.texture_blobs(small, qr_px, ref):
+        box = np.array([x0, y0, x1, y1], np.float64)
+        if _explained(box, known + marker_quads + [c.corners * scale for c in found]):
+            continue
+        full = box / scale
+        found += _decode_region(gray, full, located, qr_mm, qr_px / scale, blurs)
+    return found
+
+
+def _expected_qr_px(small, scale, located, codes, qr_mm) -> float:
+    """A code's side in pixels of the scaled copy ``small``: from the boards, else the codes."""
+    if located:
+        qr_px = min(b.px_per_mm() for b in located) * qr_mm * scale
+    elif codes:
+        qr_px = min(c.side_px for c in codes) * scale
+    else:
+        qr_px = 0.015 * max(small.shape)
+    return max(qr_px, 12.0)
+
+
+def _explained(box: np.ndarray, quads: list[np.ndarray]) -> bool:
+    """True when most of ``box`` is covered by already known codes or markers."""
+    area = max((box[2] - box[0]) * (box[3] - box[1]), 1.0)
+    covered = 0.0
+    for q in quads:
+        qx0, qy0 = q.min(axis=0)
+        qx1, qy1 = q.max(axis=0)
+        pad = 0.25 * (qx1 - qx0)
+        w = min(box[2], qx1 + pad) - max(box[0], qx0 - pad)
+        h = min(box[3], qy1 + pad) - max(box[1], qy0 - pad)
+        if w > 0 and h > 0:
+            covered += w * h
+    return covered > 0.6 * area
+
+
+def _decode_region(gray, box, located, qr_mm, qr_px_full, blurs) -> list[Code]:
+    """Decode one region: rectified through its board when it lies on one, else upsampled."""
+    quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
+    for b in located:
+        mm = b.to_board(quad)
+        if b.covers(mm.mean(axis=0), margin=qr_mm):
+            return _decode_on_board(gray, b, mm, qr_mm, blurs.get(b.stage))
+    return _decode_off_board(gray, box, qr_px_full)
+
+
+def _decode_on_board(gray, b: Board, mm: np.ndarray, qr_mm: float, blur) -> list[Code]:
+    """The region ``mm`` (board mm) rectified at about five pixels per module.
+
+    When the plain crop reads nothing and the blur measured on the markers is
+    large against the modules there, the photo around the region is deblurred
+    and rectified again.
+    """
+    module_mm = qr_mm / decode.DEFAULT_MODULES
+    pad = 0.35 * qr_mm
+    (x0, y0), (x1, y1) = mm.min(axis=0) - pad, mm.max(axis=0) + pad
+    ppm = min(decode.TARGET_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
+    crop, m = decode.warp_board_window(gray, b.h, x0, y0, x1, y1, ppm)
+    up = ppm / b.px_per_mm()
+    codes = decode.to_photo(decode.decode_crop(crop, up, bool), m)
+    module_px = b.px_per_mm_at(mm.mean(axis=0)) * module_mm
+    if codes or not blur or blur < decode.DEBLUR_MIN_BLUR_RATIO * module_px:
+        return codes
+    ppm = min(decode.DEBLUR_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
+    for share, k in decode.DEBLUR_SETTINGS:
+        crop, m = decode.deblurred_board_window(gray, b.h, (x0, y0, x1, y1), ppm, share * blur, k)
+        codes = decode.to_photo(decode.decode_deblurred(crop, bool), m)
+        if codes:
+            break
+    return codes
+
+
+def _decode_off_board(gray, box, qr_px_full: float) -> list[Code]:
+    """A region on no located board: the plain crop, upsampled to about five px per module."""
+    pad = 0.5 * qr_px_full
+    x0, y0 = max(int(box[0] - pad), 0), max(int(box[1] - pad), 0)
+    x1, y1 = min(int(box[2] + pad), gray.shape[1]), min(int(box[3] + pad), gray.shape[0])
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return []
+    up = float(
+        np.clip(
+            decode.TARGET_PX_PER_MODULE * decode.DEFAULT_MODULES / qr_px_full,
+            1.0,
+            decode.MAX_UPSAMPLE,
+        )
+    )
+    crop, m = decode.image_window(gray, (x0, y0, x1, y1), up)
+    return decode.to_photo(decode.decode_crop(crop, up, bool), m)
+
+
+def hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline) -> list[Code]:
+    """Pass 3: overlapping windows over a board while hinted tokens are still missing,
+    until they are all found or the photo's time (``deadline``, monotonic) is up."""
+    found: list[Code] = []
+    have = {parse_tile_url(c.text, base_url) for c in codes}
+    module_mm = qr_mm / decode.DEFAULT_MODULES
+    for b in located:
+        g, win, step = b.geometry, 3.0 * qr_mm, 1.8 * qr_mm
+        ppm = min(decode.TARGET_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
+        up = ppm / b.px_per_mm()
+        windows = (
+            (x, y)
+            for y in np.arange(0, max(g.height_mm - win, 0) + step, step)
+            for x in np.arange(0, max(g.width_mm - win, 0) + step, step)
+        )
+        for x, y in windows:
+            if not hints.get(b.stage, set()) - have or time.monotonic() > deadline:
+                break
+            crop, m = decode.warp_board_window(gray, b.h, x, y, x + win, y + win, ppm)
+            for c in decode.to_photo(decode.decode_crop(crop, up, bool), m):
+                c.method = "hint-window/" + c.method
+                found.append(c)
+                have.add(parse_tile_url(c.text, base_url))
+    return found
+
+
+def dedupe(codes: list[Code]) -> list[Code]:
+    """One code per text and place: passes often read the same code twice."""
+    out: list[Code] = []
+    for c in codes:
+        if not any(
+            o.text == c.text
+            and np.linalg.norm(o.center - c.center) < 0.75 * max(o.side_px, c.side_px)
+            for o in out
+        ):
+            out.append(c)
+    return out
