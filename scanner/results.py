@@ -2,7 +2,7 @@
 
 These are plain records with no scanning logic, so :mod:`scanner.scan` (which fills
 them) and :mod:`scanner.annotate` (which draws them) can both import them.
-``ScanResult.to_json`` merges sightings across photos into CONTRACT §3's object.
+``ScanResult.to_json`` merges sightings across photos into docs/contract.md §3's object.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class ScanResult:
     annotated: list[tuple[str, Image.Image]] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        """CONTRACT §3, plus additive keys: ``duplicates``, ``photos``, ``errors``."""
+        """docs/contract.md §3, plus additive keys: ``duplicates``, ``photos``, ``errors``."""
         tiles, duplicates = merge([s for p in self.photos for s in p.sightings])
         unknown = list(dict.fromkeys(t for p in self.photos for t in p.unknown))
         boards = [r for p in self.photos for r in p.board_reports]

@@ -1,4 +1,4 @@
-"""The scanner: photos in, tiles placed on boards and zones out (CONTRACT §3).
+"""The scanner: photos in, tiles placed on boards and zones out (docs/contract.md §3).
 
 ``scan_photos`` is the one entry point for the CLI, the web app and the demo. It
 loads each photo, locates the boards (:mod:`scanner.markers`), reads the codes in

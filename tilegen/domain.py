@@ -1,4 +1,4 @@
-"""The review-status rule (CONTRACT §2) and the confidential board code. No I/O.
+"""The review-status rule (docs/contract.md §2) and the confidential board code. No I/O.
 
 The status comes from the next review date compared with *today in the
 deployment's time zone*: near midnight UTC, London may already be on the

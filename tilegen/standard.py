@@ -1,6 +1,6 @@
 """The physical standard of the wall: stages, corner markers, board geometry and zones.
 
-This module is the single definition of CONTRACT §1. The board kit printer
+This module is the single definition of docs/contract.md §1. The board kit printer
 and the scanner both import it, so a printed kit keeps scanning after any
 upgrade. Change nothing here without keeping old kits readable.
 

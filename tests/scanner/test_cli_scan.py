@@ -1,4 +1,4 @@
-"""`caseboard scan` without a store: default geometry, base 0, JSON per CONTRACT §3."""
+"""`caseboard scan` without a store: default geometry, base 0, JSON per docs/contract.md §3."""
 
 import json
 

@@ -23,7 +23,9 @@ from webapp.store.connection import utcnow
 DEFAULT_TEAM = "Demo team"
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
-#: Case types from the source documents (seed 002); the flags are the review rules' own.
+#: Case types from the source documents (docs/policies.md: CIN and CP from the Kent policy,
+#: CLA from the Islington policy, 16.4, s.31 and s.25 from the Cafcass triggers); the flags
+#: are the review rules' own.
 DEFAULT_CASE_TYPES = ["CIN", "CP", "CLA", "16.4", "s.31", "s.25"]
 DEFAULT_SETTINGS = {
     "case_types": DEFAULT_CASE_TYPES,

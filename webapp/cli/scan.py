@@ -1,4 +1,4 @@
-"""`caseboard scan PHOTO...`: read board photos and say which tile sits where (CONTRACT §3)."""
+"""`caseboard scan PHOTO...`: which tile sits where on the boards (docs/contract.md §3)."""
 
 from __future__ import annotations
 
@@ -16,32 +16,25 @@ def _settings(db_path: str, team_name: str | None) -> dict:
     """The team's board geometry and marker base when a store exists; the defaults otherwise."""
     if not Path(db_path).exists():
         return {}
-    from webapp.cases.sync import expected_hints
-    from webapp.cases.teams import get_team, scan_settings
-    from webapp.store.connection import open_store
+    from webapp.cases.sync.uploads import expected_hints
+    from webapp.cases.teams import scan_settings
+    from webapp.cli.common import store_and_team
 
-    db = open_store(db_path)
-    try:
-        team = get_team(db, team_name)
-        return {**scan_settings(db, team), "hints": expected_hints(db, team)}
-    finally:
-        db.close()
+    db, team = store_and_team(db_path, team_name)
+    return {**scan_settings(db, team), "hints": expected_hints(db, team)}
 
 
 def _apply(db_path: str, team_name: str | None, photos, result: dict, as_json: bool) -> None:
-    """Sync a scan into the store with the same code as the web app (``webapp.sync``)."""
-    from webapp.cases.sync import apply_scan, photos_meta, preview_scan
-    from webapp.cases.teams import get_team
-    from webapp.store.connection import open_store
+    """Sync a scan into the store with the same code as the web app (``webapp.cases.sync``)."""
+    from webapp.cases.sync.applying import apply_scan
+    from webapp.cases.sync.previews import preview_scan
+    from webapp.cases.sync.uploads import photos_meta
+    from webapp.cli.common import store_and_team
 
-    db = open_store(db_path)
-    try:
-        team = get_team(db, team_name)
-        meta = photos_meta([(str(p), Path(p).read_bytes()) for p in photos])
-        scan = preview_scan(db, team, result, None, photos_meta=meta, source="cli")
-        summary = apply_scan(db, team, scan["id"], None, "cli")
-    finally:
-        db.close()
+    db, team = store_and_team(db_path, team_name)
+    meta = photos_meta([(str(p), Path(p).read_bytes()) for p in photos])
+    scan = preview_scan(db, team, result, None, photos_meta=meta, source="cli")
+    summary = apply_scan(db, team, scan["id"], None, "cli")
     for move in summary["moved"]:
         click.echo(f"moved {move['token']}: board {move['from']} -> {move['to']}", err=as_json)
     for wrong in scan["wrong_zone"]:

@@ -1,7 +1,7 @@
 """Open alerts: the store side of the review triggers, manager alerts and clinic actions.
 
 An alert is open on a day D when it was triggered on or before D and has not been
-followed up (CONTRACT §5). :func:`open_alerts` is what the alerts page, the weekly
+followed up (docs/contract.md §5). :func:`open_alerts` is what the alerts page, the weekly
 agenda (reason ``alert``) and ``caseboard alerts`` all show.
 """
 

@@ -20,7 +20,7 @@ def m001_scans_audit_logins(db):
             "source": str,  # web, api, cli
             "content_hash": str,  # SHA-256 of the photos (or scan JSON): same photo, same hash
             "photos": str,  # JSON: [{name, sha256, bytes}]
-            "result": str,  # JSON: the scanner's output (CONTRACT §3 shape plus extras)
+            "result": str,  # JSON: the scanner's output (docs/contract.md §3 shape plus extras)
             "preview": str,  # JSON: moves, wrong_zone, missing, unknown, duplicates, advice
             "status": str,  # preview | applied
             "applied_at": str,
