@@ -1,4 +1,4 @@
-"""The weekly Case Progression meeting: its agenda, requests to discuss, and outcomes.
+"""The weekly meeting's agenda: which families need discussing, and why.
 
 The agenda follows the Case Progression policy (seed 000, section 5): the
 boards show which families need discussing this week; tiles in the red
@@ -7,31 +7,20 @@ tiles that moved stage since the last meeting, new tiles, and families a
 practitioner asked to discuss. Open alerts from the review rules are added
 after amber. A family appears once, under its most urgent reason; the other
 reasons stay in its ``reasons`` list.
-
-Outcomes are a short note of the decision plus any new review date or stage;
-the full record stays in the case system (policy section 9).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from sqlite_utils import Database
 
-from webapp.cases.families import (
-    family_view,
-    move_stage,
-    parse_date,
-    parse_stage,
-    set_review,
-    team_flags,
-)
-from webapp.cases.teams import stage_names, team_settings, team_today
-from webapp.errors import BadInput
+from webapp.cases.families import family_view, team_flags
+from webapp.cases.meetings import since_date
+from webapp.cases.teams import stage_names
 from webapp.rules.alerts import open_alerts
 from webapp.store import events
-from webapp.store.connection import utcnow
 
 #: Reasons, most urgent first: the order of the agenda's sections.
 REASONS = ("red", "amber", "alert", "moved", "new", "requested")
@@ -43,158 +32,6 @@ REASON_TITLES = {
     "new": "New tiles",
     "requested": "Asked to discuss",
 }
-#: Without a previous meeting, "since the last meeting" means the last week.
-DEFAULT_WINDOW_DAYS = 7
-MAX_NOTE = 500
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-# -- the meeting's date --------------------------------------------------------
-
-
-def meeting_weekday(team: dict) -> int | None:
-    """The team's meeting day (0 = Monday), or None when the team has not set one."""
-    name = team_settings(team).get("meeting_day")
-    return WEEKDAYS.index(name) if name in WEEKDAYS else None
-
-
-def next_meeting_date(team: dict, today: date | None = None) -> date:
-    """The date of "this week's" meeting: the team's meeting day on or after today.
-
-    A team with no meeting day set meets whenever it opens the agenda: today.
-    """
-    today = today or team_today(team)
-    weekday = meeting_weekday(team)
-    if weekday is None:
-        return today
-    return today + timedelta(days=(weekday - today.weekday()) % 7)
-
-
-def get_meeting(db: Database, team: dict, on: date) -> dict | None:
-    rows = list(
-        db["meetings"].rows_where("team_id = ? and meeting_date = ?", [team["id"], on.isoformat()])
-    )
-    return rows[0] if rows else None
-
-
-def previous_meeting(db: Database, team: dict, on: date) -> dict | None:
-    """The last meeting held before ``on``."""
-    rows = list(
-        db["meetings"].rows_where(
-            "team_id = ? and meeting_date < ?",
-            [team["id"], on.isoformat()],
-            order_by="meeting_date desc",
-            limit=1,
-        )
-    )
-    return rows[0] if rows else None
-
-
-def since_date(db: Database, team: dict, on: date) -> date:
-    """Changes strictly after this date count as "since the last meeting"."""
-    previous = previous_meeting(db, team, on)
-    if previous:
-        return date.fromisoformat(previous["meeting_date"])
-    return on - timedelta(days=DEFAULT_WINDOW_DAYS)
-
-
-def start_meeting(db: Database, team: dict, on: date, user_id: int | None) -> dict:
-    """Record that the meeting of ``on`` is being held (idempotent; reopens a closed one)."""
-    existing = get_meeting(db, team, on)
-    if existing:
-        if existing["closed_at"]:
-            db["meetings"].update(existing["id"], {"closed_at": None, "closed_by": None})
-        return db["meetings"].get(existing["id"])
-    pk = (
-        db["meetings"]
-        .insert(
-            {
-                "team_id": team["id"],
-                "meeting_date": on.isoformat(),
-                "started_at": utcnow(),
-                "chaired_by": user_id,
-            }
-        )
-        .last_pk
-    )
-    return db["meetings"].get(pk)
-
-
-def close_meeting(db: Database, team: dict, on: date, user_id: int | None) -> dict:
-    """Mark the meeting of ``on`` as finished. Open requests carry over to the next one."""
-    meeting = get_meeting(db, team, on)
-    if meeting is None:
-        raise BadInput(f"no meeting was started on {on.isoformat()}")
-    if meeting["closed_at"]:
-        raise BadInput(f"the meeting of {on.isoformat()} is already closed")
-    db["meetings"].update(meeting["id"], {"closed_at": utcnow(), "closed_by": user_id})
-    return db["meetings"].get(meeting["id"])
-
-
-def recent_meetings(db: Database, team: dict, limit: int = 10) -> list[dict]:
-    """Meetings held, newest first, with the chair's name and the outcomes recorded."""
-    return list(
-        db.query(
-            """select m.*, u.username as chair,
-                 (select count(*) from events e where e.team_id = m.team_id
-                    and e.kind = ? and json_extract(e.detail, '$.meeting_date') = m.meeting_date)
-                   as outcomes
-               from meetings m left join users u on u.id = m.chaired_by
-               where m.team_id = ? order by m.meeting_date desc limit ?""",
-            [events.OUTCOME, team["id"], limit],
-        )
-    )
-
-
-# -- asking for a discussion -------------------------------------------------------
-
-
-def clean_note(note: str | None, *, required: bool) -> str:
-    text = " ".join((note or "").split())
-    if required and not text:
-        raise BadInput("write a short note of the decision")
-    if len(text) > MAX_NOTE:
-        raise BadInput(f"keep the note short: at most {MAX_NOTE} characters, not {len(text)}")
-    return text
-
-
-def request_discussion(
-    db: Database,
-    team: dict,
-    row: dict,
-    user_id: int,
-    *,
-    note: str | None = None,
-    meeting_date: date | None = None,
-) -> dict:
-    """Ask for a family to be discussed at this week's meeting (any role may ask)."""
-    if row["closed"]:
-        raise BadInput(f"{row['initials']} is closed and not on the boards")
-    note = clean_note(note, required=False)
-    meeting_date = meeting_date or next_meeting_date(team)
-    already = list(
-        db["agenda_requests"].rows_where(
-            "family_id = ? and requested_by = ? and resolved_at is null", [row["id"], user_id]
-        )
-    )
-    if already:
-        raise BadInput(f"you have already asked for {row['initials']} to be discussed")
-    pk = (
-        db["agenda_requests"]
-        .insert(
-            {
-                "team_id": team["id"],
-                "family_id": row["id"],
-                "requested_by": user_id,
-                "requested_at": utcnow(),
-                "requested_on": team_today(team).isoformat(),
-                "note": note or None,
-                "meeting_date": meeting_date.isoformat(),
-            }
-        )
-        .last_pk
-    )
-    return db["agenda_requests"].get(pk)
 
 
 def open_requests(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
@@ -210,9 +47,6 @@ def open_requests(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
             {"by": r["username"], "note": r["note"], "on": r["requested_on"]}
         )
     return found
-
-
-# -- building the agenda -------------------------------------------------------------
 
 
 def _stage_moves(db: Database, team: dict, since: date, on: date) -> dict[int, dict]:
@@ -362,62 +196,3 @@ def group_agenda(items: list[dict]) -> list[tuple[str, str, list[dict]]]:
         for reason in REASONS
         if any(i["reason"] == reason for i in items)
     ]
-
-
-# -- recording outcomes ------------------------------------------------------------------
-
-
-def record_outcome(
-    db: Database,
-    team: dict,
-    row: dict,
-    user_id: int | None,
-    *,
-    review: str | date | None = None,
-    stage: str | int | None = None,
-    note: str,
-    meeting_date: str | date,
-    source: str = "web",
-) -> dict:
-    """Record the meeting's decision on one family: a short note, and any new review date
-    or stage. All in one transaction; the family's open requests to discuss are resolved.
-    Returns the family's updated row."""
-    meeting_date = parse_date(meeting_date, "meeting date")
-    note = clean_note(note, required=True)
-    if row["closed"]:
-        raise BadInput(f"{row['initials']} is closed; reopen it before recording an outcome")
-    new_review = parse_date(review, "review") if review else None
-    if new_review and new_review.isoformat() == row["next_review"]:
-        new_review = None  # the form shows the current date; keeping it is no change
-    if new_review and new_review < meeting_date:
-        raise BadInput("the new review date must be on or after the meeting date")
-    new_stage = parse_stage(stage) if stage not in (None, "") else None
-    snapshot = _snapshot(db, team, row, meeting_date)
-    detail = {"meeting_date": meeting_date.isoformat(), "note": note, "agenda": snapshot}
-    with db.atomic():
-        if get_meeting(db, team, meeting_date) is None:
-            start_meeting(db, team, meeting_date, user_id)
-        current = row
-        if new_review:
-            current = set_review(db, current, team, new_review, user_id=user_id, source=source)
-            detail["review"] = {"from": row["next_review"], "to": current["next_review"]}
-        if new_stage and new_stage != row["stage"]:
-            current = move_stage(db, current, team, new_stage, user_id=user_id, source=source)
-            detail["stage"] = {"from": row["stage"], "to": current["stage"]}
-        events.record_event(
-            db, team["id"], row["id"], events.OUTCOME, detail, user_id, source, team["timezone"]
-        )
-        db.execute(
-            """update agenda_requests set resolved_at = ?, resolved_by = ?
-               where family_id = ? and resolved_at is null""",
-            [utcnow(), user_id, row["id"]],
-        )
-    return db["families"].get(row["id"])
-
-
-def _snapshot(db: Database, team: dict, row: dict, on: date) -> dict:
-    """Why the family is on the agenda now, kept with the outcome (see build_agenda)."""
-    for item in build_agenda(db, team, on):
-        if item["token"] == row["token"]:
-            return {"reasons": item["reasons"], "details": item["details"]}
-    return {"reasons": [], "details": {}}

@@ -297,7 +297,9 @@ def get_family_row(db: Database, token: str, team: dict | None = None) -> dict:
 # -- changes ------------------------------------------------------------------
 
 
-def _change(db, row, team, kind, changes, detail, user_id, source) -> dict:
+def change_family(db, row, team, kind, changes, detail, user_id, source) -> dict:
+    """Update a family's row with ``changes`` and append its ``kind`` event, in one
+    transaction (or the caller's); returns the updated row."""
     with db.atomic():
         db["families"].update(row["id"], {**changes, "updated_at": utcnow()})
         events.record_event(
@@ -312,7 +314,9 @@ def set_review(db, row, team, review, *, user_id=None, source="cli") -> dict:
     if new == row["next_review"]:
         return row
     detail = {"from": row["next_review"], "to": new}
-    return _change(db, row, team, events.REVIEW_SET, {"next_review": new}, detail, user_id, source)
+    return change_family(
+        db, row, team, events.REVIEW_SET, {"next_review": new}, detail, user_id, source
+    )
 
 
 def move_stage(db, row, team, stage, *, user_id=None, source="cli") -> dict:
@@ -321,7 +325,7 @@ def move_stage(db, row, team, stage, *, user_id=None, source="cli") -> dict:
     if new == row["stage"]:
         return row
     detail = {"from": row["stage"], "to": new}
-    return _change(db, row, team, events.STAGE_MOVED, {"stage": new}, detail, user_id, source)
+    return change_family(db, row, team, events.STAGE_MOVED, {"stage": new}, detail, user_id, source)
 
 
 def close_family(db, row, team, *, on: date | None = None, user_id=None, source="cli") -> dict:
@@ -329,7 +333,7 @@ def close_family(db, row, team, *, on: date | None = None, user_id=None, source=
     if row["closed"]:
         raise BadInput(f"{row['token']} is already closed (since {row['closed']})")
     closed = (on or team_today(team)).isoformat()
-    return _change(
+    return change_family(
         db, row, team, events.CLOSED, {"closed": closed}, {"on": closed}, user_id, source
     )
 
@@ -339,7 +343,7 @@ def reopen_family(db, row, team, *, user_id=None, source="cli") -> dict:
     if not row["closed"]:
         raise BadInput(f"{row['token']} is not closed")
     detail = {"closed_on": row["closed"]}
-    return _change(db, row, team, events.REOPENED, {"closed": None}, detail, user_id, source)
+    return change_family(db, row, team, events.REOPENED, {"closed": None}, detail, user_id, source)
 
 
 def add_flags(db, row, team, names: Iterable[str], *, user_id=None, source="cli") -> list[str]:

@@ -18,8 +18,8 @@ from tilegen.standard import (
     check_marker_base,
     zones_from_dicts,
 )
-from webapp.cases.agenda import WEEKDAYS
 from webapp.cases.families import clean_family, csv_family_fields, read_csv_rows
+from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import team_settings, team_today, update_team_settings
 from webapp.cases.users import set_password
 from webapp.errors import BadInput, NotFound

@@ -10,6 +10,7 @@ from webapp.cli.common import (
     day,
     db_option,
     echo_json,
+    echo_result,
     echo_table,
     json_option,
     store_and_team,
@@ -95,12 +96,8 @@ def clinic_book(db_path, team_name, as_json, purpose, token, on, start):
     """Book a case into a clinic slot."""
     db, team = store_and_team(db_path, team_name)
     record = book(db, team, token, day=on, start=start, purpose=purpose)
-    if as_json:
-        echo_json(record)
-    else:
-        click.echo(
-            f"booking {record['id']}: {record['day']} {record['start']} ({record['purpose']})"
-        )
+    line = f"booking {record['id']}: {record['day']} {record['start']} ({record['purpose']})"
+    echo_result(record, as_json, line)
 
 
 @clinic.command("action")

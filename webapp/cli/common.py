@@ -53,12 +53,23 @@ team_option = click.option("--team", "team_name", help="Team name (default: the 
 
 
 def open_cli_store(db_path: str, *, create: bool = False):
-    """Open the store for a command; a missing store is a clear error, not a traceback."""
-    return open_store(db_path, create=create)
+    """Open the store for the running command, closed when the command ends (as
+    sqlite-utils does); a missing store is a clear error, not a traceback."""
+    db = open_store(db_path, create=create)
+    click.get_current_context().call_on_close(db.close)
+    return db
 
 
 def echo_json(value) -> None:
     click.echo(json.dumps(value, indent=2, default=str))
+
+
+def echo_result(value, as_json: bool, line: str) -> None:
+    """What a command made or changed: ``value`` as JSON with --json, else one ``line``."""
+    if as_json:
+        echo_json(value)
+    else:
+        click.echo(line)
 
 
 def echo_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:

@@ -18,6 +18,7 @@ from webapp.cli.common import (
     CaseboardGroup,
     db_option,
     echo_json,
+    echo_result,
     echo_table,
     json_option,
     open_cli_store,
@@ -64,10 +65,7 @@ def family_add(db_path, team_name, as_json, **fields):
     """Register a family group and print its tile token."""
     db = open_cli_store(db_path)
     view = add_family(db, get_team(db, team_name), **fields)
-    if as_json:
-        echo_json(public(view))
-    else:
-        click.echo(view["token"])
+    echo_result(public(view), as_json, view["token"])
 
 
 @family.command("list")
@@ -119,10 +117,8 @@ def family_import(db_path, team_name, as_json, csv_file):
     except UnicodeDecodeError:
         raise BadInput(f"{csv_file} is not a UTF-8 CSV file") from None
     views = import_families(db, text, team_name)
-    if as_json:
-        echo_json([public(v) for v in views])
-    else:
-        click.echo(f"imported {len(views)} families from {csv_file}")
+    line = f"imported {len(views)} families from {csv_file}"
+    echo_result([public(v) for v in views], as_json, line)
 
 
 def _change_command(name, action, verb):

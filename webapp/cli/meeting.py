@@ -4,8 +4,9 @@ from pathlib import Path
 
 import click
 
-from webapp.cases.agenda import build_agenda, next_meeting_date, since_date
+from webapp.cases.agenda import build_agenda
 from webapp.cases.families import parse_date
+from webapp.cases.meetings import next_meeting_date, since_date
 from webapp.cases.teams import get_team
 from webapp.cli.common import (
     CliError,

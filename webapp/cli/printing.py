@@ -10,11 +10,15 @@ from pathlib import Path
 
 import click
 
-from webapp.cases.families import get_family_row, list_families
-from webapp.cases.teams import get_team, public_base_url, team_today
-from webapp.cli.common import CaseboardGroup, CliError, db_option, open_cli_store, team_option
+from webapp.cases.teams import public_base_url, team_today
+from webapp.cli.common import CaseboardGroup, CliError, db_option, store_and_team, team_option
 from webapp.printing.board_kit import printer_for, write_team_board_kit, write_team_calibration
-from webapp.printing.queues import mark_stickers_printed, mark_tiles_printed, pending_stickers
+from webapp.printing.queues import (
+    mark_stickers_printed,
+    mark_tiles_printed,
+    stickers_to_print,
+    tiles_to_print,
+)
 
 out_pdf = click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
@@ -63,24 +67,6 @@ def need_out(out: Path | None, mark_printed: bool) -> None:
         raise CliError("give --out FILE (or --mark-printed to confirm an earlier sheet)")
 
 
-def select_tiles(db, team, tokens, all_, unprinted) -> list[dict]:
-    if sum(bool(x) for x in (tokens, all_, unprinted)) != 1:
-        raise CliError("choose tiles: TOKEN..., --all or --unprinted (one of them)")
-    if tokens:
-        rows = [get_family_row(db, t, team) for t in tokens]
-        return [{"token": r["token"], "initials": r["initials"]} for r in rows]
-    where, params = "team_id = ? and closed is null", [team["id"]]
-    if unprinted:
-        where += " and tile_printed_at is null"
-    rows = db["families"].rows_where(where, params, order_by="stage, initials, id")
-    chosen = [{"token": r["token"], "initials": r["initials"]} for r in rows]
-    if not chosen:
-        raise CliError(
-            "no tiles to print: " + ("every tile is printed" if unprinted else "no open families")
-        )
-    return chosen
-
-
 @click.group("print", cls=CaseboardGroup)
 def print_group():
     """Print tiles, date stickers, the board kit and the calibration page."""
@@ -121,9 +107,12 @@ def print_tiles(
     from printables.sheets import write_tile_sheets
     from printables.tiles import write_tile_pngs
 
-    db = open_cli_store(db_path)
-    team = get_team(db, team_name)
-    tiles = select_tiles(db, team, tokens, all_, unprinted)
+    if all_ and unprinted:
+        raise CliError("choose tiles: tokens, all or unprinted (one of them)")
+    db, team = store_and_team(db_path, team_name)
+    which = "all" if all_ else "unprinted" if unprinted else None
+    tiles = tiles_to_print(db, team, tokens, which)
+    printer = printer_for(team, paper, template)
     need_out(out, mark_printed)
     base_url = public_base_url(db, team)
     warn_small_modules(base_url)
@@ -135,17 +124,14 @@ def print_tiles(
         )
         click.echo(f"wrote {len(paths)} tile PNGs at {dpi} dpi to {out}")
     elif out is not None:
-        printer = printer_for(team, paper)
         pages = run_writer(
             write_tile_sheets,
             tiles,
             out,
             base_url=base_url,
             team_name=team["name"],
-            template=template,
-            paper=printer["paper"],
             start=start,
-            offset_mm=printer["offset_mm"],
+            **printer,
         )
         click.echo(f"wrote {len(tiles)} tiles on {pages} page{'s' * (pages != 1)} to {out}")
     if mark_printed:
@@ -167,32 +153,18 @@ def print_stickers(db_path, team_name, tokens, pending, template, start, paper, 
     """Date stickers for TOKEN... or every --pending one; --mark-printed confirms them."""
     from printables.sticker_sheets import write_sticker_sheets
 
-    db = open_cli_store(db_path)
-    team = get_team(db, team_name)
+    db, team = store_and_team(db_path, team_name)
     today = team_today(team)
-    if bool(tokens) == bool(pending):
-        raise CliError("choose stickers: TOKEN... or --pending (one of them)")
-    if pending:
-        chosen = pending_stickers(db, team, today)
-        if not chosen:
-            raise CliError("no date stickers to print: every sticker is up to date")
-    else:
-        wanted = {get_family_row(db, t, team)["token"] for t in tokens}
-        chosen = [v for v in list_families(db, team, today=today) if v["token"] in wanted]
-        closed = wanted - {v["token"] for v in chosen}
-        if closed:
-            raise CliError(f"no date sticker for a closed case: {', '.join(sorted(closed))}")
+    chosen = stickers_to_print(db, team, tokens, pending=pending, today=today)
+    printer = printer_for(team, paper, template)
     need_out(out, mark_printed)
     if out is not None:
-        printer = printer_for(team, paper)
         pages = run_writer(
             write_sticker_sheets,
             chosen,
             out,
-            template=template,
-            paper=printer["paper"],
             start=start,
-            offset_mm=printer["offset_mm"],
+            **printer,
             printed_on=today,
         )
         click.echo(f"wrote {len(chosen)} date stickers on {pages} page(s) to {out}")
@@ -208,8 +180,7 @@ def print_stickers(db_path, team_name, tokens, pending, template, start, paper, 
 @required_pdf_option
 def print_board_kit(db_path, team_name, paper, out):
     """Corner markers, stage headers, zone labels and a fitting guide for the six boards."""
-    db = open_cli_store(db_path)
-    team = get_team(db, team_name)
+    db, team = store_and_team(db_path, team_name)
     pages = write_team_board_kit(db, team, out, paper)
     click.echo(f"wrote the board kit for {team['name']} ({pages} pages) to {out}")
 
@@ -221,7 +192,6 @@ def print_board_kit(db_path, team_name, paper, out):
 @required_pdf_option
 def print_calibration(db_path, team_name, paper, out):
     """A page to measure the printer's shift and scale; set the offsets it gives."""
-    db = open_cli_store(db_path)
-    team = get_team(db, team_name)
-    write_team_calibration(db, team, out, paper)
+    _, team = store_and_team(db_path, team_name)
+    write_team_calibration(team, out, paper)
     click.echo(f"wrote the calibration page to {out}")

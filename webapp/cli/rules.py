@@ -11,6 +11,7 @@ from webapp.cli.common import (
     day,
     db_option,
     echo_json,
+    echo_result,
     echo_table,
     json_option,
     store_and_team,
@@ -34,7 +35,8 @@ ALERT_COLUMNS = [
     ("key", "ALERT"),
     ("message", "WHAT"),
 ]
-PUBLIC_ALERT = ("family_id",)
+#: Keys of an alert that stay internal: left out of the listing and its JSON.
+PRIVATE_ALERT_KEYS = ("family_id",)
 
 
 @click.group("alerts", cls=CaseboardGroup, invoke_without_command=True)
@@ -49,7 +51,7 @@ def alerts(ctx, db_path, team_name, as_json, on):
         return
     db, team = store_and_team(db_path, team_name)
     found = open_alerts(db, team, day(team, on))
-    found = [{k: v for k, v in a.items() if k not in PUBLIC_ALERT} for a in found]
+    found = [{k: v for k, v in a.items() if k not in PRIVATE_ALERT_KEYS} for a in found]
     if as_json:
         echo_json(found)
     else:
@@ -85,10 +87,7 @@ def alerts_add(db_path, team_name, as_json, token, on, action, timescale, role):
     record = add_manager_alert(
         db, team, token, due_on=on, action=action, timescale=timescale, role=role
     )
-    if as_json:
-        echo_json(record)
-    else:
-        click.echo(f"alert manager:{record['id']} set for {record['due_on']}")
+    echo_result(record, as_json, f"alert manager:{record['id']} set for {record['due_on']}")
 
 
 @click.group("rules", cls=CaseboardGroup)
@@ -134,10 +133,7 @@ def rules_set(db_path, team_name, as_json, key, settings, role, active):
             raise CliError(f"a setting is NAME=VALUE, not {item!r}")
         params[name.strip()] = value
     rule = update_rule(db, team, key, params=params, role=role, active=active)
-    if as_json:
-        echo_json(rule)
-    else:
-        click.echo(f"{rule['key']}: {rule['params']}")
+    echo_result(rule, as_json, f"{rule['key']}: {rule['params']}")
 
 
 @rules.command("region")

@@ -10,6 +10,7 @@ from webapp.cli.common import (
     day,
     db_option,
     echo_json,
+    echo_result,
     echo_table,
     json_option,
     store_and_team,
@@ -59,10 +60,8 @@ def discussion_add(db_path, team_name, as_json, token, kind, on, who, significan
         recorded_on=recorded,
         note=note,
     )
-    if as_json:
-        echo_json(record)
-    else:
-        click.echo(f"discussion {record['id']} recorded for {token.upper()} on {record['on_date']}")
+    line = f"discussion {record['id']} recorded for {token.upper()} on {record['on_date']}"
+    echo_result(record, as_json, line)
 
 
 @discussion.command("recorded")

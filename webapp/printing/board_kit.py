@@ -16,18 +16,37 @@ from webapp.cases.teams import geometries, stage_names, team_settings
 from webapp.errors import BadInput
 
 
-def printer_for(team: dict, paper: str | None = None) -> dict:
-    """The team's paper (``paper`` overrides it) and x/y offsets in mm."""
-    from printables.templates import get_paper
+def printer_for(team: dict, paper: str | None = None, template: str | None = None) -> dict:
+    """How to print a sheet for ``team``: ``paper`` (default: the team's printer setting),
+    ``offset_mm`` (the team's x/y shift) and the label ``template`` asked for (None: the
+    paper's default), as the printables writers take them. An unknown paper or template
+    is a :class:`BadInput`."""
+    from printables.templates import get_paper, get_template
 
     printer = team_settings(team)["printer"]
     try:
         return {
             "paper": get_paper(paper or printer["paper"]).name,
             "offset_mm": (float(printer["x_offset_mm"]), float(printer["y_offset_mm"])),
+            "template": get_template(template).name if template else None,
         }
     except (TypeError, ValueError) as exc:
         raise BadInput(str(exc)) from None
+
+
+def label_templates(paper: str) -> dict[str, list]:
+    """The label templates on ``paper`` that hold a tile and a date sticker."""
+    from printables.templates import TEMPLATES
+    from tilegen.tile import STICKER_HEIGHT_MM, STICKER_WIDTH_MM, TILE_HEIGHT_MM, TILE_WIDTH_MM
+
+    sizes = {
+        "tile": (TILE_WIDTH_MM, TILE_HEIGHT_MM),
+        "sticker": (STICKER_WIDTH_MM, STICKER_HEIGHT_MM),
+    }
+    return {
+        kind: [t for t in TEMPLATES.values() if t.paper == paper and t.fits(*size)]
+        for kind, size in sizes.items()
+    }
 
 
 def write_team_board_kit(
@@ -53,7 +72,7 @@ def write_team_board_kit(
 
 
 def write_team_calibration(
-    db: Database, team: dict, dest: str | os.PathLike | BinaryIO, paper: str | None = None
+    team: dict, dest: str | os.PathLike | BinaryIO, paper: str | None = None
 ) -> int:
     """Write the printer calibration page on the team's paper, with its current offsets."""
     from printables.calibration import write_calibration

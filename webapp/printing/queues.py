@@ -15,7 +15,13 @@ from datetime import date
 from sqlite_utils import Database
 
 from tilegen import domain
-from webapp.cases.families import family_view, list_families, team_flags
+from webapp.cases.families import (
+    change_family,
+    family_view,
+    list_families,
+    open_rows,
+    team_flags,
+)
 from webapp.cases.teams import team_today
 from webapp.errors import BadInput, NotFound
 from webapp.store import events
@@ -32,11 +38,72 @@ def needs_sticker(view: dict, row: dict) -> bool:
 def pending_stickers(db: Database, team: dict, today: date | None = None) -> list[dict]:
     """Family views (board order) whose date sticker must be (re)printed."""
     today = today or team_today(team)
-    rows = {
-        r["id"]: r
-        for r in db["families"].rows_where("team_id = ? and closed is null", [team["id"]])
-    }
+    rows = {r["id"]: r for r in open_rows(db, team)}
     return [v for v in list_families(db, team, today=today) if needs_sticker(v, rows[v["id"]])]
+
+
+def open_tiles(db: Database, team: dict, *, unprinted: bool = False) -> list[dict]:
+    """The team's open families as stored, in board order; with ``unprinted``, only
+    those whose tile is not yet marked printed."""
+    return [r for r in open_rows(db, team) if not (unprinted and r["tile_printed_at"])]
+
+
+#: How tiles can be chosen for a sheet: by token, every open family, or those not printed.
+TILE_CHOICES = ("all", "unprinted")
+
+
+def tiles_to_print(
+    db: Database, team: dict, tokens: Iterable[str] = (), which: str | None = None
+) -> list[dict]:
+    """The families whose tiles go on a sheet: those named by ``tokens`` (in that order),
+    or ``which`` = "all" open families or the "unprinted" ones (board order).
+
+    Exactly one way of choosing; an unknown token is a :class:`NotFound` naming it, and
+    an empty choice is a :class:`BadInput`, so nothing is written for either.
+    """
+    tokens = [t for t in tokens if t and t.strip()]
+    if which is not None and which not in TILE_CHOICES:
+        raise BadInput(f"choose all or unprinted tiles, not {which!r}")
+    if bool(tokens) == bool(which):
+        raise BadInput("choose tiles: tokens, all or unprinted (one of them)")
+    if tokens:
+        return _team_rows(db, team, tokens)
+    rows = open_tiles(db, team, unprinted=which == "unprinted")
+    if not rows:
+        reason = "every tile is printed" if which == "unprinted" else "no open families"
+        raise BadInput(f"no tiles to print: {reason}")
+    return rows
+
+
+def stickers_to_print(
+    db: Database,
+    team: dict,
+    tokens: Iterable[str] = (),
+    *,
+    pending: bool = False,
+    today: date | None = None,
+) -> list[dict]:
+    """The family views whose date stickers go on a sheet, in board order: those named by
+    ``tokens``, or every ``pending`` one (see :func:`pending_stickers`).
+
+    Exactly one way of choosing; an unknown token is a :class:`NotFound` naming it, a
+    closed case (which has no sticker) or an empty queue a :class:`BadInput`.
+    """
+    today = today or team_today(team)
+    tokens = [t for t in tokens if t and t.strip()]
+    if bool(tokens) == pending:
+        raise BadInput("choose stickers: tokens or pending (one of them)")
+    if pending:
+        chosen = pending_stickers(db, team, today)
+        if not chosen:
+            raise BadInput("no date stickers to print: every sticker is up to date")
+        return chosen
+    wanted = {r["token"] for r in _team_rows(db, team, tokens)}
+    chosen = [v for v in list_families(db, team, today=today) if v["token"] in wanted]
+    closed = wanted - {v["token"] for v in chosen}
+    if closed:
+        raise BadInput(f"no date sticker for a closed case: {', '.join(sorted(closed))}")
+    return chosen
 
 
 def _team_rows(db: Database, team: dict, tokens: Iterable[str]) -> list[dict]:
@@ -81,26 +148,14 @@ def mark_stickers_printed(
     now = utcnow()
     with db.atomic():
         for view in views:
-            db["families"].update(
-                view["id"],
-                {
-                    "sticker_status": view["status"],
-                    "sticker_review": view["next_review"],
-                    "sticker_printed_at": now,
-                    "updated_at": now,
-                },
-            )
+            changes = {
+                "sticker_status": view["status"],
+                "sticker_review": view["next_review"],
+                "sticker_printed_at": now,
+            }
             detail = {"status": view["status"], "review": view["next_review"]}
-            events.record_event(
-                db,
-                team["id"],
-                view["id"],
-                events.STICKER_PRINTED,
-                detail,
-                user_id,
-                source,
-                team["timezone"],
-            )
+            kind = events.STICKER_PRINTED
+            change_family(db, view, team, kind, changes, detail, user_id, source)
     return [family_view(db, db["families"].get(v["id"]), team, today) for v in views]
 
 
@@ -113,18 +168,9 @@ def mark_tiles_printed(
 ) -> list[dict]:
     """Record that these families' tiles printed (so ``--unprinted`` leaves them out)."""
     rows = _team_rows(db, team, tokens)
-    now = utcnow()
+    changes = {"tile_printed_at": utcnow()}
     with db.atomic():
-        for row in rows:
-            db["families"].update(row["id"], {"tile_printed_at": now, "updated_at": now})
-            events.record_event(
-                db,
-                team["id"],
-                row["id"],
-                events.TILE_PRINTED,
-                {},
-                user_id,
-                source,
-                team["timezone"],
-            )
-    return [db["families"].get(r["id"]) for r in rows]
+        return [
+            change_family(db, row, team, events.TILE_PRINTED, changes, {}, user_id, source)
+            for row in rows
+        ]

@@ -76,32 +76,42 @@ TRIGGERS = [
 #: for weekly meetings and dates "based on clear and agreed expectations" of the plan
 #: (Kent Case Progression Policy §5, §8); these are starting points a manager overrides.
 REVIEW_DAYS = {1: 14, 2: 14, 3: 28, 4: 28, 5: 42, 6: 14}
-REVIEW_INTERVALS = [
-    {
-        "key": f"review-stage-{stage}",
-        "kind": "review_interval",
-        "role": None,
-        "params": {"stage": stage, "days": days},
-        "policy": f"{KENT_POLICY} §5 and §8 (proposed; the manager can always override)",
-    }
-    for stage, days in REVIEW_DAYS.items()
-]
+
+
+def per_stage(key: str, kind: str, unit: str, values: dict[int, int], policy: str) -> list[dict]:
+    """One rule per stage, ``{key}-{stage}``, whose params are the stage and its value."""
+    return [
+        {
+            "key": f"{key}-{stage}",
+            "kind": kind,
+            "role": None,
+            "params": {"stage": stage, unit: value},
+            "policy": policy,
+        }
+        for stage, value in values.items()
+    ]
+
+
+REVIEW_INTERVALS = per_stage(
+    "review-stage",
+    "review_interval",
+    "days",
+    REVIEW_DAYS,
+    f"{KENT_POLICY} §5 and §8 (proposed; the manager can always override)",
+)
 
 #: Weeks in one stage after which the drift report lists a case as stuck.
 #: Stage 1 follows the 42-working-day core assessment (about 9 weeks); the rest are
 #: proposals for a team to set (Kent Case Progression Policy §11: "stuck cases are
 #: reviewed in a timely way").
 STUCK_WEEKS = {1: 9, 2: 8, 3: 12, 4: 16, 5: 16, 6: 6}
-LIMITS = [
-    {
-        "key": f"stuck-stage-{stage}",
-        "kind": "stuck_limit",
-        "role": None,
-        "params": {"stage": stage, "weeks": weeks},
-        "policy": f"{KENT_POLICY} §11 (stuck cases); stage 1 from {KENT_AUDIT} §4.1",
-    }
-    for stage, weeks in STUCK_WEEKS.items()
-] + [
+LIMITS = per_stage(
+    "stuck-stage",
+    "stuck_limit",
+    "weeks",
+    STUCK_WEEKS,
+    f"{KENT_POLICY} §11 (stuck cases); stage 1 from {KENT_AUDIT} §4.1",
+) + [
     {
         "key": "meeting-audit",
         "kind": "audit_interval",

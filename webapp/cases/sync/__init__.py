@@ -1,0 +1,12 @@
+"""Keeping the store in step with the wall: scan -> preview -> apply.
+
+The one sync library for the web pages, the JSON API and ``caseboard scan
+--apply``. It knows nothing of Flask or click.
+
+* :mod:`.uploads`: checks uploaded photos and scan JSON, and runs the scanner on
+  photos (with the expected tokens of each board as hints).
+* :mod:`.previews`: compares a scan (CONTRACT §3 JSON) with the store and keeps the
+  comparison as a *preview*. It changes no family.
+* :mod:`.records`: reads stored scans, their photos and the team's recent scans.
+* :mod:`.applying`: writes a preview in one transaction, once.
+"""

@@ -1,0 +1,157 @@
+"""Comparing a scan with the store, and keeping the comparison as a preview.
+
+A preview changes no family: it records what the scan says about the wall (moves,
+tiles in the wrong section, tiles not seen, unknown codes) against the store as it
+is now, with the annotated photos, until someone applies it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlite_utils import Database
+
+from webapp.cases.families import family_view
+from webapp.cases.sync.records import applied_with_hash, get_scan
+from webapp.cases.sync.uploads import check_scan_json, json_hash, photos_hash
+from webapp.cases.teams import team_today
+from webapp.store import access_log
+from webapp.store.connection import utcnow
+
+
+def rows_by_token(db: Database, team: dict) -> dict[str, dict]:
+    """The team's families as stored (open and closed), by tile token."""
+    return {r["token"]: r for r in db["families"].rows_where("team_id = ?", [team["id"]])}
+
+
+def compare(db: Database, team: dict, scan: dict) -> dict:
+    """What the scan says about the wall, against the store as it is now."""
+    rows = rows_by_token(db, team)
+    today = team_today(team)
+    seen, moves, wrong_zone, unplaced, closed, unknown = [], [], [], [], [], []
+    seen_tokens = set()
+    for tile in scan["tiles"]:
+        row = rows.get(tile["token"]) if tile["token"] else None
+        if row is None:
+            reason = "not a tile code" if not tile["token"] else "not one of this team's tiles"
+            unknown.append({"text": tile.get("payload") or tile["token"], "reason": reason})
+            continue
+        seen_tokens.add(row["token"])
+        view = family_view(db, row, team, today, flags=[])
+        base = {"token": row["token"], "initials": row["initials"], "photo": tile.get("photo")}
+        if row["closed"]:
+            closed.append({**base, "closed": row["closed"], "stage": tile.get("stage")})
+            continue
+        if tile.get("stage") is None or tile.get("zone") is None:
+            if not tile.get("duplicate"):
+                unplaced.append({**base, "stage": tile.get("stage")})
+            continue
+        place = {
+            **base,
+            "stage": tile["stage"],
+            "zone": tile["zone"],
+            "x_mm": tile.get("x_mm"),
+            "y_mm": tile.get("y_mm"),
+        }
+        seen.append(place)
+        if tile["stage"] != row["stage"]:
+            moves.append({**base, "from": row["stage"], "to": tile["stage"], "zone": tile["zone"]})
+        if tile["zone"] != view["expected_zone"]:
+            wrong_zone.append(
+                {
+                    **base,
+                    "stage": tile["stage"],
+                    "zone": tile["zone"],
+                    "expected_zone": view["expected_zone"],
+                    "status": view["status"],
+                    "next_review": row["next_review"],
+                    "due": view["due"],
+                }
+            )
+    unknown += [{"text": text, "reason": "not a tile code"} for text in scan["unknown"]]
+    photographed = sorted({b["stage"] for b in scan["boards"] if b.get("located", True)})
+    missing = [
+        {
+            "token": row["token"],
+            "initials": row["initials"],
+            "stage": row["stage"],
+            "last_stage": row["last_stage"],
+            "last_zone": row["last_zone"],
+            "last_seen_at": row["last_seen_at"],
+        }
+        for row in sorted(rows.values(), key=lambda r: (r["stage"], r["initials"]))
+        if not row["closed"] and row["stage"] in photographed and row["token"] not in seen_tokens
+    ]
+    duplicates = [
+        {
+            "token": d.get("token"),
+            "initials": rows[d["token"]]["initials"] if d.get("token") in rows else None,
+            "places": d.get("places", []),
+        }
+        for d in scan.get("duplicates") or []
+        if d.get("token") in rows or not d.get("token")
+    ]
+    advice = [s for p in scan.get("photos") or [] for s in p.get("suggestions", [])]
+    return {
+        "moves": moves,
+        "wrong_zone": wrong_zone,
+        "missing": missing,
+        "unknown": unknown,
+        "duplicates": duplicates,
+        "unplaced": unplaced,
+        "closed": closed,
+        "seen": seen,
+        "boards": photographed,
+        "advice": list(dict.fromkeys(advice)),
+        "errors": scan.get("errors") or [],
+    }
+
+
+def preview_scan(
+    db: Database,
+    team: dict,
+    scan_json: dict,
+    user_id: int | None,
+    *,
+    photos_meta: list[dict] | None = None,
+    images: Sequence[tuple[str, bytes]] = (),
+    source: str = "web",
+) -> dict:
+    """Check ``scan_json``, compare it with the store and keep it as a preview.
+
+    Nothing about any family changes. Returns the scan record (see :func:`scan_view`).
+    """
+    scan = check_scan_json(scan_json)
+    content_hash = photos_hash(photos_meta) if photos_meta else json_hash(scan)
+    preview = compare(db, team, scan)
+    earlier = applied_with_hash(db, team, content_hash)
+    if earlier:
+        preview["already_applied"] = earlier["id"]
+    with db.atomic():
+        scan_id = (
+            db["scans"]
+            .insert(
+                {
+                    "team_id": team["id"],
+                    "user_id": user_id,
+                    "created_at": utcnow(),
+                    "source": source,
+                    "content_hash": content_hash,
+                    "photos": json.dumps(photos_meta or []),
+                    "result": json.dumps(scan),
+                    "preview": json.dumps(preview),
+                    "status": "preview",
+                }
+            )
+            .last_pk
+        )
+        for position, (name, jpeg) in enumerate(images):
+            db["scan_images"].insert(
+                {"scan_id": scan_id, "position": position, "name": name, "jpeg": jpeg}
+            )
+        counts = {k: len(preview[k]) for k in ("moves", "wrong_zone", "missing", "unknown")}
+        access_log.record(
+            db, team["id"], user_id, access_log.SCAN_PREVIEW, str(scan_id), counts, source=source
+        )
+    return get_scan(db, team, scan_id)
