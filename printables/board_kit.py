@@ -92,23 +92,10 @@ def _marker_pages(sheet: Paper, board: Board, marker_base: int) -> list[Layout]:
 
 
 def write_board_kit(
-    dest: str | os.PathLike | BinaryIO,
-    *,
-    team_name: str,
-    stage_names: dict[int, str] | None = None,
-    geometries: dict[int, BoardGeometry] | None = None,
-    marker_base: int = 0,
-    amber_days: int = 14,
-    paper: str = "A4",
-    offset_mm: tuple[float, float] = (0.0, 0.0),
+    dest: str | os.PathLike | BinaryIO, *, offset_mm: tuple[float, float] = (0.0, 0.0), **kit
 ) -> int:
-    """Write the board kit PDF; returns the number of pages."""
-    pages = board_kit_pages(
-        team_name=team_name,
-        stage_names=stage_names,
-        geometries=geometries,
-        marker_base=marker_base,
-        amber_days=amber_days,
-        paper=paper,
-    )
-    return write_pdf(pages, dest, offset_mm=offset_mm, title=f"caseboard board kit: {team_name}")
+    """Write the board kit PDF; ``kit`` is what :func:`board_kit_pages` takes. Returns the
+    number of pages."""
+    pages = board_kit_pages(**kit)
+    title = f"caseboard board kit: {kit['team_name']}"
+    return write_pdf(pages, dest, offset_mm=offset_mm, title=title)

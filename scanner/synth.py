@@ -82,7 +82,7 @@ class SynthPhoto:
         return [t for t in self.tiles if t.visible]
 
 
-def random_tiles(stages, n_per_board, rng, geoms=None, base_url=DEMO_BASE_URL) -> list[TileSpec]:
+def random_tiles(stages, n_per_board, rng, geoms=None) -> list[TileSpec]:
     """Non-overlapping tiles on each board, clear of markers, header and zone edges."""
     geoms = geoms or {s: BoardGeometry(s) for s in stages}
     specs = []
@@ -154,7 +154,7 @@ def make_board_photo(
     stages = list(stages)
     geoms = {s: (geometries or {}).get(s) or BoardGeometry(s) for s in stages}
     if tiles is None:
-        tiles = random_tiles(stages, n_tiles, rng, geoms, base_url)
+        tiles = random_tiles(stages, n_tiles, rng, geoms)
     origins = wall_layout(stages, geoms)
     arts = {t.token: tile_art(t.token, t.board_code, base_url) for t in tiles}
     ppm = px_per_module / _module_mm(arts)  # photo px per wall mm at the view centre

@@ -48,6 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.web.blueprints import register_blueprints
 
     register_blueprints(app)
+    from webapp.web.error_pages import register_error_handlers
+
+    register_error_handlers(app)
 
     @app.context_processor
     def navigation():

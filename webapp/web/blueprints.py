@@ -1,4 +1,4 @@
-"""Every blueprint, one per file under ``webapp/views``."""
+"""Every blueprint, one per file under ``webapp/web/views``."""
 
 from flask import Flask
 
@@ -6,16 +6,33 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from webapp.web.views import (
         admin,
+        alerts,
         api,
         auth,
         board,
+        clinic,
         meeting,
         printing,
         reports,
-        rules,
         scans,
+        supervision,
+        team_rules,
         tiles,
     )
 
-    for module in (auth, board, tiles, scans, printing, admin, api, meeting, rules, reports):
+    for module in (
+        auth,
+        board,
+        tiles,
+        scans,
+        printing,
+        admin,
+        api,
+        meeting,
+        alerts,
+        supervision,
+        clinic,
+        team_rules,
+        reports,
+    ):
         app.register_blueprint(module.bp)

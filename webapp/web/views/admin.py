@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.cases import team_admin
-from webapp.cases.agenda import WEEKDAYS
 from webapp.cases.families import (
     add_family,
     close_family,
@@ -14,11 +13,13 @@ from webapp.cases.families import (
     list_families,
     reopen_family,
 )
+from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import boards, team_settings
 from webapp.cases.users import ROLES, add_user
 from webapp.errors import BadInput, NotFound
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
+from webapp.web.redirects import back_with_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,14 +46,14 @@ def _page(status: int = 200, **extra):
     return render_template("admin/index.html", **context), status
 
 
+def _section(anchor: str) -> str:
+    """The admin page at one of its forms, where a flashed message is read."""
+    return url_for("admin.index") + f"#{anchor}"
+
+
 def _done(message: str, anchor: str):
     flash(message)
-    return redirect(url_for("admin.index") + f"#{anchor}")
-
-
-def _failed(exc: Exception, anchor: str):
-    flash(str(exc), "error")
-    return redirect(url_for("admin.index") + f"#{anchor}")
+    return redirect(_section(anchor))
 
 
 @bp.get("/")
@@ -84,7 +85,7 @@ def family_add():
             flags=form.getlist("flags"),
         )
     except BadInput as exc:
-        return _failed(exc, "families")
+        return back_with_error(exc, _section("families"))
     return _done(f"Added {view['initials']}: tile token {view['token']}.", "families")
 
 
@@ -94,18 +95,18 @@ def family_import():
     """Check every row first; show a row-by-row report and import nothing if any is bad."""
     upload = request.files.get("csv")
     if upload is None or not upload.filename:
-        return _failed(BadInput("choose a CSV file to import"), "import")
+        return back_with_error("choose a CSV file to import", _section("import"))
     data = upload.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
-        return _failed(BadInput("the CSV is larger than 2 MB"), "import")
+        return back_with_error("the CSV is larger than 2 MB", _section("import"))
     team = current_team()
     try:
         text = data.decode("utf-8")
         report = team_admin.check_csv(team, text)
     except UnicodeDecodeError:
-        return _failed(BadInput(f"{upload.filename} is not a UTF-8 CSV file"), "import")
+        return back_with_error(f"{upload.filename} is not a UTF-8 CSV file", _section("import"))
     except BadInput as exc:
-        return _failed(exc, "import")
+        return back_with_error(exc, _section("import"))
     if any(line["error"] for line in report):
         flash("Nothing was imported: fix the rows marked below and upload the file again.", "error")
         return _page(400, report=report, report_name=upload.filename)
@@ -114,30 +115,27 @@ def family_import():
             get_db(), text, team["name"], user_id=current_user.user_id, source="web"
         )
     except (BadInput, NotFound) as exc:
-        return _failed(exc, "import")
+        return back_with_error(exc, _section("import"))
     return _done(f"Imported {len(views)} families from {upload.filename}.", "families")
 
 
-@bp.post("/families/<token>/close")
-@role_required("admin")
-def family_close(token: str):
-    row = team_family(token)
-    try:
-        close_family(get_db(), row, current_team(), user_id=current_user.user_id, source="web")
-    except BadInput as exc:
-        return _failed(exc, "families")
-    return _done(f"Closed {row['initials']}: take its tile off the board.", "families")
+#: What closing or reopening does, and what to tell the admin about the tile afterwards.
+_CASE_CHANGES = {
+    "close": (close_family, "Closed {}: take its tile off the board."),
+    "reopen": (reopen_family, "Reopened {}: put its tile back on the board."),
+}
 
 
-@bp.post("/families/<token>/reopen")
+@bp.post("/families/<token>/<any(close, reopen):change>")
 @role_required("admin")
-def family_reopen(token: str):
+def family_change(token: str, change: str):
     row = team_family(token)
+    apply, done = _CASE_CHANGES[change]
     try:
-        reopen_family(get_db(), row, current_team(), user_id=current_user.user_id, source="web")
+        apply(get_db(), row, current_team(), user_id=current_user.user_id, source="web")
     except BadInput as exc:
-        return _failed(exc, "families")
-    return _done(f"Reopened {row['initials']}: put its tile back on the board.", "families")
+        return back_with_error(exc, _section("families"))
+    return _done(done.format(row["initials"]), "families")
 
 
 # -- users --------------------------------------------------------------------------
@@ -156,7 +154,7 @@ def user_add():
             current_team()["name"],
         )
     except BadInput as exc:
-        return _failed(exc, "users")
+        return back_with_error(exc, _section("users"))
     return _done(f"Added {row['username']} ({row['role']}).", "users")
 
 
@@ -168,10 +166,8 @@ def user_active(user_id: int):
         row = team_admin.set_active(
             get_db(), current_team(), user_id, active, acting_id=current_user.user_id
         )
-    except NotFound:
-        return ("no such user in your team", 404)
     except BadInput as exc:
-        return _failed(exc, "users")
+        return back_with_error(exc, _section("users"))
     return _done(f"{row['username']} {'reactivated' if active else 'deactivated'}.", "users")
 
 
@@ -182,10 +178,8 @@ def user_password(user_id: int):
         row = team_admin.reset_password(
             get_db(), current_team(), user_id, request.form.get("password", "")
         )
-    except NotFound:
-        return ("no such user in your team", 404)
     except BadInput as exc:
-        return _failed(exc, "users")
+        return back_with_error(exc, _section("users"))
     return _done(f"Password of {row['username']} reset.", "users")
 
 
@@ -198,7 +192,7 @@ def team_update():
     try:
         team_admin.update_team(get_db(), current_team(), request.form)
     except BadInput as exc:
-        return _failed(exc, "team")
+        return back_with_error(exc, _section("team"))
     return _done("Team settings saved.", "team")
 
 
@@ -208,7 +202,7 @@ def printer_update():
     try:
         team_admin.update_printer(get_db(), current_team(), request.form)
     except BadInput as exc:
-        return _failed(exc, "printer")
+        return back_with_error(exc, _section("printer"))
     return _done("Printer settings saved.", "printer")
 
 
@@ -217,8 +211,6 @@ def printer_update():
 def board_update(stage: int):
     try:
         row = team_admin.update_board(get_db(), current_team(), stage, request.form)
-    except NotFound:
-        return ("no such board", 404)
     except BadInput as exc:
-        return _failed(exc, f"board-{stage}")
+        return back_with_error(exc, _section(f"board-{stage}"))
     return _done(f"Board {stage} ({row['name']}) saved.", f"board-{stage}")

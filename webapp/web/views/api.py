@@ -1,31 +1,26 @@
 """The JSON API (CONTRACT §4): bearer tokens, team-scoped, exempt from CSRF.
 
 A browser's session cookie means nothing here: every call needs
-``Authorization: Bearer <token>`` from ``caseboard token create``.
+``Authorization: Bearer <token>`` from ``caseboard token create``. Errors are
+answered as ``{"error": "..."}`` by the app's handlers (``webapp/web/error_pages.py``).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
-from webapp.cases import sync
 from webapp.cases.families import family_view, get_family_row
+from webapp.cases.sync import applying, previews, records, uploads
 from webapp.cases.teams import stage_names, team_by_id
 from webapp.cases.users import user_for_api_token
-from webapp.errors import BadInput, NotFound
+from webapp.errors import BadInput
 from webapp.store import access_log
 from webapp.web.extensions import User, csrf, get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
-
-
-def _error(status: int, message: str, **headers):
-    response = jsonify({"error": message})
-    response.status_code = status
-    response.headers.update(headers)
-    return response
 
 
 @bp.before_request
@@ -35,30 +30,14 @@ def bearer_auth():
     if scheme.lower() == "bearer" and token.strip():
         row = user_for_api_token(get_db(), token.strip())
     if row is None:
-        return _error(
-            401,
+        raise Unauthorized(
             "a valid API token is needed: Authorization: Bearer <token> "
             "(make one with `caseboard token create NAME`)",
-            **{"WWW-Authenticate": 'Bearer realm="caseboard"'},
+            www_authenticate=WWWAuthenticate("Bearer", {"realm": "caseboard"}),
         )
     g.api_user = User(row)
     g.api_team = team_by_id(get_db(), row["team_id"])
     return None
-
-
-@bp.errorhandler(BadInput)
-def bad_input(exc):
-    return _error(400, str(exc))
-
-
-@bp.errorhandler(NotFound)
-def not_found(exc):
-    return _error(404, str(exc))
-
-
-@bp.errorhandler(HTTPException)
-def http_error(exc):
-    return _error(exc.code or 500, exc.description or exc.name)
 
 
 def _managers_only() -> None:
@@ -89,22 +68,22 @@ def create_scan():
     db, team, user = get_db(), g.api_team, g.api_user
     files = request.files.getlist("photo")
     if files:
-        photos = sync.numbered([(f.filename, f.read()) for f in files])
-        scan_json, images = sync.scan_uploads(db, team, photos)
-        scan = sync.preview_scan(
+        photos = uploads.numbered([(f.filename, f.read()) for f in files])
+        scan_json, images = uploads.scan_uploads(db, team, photos)
+        scan = previews.preview_scan(
             db, team, scan_json, user.user_id,
-            photos_meta=sync.photos_meta(photos), images=images, source="api",
+            photos_meta=uploads.photos_meta(photos), images=images, source="api",
         )  # fmt: skip
     elif request.is_json:
         data = request.get_json(silent=True)
         if data is None:
             raise BadInput("the body is not valid JSON")
-        scan = sync.preview_scan(db, team, data, user.user_id, source="api")
+        scan = previews.preview_scan(db, team, data, user.user_id, source="api")
     else:
         raise BadInput(
             'send one or more multipart "photo" fields, or a JSON body like `caseboard scan --json`'
         )
-    response = jsonify(sync.public_preview(scan))
+    response = jsonify(records.public_preview(scan))
     response.status_code = 201
     response.headers["Location"] = f"/api/scans/{scan['id']}"
     return response
@@ -112,13 +91,13 @@ def create_scan():
 
 @bp.get("/scans/<int:scan_id>")
 def show_scan(scan_id):
-    return jsonify(sync.public_preview(sync.get_scan(get_db(), g.api_team, scan_id)))
+    return jsonify(records.public_preview(records.get_scan(get_db(), g.api_team, scan_id)))
 
 
 @bp.post("/scans/<int:scan_id>/apply")
 def apply_scan(scan_id):
     _managers_only()
-    summary = sync.apply_scan(
+    summary = applying.apply_scan(
         get_db(), g.api_team, scan_id, g.api_user.user_id, "api", ip=request.remote_addr
     )
     return jsonify({"id": scan_id, **summary})

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -17,49 +15,20 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from webapp.cases.logins import clear_login_failures, login_retry_after, record_login_failure
 from webapp.cases.users import authenticate
 from webapp.store import access_log
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import User, get_db
+from webapp.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
 REMEMBER_FOR = timedelta(days=30)  # a practitioner logs in once, then scans tiles for weeks
 
 
-def safe_next(target: str | None) -> str | None:
-    """``target`` when it is a same-site relative path, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(c in target for c in "\r\n\\"):
-        return None
-    return target
-
-
 def _client_ip() -> str:
     return request.remote_addr or "-"
-
-
-def _recent_failures(db, username: str, ip: str) -> list[float]:
-    window = current_app.config["LOGIN_WINDOW_SECONDS"]
-    return [
-        r["at"]
-        for r in db.query(
-            "select at from login_failures where username = ? and ip = ? and at > ? order by at",
-            [username.lower(), ip, time.time() - window],
-        )
-    ]
-
-
-def _note_failure(db, username: str, ip: str) -> None:
-    now = time.time()
-    with db.atomic():
-        db.execute(
-            "delete from login_failures where at < ?",
-            [now - current_app.config["LOGIN_WINDOW_SECONDS"]],
-        )
-        db["login_failures"].insert({"username": username.lower(), "ip": ip, "at": now})
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -73,9 +42,10 @@ def login():
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
     ip = _client_ip()
-    failures = _recent_failures(db, username, ip)
-    if len(failures) >= current_app.config["LOGIN_ATTEMPTS"]:
-        wait = current_app.config["LOGIN_WINDOW_SECONDS"] - (time.time() - failures[0])
+    window = current_app.config["LOGIN_WINDOW_SECONDS"]
+    attempts = current_app.config["LOGIN_ATTEMPTS"]
+    wait = login_retry_after(db, username, ip, attempts=attempts, window=window)
+    if wait:
         minutes = max(1, round(wait / 60))
         flash(
             f"Too many failed log-ins for {username!r} from this address. "
@@ -86,11 +56,11 @@ def login():
         return page, 429, {"Retry-After": str(int(wait) + 1)}
     row = authenticate(db, username, password) if username and password else None
     if row is None:
-        _note_failure(db, username, ip)
+        record_login_failure(db, username, ip, window)
         flash("That username and password do not match.", "error")
         page = render_template("auth/login.html", next=target or "", username=username)
         return page, 401
-    db.execute("delete from login_failures where username = ? and ip = ?", [username.lower(), ip])
+    clear_login_failures(db, username, ip)
     login_user(User(row), remember=True, duration=REMEMBER_FOR)
     return redirect(target or url_for("board.index"))
 

@@ -21,12 +21,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from webapp.cases import agenda
+from webapp.cases import agenda, meetings, outcomes
 from webapp.cases.families import open_rows, parse_date
 from webapp.cases.teams import stage_names
 from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
+from webapp.web.redirects import back_with_error, safe_next
 
 bp = Blueprint("meeting", __name__)
 
@@ -34,18 +35,22 @@ bp = Blueprint("meeting", __name__)
 def _meeting_date(team: dict) -> date:
     """The ``date`` query/form value, or this week's meeting date."""
     value = request.values.get("date")
-    return parse_date(value, "date") if value else agenda.next_meeting_date(team)
+    return parse_date(value, "date") if value else meetings.next_meeting_date(team)
 
 
 def _this_agenda(team: dict) -> tuple:
     """``(db, on, items, since)`` for the requested meeting date (BadInput for a bad one)."""
     on = _meeting_date(team)
     db = get_db()
-    return db, on, agenda.build_agenda(db, team, on), agenda.since_date(db, team, on)
+    return db, on, agenda.build_agenda(db, team, on), meetings.since_date(db, team, on)
 
 
-def _bad_request(message: str):
-    return render_template("meeting/error.html", message=message), 400
+def _agenda_context(team: dict) -> dict:
+    """The requested agenda as both of its pages (on screen and in print) show it."""
+    _db, on, items, since = _this_agenda(team)
+    groups = agenda.group_agenda(items)
+    return {"team": team, "on": on, "since": since, "items": items, "groups": groups,
+            "count": len(items)}  # fmt: skip
 
 
 def _wants_json() -> bool:
@@ -56,22 +61,16 @@ def _wants_json() -> bool:
 @login_required
 def agenda_page():
     team = current_team()
-    try:
-        db, on, items, since = _this_agenda(team)
-    except BadInput as exc:
-        return _bad_request(str(exc))
+    db, context = get_db(), _agenda_context(team)
+    on = context["on"]
     return render_template(
         "meeting/agenda.html",
-        team=team,
-        on=on,
-        since=since,
-        groups=agenda.group_agenda(items),
-        count=len(items),
-        meeting=agenda.get_meeting(db, team, on),
-        recent=agenda.recent_meetings(db, team, limit=5),
+        **context,
+        meeting=meetings.get_meeting(db, team, on),
+        recent=meetings.recent_meetings(db, team, limit=5),
         stages=stage_names(db, team),
-        families=_askable(db, team, items),
-        max_note=agenda.MAX_NOTE,
+        families=_askable(db, team, context["items"]),
+        max_note=outcomes.MAX_NOTE,
     )
 
 
@@ -84,19 +83,7 @@ def _askable(db, team: dict, items: list[dict]) -> list[dict]:
 @bp.get("/agenda/print")
 @login_required
 def print_view():
-    team = current_team()
-    try:
-        _db, on, items, since = _this_agenda(team)
-    except BadInput as exc:
-        return _bad_request(str(exc))
-    return render_template(
-        "meeting/print.html",
-        team=team,
-        on=on,
-        since=since,
-        groups=agenda.group_agenda(items),
-        count=len(items),
-    )
+    return render_template("meeting/print.html", **_agenda_context(current_team()))
 
 
 @bp.get("/agenda.pdf")
@@ -105,10 +92,7 @@ def pdf():
     from printables.agenda import write_agenda_pdf
 
     team = current_team()
-    try:
-        _db, on, items, since = _this_agenda(team)
-    except BadInput as exc:
-        return _bad_request(str(exc))
+    _db, on, items, since = _this_agenda(team)
     buffer = io.BytesIO()
     write_agenda_pdf(items, buffer, team_name=team["name"], on=on, since=since)
     buffer.seek(0)
@@ -128,14 +112,13 @@ def meeting_state():
     try:
         on = _meeting_date(team)
         if request.form.get("action") == "close":
-            agenda.close_meeting(get_db(), team, on, current_user.user_id)
+            meetings.close_meeting(get_db(), team, on, current_user.user_id)
             flash(f"Meeting of {on:%d %B %Y} closed. Open requests carry over to the next one.")
         else:
-            agenda.start_meeting(get_db(), team, on, current_user.user_id)
+            meetings.start_meeting(get_db(), team, on, current_user.user_id)
             flash(f"Meeting of {on:%d %B %Y} started, chaired by {current_user.username}.")
     except BadInput as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("meeting.agenda"))
+        return back_with_error(exc, url_for("meeting.agenda"))
     return redirect(url_for("meeting.agenda", date=on.isoformat()))
 
 
@@ -148,7 +131,7 @@ def outcome(token: str):
     form = request.form
     try:
         on = _meeting_date(team)
-        updated = agenda.record_outcome(
+        updated = outcomes.record_outcome(
             get_db(),
             team,
             row,
@@ -161,8 +144,8 @@ def outcome(token: str):
     except BadInput as exc:
         if _wants_json():
             return jsonify(ok=False, message=str(exc)), 400
-        flash(f"{row['initials']}: {exc}", "error")
-        return redirect(url_for("meeting.agenda", date=form.get("date")) + f"#item-{row['token']}")
+        back = url_for("meeting.agenda", date=form.get("date")) + f"#item-{row['token']}"
+        return back_with_error(f"{row['initials']}: {exc}", back)
     message = f"Outcome recorded for {row['initials']}."
     if _wants_json():
         return jsonify(
@@ -190,19 +173,12 @@ def _ask(token: str):
     """Add a family to this week's agenda, then go back where the user came from."""
     team = current_team()
     row = team_family(token)
-    form = request.form
+    back = safe_next(request.form.get("next"), url_for("tiles.tile", token=row["token"]))
     try:
-        made = agenda.request_discussion(
-            get_db(), team, row, current_user.user_id, note=form.get("note")
+        made = outcomes.request_discussion(
+            get_db(), team, row, current_user.user_id, note=request.form.get("note")
         )
-        flash(f"{row['initials']} is on the agenda for {made['meeting_date']}.")
     except BadInput as exc:
-        flash(str(exc), "error")
-    return redirect(_safe_next(form.get("next")) or f"/t/{row['token']}")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never another host) is a place to go back to."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+        return back_with_error(exc, back)
+    flash(f"{row['initials']} is on the agenda for {made['meeting_date']}.")
+    return redirect(back)

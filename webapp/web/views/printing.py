@@ -11,35 +11,15 @@ import io
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from tilegen.tile import (
-    MIN_MODULE_MM,
-    STICKER_HEIGHT_MM,
-    STICKER_WIDTH_MM,
-    TILE_HEIGHT_MM,
-    TILE_WIDTH_MM,
-    qr_module_mm,
-)
-from webapp.cases.teams import public_base_url, team_settings, team_today
+from tilegen.tile import MIN_MODULE_MM, qr_module_mm
+from webapp.cases.teams import public_base_url, team_today
 from webapp.errors import BadInput, NotFound
+from webapp.printing.board_kit import label_templates, printer_for
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
+from webapp.web.redirects import back_with_error
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
-
-
-def _printer(team: dict) -> dict:
-    printer = team_settings(team)["printer"]
-    return {
-        "paper": printer["paper"],
-        "offset_mm": (float(printer["x_offset_mm"]), float(printer["y_offset_mm"])),
-    }
-
-
-def _templates(paper: str, width: float, height: float) -> list:
-    """The label templates on the team's paper that hold an item of this size."""
-    from printables.templates import TEMPLATES
-
-    return [t for t in TEMPLATES.values() if t.paper == paper and t.fits(width, height)]
 
 
 def _start() -> int:
@@ -49,21 +29,14 @@ def _start() -> int:
     return int(value)
 
 
-def _tiles(db, team: dict, *, unprinted: bool, tokens: list[str] | None = None) -> list[dict]:
-    where, params = "team_id = ? and closed is null", [team["id"]]
-    if unprinted:
-        where += " and tile_printed_at is null"
-    rows = db["families"].rows_where(where, params, order_by="stage, initials, id")
-    return [r for r in rows if tokens is None or r["token"] in tokens]
-
-
 def _pdf(write, filename: str):
-    """Run a writer into memory and send it; a bad choice is a 400 with its message."""
+    """Run a writer into memory and send it; a bad choice (BadInput, or a writer's
+    ValueError) is a 400 with its message, drawn by the app's error page."""
     buffer = io.BytesIO()
     try:
         write(buffer)
-    except (BadInput, ValueError) as exc:
-        return render_template("printing/error.html", message=str(exc)), 400
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
     buffer.seek(0)
     return send_file(buffer, mimetype="application/pdf", as_attachment=True, download_name=filename)
 
@@ -74,17 +47,18 @@ def index():
     from webapp.printing import queues
 
     db, team = get_db(), current_team()
-    printer = _printer(team)
+    printer = printer_for(team)
+    templates = label_templates(printer["paper"])
     base_url = public_base_url(db, team)
     return render_template(
         "printing/index.html",
         team=team,
         printer=printer,
         pending=queues.pending_stickers(db, team, team_today(team)),
-        unprinted=_tiles(db, team, unprinted=True),
-        open_count=db["families"].count_where("team_id = ? and closed is null", [team["id"]]),
-        tile_templates=_templates(printer["paper"], TILE_WIDTH_MM, TILE_HEIGHT_MM),
-        sticker_templates=_templates(printer["paper"], STICKER_WIDTH_MM, STICKER_HEIGHT_MM),
+        unprinted=queues.open_tiles(db, team, unprinted=True),
+        open_count=len(queues.open_tiles(db, team)),
+        tile_templates=templates["tile"],
+        sticker_templates=templates["sticker"],
         base_url=base_url,
         module_mm=qr_module_mm(base_url),
         min_module_mm=MIN_MODULE_MM,
@@ -102,23 +76,12 @@ def stickers_pdf():
 
     db, team = get_db(), current_team()
     today = team_today(team)
-    wanted = request.args.getlist("token")
-    pending = queues.pending_stickers(db, team, today)
-    chosen = [s for s in pending if not wanted or s["token"] in wanted]
-    if not chosen:
-        return render_template("printing/error.html", message="no date stickers to print"), 400
-    printer = _printer(team)
+    tokens = request.args.getlist("token")
+    chosen = queues.stickers_to_print(db, team, tokens, pending=not tokens, today=today)
+    printer = printer_for(team, template=request.args.get("template"))
 
     def write(buffer):
-        write_sticker_sheets(
-            chosen,
-            buffer,
-            template=request.args.get("template") or None,
-            paper=printer["paper"],
-            start=_start(),
-            offset_mm=printer["offset_mm"],
-            printed_on=today,
-        )
+        write_sticker_sheets(chosen, buffer, start=_start(), printed_on=today, **printer)
 
     return _pdf(write, f"stickers-{today.isoformat()}.pdf")
 
@@ -127,13 +90,11 @@ def _confirm(mark, what: str, done: str):
     """The sheet printed correctly: mark the listed tokens printed and go back."""
     tokens = request.form.getlist("token")
     if not tokens:
-        flash(f"No {what}s were listed to confirm.", "error")
-        return redirect(url_for("printing.index"))
+        return back_with_error(f"No {what}s were listed to confirm.", url_for("printing.index"))
     try:
         mark(get_db(), current_team(), tokens, user_id=current_user.user_id, source="web")
     except (BadInput, NotFound) as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("printing.index"))
+        return back_with_error(exc, url_for("printing.index"))
     flash(f"{len(tokens)} {what}{'s' if len(tokens) != 1 else ''} marked printed.{done}")
     return redirect(url_for("printing.index"))
 
@@ -154,16 +115,13 @@ def stickers_confirm():
 @role_required("manager")
 def tiles_pdf():
     from printables.sheets import write_tile_sheets
+    from webapp.printing import queues
 
     db, team = get_db(), current_team()
-    which = request.args.get("which", "unprinted")
-    if which not in ("all", "unprinted"):
-        return render_template("printing/error.html", message="choose all or unprinted"), 400
-    tokens = request.args.getlist("token") or None
-    tiles = _tiles(db, team, unprinted=which == "unprinted", tokens=tokens)
-    if not tiles:
-        return render_template("printing/error.html", message="no tiles to print"), 400
-    printer = _printer(team)
+    tokens = request.args.getlist("token")
+    which = request.args.get("which") or (None if tokens else "unprinted")
+    tiles = queues.tiles_to_print(db, team, tokens, which)
+    printer = printer_for(team, template=request.args.get("template"))
 
     def write(buffer):
         write_tile_sheets(
@@ -171,13 +129,11 @@ def tiles_pdf():
             buffer,
             base_url=public_base_url(db, team),
             team_name=team["name"],
-            template=request.args.get("template") or None,
-            paper=printer["paper"],
             start=_start(),
-            offset_mm=printer["offset_mm"],
+            **printer,
         )
 
-    return _pdf(write, f"tiles-{which}.pdf")
+    return _pdf(write, f"tiles-{which or 'chosen'}.pdf")
 
 
 @bp.post("/tiles/confirm")
@@ -205,5 +161,5 @@ def board_kit():
 def calibration():
     from webapp.printing.board_kit import write_team_calibration
 
-    db, team = get_db(), current_team()
-    return _pdf(lambda buffer: write_team_calibration(db, team, buffer), "calibration.pdf")
+    team = current_team()
+    return _pdf(lambda buffer: write_team_calibration(team, buffer), "calibration.pdf")

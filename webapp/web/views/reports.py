@@ -1,4 +1,5 @@
-"""The drift and quality dashboard, with its PDF and CSV downloads (managers only)."""
+"""The drift and quality dashboard, with its PDF and CSV downloads, and the record of a
+meeting audit shown on it (managers only)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from printables.charts import to_svg
 from printables.report import drift_charts, write_drift_pdf
 from webapp.cases.families import parse_date
 from webapp.cases.teams import team_today
-from webapp.errors import BadInput, CaseboardError
+from webapp.errors import BadInput
+from webapp.rules import meeting_audits
 from webapp.rules.drift import drift_report, report_csv
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
+from webapp.web.form_values import field
 
 bp = Blueprint("reports", __name__)
 
@@ -38,17 +42,10 @@ def _report() -> dict:
     return drift_report(get_db(), team, on, sample=_int_arg("sample"), seed=_int_arg("seed"))
 
 
-def _failed(message: str):
-    return render_template("rules/error.html", message=message), 400
-
-
 @bp.get("/reports/drift", endpoint="drift")
 @role_required("manager")
 def drift():
-    try:
-        report = _report()
-    except CaseboardError as exc:
-        return _failed(str(exc))
+    report = _report()
     charts = {name: Markup(to_svg(chart)) for name, chart in drift_charts(report).items()}
     return render_template("reports/drift.html", report=report, charts=charts, args=request.args)
 
@@ -56,10 +53,7 @@ def drift():
 @bp.get("/reports/drift.pdf", endpoint="drift_pdf")
 @role_required("manager")
 def drift_pdf():
-    try:
-        report = _report()
-    except CaseboardError as exc:
-        return _failed(str(exc))
+    report = _report()
     fd, tmp = tempfile.mkstemp(suffix=".pdf")
     os.close(fd)
     try:
@@ -77,13 +71,26 @@ def drift_pdf():
 @bp.get("/reports/drift.csv", endpoint="drift_csv")
 @role_required("manager")
 def drift_csv():
-    try:
-        report = _report()
-    except CaseboardError as exc:
-        return _failed(str(exc))
+    report = _report()
     return send_file(
         io.BytesIO(report_csv(report).encode("utf-8")),
         mimetype="text/csv",
         as_attachment=True,
         download_name=f"drift-{report['on']}.csv",
     )
+
+
+@bp.post("/audits", endpoint="add_audit")
+@role_required("manager")
+def add_audit():
+    team = current_team()
+    meeting_audits.add_audit(
+        get_db(),
+        team,
+        on=field("date") or team_today(team),
+        auditor=field("auditor"),
+        note=field("note"),
+        user_id=current_user.user_id,
+    )
+    flash("Meeting audit recorded.")
+    return redirect(url_for("reports.drift"))

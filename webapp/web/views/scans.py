@@ -1,7 +1,7 @@
 """Photograph and sync: upload board photos, check the preview, apply it.
 
 The preview changes nothing; apply writes it in one transaction, once
-(see :mod:`webapp.sync`, shared with the API and ``caseboard scan --apply``).
+(see :mod:`webapp.cases.sync`, shared with the API and ``caseboard scan --apply``).
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp.cases import sync
+from webapp.cases.sync import applying, previews, records, uploads
 from webapp.cases.teams import stage_names
 from webapp.errors import BadInput, NotFound
 from webapp.web.access import current_team, role_required
@@ -31,22 +30,11 @@ from webapp.web.extensions import get_db
 bp = Blueprint("scans", __name__, url_prefix="/scans")
 
 
-def _recent(db, team) -> list[dict]:
-    return list(
-        db.query(
-            """select s.id, s.created_at, s.status, s.source, u.username
-               from scans s left join users u on u.id = s.user_id
-               where s.team_id = ? order by s.id desc limit 10""",
-            [team["id"]],
-        )
-    )
-
-
 def _upload_page(message: str | None = None, status: int = 200):
     if message:
         flash(message, "error")
     db, team = get_db(), current_team()
-    return render_template("scans/new.html", recent=_recent(db, team)), status
+    return render_template("scans/new.html", recent=records.recent_scans(db, team)), status
 
 
 @bp.route("/new")
@@ -58,24 +46,21 @@ def new():
 @bp.route("", methods=["POST"])
 @role_required("manager")
 def upload():
-    try:
-        files = [f for f in request.files.getlist("photo") if f.filename or f.content_length]
-    except RequestEntityTooLarge:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return _upload_page(f"The photos are too large together (the limit is {limit} MB).", 413)
+    # over MAX_CONTENT_LENGTH, reading the files raises 413: the app's error page answers it
+    files = [f for f in request.files.getlist("photo") if f.filename or f.content_length]
     if not files:
         return _upload_page("Choose at least one photo of a board.", 400)
     db, team = get_db(), current_team()
-    photos = sync.numbered([(f.filename, f.read()) for f in files])
+    photos = uploads.numbered([(f.filename, f.read()) for f in files])
     try:
-        max_mp = current_app.config.get("SCAN_MAX_MEGAPIXELS", sync.MAX_MEGAPIXELS)
-        scan_json, images = sync.scan_uploads(db, team, photos, max_megapixels=max_mp)
-        scan = sync.preview_scan(
+        max_mp = current_app.config.get("SCAN_MAX_MEGAPIXELS", uploads.MAX_MEGAPIXELS)
+        scan_json, images = uploads.scan_uploads(db, team, photos, max_megapixels=max_mp)
+        scan = previews.preview_scan(
             db,
             team,
             scan_json,
             current_user.user_id,
-            photos_meta=sync.photos_meta(photos),
+            photos_meta=uploads.photos_meta(photos),
             images=images,
             source="web",
         )
@@ -86,7 +71,7 @@ def upload():
 
 def _scan_or_404(scan_id: int) -> dict:
     try:
-        return sync.get_scan(get_db(), current_team(), scan_id)
+        return records.get_scan(get_db(), current_team(), scan_id)
     except NotFound:
         abort(404)
 
@@ -103,7 +88,7 @@ def show(scan_id):
 @role_required("manager")
 def photo(scan_id, position):
     try:
-        jpeg = sync.scan_image(get_db(), current_team(), scan_id, position)
+        jpeg = records.scan_image(get_db(), current_team(), scan_id, position)
     except NotFound:
         abort(404)
     response = send_file(io.BytesIO(jpeg), mimetype="image/jpeg", max_age=3600)
@@ -115,7 +100,7 @@ def photo(scan_id, position):
 @role_required("manager")
 def apply(scan_id):
     scan = _scan_or_404(scan_id)
-    summary = sync.apply_scan(
+    summary = applying.apply_scan(
         get_db(), current_team(), scan["id"], current_user.user_id, "web", ip=request.remote_addr
     )
     if summary["applied"]:

@@ -28,6 +28,7 @@ from webapp.store import access_log, events
 from webapp.store.events import family_history
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db, login_manager
+from webapp.web.redirects import back_with_error
 
 bp = Blueprint("tiles", __name__)
 
@@ -61,7 +62,7 @@ def tile(token):
     row = team_family(token)
     view = family_view(db, row, team)
     names = stage_names(db, team)
-    history = [describe_event(e, names) for e in family_history(db, row["id"])]
+    history = [describe_event(e) for e in family_history(db, row["id"])]
     today = team_today(team)
     proposals = proposed_reviews(db, team, today)
     access_log.record(
@@ -72,7 +73,7 @@ def tile(token):
         f=view,
         stage_name=names.get(view["stage"], ""),
         names=names,
-        last_seen=last_seen(view, names),
+        last_seen=last_seen(view),
         history=history,
         status_words=STATUS_WORDS,
         tile_alerts=alerts_for_family(db, team, row, today),
@@ -80,7 +81,7 @@ def tile(token):
     )
 
 
-def last_seen(view: dict, names: dict) -> str | None:
+def last_seen(view: dict) -> str | None:
     """``Board 3, red section, 2 days ago (12 Mar 2025 14:05 UTC)`` or None."""
     if not view["last_seen_at"]:
         return None
@@ -97,7 +98,7 @@ def ago(timestamp: str, now: datetime | None = None) -> str:
     return f"{when} ({seen.strftime('%d %b %Y %H:%M')} UTC)"
 
 
-def describe_event(event: dict, names: dict) -> dict:
+def describe_event(event: dict) -> dict:
     """An event in plain words for the history list."""
     d, kind = event["detail"], event["kind"]
     text = {
@@ -131,16 +132,16 @@ def _change(token: str, action: str, change, done: str, **detail):
     db = get_db()
     team = current_team()
     row = team_family(token)
+    page = url_for("tiles.tile", token=row["token"])
     try:
         change(db, row, team)
     except BadInput as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("tiles.tile", token=row["token"]))
+        return back_with_error(exc, page)
     access_log.record(
         db, team["id"], current_user.user_id, action, row["token"], detail, ip=request.remote_addr
     )
     flash(done)
-    return redirect(url_for("tiles.tile", token=row["token"]))
+    return redirect(page)
 
 
 def _who() -> dict:
@@ -177,26 +178,18 @@ def stage(token):
     return _change(token, access_log.STAGE_MOVE, change, done, to=value, review=review or None)
 
 
-@bp.route("/t/<token>/close", methods=["POST"])
-@role_required("manager")
-def close(token):
-    return _change(
-        token,
-        access_log.CASE_CLOSE,
-        lambda db, row, team: close_family(db, row, team, **_who()),
-        "Case closed: take the tile off the boards.",
-    )
+#: Closing or reopening from the tile page: the library call, the log entry and the message.
+_CASE_CHANGES = {
+    "close": (close_family, access_log.CASE_CLOSE, "Case closed: take the tile off the boards."),
+    "reopen": (reopen_family, access_log.CASE_REOPEN, "Case reopened."),
+}
 
 
-@bp.route("/t/<token>/reopen", methods=["POST"])
+@bp.route("/t/<token>/<any(close, reopen):change>", methods=["POST"])
 @role_required("manager")
-def reopen(token):
-    return _change(
-        token,
-        access_log.CASE_REOPEN,
-        lambda db, row, team: reopen_family(db, row, team, **_who()),
-        "Case reopened.",
-    )
+def close_or_reopen(token, change):
+    apply, action, done = _CASE_CHANGES[change]
+    return _change(token, action, lambda db, row, team: apply(db, row, team, **_who()), done)
 
 
 @bp.app_template_filter("longdate")

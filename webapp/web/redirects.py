@@ -1,0 +1,41 @@
+"""Where a form may send the user next: only a path on this site.
+
+Every redirect taken from a form or a query string (``next``, ``back``) goes
+through :func:`safe_next`, so no link can bounce a logged-in user to another
+host. Browsers drop TAB, CR and LF inside URLs and read ``\\`` as ``/``, so
+``/\\t/evil.example`` and ``/\\evil.example`` would both become
+``//evil.example``: any control character or backslash is refused outright.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+from flask import flash, redirect
+
+
+def safe_next(target: str | None, default: str | None = None) -> str | None:
+    """``target`` when it is a local path (``/...``), else ``default``."""
+    if not target or not _is_local_path(target):
+        return default
+    return target
+
+
+def _is_local_path(target: str) -> bool:
+    for form in (target, unquote(target)):  # also refuse what percent-decoding would reveal
+        if not form.startswith("/") or form.startswith("//"):
+            return False
+        if "\\" in form or any(ord(c) < 32 or ord(c) == 127 for c in form):
+            return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def back_with_error(message: object, url: str):
+    """A refused form: flash the reason (an exception or a sentence) and go back to the form.
+
+    This is the one place a view turns a library error into a flash rather than an
+    error page, for forms whose page shows the message next to what was typed.
+    """
+    flash(str(message), "error")
+    return redirect(url)

@@ -1,0 +1,73 @@
+"""The open alerts: everyone in the team reads them; managers record follow-ups and set
+their own alerts (the tile page's alert list posts its follow-ups here too)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.cases.families import parse_date
+from webapp.cases.teams import team_today
+from webapp.rules import alerts
+from webapp.rules.defaults import SM
+from webapp.rules.team_rules import ROLES
+from webapp.web.access import current_team, role_required, team_family
+from webapp.web.extensions import get_db
+from webapp.web.form_values import field, requested_day
+from webapp.web.redirects import safe_next
+
+bp = Blueprint("alerts", __name__)
+
+
+@bp.get("/alerts")
+@login_required
+def index():
+    team = current_team()
+    on = requested_day(team)
+    return render_template(
+        "rules/alerts.html",
+        on=on,
+        today=team_today(team),
+        alerts=alerts.open_alerts(get_db(), team, on),
+        roles=ROLES,
+        default_role=SM,
+        can_write=current_user.can("manager"),
+    )
+
+
+@bp.post("/alerts/follow-up")
+@role_required("manager")
+def follow_up():
+    """Record the follow-up, then go back to the page it was sent from (alerts or a tile)."""
+    team = current_team()
+    row = team_family(field("token"))
+    alerts.follow_up(
+        get_db(),
+        team,
+        row["token"],
+        field("key"),
+        on=parse_date(field("date") or team_today(team), "follow-up date"),
+        note=field("note"),
+        user_id=current_user.user_id,
+    )
+    flash(f"Follow-up recorded for {row['initials']}.")
+    return redirect(safe_next(request.form.get("back"), url_for("alerts.index")))
+
+
+@bp.post("/alerts/new")
+@role_required("manager")
+def add():
+    team = current_team()
+    row = team_family(field("token"))
+    alerts.add_manager_alert(
+        get_db(),
+        team,
+        row["token"],
+        due_on=field("date"),
+        action=field("action"),
+        timescale=field("timescale"),
+        role=field("role") or SM,
+        user_id=current_user.user_id,
+    )
+    flash(f"Alert set for {row['initials']} on {field('date')}.")
+    return redirect(url_for("alerts.index"))

@@ -1,0 +1,99 @@
+"""The weekly clinic: everyone in the team reads the week's bookings; managers flag
+families for it, book slots and record and close the actions agreed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from webapp.cases.families import open_rows
+from webapp.cases.teams import team_today
+from webapp.rules import clinic
+from webapp.web.access import current_team, role_required, team_family
+from webapp.web.extensions import get_db
+from webapp.web.form_values import field, requested_day
+
+bp = Blueprint("clinic", __name__)
+
+
+def _back_to_week(message: str):
+    """Flash ``message`` and show the clinic week of the form's ``day`` (else this week)."""
+    flash(message)
+    return redirect(url_for("clinic.index", date=field("day") or None))
+
+
+@bp.get("/clinic")
+@login_required
+def index():
+    team = current_team()
+    db = get_db()
+    week = clinic.week_bookings(db, team, requested_day(team))
+    return render_template(
+        "rules/clinic.html",
+        week=week,
+        day=date.fromisoformat(week["day"]),
+        waiting=clinic.waiting_requests(db, team),
+        families=open_rows(db, team),
+        purposes=clinic.PURPOSE_LABELS,
+        minutes=clinic.PURPOSES,
+        today=team_today(team),
+        can_write=current_user.can("manager"),
+    )
+
+
+@bp.post("/clinic/requests")
+@role_required("manager")
+def add_request():
+    team = current_team()
+    row = team_family(field("token"))
+    clinic.request_clinic(
+        get_db(),
+        team,
+        row["token"],
+        field("purpose"),
+        on=team_today(team),
+        user_id=current_user.user_id,
+    )
+    flash(f"{row['initials']} flagged for the clinic.")
+    return redirect(url_for("clinic.index"))
+
+
+@bp.post("/clinic/bookings")
+@role_required("manager")
+def book():
+    team = current_team()
+    row = team_family(field("token"))
+    clinic.book(
+        get_db(),
+        team,
+        row["token"],
+        day=field("day"),
+        start=field("start"),
+        purpose=field("purpose"),
+        user_id=current_user.user_id,
+    )
+    return _back_to_week(f"{row['initials']} booked at {field('start')}.")
+
+
+@bp.post("/clinic/bookings/<int:booking_id>/actions")
+@role_required("manager")
+def add_action(booking_id: int):
+    clinic.add_action(
+        get_db(),
+        current_team(),
+        booking_id,
+        text=field("text"),
+        owner=field("owner"),
+        due_on=field("due"),
+    )
+    return _back_to_week("Action recorded.")
+
+
+@bp.post("/clinic/actions/<int:action_id>/done")
+@role_required("manager")
+def action_done(action_id: int):
+    team = current_team()
+    clinic.complete_action(get_db(), team, action_id, team_today(team))
+    return _back_to_week("Action marked done.")

@@ -1,0 +1,74 @@
+"""Supervision coverage for a month: everyone in the team reads it; managers record
+case discussions and mark when they were written up."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.cases.families import open_rows
+from webapp.cases.teams import team_today
+from webapp.rules import supervision
+from webapp.rules.defaults import DISCUSSION_KINDS
+from webapp.rules.team_rules import holiday_region
+from webapp.rules.workdays import month_bounds
+from webapp.web.access import current_team, role_required, team_family
+from webapp.web.extensions import get_db
+from webapp.web.form_values import field
+
+bp = Blueprint("supervision", __name__)
+
+
+@bp.get("/supervision")
+@login_required
+def index():
+    team = current_team()
+    db = get_db()
+    today = team_today(team)
+    month = request.args.get("month")
+    year, mon = supervision.parse_month(month) if month else (today.year, today.month)
+    report = supervision.coverage(db, team, year, mon, as_of=today)
+    first, last = month_bounds(year, mon)
+    return render_template(
+        "rules/supervision.html",
+        report=report,
+        discussions=supervision.discussions(
+            db, team, start=first, end=min(last, today), today=today
+        ),
+        flagged=supervision.flagged_records(db, team, today),
+        families=open_rows(db, team),
+        kinds=DISCUSSION_KINDS,
+        today=today,
+        region=holiday_region(team),
+        can_write=current_user.can("manager"),
+    )
+
+
+@bp.post("/supervision/discussions")
+@role_required("manager")
+def add_discussion():
+    team = current_team()
+    row = team_family(field("token"))
+    supervision.add_discussion(
+        get_db(),
+        team,
+        row["token"],
+        on=field("date"),
+        kind=field("kind"),
+        who=field("who"),
+        significant=bool(request.form.get("significant")),
+        recorded_on=field("recorded") or None,
+        note=field("note"),
+        user_id=current_user.user_id,
+    )
+    flash(f"Discussion of {row['initials']} recorded.")
+    return redirect(url_for("supervision.index"))
+
+
+@bp.post("/supervision/discussions/<int:discussion_id>/recorded")
+@role_required("manager")
+def mark_recorded(discussion_id: int):
+    team = current_team()
+    supervision.mark_recorded(get_db(), team, discussion_id, field("date") or team_today(team))
+    flash("Record noted.")
+    return redirect(url_for("supervision.index"))
