@@ -21,18 +21,18 @@ def family_count(db_path) -> int:
         return conn.execute("select count(*) from families").fetchone()[0]
 
 
-def test_init_twice_is_safe(cli):
-    assert cli("init").exit_code == 0
-    result = cli("init", "--team", "Team")
+def test_init_twice_is_safe(runner):
+    assert runner("init").exit_code == 0
+    result = runner("init", "--team", "Team")
     assert result.exit_code == 0
     assert "1 team" in result.output
 
 
-def test_add_and_list_give_contract_fields(cli):
-    added = cli.json("family", "add", "--initials", "twr", "--stage", "3", "--review", iso(9))
+def test_add_and_list_give_contract_fields(runner):
+    added = runner.json("family", "add", "--initials", "twr", "--stage", "3", "--review", iso(9))
     assert is_token(added["token"])
     assert added["initials"] == "TWr"
-    listed = cli.json("family", "list")
+    listed = runner.json("family", "list")
     assert len(listed) == 1
     row = listed[0]
     for key in ("token", "initials", "stage", "zone", "next_review", "status"):
@@ -41,8 +41,8 @@ def test_add_and_list_give_contract_fields(cli):
     assert row["next_review"] == iso(9)
 
 
-def test_plain_add_prints_only_the_token(cli):
-    result = cli("family", "add", "--initials", "ABc", "--stage", "1", "--review", iso(30))
+def test_plain_add_prints_only_the_token(runner):
+    result = runner("family", "add", "--initials", "ABc", "--stage", "1", "--review", iso(30))
     assert result.exit_code == 0
     assert is_token(result.output.strip())
 
@@ -50,9 +50,9 @@ def test_plain_add_prints_only_the_token(cli):
 @pytest.mark.parametrize(
     ("days", "status"), [(-1, "red"), (0, "amber"), (14, "amber"), (15, "green")]
 )
-def test_listed_status_at_boundaries(cli, days, status):
-    cli("family", "add", "--initials", "TWr", "--stage", "1", "--review", iso(days))
-    assert cli.json("family", "list")[0]["status"] == status
+def test_listed_status_at_boundaries(runner, days, status):
+    runner("family", "add", "--initials", "TWr", "--stage", "1", "--review", iso(days))
+    assert runner.json("family", "list")[0]["status"] == status
 
 
 @pytest.mark.parametrize(
@@ -65,8 +65,8 @@ def test_listed_status_at_boundaries(cli, days, status):
         (["--stage", "2", "--review", "2027-01-10", "--flag", "nope"], "unknown flag"),
     ],
 )
-def test_bad_input_exits_2_and_writes_nothing(cli, db_path, args, message):
-    result = cli("family", "add", "--initials", "TWr", *args)
+def test_bad_input_exits_2_and_writes_nothing(runner, db_path, args, message):
+    result = runner("family", "add", "--initials", "TWr", *args)
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
@@ -74,15 +74,15 @@ def test_bad_input_exits_2_and_writes_nothing(cli, db_path, args, message):
     assert family_count(db_path) == 0
 
 
-def test_bad_initials_exit_2(cli, db_path):
-    result = cli("family", "add", "--initials", "Thomas", "--stage", "1", "--review", iso(3))
+def test_bad_initials_exit_2(runner, db_path):
+    result = runner("family", "add", "--initials", "Thomas", "--stage", "1", "--review", iso(3))
     assert result.exit_code == 2
     assert "three letters" in result.output
     assert family_count(db_path) == 0
 
 
-def test_type_flags_and_opened_are_stored(cli):
-    added = cli.json(
+def test_type_flags_and_opened_are_stored(runner):
+    added = runner.json(
         "family", "add", "--initials", "TWr", "--stage", "4", "--review", iso(20),
         "--opened", "2026-01-05", "--type", "S.31", "--flag", "cse", "--flag", "MARAC",
     )  # fmt: skip
@@ -91,8 +91,8 @@ def test_type_flags_and_opened_are_stored(cli):
     assert added["opened"] == "2026-01-05"
 
 
-def test_missing_store_is_a_clear_error(cli, tmp_path):
-    result = type(cli)(str(tmp_path / "none.db"))("family", "list")
+def test_missing_store_is_a_clear_error(runner, tmp_path):
+    result = runner.on(tmp_path / "none.db")("family", "list")
     assert result.exit_code == 2
     assert "caseboard init" in result.output
 
@@ -103,41 +103,41 @@ def write_csv(tmp_path, lines):
     return str(path)
 
 
-def test_csv_import_of_50_rows(cli, tmp_path, db_path):
+def test_csv_import_of_50_rows(runner, tmp_path, db_path):
     lines = ["initials,stage,review,ref,worker"]
     lines += [f"T{chr(65 + i % 26)}x,{i % 6 + 1},{iso(i - 10)},REF{i},Sam" for i in range(50)]
-    result = cli("family", "import", write_csv(tmp_path, lines))
+    result = runner("family", "import", write_csv(tmp_path, lines))
     assert result.exit_code == 0, result.output
     assert "imported 50" in result.output
-    listed = cli.json("family", "list")
+    listed = runner.json("family", "list")
     assert len(listed) == 50
     assert {r["stage"] for r in listed} == {1, 2, 3, 4, 5, 6}
     assert len({r["token"] for r in listed}) == 50
 
 
-def test_csv_with_one_bad_row_imports_nothing_and_names_the_row(cli, tmp_path, db_path):
+def test_csv_with_one_bad_row_imports_nothing_and_names_the_row(runner, tmp_path, db_path):
     lines = ["initials,stage,review", f"TWr,1,{iso(3)}", f"ABc,9,{iso(3)}", f"DEf,2,{iso(3)}"]
-    result = cli("family", "import", write_csv(tmp_path, lines))
+    result = runner("family", "import", write_csv(tmp_path, lines))
     assert result.exit_code == 2
     assert "row 3" in result.output
     assert "stage" in result.output
     assert family_count(db_path) == 0
 
 
-def test_csv_missing_column_is_rejected(cli, tmp_path, db_path):
-    result = cli("family", "import", write_csv(tmp_path, ["initials,stage", "TWr,1"]))
+def test_csv_missing_column_is_rejected(runner, tmp_path, db_path):
+    result = runner("family", "import", write_csv(tmp_path, ["initials,stage", "TWr,1"]))
     assert result.exit_code == 2
     assert "review" in result.output
     assert family_count(db_path) == 0
 
 
-def test_csv_optional_columns(cli, tmp_path):
+def test_csv_optional_columns(runner, tmp_path):
     lines = [
         "initials,stage,review,team,opened,type,flags",
         f"TWr,1,{iso(3)},Team,2026-02-01,16.4,CSE|MARAC",
     ]
-    assert cli("family", "import", write_csv(tmp_path, lines)).exit_code == 0
-    row = cli.json("family", "list")[0]
+    assert runner("family", "import", write_csv(tmp_path, lines)).exit_code == 0
+    row = runner.json("family", "list")[0]
     assert (row["case_type"], row["flags"], row["opened"]) == (
         "16.4",
         ["CSE", "MARAC"],
@@ -145,48 +145,51 @@ def test_csv_optional_columns(cli, tmp_path):
     )
 
 
-def test_close_and_reopen(cli):
-    token = cli.json("family", "add", "--initials", "TWr", "--stage", "6", "--review", iso(3))[
+def test_close_and_reopen(runner):
+    token = runner.json("family", "add", "--initials", "TWr", "--stage", "6", "--review", iso(3))[
         "token"
     ]
-    assert cli("family", "close", token).exit_code == 0
-    assert cli.json("family", "list") == []
-    closed = cli.json("family", "list", "--closed")
+    assert runner("family", "close", token).exit_code == 0
+    assert runner.json("family", "list") == []
+    closed = runner.json("family", "list", "--closed")
     assert closed[0]["status"] == "closed"
-    again = cli("family", "close", token)
+    again = runner("family", "close", token)
     assert again.exit_code == 2 and "already closed" in again.output
-    assert cli("family", "reopen", token).exit_code == 0
-    assert cli.json("family", "list")[0]["status"] == "amber"
+    assert runner("family", "reopen", token).exit_code == 0
+    assert runner.json("family", "list")[0]["status"] == "amber"
 
 
-def test_user_and_api_token(cli, db_path):
-    result = cli(
+def test_user_and_api_token(runner, db_path):
+    result = runner(
         "user", "add", "mia", "--role", "manager", "--password-stdin", input="s3cret-pass\n"
     )
     assert result.exit_code == 0, result.output
-    token = cli("token", "create", "mia").output.strip()
+    token = runner("token", "create", "mia").output.strip()
     assert token.startswith("cb_") and len(token) > 30
     with sqlite3.connect(db_path) as conn:
         stored = conn.execute("select token_hash from api_tokens").fetchone()[0]
     assert token not in stored
-    dup = cli("user", "add", "mia", "--role", "manager", "--password-stdin", input="another-pass\n")
+    dup = runner(
+        "user", "add", "mia", "--role", "manager", "--password-stdin", input="another-pass\n"
+    )
     assert dup.exit_code == 2
-    bad_role = cli("user", "add", "zed", "--role", "boss", "--password-stdin", input="x" * 9)
+    bad_role = runner("user", "add", "zed", "--role", "boss", "--password-stdin", input="x" * 9)
     assert bad_role.exit_code == 2
-    short = cli("user", "add", "zed", "--role", "admin", "--password-stdin", input="short\n")
+    short = runner("user", "add", "zed", "--role", "admin", "--password-stdin", input="short\n")
     assert short.exit_code == 2 and "at least 8" in short.output
 
 
-def test_several_teams_need_team_option(cli):
-    cli("init", "--team", "North")
-    result = cli("family", "add", "--initials", "TWr", "--stage", "1", "--review", iso(3))
+def test_several_teams_need_team_option(runner):
+    runner("init", "--team", "North")
+    result = runner("family", "add", "--initials", "TWr", "--stage", "1", "--review", iso(3))
     assert result.exit_code == 2 and "--team" in result.output
-    ok = cli(
+    ok = runner(
         "family", "add", "--initials", "TWr", "--stage", "1", "--review", iso(3), "--team", "North"
     )
     assert ok.exit_code == 0
     assert (
-        json.loads(cli("family", "list", "--team", "North", "--json").output)[0]["team"] == "North"
+        json.loads(runner("family", "list", "--team", "North", "--json").output)[0]["team"]
+        == "North"
     )
-    unknown = cli("family", "list", "--team", "South")
+    unknown = runner("family", "list", "--team", "South")
     assert unknown.exit_code == 2 and "no team called" in unknown.output

@@ -2,20 +2,17 @@
 
 import pytest
 
-from webapp.cli import main
-
 
 @pytest.mark.slow
-def test_demo_builds_prints_scans_and_syncs(cli, tmp_path):
-    db = str(tmp_path / "demo" / "caseboard.db")
-    result = cli.runner.invoke(main, ["demo", "--no-serve", "--db", db])
+def test_demo_builds_prints_scans_and_syncs(runner, tmp_path):
+    demo = runner.on(tmp_path / "demo" / "caseboard.db")
+    result = demo("demo", "--no-serve")
     assert result.exit_code == 0, result.output
     assert "password 'caseboard'" in result.output
     folder = tmp_path / "demo" / "caseboard-demo"
     for name in ("tiles.pdf", "stickers.pdf", "photos/board-1.jpg", "annotated/board-6.jpg"):
         assert (folder / name).stat().st_size > 1000, name
 
-    demo = type(cli)(db)
     families = demo.json("family", "list")
     assert len(families) >= 20
     assert all(f["zone"] is not None for f in families), "every tile was seen"
@@ -35,7 +32,7 @@ def test_demo_builds_prints_scans_and_syncs(cli, tmp_path):
     assert pending and int(pending[0].split()[0]) > 0
 
 
-def test_demo_refuses_to_overwrite_a_real_store(cli, db_path):
-    result = cli("demo", "--no-serve")
+def test_demo_refuses_to_overwrite_a_real_store(runner, db_path):
+    result = runner("demo", "--no-serve")
     assert result.exit_code == 2
     assert "real store" in result.output

@@ -4,7 +4,7 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-import webapp.store.connection as store
+import webapp.store.connection as connection
 from webapp.cases.families import add_family, list_families
 from webapp.cases.teams import ensure_team
 from webapp.store.migrations import core
@@ -26,16 +26,16 @@ def test_version_1_store_opens_after_new_migrations(tmp_path, monkeypatch):
         db["families"].add_column("colour", str)
         db.execute("update families set colour = 'blue'")
 
-    monkeypatch.setattr(store, "SETS", [*store.SETS, extra])
-    db = store.open_store(path)
+    monkeypatch.setattr(connection, "SETS", [*connection.SETS, extra])
+    db = connection.open_store(path)
     assert "colour" in db["families"].columns_dict
     assert [r["colour"] for r in db["families"].rows] == ["blue"]
     assert list_families(db, ensure_team(db, "Team"))[0]["initials"] == "TWr"
-    assert store.migrate(db) == []  # nothing left to apply: opening again is a no-op
+    assert connection.migrate(db) == []  # nothing left to apply: opening again is a no-op
     names = {r["name"] for r in db.query("select name from _sqlite_migrations")}
     assert {"m001_initial", "m001_add_colour"} <= names
 
 
-def test_store_is_wal_with_busy_timeout(db):
-    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert db.execute("pragma busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
+def test_store_is_wal_with_busy_timeout(store):
+    assert store.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert store.execute("pragma busy_timeout").fetchone()[0] == connection.BUSY_TIMEOUT_MS

@@ -13,10 +13,10 @@ import pytest
         ["report", "drift"],
     ],
 )
-def test_missing_output_folder_is_one_line(cli, tmp_path, args):
-    cli("family", "add", "--initials", "TWr", "--stage", "1", "--review", "2026-01-05")
+def test_missing_output_folder_is_one_line(runner, tmp_path, args):
+    runner("family", "add", "--initials", "TWr", "--stage", "1", "--review", "2026-01-05")
     out = tmp_path / "no-such-folder" / "out.pdf"
-    result = cli(*args, "--out", str(out))
+    result = runner(*args, "--out", str(out))
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1

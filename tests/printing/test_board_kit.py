@@ -23,9 +23,9 @@ def detect(image):
     return [] if ids is None else list(zip(ids.ravel().tolist(), corners, strict=True))
 
 
-def test_kit_shows_markers_0_to_23_each_60_mm(cli, tmp_path):
+def test_kit_shows_markers_0_to_23_each_60_mm(runner, tmp_path):
     out = tmp_path / "kit.pdf"
-    result = cli("print", "board-kit", "--out", str(out))
+    result = runner("print", "board-kit", "--out", str(out))
     assert result.exit_code == 0, result.output
     sizes = page_sizes(out)
     assert {(round(w, 2), round(h, 2)) for w, h in sizes} <= {(595.28, 841.89), (841.89, 595.28)}

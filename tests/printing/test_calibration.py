@@ -14,10 +14,10 @@ def dark_columns(image, row: int) -> list[float]:
 
 
 @pytest.mark.parametrize(("offset", "expected"), [((0.0, 0.0), 20.0), ((1.5, -0.5), 21.5)])
-def test_cross_sits_at_20_mm_plus_the_offset(cli, db, team, tmp_path, offset, expected):
-    update_team_settings(db, team, printer={"x_offset_mm": offset[0], "y_offset_mm": offset[1]})
+def test_cross_sits_at_20_mm_plus_the_offset(runner, store, team, tmp_path, offset, expected):
+    update_team_settings(store, team, printer={"x_offset_mm": offset[0], "y_offset_mm": offset[1]})
     out = tmp_path / "calibration.pdf"
-    assert cli("print", "calibration", "--out", str(out)).exit_code == 0
+    assert runner("print", "calibration", "--out", str(out)).exit_code == 0
     assert [(round(w, 2), round(h, 2)) for w, h in page_sizes(out)] == [(595.28, 841.89)]
     # A strip across the upright arm of the top-left cross, above its level arm.
     y = 20.0 + offset[1] - 4.0

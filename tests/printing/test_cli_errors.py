@@ -18,10 +18,10 @@ import pytest
         (["stickers"], "choose stickers"),
     ],
 )
-def test_bad_choices_exit_2_and_write_nothing(cli, family, tmp_path, args, message):
+def test_bad_choices_exit_2_and_write_nothing(runner, family, tmp_path, args, message):
     family()
     out = tmp_path / "out.pdf"
-    result = cli("print", *args, "--out", str(out))
+    result = runner("print", *args, "--out", str(out))
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
@@ -30,6 +30,6 @@ def test_bad_choices_exit_2_and_write_nothing(cli, family, tmp_path, args, messa
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("caseboard.db")] == []
 
 
-def test_empty_selection_exits_2(cli, tmp_path):
-    result = cli("print", "tiles", "--all", "--out", str(tmp_path / "t.pdf"))
+def test_empty_selection_exits_2(runner, tmp_path):
+    result = runner("print", "tiles", "--all", "--out", str(tmp_path / "t.pdf"))
     assert result.exit_code == 2 and "no tiles to print" in result.output

@@ -11,11 +11,11 @@ from tilegen.tile import TILE_HEIGHT_MM, TILE_WIDTH_MM
 from tilegen.units import px_to_mm
 
 
-def test_each_png_is_the_tile_at_its_size_and_decodes_to_its_url_only(cli, family, tmp_path):
+def test_each_png_is_the_tile_at_its_size_and_decodes_to_its_url_only(runner, family, tmp_path):
     views = [family("TWr", ref="CASE-991", worker="Sam"), family("ABc", stage=4, due=-3)]
     out = tmp_path / "pngs"
     tokens = [v["token"] for v in views]
-    result = cli("print", "tiles", *tokens, "--format", "png", "--dpi", "600", "--out", str(out))
+    result = runner("print", "tiles", *tokens, "--format", "png", "--dpi", "600", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.png" for t in tokens)
     for view in views:
@@ -36,10 +36,10 @@ def test_each_png_is_the_tile_at_its_size_and_decodes_to_its_url_only(cli, famil
             assert private.lower() not in payload.lower()
 
 
-def test_png_format_needs_a_folder(cli, family, tmp_path):
+def test_png_format_needs_a_folder(runner, family, tmp_path):
     view = family()
     afile = tmp_path / "taken"
     afile.write_text("x")
-    result = cli("print", "tiles", view["token"], "--format", "png", "--out", str(afile))
+    result = runner("print", "tiles", view["token"], "--format", "png", "--out", str(afile))
     assert result.exit_code == 2
     assert "folder" in result.output

@@ -35,9 +35,9 @@ def test_every_template_lies_on_its_paper_and_holds_what_it_is_for():
     assert not get_template("L7651").fits(TILE_WIDTH_MM, TILE_HEIGHT_MM)
 
 
-def tokens_of(cli, n):
+def tokens_of(runner, n):
     return [
-        cli.json(
+        runner.json(
             "family",
             "add",
             "--initials",
@@ -51,24 +51,26 @@ def tokens_of(cli, n):
     ]
 
 
-def test_sheet_is_exactly_a4_and_letter_is_an_option(cli, tmp_path):
-    tokens_of(cli, 1)
+def test_sheet_is_exactly_a4_and_letter_is_an_option(runner, tmp_path):
+    tokens_of(runner, 1)
     out = tmp_path / "tiles.pdf"
-    assert cli("print", "tiles", "--all", "--out", str(out)).exit_code == 0
+    assert runner("print", "tiles", "--all", "--out", str(out)).exit_code == 0
     ((w, h),) = page_sizes(out)
     assert (round(w, 2), round(h, 2)) == (595.28, 841.89)
     letter = tmp_path / "letter.pdf"
-    assert cli("print", "tiles", "--all", "--paper", "Letter", "--out", str(letter)).exit_code == 0
+    assert (
+        runner("print", "tiles", "--all", "--paper", "Letter", "--out", str(letter)).exit_code == 0
+    )
     ((w, h),) = page_sizes(letter)
     assert (round(w, 2), round(h, 2)) == (612.0, 792.0)
 
 
-def test_sheet_at_600_dpi_decodes_to_every_tile_in_its_label(cli, tmp_path):
+def test_sheet_at_600_dpi_decodes_to_every_tile_in_its_label(runner, tmp_path):
     """--start 5 on an L7163: labels 1-4 stay empty; tiles fill 5, 6, 7...; each QR sits
     where the template and the tile layout put it and decodes to its own URL."""
-    tokens = tokens_of(cli, 4)
+    tokens = tokens_of(runner, 4)
     out = tmp_path / "tiles.pdf"
-    result = cli(
+    result = runner(
         "print", "tiles", *tokens, "--template", "L7163", "--start", "5", "--out", str(out)
     )
     assert result.exit_code == 0, result.output
@@ -99,13 +101,13 @@ def test_sheet_at_600_dpi_decodes_to_every_tile_in_its_label(cli, tmp_path):
         assert by_slot[slot].getextrema()[0] > 200
 
 
-def test_printer_offsets_shift_the_whole_sheet(cli, db, team, tmp_path):
+def test_printer_offsets_shift_the_whole_sheet(runner, store, team, tmp_path):
     from webapp.cases.teams import update_team_settings
 
-    (token,) = tokens_of(cli, 1)
-    update_team_settings(db, team, printer={"x_offset_mm": 2.0, "y_offset_mm": -1.5})
+    (token,) = tokens_of(runner, 1)
+    update_team_settings(store, team, printer={"x_offset_mm": 2.0, "y_offset_mm": -1.5})
     out = tmp_path / "tiles.pdf"
-    assert cli("print", "tiles", token, "--out", str(out)).exit_code == 0
+    assert runner("print", "tiles", token, "--out", str(out)).exit_code == 0
     t = get_template("L7163")
     image = render(out, dpi=300, crop_mm=(0, 0, 120, 60))
     (found,) = decode_zxing(image)
@@ -116,11 +118,12 @@ def test_printer_offsets_shift_the_whole_sheet(cli, db, team, tmp_path):
     assert cy == pytest.approx(t.top + QR_CENTRE_MM[1] - 1.5, abs=0.3)
 
 
-def test_magnetic_sheet_has_cut_marks_in_the_margin(cli, tmp_path):
-    tokens_of(cli, 1)
+def test_magnetic_sheet_has_cut_marks_in_the_margin(runner, tmp_path):
+    tokens_of(runner, 1)
     out = tmp_path / "magnet.pdf"
     assert (
-        cli("print", "tiles", "--all", "--template", "magnet-a4", "--out", str(out)).exit_code == 0
+        runner("print", "tiles", "--all", "--template", "magnet-a4", "--out", str(out)).exit_code
+        == 0
     )
     t = get_template("MAGNET-A4")
     # A strip of the top margin above the labels: dark only where a cut line is.

@@ -1,4 +1,5 @@
-"""Fixtures for the rules area: a team with families opened on chosen dates."""
+"""Fixtures for the rules area (on top of the root conftest): families opened on chosen
+dates."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from webapp.cases.families import add_family
 
 
 @pytest.fixture
-def add(db, team):
+def add(store, team):
     """Register a family: add(opened=date, type="s.31", flags=[...]) -> its view."""
 
     def add(initials="TWr", stage=2, review="2030-01-01", opened=None, **fields):
         opened = opened or date(2024, 1, 1)
         return add_family(
-            db, team, initials=initials, stage=stage, review=review, opened=opened, **fields
+            store, team, initials=initials, stage=stage, review=review, opened=opened, **fields
         )
 
     return add

@@ -30,93 +30,93 @@ def test_clinic_days():
     assert next_clinic(THU) == THU
 
 
-def test_empty_clinic_offers_every_fitting_slot(db, team):
-    assert free_slots(db, team, THU, "lpm") == ["14:00", "14:15", "14:30", "14:45", "15:00"]
-    assert free_slots(db, team, THU, "pre-proceedings") == ["14:00", "14:15", "14:30", "14:45"]
+def test_empty_clinic_offers_every_fitting_slot(store, team):
+    assert free_slots(store, team, THU, "lpm") == ["14:00", "14:15", "14:30", "14:45", "15:00"]
+    assert free_slots(store, team, THU, "pre-proceedings") == ["14:00", "14:15", "14:30", "14:45"]
     with pytest.raises(BadInput):
-        free_slots(db, team, date(2025, 6, 11), "lpm")
+        free_slots(store, team, date(2025, 6, 11), "lpm")
 
 
-def test_bookings_fill_the_afternoon(db, team, add):
+def test_bookings_fill_the_afternoon(store, team, add):
     a, b, c = add(initials="AAa"), add(initials="BBb"), add(initials="CCc")
-    request_clinic(db, team, a["token"], "pre-proceedings", on=date(2025, 6, 10))
-    assert [r["token"] for r in waiting_requests(db, team)] == [a["token"]]
-    first = book(db, team, a["token"], day=THU, start="14:00", purpose="pre-proceedings")
-    assert waiting_requests(db, team) == []
+    request_clinic(store, team, a["token"], "pre-proceedings", on=date(2025, 6, 10))
+    assert [r["token"] for r in waiting_requests(store, team)] == [a["token"]]
+    first = book(store, team, a["token"], day=THU, start="14:00", purpose="pre-proceedings")
+    assert waiting_requests(store, team) == []
     assert first["minutes"] == 45
     # 14:00-14:45 taken: a 30-minute LPM slot fits from 14:45 to 15:00 start
-    assert free_slots(db, team, THU, "lpm") == ["14:45", "15:00"]
-    assert free_slots(db, team, THU, "pre-proceedings") == ["14:45"]
+    assert free_slots(store, team, THU, "lpm") == ["14:45", "15:00"]
+    assert free_slots(store, team, THU, "pre-proceedings") == ["14:45"]
     with pytest.raises(BadInput, match="no free"):
-        book(db, team, b["token"], day=THU, start="14:30", purpose="lpm")
-    book(db, team, b["token"], day=THU, start="14:45", purpose="lpm")
-    assert free_slots(db, team, THU, "lpm") == []  # 15:15 would end at 15:45, after closing
+        book(store, team, b["token"], day=THU, start="14:30", purpose="lpm")
+    book(store, team, b["token"], day=THU, start="14:45", purpose="lpm")
+    assert free_slots(store, team, THU, "lpm") == []  # 15:15 would end at 15:45, after closing
     with pytest.raises(BadInput):
-        book(db, team, c["token"], day=THU, start="15:15", purpose="lpm")
-    week = week_bookings(db, team, date(2025, 6, 9))
+        book(store, team, c["token"], day=THU, start="15:15", purpose="lpm")
+    week = week_bookings(store, team, date(2025, 6, 9))
     assert [(x["start"], x["end"], x["initials"]) for x in week["bookings"]] == [
         ("14:00", "14:45", "AAa"),
         ("14:45", "15:15", "BBb"),
     ]
 
 
-def test_actions_alert_the_team_manager_when_overdue(db, team, add):
+def test_actions_alert_the_team_manager_when_overdue(store, team, add):
     a = add(opened=date(2025, 1, 1))
-    booking = book(db, team, a["token"], day=THU, start="14:00", purpose="lpm")
+    booking = book(store, team, a["token"], day=THU, start="14:00", purpose="lpm")
     action = add_action(
-        db, team, booking["id"], text="send genogram", owner="SW", due_on="2025-06-19"
+        store, team, booking["id"], text="send genogram", owner="SW", due_on="2025-06-19"
     )
-    assert week_bookings(db, team, THU)["bookings"][0]["actions"][0]["text"] == "send genogram"
+    assert week_bookings(store, team, THU)["bookings"][0]["actions"][0]["text"] == "send genogram"
 
     def clinic_alerts(on):
-        return [x for x in open_alerts(db, team, on) if x["kind"] == "clinic"]
+        return [x for x in open_alerts(store, team, on) if x["kind"] == "clinic"]
 
     assert clinic_alerts(date(2025, 6, 18)) == []
     [alert] = clinic_alerts(date(2025, 6, 19))
     assert alert["role"] == "team manager" and "send genogram" in alert["message"]
-    complete_action(db, team, action["id"], "2025-06-20")
+    complete_action(store, team, action["id"], "2025-06-20")
     assert clinic_alerts(date(2025, 6, 19)) != []  # it was still open that day
     assert clinic_alerts(date(2025, 6, 20)) == []
     with pytest.raises(BadInput):
-        add_action(db, team, booking["id"], text="x", owner="SW", due_on="2025-06-01")
+        add_action(store, team, booking["id"], text="x", owner="SW", due_on="2025-06-01")
     with pytest.raises(BadInput):
-        add_action(db, team, booking["id"], text=" ", owner="SW", due_on="2025-06-30")
+        add_action(store, team, booking["id"], text=" ", owner="SW", due_on="2025-06-30")
 
 
-def test_audit_due_two_months_after_the_last(db, team):
-    assert audit_status(db, team, date(2025, 1, 1))["prompt"] is True
-    add_audit(db, team, on="2024-12-31", auditor="SM")
-    status = audit_status(db, team, date(2025, 2, 27))
+def test_audit_due_two_months_after_the_last(store, team):
+    assert audit_status(store, team, date(2025, 1, 1))["prompt"] is True
+    add_audit(store, team, on="2024-12-31", auditor="SM")
+    status = audit_status(store, team, date(2025, 2, 27))
     assert status["next_due"] == "2025-02-28" and status["prompt"] is False
-    assert audit_status(db, team, date(2025, 2, 28))["prompt"] is True
+    assert audit_status(store, team, date(2025, 2, 28))["prompt"] is True
     with pytest.raises(BadInput):
-        add_audit(db, team, on="2025-01-01", auditor="")
+        add_audit(store, team, on="2025-01-01", auditor="")
 
 
-def test_cli_clinic_and_audit(cli):
-    token = cli(
+def test_cli_clinic_and_audit(runner):
+    token = runner(
         "family", "add", "--initials", "TWr", "--stage", "4", "--review", "2030-01-01"
     ).output.strip()
-    assert cli("clinic", "request", token, "--for", "lpm", "--date", "2025-06-09").exit_code == 0
-    week = cli.json("clinic", "week", "--date", "2025-06-09")
+    assert runner("clinic", "request", token, "--for", "lpm", "--date", "2025-06-09").exit_code == 0
+    week = runner.json("clinic", "week", "--date", "2025-06-09")
     assert week["day"] == "2025-06-12" and week["waiting"][0]["token"] == token
-    booked = cli.json(
+    booked = runner.json(
         "clinic", "book", token, "--for", "lpm", "--day", "2025-06-12", "--start", "14:30"
     )
     assert booked["start"] == "14:30"
     assert (
-        cli(
+        runner(
             "clinic", "book", token, "--for", "lpm", "--day", "2025-06-11", "--start", "14:00"
         ).exit_code
         == 2
     )
     assert (
-        cli(
+        runner(
             "clinic", "book", token, "--for", "lpm", "--day", "2025-06-12", "--start", "2pm"
         ).exit_code
         == 2
     )
-    made = cli(
+    made = runner(
         "clinic",
         "action",
         str(booked["id"]),
@@ -128,10 +128,10 @@ def test_cli_clinic_and_audit(cli):
         "2025-06-19",
     )
     assert made.exit_code == 0, made.output
-    week = cli.json("clinic", "week", "--date", "2025-06-12")
+    week = runner.json("clinic", "week", "--date", "2025-06-12")
     assert week["bookings"][0]["actions"][0]["owner"] == "SW" and week["waiting"] == []
-    assert cli("audit", "add", "--date", "2025-04-01", "--auditor", "PDO").exit_code == 0
-    status = cli.json("audit", "status", "--date", "2025-06-01")
+    assert runner("audit", "add", "--date", "2025-04-01", "--auditor", "PDO").exit_code == 0
+    status = runner.json("audit", "status", "--date", "2025-06-01")
     assert status == {
         "last_audit": "2025-04-01",
         "auditor": "PDO",

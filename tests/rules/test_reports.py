@@ -35,25 +35,25 @@ ON = date(2025, 6, 11)
 def year(tmp_path_factory):
     """A store with a year of generated history (40 families)."""
     path = tmp_path_factory.mktemp("year") / "year.db"
-    db = open_store(path, create=True)
-    team = ensure_team(db, "Team")
-    counts = generate_history(db, team, days=365, families=40, seed=7, today=ON)
-    yield db, team, counts, path
-    db.close()
+    store = open_store(path, create=True)
+    team = ensure_team(store, "Team")
+    counts = generate_history(store, team, days=365, families=40, seed=7, today=ON)
+    yield store, team, counts, path
+    store.close()
 
 
 @pytest.fixture(scope="module")
 def year_report(year):
-    db, team, _, _ = year
-    return drift_report(db, team, ON)
+    store, team, _, _ = year
+    return drift_report(store, team, ON)
 
 
 # -- a hand-made history with known answers -------------------------------------------
 
 
-def family(db, team, token="AAAAAAAAAA", stage=3, review="2025-01-20", opened="2025-01-06"):
+def family(store, team, token="AAAAAAAAAA", stage=3, review="2025-01-20", opened="2025-01-06"):
     fid = (
-        db["families"]
+        store["families"]
         .insert(
             {
                 "team_id": team["id"],
@@ -66,12 +66,12 @@ def family(db, team, token="AAAAAAAAAA", stage=3, review="2025-01-20", opened="2
         )
         .last_pk
     )
-    event(db, team, fid, opened, events.CREATED, {"stage": stage, "next_review": review})
+    event(store, team, fid, opened, events.CREATED, {"stage": stage, "next_review": review})
     return fid
 
 
-def event(db, team, fid, on, kind, detail):
-    db["events"].insert(
+def event(store, team, fid, on, kind, detail):
+    store["events"].insert(
         {
             "team_id": team["id"],
             "family_id": fid,
@@ -83,10 +83,15 @@ def event(db, team, fid, on, kind, detail):
     )
 
 
-def test_overdue_is_replayed_from_the_review_dates_of_the_time(db, team):
-    fid = family(db, team)
+def test_overdue_is_replayed_from_the_review_dates_of_the_time(store, team):
+    fid = family(store, team)
     event(
-        db, team, fid, "2025-02-03", events.REVIEW_SET, {"from": "2025-01-20", "to": "2025-03-01"}
+        store,
+        team,
+        fid,
+        "2025-02-03",
+        events.REVIEW_SET,
+        {"from": "2025-01-20", "to": "2025-03-01"},
     )
     days = [
         date(2025, 1, 19),
@@ -95,7 +100,7 @@ def test_overdue_is_replayed_from_the_review_dates_of_the_time(db, team):
         date(2025, 2, 2),
         date(2025, 2, 3),
     ]
-    series = overdue_series(_timelines(db, team), days)
+    series = overdue_series(_timelines(store, team), days)
     assert [(s["open"], s["overdue"], s["days_overdue"]) for s in series] == [
         (1, 0, 0),
         (1, 0, 0),  # due today is not overdue
@@ -103,54 +108,55 @@ def test_overdue_is_replayed_from_the_review_dates_of_the_time(db, team):
         (1, 1, 13),
         (1, 0, 0),  # the new date was set that day
     ]
-    assert overdue_series(_timelines(db, team), [date(2025, 1, 5)])[0]["open"] == 0
+    assert overdue_series(_timelines(store, team), [date(2025, 1, 5)])[0]["open"] == 0
 
 
-def test_stuck_at_the_team_limit(db, team):
+def test_stuck_at_the_team_limit(store, team):
     # stage 3 limit is 12 weeks = 84 days
-    fid = family(db, team, stage=2, review="2030-01-01")
-    event(db, team, fid, "2025-03-19", events.STAGE_MOVED, {"from": 2, "to": 3})
-    at_limit = drift_report(db, team, date(2025, 6, 11), weeks=4)  # 84 days in stage
+    fid = family(store, team, stage=2, review="2030-01-01")
+    event(store, team, fid, "2025-03-19", events.STAGE_MOVED, {"from": 2, "to": 3})
+    at_limit = drift_report(store, team, date(2025, 6, 11), weeks=4)  # 84 days in stage
     assert at_limit["stuck"] == []
-    over = drift_report(db, team, date(2025, 6, 12), weeks=4)
+    over = drift_report(store, team, date(2025, 6, 12), weeks=4)
     assert [(s["stage"], s["days_in_stage"], s["limit_days"]) for s in over["stuck"]] == [
         (3, 85, 84)
     ]
     assert over["stage_time"][2]["buckets"]["8-13 wk"] == 1
 
 
-def test_moves_are_counted_in_monday_to_sunday_weeks(db, team):
-    fid = family(db, team)
+def test_moves_are_counted_in_monday_to_sunday_weeks(store, team):
+    fid = family(store, team)
     for on in ("2025-06-01", "2025-06-02", "2025-06-08", "2025-06-09"):  # Sun, Mon, Sun, Mon
-        event(db, team, fid, on, events.STAGE_MOVED, {"from": 3, "to": 4})
+        event(store, team, fid, on, events.STAGE_MOVED, {"from": 3, "to": 4})
     weeks = [date(2025, 5, 26), date(2025, 6, 2), date(2025, 6, 9)]
-    assert [m["moves"] for m in moves_per_week(db, team, weeks)] == [1, 2, 1]
+    assert [m["moves"] for m in moves_per_week(store, team, weeks)] == [1, 2, 1]
 
 
-def test_reopened_within_twelve_months(db, team):
-    a = family(db, team, token="AAAAAAAAAA")
-    b = family(db, team, token="BBBBBBBBBB")
-    event(db, team, a, "2025-06-01", events.REOPENED, {"closed_on": "2024-06-01"})
-    event(db, team, b, "2025-06-02", events.REOPENED, {"closed_on": "2024-06-01"})
-    found = reopened(db, team, date(2025, 1, 1), date(2025, 6, 30), 12)
+def test_reopened_within_twelve_months(store, team):
+    a = family(store, team, token="AAAAAAAAAA")
+    b = family(store, team, token="BBBBBBBBBB")
+    event(store, team, a, "2025-06-01", events.REOPENED, {"closed_on": "2024-06-01"})
+    event(store, team, b, "2025-06-02", events.REOPENED, {"closed_on": "2024-06-01"})
+    found = reopened(store, team, date(2025, 1, 1), date(2025, 6, 30), 12)
     assert [(r["token"], r["days_closed"]) for r in found] == [("AAAAAAAAAA", 365)]
 
 
-def test_dip_sample_window_and_reproducibility(db, team):
+def test_dip_sample_window_and_reproducibility(store, team):
     for i, closed in enumerate(
         ["2024-12-10", "2024-12-11", "2025-01-15", "2025-03-11", "2025-03-12"]
     ):
-        fid = family(db, team, token=f"C{i:09d}")
-        db["families"].update(fid, {"closed": closed})
-    sample = dip_sample(db, team, ON, 10, 1, 3, 6)
+        fid = family(store, team, token=f"C{i:09d}")
+        store["families"].update(fid, {"closed": closed})
+    sample = dip_sample(store, team, ON, 10, 1, 3, 6)
     # 3-6 months before 11 June 2025: closed from 11 Dec 2024 to 11 Mar 2025 inclusive
     assert (sample["closed_from"], sample["closed_to"]) == ("2024-12-11", "2025-03-11")
     assert [c["closed"] for c in sample["cases"]] == ["2024-12-11", "2025-01-15", "2025-03-11"]
-    two = dip_sample(db, team, ON, 2, 5, 3, 6)
+    two = dip_sample(store, team, ON, 2, 5, 3, 6)
     assert two["eligible"] == 3 and len(two["cases"]) == 2
-    assert two == dip_sample(db, team, ON, 2, 5, 3, 6)
+    assert two == dip_sample(store, team, ON, 2, 5, 3, 6)
     seeds = {
-        tuple(c["token"] for c in dip_sample(db, team, ON, 2, s, 3, 6)["cases"]) for s in range(20)
+        tuple(c["token"] for c in dip_sample(store, team, ON, 2, s, 3, 6)["cases"])
+        for s in range(20)
     }
     assert len(seeds) > 1  # the seed really chooses
 
@@ -160,17 +166,19 @@ def test_dip_sample_window_and_reproducibility(db, team):
 
 def test_generated_history_is_reproducible(tmp_path, year):
     _, _, counts, _ = year
-    db = open_store(tmp_path / "again.db", create=True)
-    again = generate_history(db, ensure_team(db, "Team"), days=365, families=40, seed=7, today=ON)
+    store = open_store(tmp_path / "again.db", create=True)
+    again = generate_history(
+        store, ensure_team(store, "Team"), days=365, families=40, seed=7, today=ON
+    )
     assert again == counts
     assert counts["families"] == 40 and counts["audits"] >= 4
 
 
 def test_replay_ends_where_the_store_is(year):
     """Replaying every family's events up to today gives exactly the stored rows."""
-    db, team, _, _ = year
-    timelines = _timelines(db, team)
-    for row in db["families"].rows_where("team_id = ?", [team["id"]]):
+    store, team, _, _ = year
+    timelines = _timelines(store, team)
+    for row in store["families"].rows_where("team_id = ?", [team["id"]]):
         [state] = states_on(timelines[row["id"]], [ON])
         assert state["stage"] == row["stage"]
         assert state["next_review"] == row["next_review"]
@@ -178,11 +186,11 @@ def test_replay_ends_where_the_store_is(year):
 
 
 def test_year_report_sections(year, year_report):
-    db, team, _, _ = year
+    store, team, _, _ = year
     r = year_report
     assert len(r["overdue"]) == 52 and r["overdue"][-1]["week_ending"] == ON.isoformat()
-    open_now = db["families"].count_where("team_id = ? and closed is null", [team["id"]])
-    overdue_now = db["families"].count_where(
+    open_now = store["families"].count_where("team_id = ? and closed is null", [team["id"]])
+    overdue_now = store["families"].count_where(
         "team_id = ? and closed is null and next_review < ?", [team["id"], ON.isoformat()]
     )
     assert r["overdue"][-1]["open"] == r["summary"]["open"] == open_now
@@ -249,33 +257,33 @@ def test_cli_report_drift(tmp_path, year):
     _, _, _, path = year
     run = CliRunner()
 
-    def cli(*args):
+    def runner(*args):
         return run.invoke(
             main, ["report", "drift", "--db", str(path), "--date", ON.isoformat(), *args]
         )
 
-    data = json.loads(cli("--json").output)
+    data = json.loads(runner("--json").output)
     assert data["summary"]["open"] > 0 and len(data["overdue"]) == 52
-    again = json.loads(cli("--json", "--sample", "3", "--seed", "9").output)
+    again = json.loads(runner("--json", "--sample", "3", "--seed", "9").output)
     assert (
         again["dip_sample"]
-        == json.loads(cli("--json", "--sample", "3", "--seed", "9").output)["dip_sample"]
+        == json.loads(runner("--json", "--sample", "3", "--seed", "9").output)["dip_sample"]
     )
     assert len(again["dip_sample"]["cases"]) == min(3, again["dip_sample"]["eligible"])
     out = tmp_path / "drift.pdf"
-    assert cli("--out", str(out)).exit_code == 0 and out.read_bytes()[:5] == b"%PDF-"
+    assert runner("--out", str(out)).exit_code == 0 and out.read_bytes()[:5] == b"%PDF-"
     out_csv = tmp_path / "drift.csv"
-    assert cli("--out", str(out_csv)).exit_code == 0
+    assert runner("--out", str(out_csv)).exit_code == 0
     assert out_csv.read_text().startswith("section,date,stage")
     for bad in (
         ["--out", str(tmp_path / "x.txt")],
         ["--out", str(out), "--json"],
         ["--out", str(tmp_path / "no" / "x.pdf")],
     ):
-        result = cli(*bad)
+        result = runner(*bad)
         assert result.exit_code == 2 and "Traceback" not in result.output
     assert list(tmp_path.glob(".*.tmp")) == []
-    summary = cli()
+    summary = runner()
     assert summary.exit_code == 0 and "open" in summary.output
 
 

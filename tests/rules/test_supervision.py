@@ -20,47 +20,47 @@ from webapp.rules.supervision import (
 from webapp.store import events
 
 
-def missing(db, team, year, month, as_of=None):
-    return {m["initials"] for m in coverage(db, team, year, month, as_of)["missing"]}
+def missing(store, team, year, month, as_of=None):
+    return {m["initials"] for m in coverage(store, team, year, month, as_of)["missing"]}
 
 
-def test_discussion_on_the_31st_covers_january_not_february(db, team, add):
+def test_discussion_on_the_31st_covers_january_not_february(store, team, add):
     a = add(initials="AAa", worker="Ann", opened=date(2023, 6, 1))
     add(initials="BBb", worker="Ben", opened=date(2023, 6, 1))
-    add_discussion(db, team, a["token"], on=date(2024, 1, 31), kind="one-to-one")
-    assert missing(db, team, 2024, 1) == {"BBb"}
-    assert missing(db, team, 2024, 2) == {"AAa", "BBb"}
-    add_discussion(db, team, a["token"], on=date(2024, 2, 1), kind="group")
-    assert missing(db, team, 2024, 2) == {"BBb"}
+    add_discussion(store, team, a["token"], on=date(2024, 1, 31), kind="one-to-one")
+    assert missing(store, team, 2024, 1) == {"BBb"}
+    assert missing(store, team, 2024, 2) == {"AAa", "BBb"}
+    add_discussion(store, team, a["token"], on=date(2024, 2, 1), kind="group")
+    assert missing(store, team, 2024, 2) == {"BBb"}
 
 
-def test_leap_day_and_as_of_dates(db, team, add):
+def test_leap_day_and_as_of_dates(store, team, add):
     a = add(initials="AAa", opened=date(2023, 6, 1))
-    add_discussion(db, team, a["token"], on=date(2024, 2, 29), kind="situational")
-    assert missing(db, team, 2024, 2) == set()
+    add_discussion(store, team, a["token"], on=date(2024, 2, 29), kind="situational")
+    assert missing(store, team, 2024, 2) == set()
     # looking from 28 February, the 29th has not happened yet
-    assert missing(db, team, 2024, 2, as_of=date(2024, 2, 28)) == {"AAa"}
-    report = coverage(db, team, 2024, 2, as_of=date(2024, 2, 28))
+    assert missing(store, team, 2024, 2, as_of=date(2024, 2, 28)) == {"AAa"}
+    report = coverage(store, team, 2024, 2, as_of=date(2024, 2, 28))
     assert report["to"] == "2024-02-28" and report["cases"] == 1 and report["percent"] == 0
 
 
-def test_which_cases_count_in_a_month(db, team, add):
+def test_which_cases_count_in_a_month(store, team, add):
     add(initials="NEw", opened=date(2024, 3, 31))  # opened on the last day: counts for March
     add(initials="LAt", opened=date(2024, 4, 1))  # opened next month: does not
     gone = add(initials="GOn", opened=date(2023, 1, 1))
-    close_family(db, get_family_row(db, gone["token"]), team, on=date(2024, 2, 29))
+    close_family(store, get_family_row(store, gone["token"]), team, on=date(2024, 2, 29))
     left = add(initials="LEf", opened=date(2023, 1, 1))
-    close_family(db, get_family_row(db, left["token"]), team, on=date(2024, 3, 1))
-    assert missing(db, team, 2024, 3) == {"NEw", "LEf"}
+    close_family(store, get_family_row(store, left["token"]), team, on=date(2024, 3, 1))
+    assert missing(store, team, 2024, 3) == {"NEw", "LEf"}
 
 
-def test_coverage_per_practitioner(db, team, add):
+def test_coverage_per_practitioner(store, team, add):
     add(initials="AAa", worker="Ann")
     b = add(initials="ABb", worker="Ann")
     add(initials="BBb", worker="Ben")
     add(initials="UUu")
-    add_discussion(db, team, b["token"], on=date(2024, 5, 10), kind="weekly meeting")
-    report = coverage(db, team, 2024, 5)
+    add_discussion(store, team, b["token"], on=date(2024, 5, 10), kind="weekly meeting")
+    report = coverage(store, team, 2024, 5)
     by = {w["worker"]: w for w in report["workers"]}
     assert (by["Ann"]["cases"], by["Ann"]["discussed"]) == (2, 1)
     assert [m["initials"] for m in by["Ann"]["missing"]] == ["AAa"]
@@ -68,9 +68,9 @@ def test_coverage_per_practitioner(db, team, add):
     assert (report["cases"], report["discussed"], report["percent"]) == (4, 1, 25)
 
 
-def test_weekly_meeting_outcomes_count_as_discussions(db, team, add):
+def test_weekly_meeting_outcomes_count_as_discussions(store, team, add):
     a = add(initials="AAa")
-    db["events"].insert(
+    store["events"].insert(
         {
             "team_id": team["id"],
             "family_id": a["id"],
@@ -80,22 +80,22 @@ def test_weekly_meeting_outcomes_count_as_discussions(db, team, add):
             "detail": "{}",
         }
     )
-    assert missing(db, team, 2024, 5) == set()
-    assert missing(db, team, 2024, 6) == {"AAa"}
+    assert missing(store, team, 2024, 5) == set()
+    assert missing(store, team, 2024, 6) == {"AAa"}
 
 
-def test_record_due_five_working_days_or_24_hours(db, team, add):
+def test_record_due_five_working_days_or_24_hours(store, team, add):
     a = add()
     # Thursday 19 Dec 2024: five working days are 20, 23, 24, 27 and 30 December
-    d = add_discussion(db, team, a["token"], on=date(2024, 12, 19), kind="one-to-one")
+    d = add_discussion(store, team, a["token"], on=date(2024, 12, 19), kind="one-to-one")
     sig = add_discussion(
-        db, team, a["token"], on=date(2024, 12, 19), kind="situational", significant=True
+        store, team, a["token"], on=date(2024, 12, 19), kind="situational", significant=True
     )
 
     def status(on):
         return {
             r["id"]: (r["record_due"], r["record_status"])
-            for r in discussions(db, team, start=date(2024, 12, 1), end=on, today=on)
+            for r in discussions(store, team, start=date(2024, 12, 1), end=on, today=on)
         }
 
     assert status(date(2024, 12, 20)) == {
@@ -105,27 +105,27 @@ def test_record_due_five_working_days_or_24_hours(db, team, add):
     assert status(date(2024, 12, 21))[sig["id"]] == ("2024-12-20", OVERDUE)
     assert status(date(2024, 12, 30))[d["id"]] == ("2024-12-30", WAITING)
     assert status(date(2024, 12, 31))[d["id"]] == ("2024-12-30", OVERDUE)
-    mark_recorded(db, team, d["id"], date(2024, 12, 30))
-    mark_recorded(db, team, sig["id"], date(2024, 12, 23))
+    mark_recorded(store, team, d["id"], date(2024, 12, 30))
+    mark_recorded(store, team, sig["id"], date(2024, 12, 23))
     assert status(date(2025, 1, 5)) == {
         d["id"]: ("2024-12-30", RECORDED),
         sig["id"]: ("2024-12-20", LATE),
     }
-    assert [r["id"] for r in flagged_records(db, team, date(2025, 1, 5))] == [sig["id"]]
+    assert [r["id"] for r in flagged_records(store, team, date(2025, 1, 5))] == [sig["id"]]
 
 
-def test_bad_discussion_input(db, team, add):
+def test_bad_discussion_input(store, team, add):
     a = add()
     with pytest.raises(BadInput):
-        add_discussion(db, team, a["token"], on=date(2024, 1, 1), kind="chat")
+        add_discussion(store, team, a["token"], on=date(2024, 1, 1), kind="chat")
     with pytest.raises(BadInput):
         add_discussion(
-            db, team, a["token"], on=date(2024, 1, 2), kind="group", recorded_on="2024-01-01"
+            store, team, a["token"], on=date(2024, 1, 2), kind="group", recorded_on="2024-01-01"
         )
 
 
-def test_cli_supervision(cli):
-    token = cli(
+def test_cli_supervision(runner):
+    token = runner(
         "family",
         "add",
         "--initials",
@@ -139,17 +139,19 @@ def test_cli_supervision(cli):
         "--worker",
         "Ann",
     ).output.strip()
-    report = cli.json("supervision", "--month", "2024-03", "--date", "2024-03-31")
+    report = runner.json("supervision", "--month", "2024-03", "--date", "2024-03-31")
     assert report["missing"][0]["token"] == token
-    added = cli(
+    added = runner(
         "discussion", "add", token, "--kind", "1:1", "--date", "2024-03-31", "--who", "Ann, TM"
     )
     assert added.exit_code == 0, added.output
-    report = cli.json("supervision", "--month", "2024-03", "--date", "2024-04-02")
+    report = runner.json("supervision", "--month", "2024-03", "--date", "2024-04-02")
     assert report["missing"] == [] and report["percent"] == 100
-    [flagged] = cli.json("discussion", "list", "--flagged", "--date", "2024-04-15")
+    [flagged] = runner.json("discussion", "list", "--flagged", "--date", "2024-04-15")
     assert flagged["record_status"] == "overdue" and flagged["record_due"] == "2024-04-08"
-    assert cli("discussion", "recorded", str(flagged["id"]), "--date", "2024-04-05").exit_code == 0
-    assert cli.json("discussion", "list", "--flagged", "--date", "2024-04-15") == []
-    assert cli("supervision", "--month", "2024-13").exit_code == 2
-    assert cli("discussion", "add", token, "--kind", "gossip").exit_code == 2
+    assert (
+        runner("discussion", "recorded", str(flagged["id"]), "--date", "2024-04-05").exit_code == 0
+    )
+    assert runner.json("discussion", "list", "--flagged", "--date", "2024-04-15") == []
+    assert runner("supervision", "--month", "2024-13").exit_code == 2
+    assert runner("discussion", "add", token, "--kind", "gossip").exit_code == 2

@@ -1,22 +1,15 @@
-"""Fixtures for the web core: a store built once per session (users hash their
-passwords slowly) and copied for every test; an app with CSRF on, as in production;
-logged-in clients of each role in two teams; one synthetic board photo."""
+"""Fixtures for the web core (on top of the root conftest): six families on the boards,
+one family of another team, one synthetic board photo of them, and the app on a real
+server."""
 
 from __future__ import annotations
 
-import shutil
-from datetime import timedelta
-
 import pytest
-from web_helpers import PASSWORD, Client
+from web_helpers import running_server
 
-from webapp import create_app
+from tilegen.payload import new_token
 from webapp.cases.families import add_family
-from webapp.cases.teams import ensure_team, team_today
-from webapp.cases.users import add_user, create_api_token
-from webapp.store.connection import open_store
 
-ROLES = ("admin", "manager", "practitioner")
 #: (board code, stage, review in days from today, worker)
 FAMILIES = [
     ("TWr", 1, 9, "Sam"),  # amber, photographed in main: wrong section
@@ -28,119 +21,51 @@ FAMILIES = [
 ]
 
 
-class Built:
-    """What the session store holds: users, tokens, families by board code."""
-
-    def __init__(self, path):
-        self.path = path
-        self.users: dict[str, dict] = {}
-        self.api: dict[str, str] = {}
-        self.families: dict[str, dict] = {}
-        self.other: dict = {}
-
-
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Built:
-    path = tmp_path_factory.mktemp("web") / "template.db"
-    db = open_store(path, create=True)
-    team = ensure_team(db, "Team")
-    ensure_team(db, "Elsewhere")
-    b = Built(path)
-    for role in ROLES:
-        b.users[role] = add_user(db, role, role, PASSWORD, "Team")
-        b.api[role] = create_api_token(db, role)
-    b.users["outsider"] = add_user(db, "outsider", "admin", PASSWORD, "Elsewhere")
-    b.api["outsider"] = create_api_token(db, "outsider")
-    today = team_today(team)
+def board_tokens() -> dict[str, str]:
+    """One token per board code for the whole session, so the session's board photo
+    carries the tokens every test's families have."""
+    return {code: new_token() for code, *_ in FAMILIES}
+
+
+@pytest.fixture
+def fam(store, family, board_tokens) -> dict[str, dict]:
+    """The six families of ``FAMILIES`` in "Team", by board code, with ``board_tokens``."""
+    made = {}
     for code, stage, days, worker in FAMILIES:
-        review = (today + timedelta(days=days)).isoformat()
-        b.families[code] = add_family(
-            db, team, initials=code, stage=stage, review=review, worker=worker
-        )
-    elsewhere = ensure_team(db, "Elsewhere")
-    b.other = add_family(db, elsewhere, initials="ZZz", stage=1, review=today.isoformat())
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    return b
+        view = family(code, stage=stage, due=days, worker=worker)
+        token = board_tokens[code]
+        store.execute("update families set token = ? where id = ?", [token, view["id"]])
+        made[code] = {**view, "token": token}
+    return made
 
 
 @pytest.fixture
-def db_path(built, tmp_path):
-    path = tmp_path / "caseboard.db"
-    shutil.copy(built.path, path)
-    return str(path)
-
-
-@pytest.fixture
-def app(db_path):
-    return create_app({"DB": db_path, "TESTING": True, "LOGIN_ATTEMPTS": 3})
-
-
-@pytest.fixture
-def store(app):
-    db = open_store(app.config["DB"])
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def team(store):
-    return ensure_team(store, "Team")
-
-
-@pytest.fixture
-def fam(built):
-    return built.families
-
-
-@pytest.fixture
-def anon(app):
-    return Client(app.test_client())
-
-
-@pytest.fixture
-def client_for(app, built):
-    """A client logged in through the login form as admin, manager, practitioner or outsider."""
-    cache: dict[str, Client] = {}
-
-    def make(role: str) -> Client:
-        if role not in cache:
-            client = Client(app.test_client())
-            response = client.login(built.users[role]["username"])
-            assert response.status_code == 302, response.get_data(as_text=True)
-            cache[role] = client
-        return cache[role]
-
-    return make
+def other_family(store, other_team, today) -> dict:
+    """Family ZZz of team "Elsewhere", due today."""
+    return add_family(store, other_team, initials="ZZz", stage=1, review=today.isoformat())
 
 
 @pytest.fixture(scope="session")
-def board_photo(built) -> bytes:
+def board_photo(board_tokens) -> bytes:
     """Board 1 photographed: TWr and AKh in main (wrong section), MOl in main,
     JBa (store: board 2) on board 1, RSm absent, plus a poster QR that is no tile."""
     from scanner.synth import TileSpec, make_board_photo
 
-    f = built.families
+    t = board_tokens
     tiles = [
-        TileSpec(f["TWr"]["token"], "TWr", 1, 200, 200),
-        TileSpec(f["AKh"]["token"], "AKh", 1, 450, 300),
-        TileSpec(f["MOl"]["token"], "MOl", 1, 800, 250),
-        TileSpec(f["JBa"]["token"], "JBa", 1, 600, 480),
+        TileSpec(t["TWr"], "TWr", 1, 200, 200),
+        TileSpec(t["AKh"], "AKh", 1, 450, 300),
+        TileSpec(t["MOl"], "MOl", 1, 800, 250),
+        TileSpec(t["JBa"], "JBa", 1, 600, 480),
     ]
     shot = make_board_photo(tiles, (1,), size=(2600, 2000), px_per_module=2.2, seed=3)
     return shot.jpeg_bytes()
 
 
 @pytest.fixture
-def live_server(app):
-    """The app on waitress in a thread, on a free local port: ``(base_url, app)``."""
-    import threading
-
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+def live_server(csrf_app, users):
+    """``csrf_app`` (as in production) on waitress in a thread, with the test users:
+    its base URL."""
+    with running_server(csrf_app) as base_url:
+        yield base_url

@@ -9,13 +9,8 @@ import pytest
 from webapp.cases.families import get_family_row
 
 
-def auth(built, role):
-    return {"Authorization": f"Bearer {built.api[role]}"}
-
-
-@pytest.fixture
-def api(app):
-    return app.test_client()
+def bearer(api_tokens, role):
+    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 def scan_body(fam):
@@ -34,22 +29,22 @@ def scan_body(fam):
 @pytest.mark.parametrize(
     "header", [None, "Bearer", "Bearer nope", "Basic bWFuYWdlcjpwdw==", "cb_abc"]
 )
-def test_no_valid_bearer_token_is_401(api, fam, header):
+def test_no_valid_bearer_token_is_401(client, fam, header):
     headers = {"Authorization": header} if header else {}
-    response = api.get(f"/api/tiles/{fam['TWr']['token']}", headers=headers)
+    response = client.get(f"/api/tiles/{fam['TWr']['token']}", headers=headers)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert "token" in response.json["error"]
-    assert api.post("/api/scans", json=scan_body(fam), headers=headers).status_code == 401
+    assert client.post("/api/scans", json=scan_body(fam), headers=headers).status_code == 401
 
 
 def test_a_browser_session_is_not_enough_for_the_api(client_for, fam):
     assert client_for("manager").get(f"/api/tiles/{fam['TWr']['token']}").status_code == 401
 
 
-def test_get_tile_gives_the_contract_fields(api, built, fam):
-    response = api.get(
-        f"/api/tiles/{fam['AKh']['token'].lower()}", headers=auth(built, "practitioner")
+def test_get_tile_gives_the_contract_fields(client, api_tokens, fam):
+    response = client.get(
+        f"/api/tiles/{fam['AKh']['token'].lower()}", headers=bearer(api_tokens, "practitioner")
     )
     assert response.status_code == 200
     body = response.json
@@ -61,18 +56,22 @@ def test_get_tile_gives_the_contract_fields(api, built, fam):
     assert body["next_review"] == fam["AKh"]["next_review"] and body["due"] == "3 days overdue"
 
 
-def test_another_teams_tile_is_404(api, built, fam):
+def test_another_teams_tile_is_404(client, api_tokens, fam, other_family):
     assert (
-        api.get(f"/api/tiles/{built.other['token']}", headers=auth(built, "admin")).status_code
+        client.get(
+            f"/api/tiles/{other_family['token']}", headers=bearer(api_tokens, "admin")
+        ).status_code
         == 404
     )
-    outsider = api.get(f"/api/tiles/{fam['TWr']['token']}", headers=auth(built, "outsider"))
+    outsider = client.get(
+        f"/api/tiles/{fam['TWr']['token']}", headers=bearer(api_tokens, "outsider")
+    )
     assert outsider.status_code == 404 and "error" in outsider.json
 
 
-def test_json_scan_preview_then_apply_once(api, built, fam, store, team):
-    headers = auth(built, "manager")
-    response = api.post("/api/scans", json=scan_body(fam), headers=headers)
+def test_json_scan_preview_then_apply_once(client, api_tokens, fam, store, team):
+    headers = bearer(api_tokens, "manager")
+    response = client.post("/api/scans", json=scan_body(fam), headers=headers)
     assert response.status_code == 201
     body = response.json
     assert {"id", "moves", "wrong_zone", "missing", "unknown"} <= set(body)
@@ -85,48 +84,54 @@ def test_json_scan_preview_then_apply_once(api, built, fam, store, team):
     assert get_family_row(store, fam["JBa"]["token"], team)["stage"] == 2
     assert response.headers["Location"] == f"/api/scans/{body['id']}"
 
-    applied = api.post(f"/api/scans/{body['id']}/apply", headers=headers)
+    applied = client.post(f"/api/scans/{body['id']}/apply", headers=headers)
     assert applied.status_code == 200 and applied.json["applied"] is True
     assert get_family_row(store, fam["JBa"]["token"], team)["stage"] == 1
     events = store["events"].count
-    again = api.post(f"/api/scans/{body['id']}/apply", headers=headers)
+    again = client.post(f"/api/scans/{body['id']}/apply", headers=headers)
     assert again.status_code == 200 and again.json["applied"] is False
     assert store["events"].count == events
-    assert api.get(f"/api/scans/{body['id']}", headers=headers).json["status"] == "applied"
+    assert client.get(f"/api/scans/{body['id']}", headers=headers).json["status"] == "applied"
 
 
-def test_practitioners_cannot_send_or_apply_scans(api, built, fam, store, team):
-    headers = auth(built, "practitioner")
-    assert api.post("/api/scans", json=scan_body(fam), headers=headers).status_code == 403
-    scan = api.post("/api/scans", json=scan_body(fam), headers=auth(built, "manager")).json
-    assert api.post(f"/api/scans/{scan['id']}/apply", headers=headers).status_code == 403
+def test_practitioners_cannot_send_or_apply_scans(client, api_tokens, fam, store, team):
+    headers = bearer(api_tokens, "practitioner")
+    assert client.post("/api/scans", json=scan_body(fam), headers=headers).status_code == 403
+    scan = client.post(
+        "/api/scans", json=scan_body(fam), headers=bearer(api_tokens, "manager")
+    ).json
+    assert client.post(f"/api/scans/{scan['id']}/apply", headers=headers).status_code == 403
     assert (
-        api.post(f"/api/scans/{scan['id']}/apply", headers=auth(built, "outsider")).status_code
+        client.post(
+            f"/api/scans/{scan['id']}/apply", headers=bearer(api_tokens, "outsider")
+        ).status_code
         == 404
     )
     assert get_family_row(store, fam["JBa"]["token"], team)["stage"] == 2
 
 
-def test_bad_bodies_are_400_with_a_message(api, built):
-    headers = auth(built, "manager")
+def test_bad_bodies_are_400_with_a_message(client, api_tokens):
+    headers = bearer(api_tokens, "manager")
     cases = [
-        api.post("/api/scans", data="{not json", headers=headers, content_type="application/json"),
-        api.post("/api/scans", json={"tiles": [{"payload": "x", "stage": 7}]}, headers=headers),
-        api.post("/api/scans", data={"other": "x"}, headers=headers),
-        api.post(
+        client.post(
+            "/api/scans", data="{not json", headers=headers, content_type="application/json"
+        ),
+        client.post("/api/scans", json={"tiles": [{"payload": "x", "stage": 7}]}, headers=headers),
+        client.post("/api/scans", data={"other": "x"}, headers=headers),
+        client.post(
             "/api/scans", data={"photo": (io.BytesIO(b"plain text"), "a.txt")}, headers=headers
         ),
-        api.post("/api/scans", data={"photo": (io.BytesIO(b""), "a.jpg")}, headers=headers),
+        client.post("/api/scans", data={"photo": (io.BytesIO(b""), "a.jpg")}, headers=headers),
     ]
     for response in cases:
         assert response.status_code == 400, response.json
         assert response.json["error"]
-    assert api.post("/api/scans/999/apply", headers=headers).status_code == 404
+    assert client.post("/api/scans/999/apply", headers=headers).status_code == 404
 
 
-def test_photo_upload_through_the_api(api, built, board_photo, fam):
-    headers = auth(built, "manager")
-    response = api.post(
+def test_photo_upload_through_the_api(client, api_tokens, board_photo, fam):
+    headers = bearer(api_tokens, "manager")
+    response = client.post(
         "/api/scans", data={"photo": (io.BytesIO(board_photo), "board.jpg")}, headers=headers
     )
     assert response.status_code == 201

@@ -4,55 +4,54 @@ from __future__ import annotations
 
 import re
 
-from web_helpers import PASSWORD, Client, csrf_token, flatten, text
+from web_helpers import PASSWORD, AuthActions, csrf_token, flatten, text
 
 from webapp.store import access_log
-from webapp.store.connection import open_store
 
 
-def test_login_form_has_contract_fields(anon):
-    page = text(anon.get("/login?next=/t/ABC"))
+def test_login_form_has_contract_fields(client):
+    page = text(client.get("/login?next=/t/ABC"))
     for field in ("username", "password", "csrf_token", "next"):
         assert re.search(rf'name="{field}"', page), field
     assert 'value="/t/ABC"' in page
 
 
-def test_login_goes_back_to_the_tile_page(anon, fam):
+def test_login_goes_back_to_the_tile_page(client, auth, fam):
     token = fam["TWr"]["token"]
-    first = anon.get(f"/t/{token}")
+    first = client.get(f"/t/{token}")
     assert first.status_code == 302
     assert first.location.startswith("/login?next=")
-    response = anon.login("practitioner", next=f"/t/{token}")
+    response = auth.login("practitioner", next=f"/t/{token}")
     assert response.status_code == 302
     assert response.location == f"/t/{token}"
-    assert "TWr" in text(anon.get(f"/t/{token}"))
+    assert "TWr" in text(client.get(f"/t/{token}"))
 
 
-def test_login_ignores_next_pointing_off_site(anon):
+def test_login_ignores_next_pointing_off_site(auth):
     for evil in ("//evil.example/", "https://evil.example/x", "/\\evil.example", "javascript:x"):
-        response = anon.login("practitioner", next=evil)
+        response = auth.login("practitioner", next=evil)
         assert response.location == "/", evil
-        anon.form("/logout")
+        auth.logout()
 
 
-def test_wrong_password_is_refused_with_a_message(anon):
-    response = anon.login("manager", "wrong password")
+def test_wrong_password_is_refused_with_a_message(client, auth):
+    response = auth.login("manager", "wrong password")
     assert response.status_code == 401
     assert "do not match" in text(response)
-    assert anon.get("/").status_code == 302  # still logged out
+    assert client.get("/").status_code == 302  # still logged out
 
 
-def test_failed_logins_are_rate_limited_per_user_and_address(anon, app):
-    for _ in range(3):  # the app fixture allows 3 attempts
-        assert anon.login("manager", "nope nope").status_code == 401
-    blocked = anon.login("manager")  # even the right password now waits
+def test_failed_logins_are_rate_limited_per_user_and_address(client, auth, app):
+    for _ in range(app.config["LOGIN_ATTEMPTS"]):
+        assert auth.login("manager", "nope nope").status_code == 401
+    blocked = auth.login("manager")  # even the right password now waits
     assert blocked.status_code == 429
     assert "Too many failed log-ins" in text(blocked)
     assert int(blocked.headers["Retry-After"]) > 0
-    assert anon.get("/").status_code == 302
+    assert client.get("/").status_code == 302
     # another user from the same address, and the same user from another address, still log in
-    assert anon.login("practitioner").status_code == 302
-    elsewhere = Client(app.test_client())
+    assert auth.login("practitioner").status_code == 302
+    elsewhere = app.test_client()
     token = csrf_token(elsewhere)
     response = elsewhere.post(
         "/login",
@@ -62,20 +61,19 @@ def test_failed_logins_are_rate_limited_per_user_and_address(anon, app):
     assert response.status_code == 302
 
 
-def test_login_without_csrf_token_is_rejected(anon):
-    response = anon.post("/login", data={"username": "manager", "password": PASSWORD})
+def test_login_without_csrf_token_is_rejected(csrf_client, users):
+    response = csrf_client.post("/login", data={"username": "manager", "password": PASSWORD})
     assert response.status_code == 400
     assert "CSRF" in text(response)
-    assert anon.get("/").status_code == 302
+    assert csrf_client.get("/").status_code == 302
 
 
-def test_cookies_are_httponly_and_lax_and_secure_over_https(app, built):
-    client = Client(app.test_client())
-    plain = client.login("manager")
+def test_cookies_are_httponly_and_lax_and_secure_over_https(csrf_app, users):
+    plain = AuthActions(csrf_app.test_client()).login("manager")
     cookies = plain.headers.getlist("Set-Cookie")
     assert cookies and all("HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
     assert not any("Secure" in c for c in cookies)
-    secure = Client(app.test_client())
+    secure = csrf_app.test_client()
     token = secure.get("/login", base_url="https://caseboard.example").get_data(as_text=True)
     token = re.search(r'name="csrf-token" content="([^"]+)"', token).group(1)
     response = secure.post(
@@ -89,8 +87,9 @@ def test_cookies_are_httponly_and_lax_and_secure_over_https(app, built):
     assert cookies and all("Secure" in c and "HttpOnly" in c for c in cookies)
 
 
-def test_logout_needs_post_with_csrf(client_for):
-    client = client_for("manager")
+def test_logout_needs_post_with_csrf(csrf_client, csrf_auth):
+    client = csrf_client
+    assert csrf_auth.login("manager").status_code == 302
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 400  # no CSRF token
     assert client.get("/").status_code == 200
@@ -98,7 +97,7 @@ def test_logout_needs_post_with_csrf(client_for):
     assert client.get("/").status_code == 302
 
 
-def test_audit_page_is_for_admins_of_their_own_team(client_for, fam, db_path):
+def test_audit_page_is_for_admins_of_their_own_team(client_for, fam, store):
     client_for("manager").get(f"/t/{fam['TWr']['token']}")
     page = client_for("admin").get("/audit")
     assert page.status_code == 200
@@ -108,8 +107,4 @@ def test_audit_page_is_for_admins_of_their_own_team(client_for, fam, db_path):
     assert client_for("practitioner").get("/audit").status_code == 403
     outsider = flatten(text(client_for("outsider").get("/audit")))
     assert fam["TWr"]["token"] not in outsider
-    db = open_store(db_path)
-    try:
-        assert db["audit"].count_where("action = ?", [access_log.TILE_VIEW]) == 1
-    finally:
-        db.close()
+    assert store["audit"].count_where("action = ?", [access_log.TILE_VIEW]) == 1

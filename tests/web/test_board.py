@@ -6,7 +6,8 @@ import re
 
 from web_helpers import text
 
-from webapp.cases.sync import apply_scan, preview_scan
+from webapp.cases.sync.applying import apply_scan
+from webapp.cases.sync.previews import preview_scan
 
 
 def board_section(page: str, stage: int) -> str:
@@ -32,7 +33,7 @@ def test_six_boards_with_zones_and_tiles(client_for, fam):
     assert "JBa" in board_section(page, 2)
 
 
-def test_tiles_seen_in_the_wrong_section_are_marked(client_for, fam, store, team, built):
+def test_tiles_seen_in_the_wrong_section_are_marked(client_for, fam, store, team, users):
     scan = {
         "tiles": [
             {"payload": f"http://x/t/{fam['AKh']['token']}", "stage": 1, "zone": "main",
@@ -41,27 +42,27 @@ def test_tiles_seen_in_the_wrong_section_are_marked(client_for, fam, store, team
         "boards": [{"stage": 1, "photo": "p", "markers": 4}],
         "unknown": [],
     }  # fmt: skip
-    preview = preview_scan(store, team, scan, built.users["manager"]["id"])
-    apply_scan(store, team, preview["id"], built.users["manager"]["id"])
+    preview = preview_scan(store, team, scan, users["manager"]["id"])
+    apply_scan(store, team, preview["id"], users["manager"]["id"])
     board1 = board_section(text(client_for("practitioner").get("/")), 1)
     main = zone_of(board1, "main")
     assert "AKh" in main and "→ red" in main and "tile-move" in main
     assert "AKh" not in zone_of(board1, "red")
 
 
-def test_worker_filter(client_for):
+def test_worker_filter(client_for, fam):
     page = text(client_for("practitioner").get("/?worker=Jo"))
     assert "JBa" in page and "ENg" in page
     assert "TWr" not in page and "AKh" not in page
     assert "<option selected>Jo</option>" in page
 
 
-def test_board_shows_only_the_users_team(client_for, built):
+def test_board_shows_only_the_users_team(client_for, fam, other_family):
     assert "ZZz" not in text(client_for("admin").get("/"))
     outsider = text(client_for("outsider").get("/"))
     assert "ZZz" in outsider and "TWr" not in outsider
 
 
-def test_board_needs_login(anon):
-    response = anon.get("/")
+def test_board_needs_login(client):
+    response = client.get("/")
     assert response.status_code == 302 and response.location.startswith("/login")

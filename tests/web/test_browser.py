@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from web_helpers import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -64,7 +65,7 @@ def shot(page, tmp_path, name: str, full_page: bool = False) -> None:
 
 def log_in(page, username: str) -> None:
     page.fill("#username", username)
-    page.fill("#password", "correct horse")
+    page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
 
 
@@ -124,8 +125,9 @@ def test_phone_uploads_a_photo_previews_applies_and_sees_the_board_change(
     shot(phone, tmp_path, "board-phone")
 
 
-def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, built):
-    from webapp.cases.sync import apply_scan, preview_scan
+def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, users):
+    from webapp.cases.sync.applying import apply_scan
+    from webapp.cases.sync.previews import preview_scan
 
     seen = [("AKh", 1, "main"), ("TWr", 1, "main"), ("MOl", 1, "main"), ("JBa", 3, "main")]
     scan = {
@@ -134,7 +136,7 @@ def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, 
         "boards": [{"stage": 1}, {"stage": 3}],
         "unknown": [],
     }  # fmt: skip
-    manager = built.users["manager"]["id"]
+    manager = users["manager"]["id"]
     apply_scan(store, team, preview_scan(store, team, scan, manager)["id"], manager)
     context = browser.new_context(viewport={"width": 1600, "height": 900})
     page = context.new_page()

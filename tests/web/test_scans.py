@@ -93,7 +93,7 @@ def test_bad_uploads_get_a_clear_400_and_the_app_keeps_serving(client_for, bad_f
 
 
 def test_one_bad_photo_among_good_ones_is_reported_in_the_preview(
-    client_for, board_photo, bad_files
+    client_for, board_photo, bad_files, fam
 ):
     client = client_for("manager")
     response = upload(
@@ -104,15 +104,16 @@ def test_one_bad_photo_among_good_ones_is_reported_in_the_preview(
     assert "2-notes.txt: not an image" in page and "JBa" in page
 
 
-def test_upload_without_csrf_is_rejected(client_for, board_photo, store):
-    client = client_for("manager")
+def test_upload_without_csrf_is_rejected(csrf_client, csrf_auth, board_photo, store):
+    client = csrf_client
+    assert csrf_auth.login("manager").status_code == 302
     data = {"photo": [(io.BytesIO(board_photo), "b.jpg")]}
     assert client.post("/scans", data=data).status_code == 400
     assert store["scans"].count == 0
 
 
-def test_scans_are_scoped_to_the_team(client_for, built, store, team):
-    from webapp.cases.sync import preview_scan
+def test_scans_are_scoped_to_the_team(client_for, store, team):
+    from webapp.cases.sync.previews import preview_scan
 
     scan = preview_scan(store, team, {"tiles": [], "boards": [], "unknown": []}, None)
     outsider = client_for("outsider")

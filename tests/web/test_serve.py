@@ -7,17 +7,15 @@ import io
 import re
 
 import requests
-from click.testing import CliRunner
 from PIL import Image
+from web_helpers import PASSWORD
 
-from webapp.cli import main
 
-
-def test_real_server_survives_bad_uploads(live_server, built):
+def test_real_server_survives_bad_uploads(live_server, fam, api_tokens):
     session = requests.Session()
     page = session.get(f"{live_server}/login").text
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    login = {"username": "manager", "password": "correct horse", "csrf_token": token}
+    login = {"username": "manager", "password": PASSWORD, "csrf_token": token}
     assert session.post(f"{live_server}/login", data=login).url.endswith("/")
     token = re.search(r'name="csrf-token" content="([^"]+)"', session.get(live_server).text)[1]
     bomb = io.BytesIO()
@@ -31,21 +29,21 @@ def test_real_server_survives_bad_uploads(live_server, built):
         assert "Nothing was scanned" in response.text
     assert session.get(f"{live_server}/").status_code == 200
     api = requests.get(
-        f"{live_server}/api/tiles/{built.families['TWr']['token']}",
-        headers={"Authorization": f"Bearer {built.api['practitioner']}"},
+        f"{live_server}/api/tiles/{fam['TWr']['token']}",
+        headers={"Authorization": f"Bearer {api_tokens['practitioner']}"},
     )
     assert api.status_code == 200 and api.json()["initials"] == "TWr"
 
 
-def test_serve_refuses_a_missing_store(tmp_path):
-    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db")])
+def test_serve_refuses_a_missing_store(runner, tmp_path):
+    result = runner.on(tmp_path / "none.db")("serve")
     assert result.exit_code == 2
     assert "no store at" in result.output and "caseboard init" in result.output
     assert not (tmp_path / "none.db").exists()
 
 
-def test_serve_is_registered_with_its_options():
-    result = CliRunner().invoke(main, ["serve", "--help"])
+def test_serve_is_registered_with_its_options(runner):
+    result = runner("serve", "--help")
     assert result.exit_code == 0
     for option in ("--host", "--port", "--db", "--threads", "--trusted-proxy"):
         assert option in result.output

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from webapp.cases import sync
 from webapp.cases.families import get_family_row, set_review
+from webapp.cases.sync import applying, previews, records, uploads
 from webapp.errors import BadInput, NotFound
 from webapp.store import events
 
@@ -34,8 +34,8 @@ def scan(fam):
 
 
 @pytest.fixture
-def manager(built):
-    return built.users["manager"]["id"]
+def manager(users):
+    return users["manager"]["id"]
 
 
 def snapshot(store):
@@ -47,7 +47,7 @@ def snapshot(store):
 
 def test_preview_finds_moves_wrong_sections_missing_and_unknown(store, team, fam, scan, manager):
     before = snapshot(store)
-    preview = sync.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, manager)
     assert snapshot(store) == before  # the preview changes nothing
     assert [(m["initials"], m["from"], m["to"]) for m in preview["moves"]] == [("JBa", 2, 1)]
     wrong = {w["initials"]: (w["zone"], w["expected_zone"]) for w in preview["wrong_zone"]}
@@ -59,19 +59,19 @@ def test_preview_finds_moves_wrong_sections_missing_and_unknown(store, team, fam
     assert preview["status"] == "preview"
 
 
-def test_other_teams_tiles_are_unknown_not_revealed(store, team, built, scan, manager):
-    scan["tiles"].append({"payload": f"http://x/t/{built.other['token']}", "stage": 1,
+def test_other_teams_tiles_are_unknown_not_revealed(store, team, other_family, scan, manager):
+    scan["tiles"].append({"payload": f"http://x/t/{other_family['token']}", "stage": 1,
                           "zone": "red", "x_mm": 1.0, "y_mm": 1.0})  # fmt: skip
-    preview = sync.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, manager)
     assert {
-        "text": f"http://x/t/{built.other['token']}",
+        "text": f"http://x/t/{other_family['token']}",
         "reason": "not one of this team's tiles",
     } in preview["unknown"]
 
 
 def test_apply_writes_places_moves_and_events_once(store, team, fam, scan, manager):
-    preview = sync.preview_scan(store, team, scan, manager)
-    summary = sync.apply_scan(store, team, preview["id"], manager)
+    preview = previews.preview_scan(store, team, scan, manager)
+    summary = applying.apply_scan(store, team, preview["id"], manager)
     assert summary["applied"] and [m["token"] for m in summary["moved"]] == [fam["JBa"]["token"]]
     jba = get_family_row(store, fam["JBa"]["token"], team)
     assert (jba["stage"], jba["last_stage"], jba["last_zone"]) == (1, 1, "main")
@@ -79,51 +79,55 @@ def test_apply_writes_places_moves_and_events_once(store, team, fam, scan, manag
     kinds = [e["kind"] for e in events.family_history(store, jba["id"])]
     assert kinds[:2] in (["zone_seen", "stage_moved"], ["stage_moved", "zone_seen"])
     after = snapshot(store)
-    again = sync.apply_scan(store, team, preview["id"], manager)
+    again = applying.apply_scan(store, team, preview["id"], manager)
     assert not again["applied"] and "already applied" in again["note"]
     assert snapshot(store) == after
-    assert sync.get_scan(store, team, preview["id"])["status"] == "applied"
+    assert records.get_scan(store, team, preview["id"])["status"] == "applied"
 
 
 def test_the_same_scan_uploaded_again_changes_nothing(store, team, scan, manager):
     meta = [{"name": "a.jpg", "sha256": "ab" * 32, "bytes": 10}]
-    first = sync.preview_scan(store, team, scan, manager, photos_meta=meta)
-    sync.apply_scan(store, team, first["id"], manager)
+    first = previews.preview_scan(store, team, scan, manager, photos_meta=meta)
+    applying.apply_scan(store, team, first["id"], manager)
     after = snapshot(store)
     renamed = [{**meta[0], "name": "IMG_0001.jpg"}]
-    second = sync.preview_scan(store, team, scan, manager, photos_meta=renamed)
+    second = previews.preview_scan(store, team, scan, manager, photos_meta=renamed)
     assert second["already_applied"] == first["id"] and second["moves"] == []
-    summary = sync.apply_scan(store, team, second["id"], manager)
+    summary = applying.apply_scan(store, team, second["id"], manager)
     assert "nothing to change" in summary["note"]
     assert snapshot(store) == after
 
 
 def test_a_new_photo_of_an_unchanged_wall_adds_no_events(store, team, scan, manager):
-    sync.apply_scan(store, team, sync.preview_scan(store, team, scan, manager)["id"], manager)
+    applying.apply_scan(
+        store, team, previews.preview_scan(store, team, scan, manager)["id"], manager
+    )
     count = store["events"].count
     scan["unknown"] = ["another poster"]  # a different photo, same tiles in the same places
-    summary = sync.apply_scan(
-        store, team, sync.preview_scan(store, team, scan, manager)["id"], manager
+    summary = applying.apply_scan(
+        store, team, previews.preview_scan(store, team, scan, manager)["id"], manager
     )
     assert summary["applied"] and summary["moved"] == [] and summary["placed"] == []
     assert store["events"].count == count
 
 
 def test_apply_respects_changes_made_since_the_preview(store, team, fam, scan, manager):
-    preview = sync.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, manager)
     row = get_family_row(store, fam["TWr"]["token"], team)
     set_review(store, row, team, "2040-01-01")
-    sync.apply_scan(store, team, preview["id"], manager)
+    applying.apply_scan(store, team, preview["id"], manager)
     assert get_family_row(store, fam["TWr"]["token"], team)["next_review"] == "2040-01-01"
 
 
 def test_an_older_preview_does_not_overwrite_a_newer_sighting(store, team, fam, scan, manager):
-    old = sync.preview_scan(store, team, scan, manager)
+    old = previews.preview_scan(store, team, scan, manager)
     store["scans"].update(old["id"], {"created_at": "2000-01-01T00:00:00+00:00"})
     newer = json.loads(json.dumps(scan))
     newer["tiles"][0]["zone"] = "amber"
-    sync.apply_scan(store, team, sync.preview_scan(store, team, newer, manager)["id"], manager)
-    summary = sync.apply_scan(store, team, old["id"], manager)
+    applying.apply_scan(
+        store, team, previews.preview_scan(store, team, newer, manager)["id"], manager
+    )
+    summary = applying.apply_scan(store, team, old["id"], manager)
     assert "newer photo" in summary["note"]
     assert get_family_row(store, fam["TWr"]["token"], team)["last_zone"] == "amber"
 
@@ -131,7 +135,7 @@ def test_an_older_preview_does_not_overwrite_a_newer_sighting(store, team, fam, 
 def test_a_failure_halfway_through_apply_leaves_the_store_untouched(
     store, team, scan, manager, monkeypatch
 ):
-    preview = sync.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, manager)
     before = snapshot(store)
     calls = []
 
@@ -144,18 +148,18 @@ def test_a_failure_halfway_through_apply_leaves_the_store_untouched(
     real = events.record_event
     monkeypatch.setattr(events, "record_event", flaky)
     with pytest.raises(RuntimeError):
-        sync.apply_scan(store, team, preview["id"], manager)
+        applying.apply_scan(store, team, preview["id"], manager)
     assert snapshot(store) == before
-    assert sync.get_scan(store, team, preview["id"])["status"] == "preview"
+    assert records.get_scan(store, team, preview["id"])["status"] == "preview"
     monkeypatch.setattr(events, "record_event", real)
-    assert sync.apply_scan(store, team, preview["id"], manager)["applied"]
+    assert applying.apply_scan(store, team, preview["id"], manager)["applied"]
 
 
 def test_duplicates_unplaced_and_closed_tiles_are_reported(store, team, fam, scan, manager):
     scan["tiles"][0].update(stage=None, zone=None, x_mm=None, y_mm=None, duplicate=True)
     scan["duplicates"] = [{"token": fam["TWr"]["token"], "places": [{"stage": 1}, {"stage": 2}]}]
     scan["tiles"][1].update(zone=None)
-    preview = sync.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, manager)
     assert [d["initials"] for d in preview["duplicates"]] == ["TWr"]
     assert [u["initials"] for u in preview["unplaced"]] == ["AKh"]
     assert "TWr" not in [m["initials"] for m in preview["missing"]]
@@ -164,11 +168,11 @@ def test_duplicates_unplaced_and_closed_tiles_are_reported(store, team, fam, sca
 def test_scans_are_team_scoped(store, team, scan, manager):
     from webapp.cases.teams import ensure_team
 
-    preview = sync.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, manager)
     with pytest.raises(NotFound):
-        sync.get_scan(store, ensure_team(store, "Elsewhere"), preview["id"])
+        records.get_scan(store, ensure_team(store, "Elsewhere"), preview["id"])
     with pytest.raises(NotFound):
-        sync.apply_scan(store, ensure_team(store, "Elsewhere"), preview["id"], manager)
+        applying.apply_scan(store, ensure_team(store, "Elsewhere"), preview["id"], manager)
 
 
 @pytest.mark.parametrize(
@@ -185,11 +189,11 @@ def test_scans_are_team_scoped(store, team, scan, manager):
 )
 def test_malformed_scan_json_is_bad_input(store, team, manager, bad, message):
     with pytest.raises(BadInput, match=message):
-        sync.preview_scan(store, team, bad, manager)
+        previews.preview_scan(store, team, bad, manager)
 
 
 def test_expected_hints_list_each_boards_tokens(store, team, fam):
-    hints = sync.expected_hints(store, team)
+    hints = uploads.expected_hints(store, team)
     assert set(hints[1]) == {fam[c]["token"] for c in ("TWr", "AKh", "MOl", "RSm")}
     assert hints[2] == [fam["JBa"]["token"]] and hints[4] == [fam["ENg"]["token"]]
 
@@ -202,7 +206,7 @@ def test_photo_size_check_refuses_huge_images(tmp_path):
     buf = BytesIO()
     Image.new("1", (10000, 6000)).save(buf, "PNG")
     with pytest.raises(BadInput, match="60 MP"):
-        sync.check_photo_size("bomb.png", buf.getvalue())
+        uploads.check_photo_size("bomb.png", buf.getvalue())
     with pytest.raises(BadInput, match="empty"):
-        sync.check_photo_size("empty.jpg", b"")
-    sync.check_photo_size("not-an-image.txt", b"hello")  # left for the scanner to name
+        uploads.check_photo_size("empty.jpg", b"")
+    uploads.check_photo_size("not-an-image.txt", b"hello")  # left for the scanner to name

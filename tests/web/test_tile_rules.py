@@ -36,7 +36,7 @@ def test_bad_review_with_a_move_changes_nothing(client_for, store, fam):
     assert (after["stage"], after["next_review"]) == (before["stage"], before["next_review"])
 
 
-def test_open_alerts_show_on_the_tile_page(client_for, store, team, fam, built):
+def test_open_alerts_show_on_the_tile_page(client_for, store, team, fam, users):
     row = get_family_row(store, fam["TWr"]["token"])
     add_manager_alert(
         store,
@@ -45,7 +45,7 @@ def test_open_alerts_show_on_the_tile_page(client_for, store, team, fam, built):
         due_on=team_today(team),
         action="Request school information",
         timescale="within two weeks",
-        user_id=built.users["manager"]["id"],
+        user_id=users["manager"]["id"],
     )
     page = flatten(text(client_for("practitioner").get(f"/t/{row['token']}")))
     assert "Alerts" in page

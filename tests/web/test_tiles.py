@@ -29,22 +29,22 @@ def test_overdue_tile_says_how_many_days(client_for, fam):
     assert "3 days overdue" in page and "red: overdue" in page
 
 
-def test_lower_case_and_upper_case_paths_redirect_to_the_canonical_url(anon, fam):
+def test_lower_case_and_upper_case_paths_redirect_to_the_canonical_url(client, fam):
     token = fam["TWr"]["token"]
     for path in (f"/t/{token.lower()}", f"/T/{token}", f"/T/{token.lower()}"):
-        response = anon.get(path)
+        response = client.get(path)
         assert response.status_code == 301, path
         assert response.location == f"/t/{token}"
 
 
-def test_another_teams_token_and_unknown_tokens_are_404(client_for, built, fam):
+def test_another_teams_token_and_unknown_tokens_are_404(client_for, other_family, fam):
     client = client_for("admin")
-    assert client.get(f"/t/{built.other['token']}").status_code == 404
+    assert client.get(f"/t/{other_family['token']}").status_code == 404
     assert client.get("/t/0000000000").status_code == 404
     assert client.get("/t/not-a-token").status_code == 404
     # and the other way round: the outsider cannot see this team's tile
     assert client_for("outsider").get(f"/t/{fam['TWr']['token']}").status_code == 404
-    assert client_for("outsider").get(f"/t/{built.other['token']}").status_code == 200
+    assert client_for("outsider").get(f"/t/{other_family['token']}").status_code == 200
 
 
 def test_practitioner_reads_but_cannot_change(client_for, fam, store, team):
@@ -90,16 +90,17 @@ def test_bad_date_is_a_clear_message_and_changes_nothing(client_for, fam, store,
     assert get_family_row(store, token, team)["next_review"] == fam["MOl"]["next_review"]
 
 
-def test_change_without_csrf_token_is_rejected(client_for, fam, store, team):
+def test_change_without_csrf_token_is_rejected(csrf_client, csrf_auth, fam, store, team):
     token = fam["MOl"]["token"]
-    response = client_for("manager").post(f"/t/{token}/review", data={"review": "2031-01-01"})
+    assert csrf_auth.login("manager").status_code == 302
+    response = csrf_client.post(f"/t/{token}/review", data={"review": "2031-01-01"})
     assert response.status_code == 400
     assert get_family_row(store, token, team)["next_review"] == fam["MOl"]["next_review"]
 
 
-def test_manager_cannot_change_another_teams_tile(client_for, built):
+def test_manager_cannot_change_another_teams_tile(client_for, other_family):
     response = client_for("manager").form(
-        f"/t/{built.other['token']}/review", {"review": "2031-01-01"}
+        f"/t/{other_family['token']}/review", {"review": "2031-01-01"}
     )
     assert response.status_code == 404
 

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from webapp import create_app
 from webapp.cases.families import get_family_row
 from webapp.cases.teams import get_team, team_settings
 
@@ -160,9 +159,9 @@ def test_users_added_deactivated_and_reset(client_for, store, users):
     assert client.post(f"/admin/users/{outsider}/active", data={"active": "0"}).status_code == 404
 
 
-def test_forms_need_the_csrf_token(users, store, app, login):
-    secure = create_app({"DB": app.config["DB"], "TESTING": True, "WTF_CSRF_ENABLED": True})
-    client = login(secure.test_client(), users["admin"])
+def test_forms_need_the_csrf_token(csrf_client, csrf_auth, store):
+    client = csrf_client
+    assert csrf_auth.login("admin").status_code == 302
     form = {"amber_days": "7", "timezone": "Europe/London", "marker_base": "0"}
     assert client.post("/admin/team", data=form).status_code == 400
     page = client.get("/admin/").get_data(as_text=True)

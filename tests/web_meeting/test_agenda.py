@@ -6,12 +6,10 @@ import json
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 
-from webapp.cases import agenda
+from webapp.cases import agenda, meetings, outcomes
 from webapp.cases.families import get_family_row, move_stage
 from webapp.cases.teams import update_team_settings
-from webapp.cli import main
 from webapp.errors import BadInput
 from webapp.store import events
 
@@ -42,7 +40,7 @@ def board(store, team, today, family, users):
         backdate(store, view["token"], 30)
     made["new"] = family("NWf", stage=1, due=45)
     move_stage(store, get_family_row(store, made["moved"]["token"]), team, 3)
-    agenda.request_discussion(
+    outcomes.request_discussion(
         store,
         team,
         get_family_row(store, made["requested"]["token"]),
@@ -73,7 +71,7 @@ def test_agenda_orders_reasons_then_board_order(store, team, today, board):
 
 def test_a_family_appears_once_under_its_most_urgent_reason(store, team, today, family, users):
     view = family("ABc", stage=2, due=-1)  # new and red
-    agenda.request_discussion(
+    outcomes.request_discussion(
         store, team, get_family_row(store, view["token"]), users["manager"]["id"]
     )
     items = agenda.build_agenda(store, team, today)
@@ -86,16 +84,16 @@ def test_since_the_last_meeting_counts_from_the_previous_meeting(store, team, to
     view = family("ABc", stage=1, due=60)
     backdate(store, view["token"], 3)
     assert [i["reason"] for i in agenda.build_agenda(store, team, today)] == ["new"]
-    agenda.start_meeting(store, team, today - timedelta(days=1), None)
-    assert agenda.since_date(store, team, today) == today - timedelta(days=1)
+    meetings.start_meeting(store, team, today - timedelta(days=1), None)
+    assert meetings.since_date(store, team, today) == today - timedelta(days=1)
     assert agenda.build_agenda(store, team, today) == []
 
 
 def test_meeting_day_sets_this_weeks_date(team, store, today):
-    weekday = agenda.WEEKDAYS[(today.weekday() + 2) % 7]
+    weekday = meetings.WEEKDAYS[(today.weekday() + 2) % 7]
     team = update_team_settings(store, team, meeting_day=weekday)
-    assert agenda.next_meeting_date(team, today) == today + timedelta(days=2)
-    assert agenda.next_meeting_date(team, today + timedelta(days=2)) == today + timedelta(days=2)
+    assert meetings.next_meeting_date(team, today) == today + timedelta(days=2)
+    assert meetings.next_meeting_date(team, today + timedelta(days=2)) == today + timedelta(days=2)
 
 
 def test_recording_an_outcome_changes_date_and_stage_and_keeps_the_item(
@@ -103,7 +101,7 @@ def test_recording_an_outcome_changes_date_and_stage_and_keeps_the_item(
 ):
     row = get_family_row(store, board["red1"]["token"])
     new_date = today + timedelta(days=28)
-    agenda.record_outcome(
+    outcomes.record_outcome(
         store,
         team,
         row,
@@ -124,12 +122,12 @@ def test_recording_an_outcome_changes_date_and_stage_and_keeps_the_item(
     item = next(i for i in agenda.build_agenda(store, team, today) if i["token"] == row["token"])
     assert item["reason"] == "red" and item["status"] == "green"
     assert item["outcome"]["note"].startswith("Plan agreed")
-    assert agenda.get_meeting(store, team, today)["chaired_by"] == users["manager"]["id"]
+    assert meetings.get_meeting(store, team, today)["chaired_by"] == users["manager"]["id"]
 
 
 def test_an_outcome_resolves_requests(store, team, today, board, users):
     row = get_family_row(store, board["requested"]["token"])
-    agenda.record_outcome(
+    outcomes.record_outcome(
         store, team, row, users["manager"]["id"], note="Discussed", meeting_date=today
     )
     assert store["agenda_requests"].count_where("resolved_at is null") == 0
@@ -150,7 +148,7 @@ def test_an_outcome_resolves_requests(store, team, today, board, users):
 def test_bad_outcomes_change_nothing(store, team, today, family, users, fields, message):
     row = get_family_row(store, family("ABc", due=-2)["token"])
     with pytest.raises(BadInput, match=message):
-        agenda.record_outcome(
+        outcomes.record_outcome(
             store, team, row, users["manager"]["id"], meeting_date=today, **fields
         )
     assert store["events"].count_where("kind = ?", [events.OUTCOME]) == 0
@@ -159,35 +157,32 @@ def test_bad_outcomes_change_nothing(store, team, today, family, users, fields, 
 
 def test_one_open_request_per_person(store, team, family, users):
     row = get_family_row(store, family("ABc")["token"])
-    agenda.request_discussion(store, team, row, users["practitioner"]["id"])
+    outcomes.request_discussion(store, team, row, users["practitioner"]["id"])
     with pytest.raises(BadInput, match="already asked"):
-        agenda.request_discussion(store, team, row, users["practitioner"]["id"])
+        outcomes.request_discussion(store, team, row, users["practitioner"]["id"])
 
 
-def test_cli_agenda_json_table_and_bad_date(app, store, team, today, board):
-    runner = CliRunner()
-    db = ["--db", app.config["DB"], "--team", "Team"]
-    result = runner.invoke(main, ["agenda", "--json", "--date", today.isoformat(), *db])
+def test_cli_agenda_json_table_and_bad_date(runner, today, board):
+    team_option = ["--team", "Team"]  # the users fixture adds a second team
+    result = runner("agenda", "--json", "--date", today.isoformat(), *team_option)
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)
     assert [i["reason"] for i in items] == ["red", "red", "amber", "moved", "new", "requested"]
     assert all({"token", "stage", "reason"} <= set(i) for i in items)
-    table = runner.invoke(main, ["agenda", *db])
+    table = runner("agenda", *team_option)
     assert table.exit_code == 0 and "RDb" in table.output and "REASON" in table.output
-    bad = runner.invoke(main, ["agenda", "--date", "2026-02-30", *db])
+    bad = runner("agenda", "--date", "2026-02-30", *team_option)
     assert bad.exit_code == 2
     assert bad.output.strip().splitlines() == [
         "Error: --date must be a real date as YYYY-MM-DD, not '2026-02-30'"
     ]
 
 
-def test_cli_agenda_pdf(app, tmp_path, board):
+def test_cli_agenda_pdf(runner, tmp_path, board):
     import pypdfium2
 
     out = tmp_path / "agenda.pdf"
-    result = CliRunner().invoke(
-        main, ["agenda", "--db", app.config["DB"], "--team", "Team", "--out", str(out)]
-    )
+    result = runner("agenda", "--team", "Team", "--out", str(out))
     assert result.exit_code == 0, result.output
     page = pypdfium2.PdfDocument(str(out))[0]
     text = " ".join(page.get_textpage().get_text_range().split())
@@ -213,7 +208,7 @@ def test_open_alerts_come_after_amber(store, team, today, family):
 def test_keeping_an_overdue_date_is_no_change(store, team, today, family, users):
     """The outcome form shows the current date; a note alone must save for a red tile."""
     row = get_family_row(store, family("ABc", due=-2)["token"])
-    agenda.record_outcome(
+    outcomes.record_outcome(
         store,
         team,
         row,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from webapp.cases import agenda
+from webapp.cases import meetings
 from webapp.cases.families import get_family_row
 from webapp.store import events
 
@@ -96,10 +96,10 @@ def test_another_teams_token_is_not_found(client_for, family, today):
 def test_start_and_close_the_meeting(client_for, store, team, today):
     client = client_for("manager")
     client.post("/agenda/meeting", data={"action": "start", "date": today.isoformat()})
-    meeting = agenda.get_meeting(store, team, today)
+    meeting = meetings.get_meeting(store, team, today)
     assert meeting and meeting["closed_at"] is None
     client.post("/agenda/meeting", data={"action": "close", "date": today.isoformat()})
-    assert agenda.get_meeting(store, team, today)["closed_at"] is not None
+    assert meetings.get_meeting(store, team, today)["closed_at"] is not None
     html = client.get(f"/agenda?date={today.isoformat()}").get_data(as_text=True)
     assert "Meeting held" in html
 
@@ -114,21 +114,20 @@ def test_print_view_and_pdf(client_for, family, today):
     assert pdf.data.startswith(b"%PDF")
 
 
-def test_real_login_and_csrf_from_tile_page_to_outcome(app, users, store, family, today, password):
+def test_real_login_and_csrf_from_tile_page_to_outcome(csrf_app, users, store, family, today):
     """With CSRF on: a practitioner asks from the tile page, a manager records the outcome."""
     import re
 
-    from webapp import create_app
+    from web_helpers import PASSWORD
 
-    secure = create_app({"DB": app.config["DB"], "TESTING": True})
     view = family("TWr", due=50)
 
     def logged_in(username):
-        client = secure.test_client()
+        client = csrf_app.test_client()
         form = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
         answer = client.post(
-            "/login", data={"username": username, "password": password, "csrf_token": token}
+            "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
         )
         assert answer.status_code == 302
         return client

@@ -1,0 +1,81 @@
+"""Helpers the web tests import: a test client that posts forms with their CSRF token,
+the flaskr-style log-in actions, a real server in a thread, and page-text checks."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask.testing import FlaskClient
+
+#: Every test user's password.
+PASSWORD = "correct horse"
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def flatten(html: str) -> str:
+    """Page text with tags removed and spaces collapsed, for phrase checks."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def csrf_token(client) -> str:
+    """The CSRF token every page carries in its <meta name="csrf-token">."""
+    page = client.get("/login", follow_redirects=True).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+class Client(FlaskClient):
+    """The test client of the ``app`` and ``csrf_app`` fixtures: ``form()`` posts a form as
+    a browser does, with the page's CSRF token (ignored when CSRF is off)."""
+
+    def form(self, url: str, data: dict | None = None, **kw):
+        return self.post(url, data={**(data or {}), "csrf_token": csrf_token(self)}, **kw)
+
+
+class AuthActions:
+    """Log a test client in and out through the real /login form (the flaskr ``auth``)."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str = "manager", password: str = PASSWORD, next: str = "", **kw):
+        data = {
+            "username": username,
+            "password": password,
+            "csrf_token": csrf_token(self._client),
+            "next": next,
+        }
+        return self._client.post("/login", data=data, **kw)
+
+    def logout(self):
+        return self._client.post("/logout", data={"csrf_token": csrf_token(self._client)})
+
+
+@contextmanager
+def running_server(app, threads: int = 4) -> Iterator[str]:
+    """``app`` on waitress (as `caseboard serve` runs it) in a thread, on a free local port;
+    yields the base URL. The server is stopped from inside its own loop (closing the
+    sockets under a running ``select`` fails with "Bad file descriptor")."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, name="waitress-test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+
+        def stop() -> None:  # runs in the server thread: its loop ends once nothing is open
+            for channel in list(server.active_channels.values()):
+                channel.handle_close()
+            server.close()
+
+        server.trigger.pull_trigger(stop)
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+        assert not thread.is_alive(), "the test server did not stop"
