@@ -1,4 +1,4 @@
-"""The status rule (CONTRACT §2) at every boundary, and the board code."""
+"""The status rule (docs/contract.md §2) at every boundary, and the board code."""
 
 from datetime import UTC, date, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""The physical standard (CONTRACT §1): marker ids, board corners and zones."""
+"""The physical standard (docs/contract.md §1): marker ids, board corners and zones."""
 
 import pytest
 

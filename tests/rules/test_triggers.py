@@ -26,7 +26,7 @@ def case(case_type, opened, **extra):
     return {"case_type": case_type, "opened": opened, "closed": None, "stage": 3, **extra}
 
 
-# (case type, rule key, first weeks, every weeks, role) from Cafcass (seed 002)
+# (case type, rule key, first weeks, every weeks, role) from the Cafcass triggers (docs/policies.md)
 DURATIONS = [
     ("16.4", "16.4-sm", 20, 5, "service manager"),
     ("16.4", "16.4-hop", 40, 5, "head of practice"),

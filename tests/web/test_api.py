@@ -1,4 +1,4 @@
-"""The JSON API (CONTRACT §4): bearer tokens, tiles, scans as JSON or photos, apply once."""
+"""The JSON API (docs/contract.md §4): bearer tokens, tiles, scans as JSON or photos, apply once."""
 
 from __future__ import annotations
 

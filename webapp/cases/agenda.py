@@ -1,6 +1,6 @@
 """The weekly meeting's agenda: which families need discussing, and why.
 
-The agenda follows the Case Progression policy (seed 000, section 5): the
+The agenda follows the Kent policy (docs/policies.md#kent-policy, §5): the
 boards show which families need discussing this week; tiles in the red
 (overdue) and amber (due within the amber window) sections come first, then
 tiles that moved stage since the last meeting, new tiles, and families a

@@ -5,7 +5,7 @@ The one sync library for the web pages, the JSON API and ``caseboard scan
 
 * :mod:`.uploads`: checks uploaded photos and scan JSON, and runs the scanner on
   photos (with the expected tokens of each board as hints).
-* :mod:`.previews`: compares a scan (CONTRACT §3 JSON) with the store and keeps the
+* :mod:`.previews`: compares a scan (docs/contract.md §3 JSON) with the store and keeps the
   comparison as a *preview*. It changes no family.
 * :mod:`.records`: reads stored scans, their photos and the team's recent scans.
 * :mod:`.applying`: writes a preview in one transaction, once.

@@ -84,7 +84,7 @@ def scan_image(db: Database, team: dict, scan_id: int, position: int) -> bytes:
 
 
 def public_preview(scan: dict) -> dict:
-    """The API's answer: CONTRACT §4's keys first, then the extras."""
+    """The API's answer: docs/contract.md §4's keys first, then the extras."""
     keys = ("id", "moves", "wrong_zone", "missing", "unknown")
     extras = ("status", "duplicates", "unplaced", "closed", "boards", "advice", "errors")
     out = {k: scan[k] for k in keys}

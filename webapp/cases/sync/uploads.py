@@ -137,7 +137,7 @@ def _small_jpeg(picture: Image.Image) -> bytes:
 
 
 def check_scan_json(data) -> dict:
-    """The scan JSON (CONTRACT §3 shape) with tokens filled in, or :class:`BadInput`."""
+    """The scan JSON (docs/contract.md §3 shape) with tokens filled in, or :class:`BadInput`."""
     if not isinstance(data, dict) or not isinstance(data.get("tiles"), list):
         raise BadInput('the scan must be a JSON object with a "tiles" list, like `scan --json`')
     tiles = []

@@ -1,4 +1,4 @@
-"""The JSON API (CONTRACT §4): bearer tokens, team-scoped, exempt from CSRF.
+"""The JSON API (docs/contract.md §4): bearer tokens, team-scoped, exempt from CSRF.
 
 A browser's session cookie means nothing here: every call needs
 ``Authorization: Bearer <token>`` from ``caseboard token create``. Errors are
