@@ -7,7 +7,9 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 #: Every test user's password.
@@ -79,3 +81,16 @@ def running_server(app, threads: int = 4) -> Iterator[str]:
         thread.join(timeout=10)
         server.task_dispatcher.shutdown()
         assert not thread.is_alive(), "the test server did not stop"
+
+
+# -- Debian's Chromium --------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+#: Without the background-networking flags Chromium keeps dialling out on a closed network.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"Debian chromium not at {CHROMIUM}"
+)

@@ -5,6 +5,7 @@ server."""
 from __future__ import annotations
 
 import pytest
+import web_helpers
 from web_helpers import running_server
 
 from tilegen.payload import new_token
@@ -69,3 +70,19 @@ def live_server(csrf_app, users):
     its base URL."""
     with running_server(csrf_app) as base_url:
         yield base_url
+
+
+# -- Debian's Chromium --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=web_helpers.CHROMIUM, args=web_helpers.CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

@@ -61,6 +61,18 @@ def test_failed_logins_are_rate_limited_per_user_and_address(client, auth, app):
     assert response.status_code == 302
 
 
+def test_a_good_login_starts_the_count_afresh(client, auth, app, store):
+    limit = app.config["LOGIN_ATTEMPTS"]
+    for _ in range(limit - 1):
+        assert auth.login("manager", "nope nope").status_code == 401
+    assert auth.login("manager").status_code == 302
+    assert store["login_failures"].count == 0  # cleared in the store, not just this request
+    auth.logout()
+    for _ in range(limit - 1):
+        assert auth.login("manager", "nope nope").status_code == 401
+    assert auth.login("manager").status_code == 302
+
+
 def test_login_without_csrf_token_is_rejected(csrf_client, users):
     response = csrf_client.post("/login", data={"username": "manager", "password": PASSWORD})
     assert response.status_code == 400

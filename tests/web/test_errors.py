@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import abort
-from web_helpers import flatten, text
+from web_helpers import PASSWORD, flatten, needs_chromium, text
 
 from webapp.cases.teams import team_today
 from webapp.rules.alerts import add_manager_alert, open_alerts
@@ -227,25 +227,23 @@ def test_alert_follow_up_back_to_the_tile_page_still_works(client_for, store, te
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium not found")
-def test_error_page_fits_a_phone_without_sideways_scrolling(live_server):
-    from playwright.sync_api import sync_playwright
+@needs_chromium
+def test_error_page_fits_a_phone_and_passes_axe(live_server, browser):
+    """Another team's tile, as a practitioner meets it after scanning: no sideways scrolling
+    at 320 and 390 px, and no axe-core violation (WCAG 2.2 AA rules) there or on a desktop."""
+    from axe_playwright_python.sync_playwright import Axe
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
-        )
-        try:
-            for width in (320, 390):
-                page = browser.new_page(viewport={"width": width, "height": 740})
-                page.goto(f"{live_server}/login?next=/t/0000000000")
-                page.fill("#username", "admin")  # the longest navigation
-                page.fill("#password", "correct horse")
-                page.click("button[type=submit]")
-                page.wait_for_url(f"{live_server}/t/0000000000")
-                assert "We can't find that tile" in page.inner_text("h1")
-                scroll = page.evaluate("document.documentElement.scrollWidth")
-                assert scroll <= width, (width, scroll)
-                page.close()
-        finally:
-            browser.close()
+    for width in (320, 390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 740})
+        page.goto(f"{live_server}/login?next=/t/0000000000")
+        page.fill("#username", "admin")  # the longest navigation
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server}/t/0000000000")
+        assert "We can't find that tile" in page.inner_text("h1")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, (width, scroll)
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert results.violations_count == 0, (width, results.generate_report())
+        page.close()
