@@ -13,6 +13,10 @@ from flask import Flask
 
 from webapp.cases.teams import get_setting, set_setting
 from webapp.store.connection import open_store
+from webapp.web import extensions
+from webapp.web.blueprints import register_blueprints
+from webapp.web.error_pages import register_error_handlers
+from webapp.web.nav import NAV_ITEMS
 
 DEFAULTS = {
     "DB": "caseboard.db",
@@ -42,20 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _stored_secret_key(db)
     db.close()
 
-    from webapp.web import extensions
-
     extensions.init_app(app)
-    from webapp.web.blueprints import register_blueprints
-
     register_blueprints(app)
-    from webapp.web.error_pages import register_error_handlers
-
     register_error_handlers(app)
 
     @app.context_processor
     def navigation():
-        from webapp.web.nav import NAV_ITEMS
-
         return {"nav_items": NAV_ITEMS, "url_rules": set(app.view_functions)}
 
     return app

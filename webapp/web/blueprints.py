@@ -1,38 +1,27 @@
-"""Every blueprint, one per file under ``webapp/web/views``."""
+"""Every blueprint, one per file under ``webapp/web/views``, in the order they register."""
 
 from flask import Flask
 
+from webapp.web.views import (
+    admin,
+    alerts,
+    api,
+    auth,
+    board,
+    clinic,
+    meeting,
+    printing,
+    reports,
+    scans,
+    supervision,
+    team_rules,
+    tiles,
+)
+
+VIEWS = (auth, board, tiles, scans, printing, admin, api, meeting, alerts, supervision, clinic,
+         team_rules, reports)  # fmt: skip
+
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.web.views import (
-        admin,
-        alerts,
-        api,
-        auth,
-        board,
-        clinic,
-        meeting,
-        printing,
-        reports,
-        scans,
-        supervision,
-        team_rules,
-        tiles,
-    )
-
-    for module in (
-        auth,
-        board,
-        tiles,
-        scans,
-        printing,
-        admin,
-        api,
-        meeting,
-        alerts,
-        supervision,
-        clinic,
-        team_rules,
-        reports,
-    ):
+    for module in VIEWS:
         app.register_blueprint(module.bp)

@@ -14,7 +14,13 @@ from flask_login import current_user
 from tilegen.tile import MIN_MODULE_MM, qr_module_mm
 from webapp.cases.teams import public_base_url, team_today
 from webapp.errors import BadInput, NotFound
-from webapp.printing.board_kit import label_templates, printer_for
+from webapp.printing import queues
+from webapp.printing.board_kit import (
+    label_templates,
+    printer_for,
+    write_team_board_kit,
+    write_team_calibration,
+)
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
@@ -44,8 +50,6 @@ def _pdf(write, filename: str):
 @bp.get("/")
 @role_required("manager")
 def index():
-    from webapp.printing import queues
-
     db, team = get_db(), current_team()
     printer = printer_for(team)
     templates = label_templates(printer["paper"])
@@ -72,7 +76,6 @@ def index():
 @role_required("manager")
 def stickers_pdf():
     from printables.sticker_sheets import write_sticker_sheets
-    from webapp.printing import queues
 
     db, team = get_db(), current_team()
     today = team_today(team)
@@ -103,8 +106,6 @@ def _confirm(mark, what: str, done: str):
 @role_required("manager")
 def stickers_confirm():
     """The sticker sheet printed correctly: the listed stickers leave the queue."""
-    from webapp.printing import queues
-
     return _confirm(queues.mark_stickers_printed, "date sticker", " Stick them on the tiles.")
 
 
@@ -115,7 +116,6 @@ def stickers_confirm():
 @role_required("manager")
 def tiles_pdf():
     from printables.sheets import write_tile_sheets
-    from webapp.printing import queues
 
     db, team = get_db(), current_team()
     tokens = request.args.getlist("token")
@@ -139,8 +139,6 @@ def tiles_pdf():
 @bp.post("/tiles/confirm")
 @role_required("manager")
 def tiles_confirm():
-    from webapp.printing import queues
-
     return _confirm(queues.mark_tiles_printed, "tile", "")
 
 
@@ -150,8 +148,6 @@ def tiles_confirm():
 @bp.get("/board-kit.pdf")
 @role_required("manager")
 def board_kit():
-    from webapp.printing.board_kit import write_team_board_kit
-
     db, team = get_db(), current_team()
     return _pdf(lambda buffer: write_team_board_kit(db, team, buffer), "board-kit.pdf")
 
@@ -159,7 +155,5 @@ def board_kit():
 @bp.get("/calibration.pdf")
 @role_required("manager")
 def calibration():
-    from webapp.printing.board_kit import write_team_calibration
-
     team = current_team()
     return _pdf(lambda buffer: write_team_calibration(team, buffer), "calibration.pdf")
