@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from typing import BinaryIO
 
-from tilegen.layout import Layout, Line, Place, Text
+from tilegen.layout import Layout, Line, Place
 from tilegen.tile import tile_layout
 
 from .pdf import write_pdf
@@ -98,13 +98,6 @@ def _page(paper, template: Template, placed: list) -> Layout:
     if template.cut_marks:
         items += cut_marks(template)
     return Layout(paper.width, paper.height, tuple(items), meta={"template": template.name})
-
-
-def footer(page: Layout, text: str) -> Layout:
-    """A small note at the paper's bottom edge (only where no label is)."""
-    return page.with_items(
-        Text(page.width / 2, page.height - 3.0, text, 2.2, anchor="middle", fill="#777777")
-    )
 
 
 def write_tile_sheets(

@@ -27,7 +27,6 @@ PAPERS: dict[str, Paper] = {
     "A4": Paper("A4", 210.0, 297.0),
     "Letter": Paper("Letter", 215.9, 279.4),
 }
-DEFAULT_PAPER = "A4"
 
 
 def get_paper(name: str) -> Paper:

@@ -35,6 +35,15 @@ class Client(FlaskClient):
     """The test client of the ``app`` and ``csrf_app`` fixtures: ``form()`` posts a form as
     a browser does, with the page's CSRF token (ignored when CSRF is off)."""
 
+    def open(self, *args, **kwargs):
+        """As :meth:`FlaskClient.open`, then close every request body once the app has
+        answered: werkzeug spools a large upload (over 500 kB) to a temporary file and,
+        unless redirects are followed, never closes it (a ResourceWarning later)."""
+        response = super().open(*args, **kwargs)
+        for answered in (*response.history, response):
+            answered.request.input_stream.close()
+        return response
+
     def form(self, url: str, data: dict | None = None, **kw):
         return self.post(url, data={**(data or {}), "csrf_token": csrf_token(self)}, **kw)
 

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 RED, AMBER, GREEN, CLOSED = "red", "amber", "green", "closed"
-STATUSES = (RED, AMBER, GREEN, CLOSED)
 DEFAULT_AMBER_DAYS = 14
 DEFAULT_TIMEZONE = "Europe/London"
 

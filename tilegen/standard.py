@@ -20,7 +20,6 @@ STAGES: dict[int, str] = {
     5: "Sustaining the change",
     6: "Closing / transferring",
 }
-STAGE_NUMBERS = tuple(STAGES)
 
 #: Name of the marker family in ``cv2.aruco`` (use ``getattr(cv2.aruco, MARKER_DICTIONARY)``).
 MARKER_DICTIONARY = "DICT_APRILTAG_36h11"
@@ -35,6 +34,7 @@ DEFAULT_BOARD_HEIGHT_MM = 900.0
 DEFAULT_MARKER_MM = 60.0
 MIN_MARKER_MARGIN_MM = 10.0
 
+#: The sections of a board, in board order; used by webapp (scan JSON checks, the boards page).
 ZONE_NAMES = ("main", "amber", "red")
 
 

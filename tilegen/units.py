@@ -14,11 +14,6 @@ def mm_to_pt(mm: float) -> float:
     return mm * PT_PER_MM
 
 
-def pt_to_mm(pt: float) -> float:
-    """PostScript points to millimetres."""
-    return pt / PT_PER_MM
-
-
 def mm_to_px(mm: float, dpi: float) -> float:
     """Millimetres to (fractional) pixels at ``dpi``."""
     return mm * dpi / MM_PER_INCH

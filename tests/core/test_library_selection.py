@@ -1,19 +1,31 @@
 """The library functions the pages and the CLI share: choosing tiles and stickers to print,
-the team's printer, failed log-ins and recent scans; and the page and the command line
-answering an unknown token with the same message."""
+the team's printer, failed log-ins, recent scans, the team's workers and users, moving a
+stage with its review date; and the pages and the command line answering an unknown token
+with the same message."""
 
 from __future__ import annotations
 
-from html import escape
+import json
+from html import escape, unescape
 
 import pytest
 
-from webapp.cases import logins
-from webapp.cases.families import close_family, get_family_row
+from tilegen.payload import new_token
+from webapp.cases import families, logins
+from webapp.cases.families import (
+    add_family,
+    close_family,
+    get_family_row,
+    move_stage,
+    team_workers,
+)
 from webapp.cases.sync import previews, records
+from webapp.cases.teams import team_count
+from webapp.cases.users import team_users
 from webapp.errors import BadInput, NotFound
 from webapp.printing import queues
 from webapp.printing.board_kit import label_templates, printer_for
+from webapp.store.events import family_history
 
 # -- tiles ---------------------------------------------------------------------------------
 
@@ -148,6 +160,43 @@ def test_recent_scans_newest_first_with_who_sent_them(store, team, other_team, u
     assert recent[0]["username"] == "manager" and recent[0]["status"] == "preview"
 
 
+# -- what the pages and the commands read and change ---------------------------------------
+
+
+def test_the_teams_workers_users_and_how_many_teams(store, team, other_team, users, family):
+    for initials, worker in (("AAa", "Sam"), ("BBb", "Jo"), ("CCc", "Sam"), ("DDd", None)):
+        family(initials, worker=worker)
+    gone = family("EEe", worker="Old")
+    close_family(store, get_family_row(store, gone["token"]), team)
+    add_family(store, other_team, initials="ZZz", stage=1, review="2030-01-01", worker="Zed")
+    assert team_workers(store, team) == ["Jo", "Sam"]  # open families only, this team only
+    assert [u["username"] for u in team_users(store, team)] == ["admin", "manager", "practitioner"]
+    assert team_count(store) == 2
+
+
+def test_moving_the_stage_with_its_review_date_is_both_or_neither(store, team, family, monkeypatch):
+    token = family("MOl", stage=1, due=40)["token"]
+    row = get_family_row(store, token)
+    with pytest.raises(BadInput, match="review must be a real date"):
+        move_stage(store, row, team, 4, review="2031-02-30")
+
+    def broken_review(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as patch:  # the review fails after the stage has moved
+        patch.setattr(families, "set_review", broken_review)
+        with pytest.raises(RuntimeError):
+            move_stage(store, row, team, 4, review="2031-02-03")
+    assert get_family_row(store, token) == row
+    assert [e["kind"] for e in family_history(store, row["id"])] == ["created"]
+
+    moved = move_stage(store, row, team, 4, review="2031-02-03")
+    assert (moved["stage"], moved["next_review"]) == (4, "2031-02-03")
+    kinds = [e["kind"] for e in family_history(store, row["id"])]
+    assert kinds == ["review_set", "stage_moved", "created"]
+    assert move_stage(store, moved, team, 4)["updated_at"] == moved["updated_at"]  # no change
+
+
 # -- the page and the command line agree -------------------------------------------------
 
 
@@ -177,6 +226,66 @@ def test_unknown_token_same_message_on_the_page_and_the_command_line(
     page = client_for("manager").get(f"{url}?token={known['token']}&token=NOSUCHTOKEN")
     assert page.status_code == 404
     assert escape(message) in page.get_data(as_text=True)
+
+
+def test_an_unknown_token_reads_the_same_everywhere_and_another_teams_like_a_made_up_one(
+    store, team, other_team, family, runner, client_for, api_tokens, tmp_path
+):
+    """The tile page, a form, the API, `family close` and `print tiles` answer an unknown
+    token with one sentence; another team's token gets exactly that answer too."""
+    ours = family()["token"]
+    theirs = add_family(store, other_team, initials="ZZz", stage=1, review="2030-01-01")["token"]
+    made_up = new_token({ours, theirs})
+    client = client_for("manager")
+    api = {"Authorization": f"Bearer {api_tokens['manager']}"}
+
+    def answers(token: str) -> dict:
+        """Every answer to ``token``, with the token itself written as <TOKEN>."""
+        tile = client.get(f"/t/{token}")
+        form = client.form("/alerts/follow-up", {"token": token, "key": "s31-sm"})
+        api_answer = client.get(f"/api/tiles/{token}", headers=api)
+        out = tmp_path / "tiles.pdf"
+        printed = runner("print", "tiles", token, "--team", team["name"], "--out", str(out))
+        assert not out.exists()
+        found = {
+            "tile page": (tile.status_code, error_card(tile)),
+            "form": (form.status_code, error_card(form)),
+            "api": (api_answer.status_code, api_answer.json),
+            "print tiles": (printed.exit_code, printed.output),
+        }
+        return json.loads(json.dumps(found).replace(token, "<TOKEN>"))
+
+    sentence = "no family with token <TOKEN>"
+    made_up_answers = answers(made_up)
+    (tile_status, tile_card), (form_status, form_card) = (
+        made_up_answers["tile page"],
+        made_up_answers["form"],
+    )
+    assert tile_status == form_status == 404
+    assert "We can't find that tile" in tile_card and "We can't find that page" in form_card
+    for card in (tile_card, form_card):
+        assert f'<p class="flash flash-error">{sentence}</p>' in card
+    assert made_up_answers["api"] == [404, {"error": sentence}]
+    assert made_up_answers["print tiles"] == [2, f"Error: {sentence}\n"]  # exit 2, one line
+    # another team's token: not one character of any answer differs
+    assert answers(theirs) == made_up_answers
+    assert "Elsewhere" not in json.dumps(made_up_answers)
+
+    closed = runner("family", "close", made_up)  # the command line spans every team
+    assert (closed.exit_code, closed.output) == (2, f"Error: no family with token {made_up}\n")
+    typed = runner("family", "close", f" {made_up.lower()} ")
+    assert typed.output == closed.output
+    # a path that cannot even be a token gets the same sentence on the tile page
+    odd = client.get("/t/not-a-token")
+    assert odd.status_code == 404
+    assert "no family with token NOT-A-TOKEN" in error_card(odd)
+
+
+def error_card(response) -> str:
+    """The error page's card, unescaped (the navigation around it is on every page)."""
+    page = unescape(response.get_data(as_text=True))
+    start = page.index('<section class="card error-page"')
+    return page[start : page.index("</section>", start)]
 
 
 def test_every_command_closes_the_store_it_opened(runner, monkeypatch):

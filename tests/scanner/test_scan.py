@@ -145,5 +145,5 @@ def test_hint_finds_at_least_as_much_and_never_misplaces():
 
 def test_annotated_image_is_written(tmp_path, plain_photo):
     scan_photos([("board4.jpg", plain_photo.jpeg_bytes())], annotate_dir=tmp_path)
-    out = Image.open(tmp_path / "board4.annotated.jpg")
-    assert max(out.size) <= 2400 and out.mode == "RGB"
+    with Image.open(tmp_path / "board4.annotated.jpg") as out:
+        assert max(out.size) <= 2400 and out.mode == "RGB"

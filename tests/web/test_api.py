@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html import unescape
 
 import pytest
 
@@ -138,3 +139,25 @@ def test_photo_upload_through_the_api(client, api_tokens, board_photo, fam):
     assert [m["initials"] for m in response.json["moves"]] == ["JBa"]
     assert {w["initials"] for w in response.json["wrong_zone"]} == {"TWr", "AKh"}
     assert [m["initials"] for m in response.json["missing"]] == ["RSm"]
+
+
+def test_the_api_refuses_a_photo_over_the_configured_megapixels_as_the_page_does(
+    app, client, client_for, api_tokens, board_photo, fam, store
+):
+    app.config["SCAN_MAX_MEGAPIXELS"] = 1  # the board photo is 2600 x 2000: 5.2 MP
+    photo = {"photo": (io.BytesIO(board_photo), "board.jpg")}
+    api = client.post("/api/scans", data=photo, headers=bearer(api_tokens, "manager"))
+    assert api.status_code == 400
+    assert api.json["error"].startswith(
+        "1-board.jpg: the image is 2600 x 2000 (5 MP); caseboard scans photos up to 1 MP"
+    )
+    page = client_for("manager")
+    sent = page.post(
+        "/scans",
+        data={"photo": (io.BytesIO(board_photo), "board.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    form = unescape(page.get(sent.location).get_data(as_text=True))
+    assert f"Nothing was scanned: {api.json['error']}" in form
+    assert store["scans"].count == 0

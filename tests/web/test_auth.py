@@ -6,6 +6,7 @@ import re
 
 from web_helpers import PASSWORD, AuthActions, csrf_token, flatten, text
 
+from webapp.cases.users import user_by_id
 from webapp.store import access_log
 
 
@@ -59,6 +60,19 @@ def test_failed_logins_are_rate_limited_per_user_and_address(client, auth, app):
         environ_base={"REMOTE_ADDR": "10.1.2.3"},
     )
     assert response.status_code == 302
+
+
+def test_a_session_whose_user_is_gone_is_logged_out_not_a_500(client, auth, store, users):
+    """E.g. after an older store is restored: the session names a user id no longer there."""
+    assert auth.login("manager").status_code == 302
+    assert client.get("/").status_code == 200
+    store["users"].delete(users["manager"]["id"])
+    assert user_by_id(store, users["manager"]["id"]) is None
+    board = client.get("/")
+    assert board.status_code == 302 and board.location.startswith("/login")
+    assert client.get("/login").status_code == 200
+    assert auth.login("practitioner").status_code == 302  # and another user logs in
+    assert client.get("/").status_code == 200
 
 
 def test_a_good_login_starts_the_count_afresh(client, auth, app, store):

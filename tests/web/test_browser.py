@@ -107,6 +107,24 @@ def test_phone_uploads_a_photo_previews_applies_and_sees_the_board_change(
     shot(phone, tmp_path, "board-phone")
 
 
+def test_a_refused_photo_is_explained_on_the_upload_form(live_server, phone, fam):
+    """The server sends a refused upload back to the form with the reason; the page's
+    script shows that reason in place, and the form is ready for another photo."""
+    phone.goto(f"{live_server}/login")
+    log_in(phone, "manager")
+    phone.wait_for_url(f"{live_server}/")
+    phone.goto(f"{live_server}/scans/new")
+    notes = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"minutes\n" * 40}
+    phone.locator("input[type=file]").set_input_files(notes)
+    phone.click("form.upload button[type=submit]")
+    status = phone.locator(".scan-status.flash-error")
+    status.wait_for()
+    assert "Nothing was scanned" in status.inner_text()
+    assert "not an image" in status.inner_text()
+    assert phone.url == f"{live_server}/scans/new"
+    assert phone.locator("form.upload button[type=submit]").is_enabled()
+
+
 def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, users):
     from webapp.cases.sync.applying import apply_scan
     from webapp.cases.sync.previews import preview_scan

@@ -82,13 +82,20 @@ def test_upload_preview_apply_and_idempotency(client_for, board_photo, store, te
     assert get_family_row(store, fam["JBa"]["token"], team) == jba
 
 
-def test_bad_uploads_get_a_clear_400_and_the_app_keeps_serving(client_for, bad_files):
+def test_bad_uploads_go_back_to_the_form_with_the_reason_and_the_app_keeps_serving(
+    client_for, bad_files, store
+):
     client = client_for("manager")
     for name, (body, words) in bad_files.items():
         response = upload(client, (name, body))
-        assert response.status_code == 400, name
-        assert "Nothing was scanned" in text(response) and words in text(response), name
-    assert upload(client).status_code == 400  # no file at all
+        assert (response.status_code, response.location) == (302, "/scans/new"), name
+        form = text(client.get(response.location))
+        assert '<form class="upload"' in form, name  # the form again, to try another photo
+        assert "Nothing was scanned" in form and words in form, name
+    none = upload(client)  # no file at all
+    assert (none.status_code, none.location) == (302, "/scans/new")
+    assert "choose at least one photo" in text(client.get(none.location))
+    assert store["scans"].count == 0
     assert client.get("/").status_code == 200
 
 

@@ -1,5 +1,5 @@
-"""The app on a real WSGI server: bad uploads are refused and it goes on serving;
-`caseboard serve` on a missing store is one clear line."""
+"""The app on a real WSGI server: bad uploads are refused (back to the upload form, with
+the reason) and it goes on serving; `caseboard serve` on a missing store is one clear line."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ def test_real_server_survives_bad_uploads(live_server, fam, api_tokens):
         response = session.post(
             f"{live_server}/scans", data={"csrf_token": token}, files={"photo": (name, body)}
         )
-        assert response.status_code == 400, name
-        assert "Nothing was scanned" in response.text
+        assert [r.status_code for r in response.history] == [302], name  # back to the form
+        assert response.url == f"{live_server}/scans/new", name
+        assert "Nothing was scanned" in response.text, name
     assert session.get(f"{live_server}/").status_code == 200
     api = requests.get(
         f"{live_server}/api/tiles/{fam['TWr']['token']}",

@@ -80,6 +80,24 @@ def test_manager_sets_date_moves_stage_closes_and_reopens(client_for, fam, store
     assert "case.close" in actions and "case.reopen" in actions
 
 
+def test_manager_moves_the_stage_with_the_agreed_review_date(client_for, fam, store, team):
+    client = client_for("manager")
+    token = fam["MOl"]["token"]
+    moved = client.form(
+        f"/t/{token}/stage", {"stage": "3", "review": "2031-05-06"}, follow_redirects=True
+    )
+    assert "Moved to board 3, next review 2031-05-06." in text(moved)
+    row = get_family_row(store, token, team)
+    assert (row["stage"], row["next_review"]) == (3, "2031-05-06")
+    refused = client.form(
+        f"/t/{token}/stage", {"stage": "5", "review": "2031-02-30"}, follow_redirects=True
+    )
+    assert "review must be a real date" in text(refused)
+    assert get_family_row(store, token, team) == row  # neither the stage nor the date
+    kinds = [e["kind"] for e in family_history(store, row["id"])]
+    assert kinds[:2] == ["review_set", "stage_moved"]
+
+
 def test_bad_date_is_a_clear_message_and_changes_nothing(client_for, fam, store, team):
     token = fam["MOl"]["token"]
     response = client_for("manager").form(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from datetime import date
 
 from sqlite_utils import Database
@@ -282,15 +281,41 @@ def open_rows(db: Database, team: dict) -> list[dict]:
     )
 
 
+def team_workers(db: Database, team: dict) -> list[str]:
+    """The workers allocated to the team's open families, in name order (for filters)."""
+    return [
+        r["worker"]
+        for r in db.query(
+            """select distinct worker from families
+               where team_id = ? and closed is null and worker is not null order by worker""",
+            [team["id"]],
+        )
+    ]
+
+
+def unknown_tokens(tokens: list[str]) -> NotFound:
+    """The one answer, on the pages, the API and the command line, to tokens that name no
+    family (of the team asked about): ``no family with token K7M2Q9XH3A``.
+
+    It never names a team, so another team's token reads exactly like a made-up one.
+    Tokens are shown as printed (upper case); an empty or unprintable one is quoted, so
+    the message stays one line.
+    """
+    shown = [t if t and t.isprintable() else repr(t) for t in tokens]
+    noun = "token" if len(shown) == 1 else "tokens"
+    return NotFound(f"no family with {noun} {', '.join(shown)}")
+
+
 def get_family_row(db: Database, token: str, team: dict | None = None) -> dict:
     """The stored row for ``token``; another team's token is simply not found."""
-    where, params = "token = ?", [token.strip().upper()]
+    token = token.strip().upper()
+    where, params = "token = ?", [token]
     if team is not None:
         where += " and team_id = ?"
         params.append(team["id"])
     rows = list(db["families"].rows_where(where, params))
     if not rows:
-        raise NotFound(f"no family with token {token!r}")
+        raise unknown_tokens([token])
     return rows[0]
 
 
@@ -319,13 +344,20 @@ def set_review(db, row, team, review, *, user_id=None, source="cli") -> dict:
     )
 
 
-def move_stage(db, row, team, stage, *, user_id=None, source="cli") -> dict:
-    """Move a family to another stage board (stages may be skipped or go backwards)."""
+def move_stage(db, row, team, stage, *, review=None, user_id=None, source="cli") -> dict:
+    """Move a family to another stage board (stages may be skipped or go backwards) and,
+    when ``review`` is given, set the review date agreed with the move: both or neither,
+    in one transaction (or the caller's). Returns the updated row."""
     new = parse_stage(stage)
-    if new == row["stage"]:
-        return row
-    detail = {"from": row["stage"], "to": new}
-    return change_family(db, row, team, events.STAGE_MOVED, {"stage": new}, detail, user_id, source)
+    new_review = parse_date(review, "review") if review else None
+    with db.atomic():
+        if new != row["stage"]:
+            detail = {"from": row["stage"], "to": new}
+            changes = {"stage": new}
+            row = change_family(db, row, team, events.STAGE_MOVED, changes, detail, user_id, source)
+        if new_review:
+            row = set_review(db, row, team, new_review, user_id=user_id, source=source)
+    return row
 
 
 def close_family(db, row, team, *, on: date | None = None, user_id=None, source="cli") -> dict:
@@ -344,25 +376,3 @@ def reopen_family(db, row, team, *, user_id=None, source="cli") -> dict:
         raise BadInput(f"{row['token']} is not closed")
     detail = {"closed_on": row["closed"]}
     return change_family(db, row, team, events.REOPENED, {"closed": None}, detail, user_id, source)
-
-
-def add_flags(db, row, team, names: Iterable[str], *, user_id=None, source="cli") -> list[str]:
-    """Add risk flags (already-present ones are left alone); returns those added."""
-    settings = team_settings(team)
-    wanted = {_canonical(n, settings["flags"], "flag") for n in names}
-    added = sorted(wanted - set(flags_of(db, row["id"])))
-    today = team_today(team).isoformat()
-    with db.atomic():
-        for name in added:
-            db["flags"].insert({"family_id": row["id"], "name": name, "added_on": today})
-            events.record_event(
-                db,
-                team["id"],
-                row["id"],
-                events.FLAG_ADDED,
-                {"flag": name},
-                user_id,
-                source,
-                team["timezone"],
-            )
-    return added

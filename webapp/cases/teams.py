@@ -20,7 +20,6 @@ from webapp.errors import BadInput, NotFound
 from webapp.rules.defaults import DEFAULT_FLAGS
 from webapp.store.connection import utcnow
 
-DEFAULT_TEAM = "Demo team"
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 #: Case types from the source documents (docs/policies.md: CIN and CP from the Kent policy,
@@ -99,6 +98,11 @@ def get_team(db: Database, name: str | None = None) -> dict:
 
 def team_by_id(db: Database, team_id: int) -> dict:
     return db["teams"].get(team_id)
+
+
+def team_count(db: Database) -> int:
+    """How many teams the store holds."""
+    return db["teams"].count
 
 
 def team_settings(team: dict) -> dict:

@@ -57,6 +57,22 @@ def get_user(db: Database, username: str) -> dict:
     return rows[0]
 
 
+def user_by_id(db: Database, user_id: int | str) -> dict | None:
+    """The user row with this id, or None when there is none (a session can outlive its
+    user, e.g. after an older store is restored)."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    rows = list(db["users"].rows_where("id = ?", [user_id]))
+    return rows[0] if rows else None
+
+
+def team_users(db: Database, team: dict) -> list[dict]:
+    """The team's users, by name."""
+    return list(db["users"].rows_where("team_id = ?", [team["id"]], order_by="username"))
+
+
 def authenticate(db: Database, username: str, password: str) -> dict | None:
     """The active user with this name and password, or None."""
     rows = list(db["users"].rows_where("username = ? and active = 1", [username]))

@@ -21,9 +21,10 @@ from webapp.cases.families import (
     list_families,
     open_rows,
     team_flags,
+    unknown_tokens,
 )
 from webapp.cases.teams import team_today
-from webapp.errors import BadInput, NotFound
+from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow
 
@@ -108,7 +109,7 @@ def stickers_to_print(
 
 def _team_rows(db: Database, team: dict, tokens: Iterable[str]) -> list[dict]:
     """The team's rows for ``tokens``; any token not in this team is an error before
-    anything is written."""
+    anything is written (:func:`unknown_tokens`: another team's token reads as made up)."""
     wanted = list(dict.fromkeys(t.strip().upper() for t in tokens if t and t.strip()))
     if not wanted:
         raise BadInput("no tokens given")
@@ -121,7 +122,7 @@ def _team_rows(db: Database, team: dict, tokens: Iterable[str]) -> list[dict]:
     }
     missing = [t for t in wanted if t not in rows]
     if missing:
-        raise NotFound(f"no family with token {', '.join(missing)} in team {team['name']}")
+        raise unknown_tokens(missing)
     return [rows[t] for t in wanted]
 
 

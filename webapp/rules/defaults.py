@@ -6,13 +6,11 @@ Teams change them in the store (``review_rules``); these are only the seed.
 from __future__ import annotations
 
 KENT_POLICY = "Kent Case Progression Policy (2016)"
-ISLINGTON_SUPERVISION = "Islington Case Management Supervision Policy (2016), Frequency"
 CAFCASS_TRIGGERS = (
     "Cafcass, Strengthening Case Planning, Management Oversight, PLRs and "
     "Situational Supervision (Feb 2018), case planning triggers"
 )
 KENT_AUDIT = "Kent Extended Case File Audit (2009)"
-CLINIC_TOR = "Case Progression Clinic Terms of Reference"
 
 SM, HOP, TM = "service manager", "head of practice", "team manager"
 

@@ -1,6 +1,6 @@
 """A team's rules in the store: review triggers, review intervals and report limits.
 
-Every team starts with :data:`webapp.defaults.DEFAULT_RULES` (seeded the first
+Every team starts with :data:`webapp.rules.defaults.DEFAULT_RULES` (seeded the first
 time its rules are read); managers change the parameters or switch a rule off.
 """
 

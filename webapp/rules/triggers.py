@@ -6,7 +6,7 @@ stays open. An alert is *open* on a day D when the latest firing on or before D 
 been followed up: a follow-up dated on or after that firing (and not after D) closes
 it, and the next firing opens a new one.
 
-The default rules and where each comes from are in :mod:`webapp.rule_defaults`.
+The default rules and where each comes from are in :mod:`webapp.rules.defaults`.
 """
 
 from __future__ import annotations

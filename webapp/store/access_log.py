@@ -19,7 +19,6 @@ REVIEW_SET = "review.set"
 STAGE_MOVE = "stage.move"
 CASE_CLOSE = "case.close"
 CASE_REOPEN = "case.reopen"
-LOGIN = "login"
 
 
 def record(

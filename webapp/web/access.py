@@ -1,7 +1,8 @@
 """Who may do what, and the team scope of every page and API call.
 
 Every query for a family goes through :func:`team_family`, so another team's
-token is simply "not found" (404), never "forbidden" (which would confirm it exists).
+token is simply "not found" (404, with the same message as a made-up token), never
+"forbidden" (which would confirm it exists).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from flask_login import current_user, login_required
 
 from webapp.cases.families import get_family_row
 from webapp.cases.teams import team_by_id
-from webapp.errors import NotFound
 from webapp.web.extensions import get_db
 
 
@@ -25,11 +25,13 @@ def current_team() -> dict:
 
 
 def team_family(token: str) -> dict:
-    """The family row for ``token`` in the current user's team, or 404."""
-    try:
-        return get_family_row(get_db(), token, current_team())
-    except NotFound:
-        abort(404)
+    """The family row for ``token`` in the current user's team.
+
+    An unknown token, or another team's, raises the library's :class:`NotFound`, which
+    the app's error handler answers (404 with the library's message, the same sentence
+    the command line prints).
+    """
+    return get_family_row(get_db(), token, current_team())
 
 
 def role_required(*roles: str):

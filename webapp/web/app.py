@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from webapp.cases.sync.uploads import MAX_MEGAPIXELS
 from webapp.cases.teams import get_setting, set_setting
 from webapp.store.connection import open_store
 from webapp.web import extensions
@@ -29,6 +30,7 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "LOGIN_ATTEMPTS": 5,
     "LOGIN_WINDOW_SECONDS": 300,
+    "SCAN_MAX_MEGAPIXELS": MAX_MEGAPIXELS,  # the largest photo the page and the API scan
 }
 
 

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
+from webapp.cases.users import user_by_id
 from webapp.store.connection import connect
 
 login_manager = LoginManager()
@@ -64,7 +65,8 @@ def close_db(_exc=None) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    row = get_db()["users"].get(int(user_id)) if user_id.isdigit() else None
+    """The session's user; a session whose user is gone or inactive is logged out."""
+    row = user_by_id(get_db(), user_id) if user_id.isdigit() else None
     return User(row) if row and row["active"] else None
 
 

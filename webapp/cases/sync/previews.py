@@ -14,7 +14,15 @@ from sqlite_utils import Database
 
 from webapp.cases.families import family_view
 from webapp.cases.sync.records import applied_with_hash, get_scan
-from webapp.cases.sync.uploads import check_scan_json, json_hash, photos_hash
+from webapp.cases.sync.uploads import (
+    MAX_MEGAPIXELS,
+    check_scan_json,
+    json_hash,
+    numbered,
+    photos_hash,
+    photos_meta,
+    scan_uploads,
+)
 from webapp.cases.teams import team_today
 from webapp.store import access_log
 from webapp.store.connection import utcnow
@@ -155,3 +163,33 @@ def preview_scan(
             db, team["id"], user_id, access_log.SCAN_PREVIEW, str(scan_id), counts, source=source
         )
     return get_scan(db, team, scan_id)
+
+
+def preview_photos(
+    db: Database,
+    team: dict,
+    uploads: Sequence[tuple[str | None, bytes]],
+    *,
+    user_id: int | None,
+    source: str,
+    max_megapixels: float = MAX_MEGAPIXELS,
+) -> dict:
+    """Uploaded board photos (name as sent, bytes) -> a stored preview, as the scan page
+    and the API both take them.
+
+    The photos get safe numbered names, each is checked against ``max_megapixels``, the
+    scanner reads them with the team's boards and hints, and the result is kept as a
+    preview with the annotated photos (:func:`preview_scan`). Raises :class:`BadInput`
+    when no photo could be read; one bad photo among good ones is listed in the preview.
+    """
+    photos = numbered(uploads)
+    scan_json, images = scan_uploads(db, team, photos, max_megapixels=max_megapixels)
+    return preview_scan(
+        db,
+        team,
+        scan_json,
+        user_id,
+        photos_meta=photos_meta(photos),
+        images=images,
+        source=source,
+    )

@@ -12,11 +12,10 @@ from PIL import Image
 from sqlite_utils import Database
 
 from tilegen.payload import parse_tile_url
-from tilegen.standard import STAGES
+from tilegen.standard import STAGES, ZONE_NAMES
 from webapp.cases.teams import scan_settings
 from webapp.errors import BadInput
 
-ZONES = ("main", "amber", "red")
 MAX_MEGAPIXELS = 52  # a 50 MP phone photo is the largest a phone makes by default
 PREVIEW_SIDE = 1600  # annotated photos are stored at most this wide
 
@@ -151,7 +150,7 @@ def check_scan_json(data) -> dict:
         stage, zone = tile.get("stage"), tile.get("zone")
         if stage is not None and (not isinstance(stage, int) or stage not in STAGES):
             raise BadInput(f"tiles[{i}].stage must be 1 to 6 or null, not {stage!r}")
-        if zone not in (*ZONES, None):
+        if zone not in (*ZONE_NAMES, None):
             raise BadInput(f"tiles[{i}].zone must be main, amber, red or null, not {zone!r}")
         for key in ("x_mm", "y_mm"):
             value = tile.get(key)

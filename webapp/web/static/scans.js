@@ -29,13 +29,15 @@ document.addEventListener("DOMContentLoaded", function () {
     };
     xhr.onload = function () {
       clearInterval(timer);
-      if (xhr.status < 400 && xhr.responseURL) {
+      // A refused upload comes back to this form with the reason flashed on it (already
+      // read by this request, so it is shown here rather than by loading the form again).
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var error = page.querySelector(".flash-error");
+      if (xhr.status < 400 && xhr.responseURL && !error) {
         status.textContent = "Done: opening the preview…";
         window.location.assign(xhr.responseURL);
         return;
       }
-      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
-      var error = page.querySelector(".flash-error");
       status.textContent = error ? error.textContent : "The scan failed (" + xhr.status + ").";
       status.classList.add("flash", "flash-error");
       bar.hidden = true;

@@ -15,7 +15,7 @@ from webapp.cases.families import (
 )
 from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import boards, team_settings
-from webapp.cases.users import ROLES, add_user
+from webapp.cases.users import ROLES, add_user, team_users
 from webapp.errors import BadInput, NotFound
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
@@ -35,7 +35,7 @@ def _page(status: int = 200, **extra):
         team=team,
         settings=team_settings(team),
         families=list_families(db, team, include_closed=True),
-        users=list(db["users"].rows_where("team_id = ?", [team["id"]], order_by="username")),
+        users=team_users(db, team),
         boards=[{**b, **team_admin.zone_fields(b)} for b in boards(db, team)],
         roles=ROLES,
         weekdays=WEEKDAYS,

@@ -7,12 +7,12 @@ answered as ``{"error": "..."}`` by the app's handlers (``webapp/web/error_pages
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from webapp.cases.families import family_view, get_family_row
-from webapp.cases.sync import applying, previews, records, uploads
+from webapp.cases.sync import applying, previews, records
 from webapp.cases.teams import stage_names, team_by_id
 from webapp.cases.users import user_for_api_token
 from webapp.errors import BadInput
@@ -68,11 +68,10 @@ def create_scan():
     db, team, user = get_db(), g.api_team, g.api_user
     files = request.files.getlist("photo")
     if files:
-        photos = uploads.numbered([(f.filename, f.read()) for f in files])
-        scan_json, images = uploads.scan_uploads(db, team, photos)
-        scan = previews.preview_scan(
-            db, team, scan_json, user.user_id,
-            photos_meta=uploads.photos_meta(photos), images=images, source="api",
+        scan = previews.preview_photos(
+            db, team, [(f.filename, f.read()) for f in files],
+            user_id=user.user_id, source="api",
+            max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
         )  # fmt: skip
     elif request.is_json:
         data = request.get_json(silent=True)

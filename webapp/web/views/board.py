@@ -5,21 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from webapp.cases.families import list_families
+from tilegen.standard import ZONE_NAMES
+from webapp.cases.families import list_families, team_workers
 from webapp.cases.teams import stage_names, team_today
 from webapp.web.access import current_team
 from webapp.web.extensions import get_db
 
 bp = Blueprint("board", __name__)
 
-ZONES = ("main", "amber", "red")
-
 
 def wall(families: list[dict], names: dict[int, str]) -> list[dict]:
     """Stage -> zone -> tiles, each tile in the zone it was last seen in on its board
     (or the zone it belongs in, when it has not been photographed there)."""
     boards = [
-        {"stage": stage, "name": name, "zones": {z: [] for z in ZONES}, "count": 0}
+        {"stage": stage, "name": name, "zones": {z: [] for z in ZONE_NAMES}, "count": 0}
         for stage, name in sorted(names.items())
     ]
     by_stage = {b["stage"]: b for b in boards}
@@ -27,7 +26,7 @@ def wall(families: list[dict], names: dict[int, str]) -> list[dict]:
         board = by_stage.get(f["stage"])
         if board is None:
             continue
-        seen_here = f["last_stage"] == f["stage"] and f["zone"] in ZONES
+        seen_here = f["last_stage"] == f["stage"] and f["zone"] in ZONE_NAMES
         zone = f["zone"] if seen_here else f["expected_zone"]
         board["zones"][zone].append({**f, "seen_here": seen_here})
         board["count"] += 1
@@ -41,14 +40,7 @@ def index():
     team = current_team()
     worker = request.args.get("worker") or None
     families = list_families(db, team, worker=worker)
-    workers = [
-        r["worker"]
-        for r in db.query(
-            """select distinct worker from families
-               where team_id = ? and closed is null and worker is not null order by worker""",
-            [team["id"]],
-        )
-    ]
+    workers = team_workers(db, team)
     boards = wall(families, stage_names(db, team))
     counts = {s: sum(1 for f in families if f["status"] == s) for s in ("red", "amber", "green")}
     to_move = sum(1 for f in families if f["should_move"] or f["wrong_board"])

@@ -10,7 +10,6 @@ import io
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -21,65 +20,47 @@ from flask import (
 )
 from flask_login import current_user
 
-from webapp.cases.sync import applying, previews, records, uploads
+from webapp.cases.sync import applying, previews, records
 from webapp.cases.teams import stage_names
-from webapp.errors import BadInput, NotFound
+from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
+from webapp.web.redirects import back_with_error
 
 bp = Blueprint("scans", __name__, url_prefix="/scans")
-
-
-def _upload_page(message: str | None = None, status: int = 200):
-    if message:
-        flash(message, "error")
-    db, team = get_db(), current_team()
-    return render_template("scans/new.html", recent=records.recent_scans(db, team)), status
 
 
 @bp.route("/new")
 @role_required("manager")
 def new():
-    return _upload_page()
+    db, team = get_db(), current_team()
+    return render_template("scans/new.html", recent=records.recent_scans(db, team))
 
 
 @bp.route("", methods=["POST"])
 @role_required("manager")
 def upload():
+    """Photos -> a stored preview; a refused upload goes back to the form with the reason."""
     # over MAX_CONTENT_LENGTH, reading the files raises 413: the app's error page answers it
     files = [f for f in request.files.getlist("photo") if f.filename or f.content_length]
-    if not files:
-        return _upload_page("Choose at least one photo of a board.", 400)
-    db, team = get_db(), current_team()
-    photos = uploads.numbered([(f.filename, f.read()) for f in files])
     try:
-        max_mp = current_app.config.get("SCAN_MAX_MEGAPIXELS", uploads.MAX_MEGAPIXELS)
-        scan_json, images = uploads.scan_uploads(db, team, photos, max_megapixels=max_mp)
-        scan = previews.preview_scan(
-            db,
-            team,
-            scan_json,
-            current_user.user_id,
-            photos_meta=uploads.photos_meta(photos),
-            images=images,
+        scan = previews.preview_photos(
+            get_db(),
+            current_team(),
+            [(f.filename, f.read()) for f in files],
+            user_id=current_user.user_id,
             source="web",
+            max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
         )
     except BadInput as exc:
-        return _upload_page(f"Nothing was scanned: {exc}", 400)
+        return back_with_error(f"Nothing was scanned: {exc}", url_for("scans.new"))
     return redirect(url_for("scans.show", scan_id=scan["id"]))
-
-
-def _scan_or_404(scan_id: int) -> dict:
-    try:
-        return records.get_scan(get_db(), current_team(), scan_id)
-    except NotFound:
-        abort(404)
 
 
 @bp.route("/<int:scan_id>")
 @role_required("manager")
 def show(scan_id):
-    scan = _scan_or_404(scan_id)
+    scan = records.get_scan(get_db(), current_team(), scan_id)
     names = stage_names(get_db(), current_team())
     return render_template("scans/preview.html", scan=scan, names=names)
 
@@ -87,10 +68,7 @@ def show(scan_id):
 @bp.route("/<int:scan_id>/photo/<int:position>.jpg")
 @role_required("manager")
 def photo(scan_id, position):
-    try:
-        jpeg = records.scan_image(get_db(), current_team(), scan_id, position)
-    except NotFound:
-        abort(404)
+    jpeg = records.scan_image(get_db(), current_team(), scan_id, position)
     response = send_file(io.BytesIO(jpeg), mimetype="image/jpeg", max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
@@ -99,7 +77,7 @@ def photo(scan_id, position):
 @bp.route("/<int:scan_id>/apply", methods=["POST"])
 @role_required("manager")
 def apply(scan_id):
-    scan = _scan_or_404(scan_id)
+    scan = records.get_scan(get_db(), current_team(), scan_id)
     summary = applying.apply_scan(
         get_db(), current_team(), scan["id"], current_user.user_id, "web", ip=request.remote_addr
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tilegen.payload import is_token
@@ -19,6 +19,7 @@ from webapp.cases.families import (
     move_stage,
     reopen_family,
     set_review,
+    unknown_tokens,
 )
 from webapp.cases.teams import stage_names, team_today
 from webapp.errors import BadInput
@@ -51,8 +52,8 @@ def tile_upper(token):
 @bp.route("/t/<token>")
 def tile(token):
     canonical = canonical_token(token)
-    if canonical is None:
-        abort(404)
+    if canonical is None:  # cannot be a token: answered as any unknown token is
+        raise unknown_tokens([token.strip().upper()])
     if canonical != token:
         return redirect(url_for("tiles.tile", token=canonical), 301)
     if not current_user.is_authenticated:
@@ -169,10 +170,7 @@ def stage(token):
     review = request.form.get("review", "").strip()
 
     def change(db, row, team):
-        with db.atomic():
-            row = move_stage(db, row, team, value, **_who())
-            if review:
-                set_review(db, row, team, review, **_who())
+        return move_stage(db, row, team, value, review=review or None, **_who())
 
     done = f"Moved to board {value}" + (f", next review {review}." if review else ".")
     return _change(token, access_log.STAGE_MOVE, change, done, to=value, review=review or None)
