@@ -80,6 +80,29 @@ def normalise_board_code(code: str) -> str:
     return code[0].upper() + code[1].upper() + code[2].lower()
 
 
+MAX_CODES = 6
+
+
+def board_codes(text: str) -> list[str]:
+    """``"twr JWr"`` -> ``["TWr", "JWr"]``: one to six board codes of one family group.
+
+    A tile is a family group, so it may carry each child's code (docs/contract.md §6).
+    The store keeps them as one space-separated string in ``initials``.
+    """
+    codes = (text or "").split()
+    if not codes:
+        raise ValueError("a tile needs at least one board code like TWr")
+    if len(codes) > MAX_CODES:
+        raise ValueError(f"a tile holds at most {MAX_CODES} board codes, not {len(codes)}")
+    normalised = []
+    for code in codes:
+        try:
+            normalised.append(normalise_board_code(code))
+        except ValueError:
+            raise ValueError(f"board code must be three letters like TWr, not {code!r}") from None
+    return normalised
+
+
 def days_until(next_review: date, today: date) -> int:
     """Positive when due in the future, negative when overdue."""
     return (next_review - today).days

@@ -61,7 +61,7 @@ def _canonical(value: str, allowed: list[str], what: str) -> str:
 def clean_family(fields: dict, team: dict, today: date) -> dict:
     """Check one family's fields against the team's settings; return the row to store."""
     try:
-        initials = domain.normalise_board_code(fields.get("initials") or "")
+        initials = " ".join(domain.board_codes(fields.get("initials") or ""))
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     settings = team_settings(team)

@@ -1,28 +1,56 @@
-"""The `caseboard` command: a thin click layer over the library."""
+"""The `caseboard` command: a thin click layer over the library.
+
+Commands are loaded on first use (:class:`LazyGroup`), so ``caseboard --help`` and light
+commands never import OpenCV, reportlab or Flask. A new command is one line in
+:data:`COMMANDS`: its name and ``module:attribute``.
+"""
+
+import importlib
 
 import click
 
-from webapp.cli.clinic import clinic
 from webapp.cli.common import CaseboardGroup
-from webapp.cli.demo import demo
-from webapp.cli.family import family
-from webapp.cli.meeting import agenda
-from webapp.cli.printing import print_group
-from webapp.cli.report import audit, report
-from webapp.cli.rules import alerts, rules
-from webapp.cli.scan import scan
-from webapp.cli.serve import serve
-from webapp.cli.store import init
-from webapp.cli.supervision import discussion, supervision
-from webapp.cli.users import token, user
+
+COMMANDS = {
+    "init": ("webapp.cli.store:init", "Create or migrate the store (safe to run twice)."),
+    "demo": ("webapp.cli.demo:demo", "Build a demo store, scan a sample photo and serve it."),
+    "user": ("webapp.cli.users:user", "Add and manage users."),
+    "token": ("webapp.cli.users:token", "Create API tokens."),
+    "family": ("webapp.cli.family:family", "Register, list and change family groups."),
+    "scan": ("webapp.cli.scan:scan", "Read photos of the boards (optionally apply them)."),
+    "agenda": ("webapp.cli.meeting:agenda", "The weekly meeting agenda."),
+    "serve": ("webapp.cli.serve:serve", "Serve the web app on a production WSGI server."),
+    "print": ("webapp.cli.printing:print_group", "Tiles, stickers and the board kit to print."),
+    "alerts": ("webapp.cli.rules:alerts", "Alerts open on a date."),
+    "rules": ("webapp.cli.rules:rules", "The team's rules."),
+    "discussion": ("webapp.cli.supervision:discussion", "Record case discussions."),
+    "supervision": ("webapp.cli.supervision:supervision", "Monthly supervision coverage."),
+    "clinic": ("webapp.cli.clinic:clinic", "The legal and practice clinic."),
+    "audit": ("webapp.cli.report:audit", "Record and check case-file audits."),
+    "report": ("webapp.cli.report:report", "Drift and quality reports."),
+}
 
 
-@click.group(cls=CaseboardGroup)
+class LazyGroup(CaseboardGroup):
+    """A group whose subcommands are imported only when one is run (or its help shown)."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute = COMMANDS[cmd_name][0].split(":")
+        return getattr(importlib.import_module(module_name), attribute)
+
+    def format_commands(self, ctx, formatter):
+        """List commands from :data:`COMMANDS` without importing a single one of them."""
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="caseboard")
 def main():
     """caseboard keeps the Case Progression boards on the wall and the store in step."""
-
-
-rules_commands = (alerts, rules, discussion, supervision, clinic, audit, report)
-for command in (init, demo, user, token, family, scan, agenda, serve, print_group, *rules_commands):
-    main.add_command(command)
