@@ -1,6 +1,12 @@
 """Schema migrations: one sqlite-utils ``Migrations`` set per area, each module named for its
 set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 
-from webapp.store.migrations import core, meeting, rules, web
+from webapp.store.migrations import core, lifecycle, meeting, rules, web
 
-SETS = [core.migrations, web.migrations, meeting.migrations, rules.migrations]
+SETS = [
+    core.migrations,
+    web.migrations,
+    meeting.migrations,
+    rules.migrations,
+    lifecycle.migrations,
+]
