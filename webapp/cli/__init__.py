@@ -28,6 +28,9 @@ COMMANDS = {
     "clinic": ("webapp.cli.clinic:clinic", "The legal and practice clinic."),
     "audit": ("webapp.cli.report:audit", "Record and check case-file audits."),
     "report": ("webapp.cli.report:report", "Drift and quality reports."),
+    "watch": ("webapp.cli.camera:watch", "Scan board photos arriving in a folder."),
+    "capture": ("webapp.cli.camera:capture", "Take a photo from a camera and scan it."),
+    "camera": ("webapp.cli.camera:camera", "Will a camera do; scheduled captures."),
 }
 
 
