@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from tilegen.standard import ZONE_NAMES
 from webapp.cases.families import list_families, team_workers
+from webapp.cases.sync.unattended import waiting_notice
 from webapp.cases.teams import stage_names, team_today
 from webapp.web.access import current_team
 from webapp.web.extensions import get_db
@@ -53,4 +54,5 @@ def index():
         to_move=to_move,
         today=team_today(team),
         team=team,
+        camera_notice=waiting_notice(db, team),
     )
