@@ -101,7 +101,9 @@ def test_apply_if_clean_leaves_a_missing_tile_as_a_preview_and_says_so(
 ):
     family("OLd", stage=1, due=30)  # registered on board 1, not in the photo
     folder = drop(tmp_path / "inbox", board_jpeg, 1, broken=False)
-    out = runner.json("watch", str(folder), "--once", "--settle", "0", "--apply-if-clean", "--team", "Team")
+    out = runner.json(
+        "watch", str(folder), "--once", "--settle", "0", "--apply-if-clean", "--team", "Team"
+    )
     assert out["applied"] is False
     assert [m["initials"] for m in out["missing"]] == ["OLd"]
     assert out["not_clean"] == ["1 expected tile not found on board 1"]
