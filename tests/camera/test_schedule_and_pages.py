@@ -62,7 +62,7 @@ def test_camera_settings_are_checked(store, team):
 def test_admin_sets_the_camera_and_the_manager_captures_now(client_for, store, wall, noisy_video):
     admin = client_for("admin")
     page = text(admin.get("/admin/?width=1920&boards=1"))
-    assert "1920 px across 1 board(s): 1.8 px per module, too low" in page
+    assert "1920 px across 1 board(s): 1.77 px per module, too low" in page
     response = admin.form(
         "/admin/camera",
         {"source": noisy_video(1), "frames": "4", "day": "meeting day", "time": "11:30"},

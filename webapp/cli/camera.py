@@ -163,14 +163,14 @@ def check(width, boards_n, source, frames, team_name, as_json, db_path):
         f = out["figure"]
         click.echo(
             f"{f['width_px']} px across {f['boards']} board(s) ({f['covered_mm']:g} mm): "
-            f"{f['px_per_module']:.1f} px per QR module ({f['module_mm']:.2f} mm): {f['verdict']}"
+            f"{f['px_per_module']:.2f} px per QR module ({f['module_mm']:.2f} mm): {f['verdict']}"
         )
         if f["verdict"] != "fine":
             click.echo(f"for 'fine' the picture needs about {f['width_for_good_px']} px across")
     if "measured" in out:
         for b in out["measured"]["boards"]:
             ppm = b["px_per_module"]
-            figure = f"{ppm:.1f} px per module" if ppm else "not located"
+            figure = f"{ppm:.2f} px per module" if ppm else "not located"
             click.echo(f"measured, board {b['stage']}: {figure} ({b['markers']} markers)")
         if not out["measured"]["boards"]:
             click.echo("measured: no board found in the camera's picture")

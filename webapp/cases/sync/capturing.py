@@ -220,7 +220,7 @@ def camera_figures(db: Database | None, team: dict | None, width_px: int, boards
 def camera_table(db: Database, team: dict) -> list[dict]:
     """Common camera widths across one to three boards, for the admin page."""
     return [
-        camera_figures(db, team, width, n) for width in (1920, 2560, 3840, 4000) for n in (1, 2, 3)
+        camera_figures(db, team, width, n) for width in (1920, 2560, 3840, 7680) for n in (1, 2, 3)
     ]
 
 
