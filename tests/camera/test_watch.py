@@ -7,6 +7,8 @@ import json
 import os
 import time
 
+import pytest
+
 from webapp.cases.families import get_family_row
 from webapp.cases.sync import watching
 
@@ -112,3 +114,21 @@ def test_apply_if_clean_leaves_a_missing_tile_as_a_preview_and_says_so(
     page = client_for("manager").get("/").get_data(as_text=True)
     assert "was not applied by itself" in page and "1 expected tile not found on board 1" in page
     assert f"/scans/{out['id']}" in page
+
+
+def test_watch_looks_again_after_each_interval(store, team, wall, tmp_path, board_jpeg):
+    folder = drop(tmp_path / "inbox", board_jpeg, 1, broken=False)
+    batches, naps = [], []
+
+    def nap(seconds):
+        naps.append(seconds)
+        if len(naps) == 1:
+            (folder / "board-2.jpg").write_bytes(board_jpeg(2))  # arrives in the meantime
+        elif len(naps) == 3:
+            raise KeyboardInterrupt  # the person stops the watcher
+
+    with pytest.raises(KeyboardInterrupt):
+        watching.watch(
+            store, team, folder, on_batch=batches.append, interval=5, sleep=nap, settle=0
+        )
+    assert [b["boards"] for b in batches] == [[1], [2]] and naps == [5, 5, 5]
