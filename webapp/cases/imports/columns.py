@@ -62,9 +62,7 @@ _COMMON = {
     "flags": "flags, flag, risk flags, risks, risk",
 }
 COMMON_HEADERS = {
-    key: field
-    for field, names in _COMMON.items()
-    for key in (n.strip() for n in names.split(","))
+    key: field for field, names in _COMMON.items() for key in (n.strip() for n in names.split(","))
 }
 
 
@@ -132,9 +130,7 @@ def resolve(
 def _missing(found: dict[str, int], header_row: int) -> list[Problem]:
     missing = []
     if "review" not in found:
-        missing.append(
-            Problem(header_row, None, None, "review", "no column for the review date")
-        )
+        missing.append(Problem(header_row, None, None, "review", "no column for the review date"))
     names = [f for f in NAME_FIELDS if f in found]
     if "initials" not in found and len(names) < 2:
         need = "a surname" if names == ["first_name"] else "a first name"

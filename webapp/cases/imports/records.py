@@ -158,3 +158,19 @@ def _merge(group: Group, row: _Row) -> None:
             values[name] = row.text(name)
     if "flags" in row.found:
         values["flags"] = sorted(set(values.get("flags", [])) | set(row.flags()))
+
+
+def group_to_json(group: Group) -> dict:
+    """A group as plain JSON (dates as ISO): codes and values only, so a preview can be
+    carried to the confirm step without any name."""
+    values = {k: v.isoformat() if isinstance(v, date) else v for k, v in group.values.items()}
+    return {"rows": group.rows, "ref": group.ref, "team": group.team, "codes": group.codes,
+            "values": values}  # fmt: skip
+
+
+def group_from_json(data: dict) -> Group:
+    values = dict(data["values"])
+    for name in ("review", "opened"):
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    return Group(list(data["rows"]), data["ref"], data["team"], list(data["codes"]), values)
