@@ -165,7 +165,7 @@ def _clean(group, team, existing, mapping, errors) -> dict | None:
 
     Messages never quote a type or flag cell: a column mapped by mistake could hold names.
     """
-    if not group.codes or "review" not in group.values:
+    if group.bad:
         return None  # already reported
     values, bad = group.values, False
     settings = team_settings(team)

@@ -27,6 +27,7 @@ class Group:
     team: str | None
     codes: list[str] = field(default_factory=list)
     values: dict = field(default_factory=dict)  # stage, review, opened, worker, type, flags
+    bad: bool = False  # a problem was found in one of its rows (and reported)
 
 
 def cell_text(cell) -> str:
@@ -115,10 +116,13 @@ def read_groups(table, found: dict[str, int], default_team: str | None):
         key = (team, row.ref) if row.ref else (team, None, number)
         group = groups.setdefault(key, Group([], row.ref, team))
         group.rows.append(number)
+        reported = len(problems)
         group.codes += row.codes()
         _merge(group, row)
+        group.bad = group.bad or len(problems) > reported
     for group in groups.values():
         if len(group.codes) > domain.MAX_CODES:
+            group.bad = True
             problems.append(
                 Problem(
                     group.rows[0],
@@ -129,11 +133,12 @@ def read_groups(table, found: dict[str, int], default_team: str | None):
                     f"a tile holds at most {domain.MAX_CODES} codes",
                 )
             )
-        if "review" not in group.values:
+        if "review" not in group.values and not group.bad:
             column = table.headers[found["review"]] if "review" in found else None
             problems.append(
                 Problem(group.rows[0], group.ref, column, "review", "empty: a tile needs a date")
             )
+            group.bad = True
     problems.sort(key=lambda p: p.row)
     return list(groups.values()), problems
 
