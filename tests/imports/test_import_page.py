@@ -155,3 +155,22 @@ def test_a_forged_or_missing_preview_is_refused(client_for, store, carry):
 def test_only_admins_import(client_for, tmp_path):
     export = write_xlsx(tmp_path / "e.xlsx", CHILDREN)
     assert upload(client_for("manager"), export).status_code == 403
+
+
+def test_with_csrf_on_as_in_production(csrf_client, csrf_auth, users, store, tmp_path):
+    assert csrf_auth.login("admin").status_code == 302
+    export = write_xlsx(tmp_path / "e.xlsx", CHILDREN)
+    refused = csrf_client.post(
+        "/admin/import/preview",
+        data={"file": (io.BytesIO(export.read_bytes()), "e.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400  # no CSRF token
+    answer = csrf_client.form(
+        "/admin/import/preview", {"file": (io.BytesIO(export.read_bytes()), "e.xlsx")}
+    )
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200, page
+    done = csrf_client.form("/admin/import/confirm", {"carry": carried(page)})
+    assert done.status_code == 200
+    assert store["families"].count == 2

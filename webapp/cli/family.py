@@ -131,14 +131,15 @@ def family_import(db_path, team_name, as_json, columns, mapping_name, save_as, d
         mapping_name=mapping_name,
         reconcile=reconcile,
     )
-    if plan.errors and as_json:
+    if plan.errors:
+        if not as_json:
+            raise ImportRefused(plan)
         echo_json(plan.as_json())
         click.echo(f"Error: nothing imported, {len(plan.errors)} problem(s)", err=True)
         raise click.exceptions.Exit(2)
-    if dry_run:
-        if plan.errors:
-            raise ImportRefused(plan)
-    else:
+    if dry_run and save_as:
+        click.echo(f"(a dry run: the mapping {save_as!r} is not saved)", err=True)
+    if not dry_run:
         team = get_team(db, team_name) if save_as else None
         import_export(db, plan, team=team, save_as=save_as)
     if as_json:
