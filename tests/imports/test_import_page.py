@@ -174,3 +174,23 @@ def test_with_csrf_on_as_in_production(csrf_client, csrf_auth, users, store, tmp
     done = csrf_client.form("/admin/import/confirm", {"carry": carried(page)})
     assert done.status_code == 200
     assert store["families"].count == 2
+
+
+def test_preview_of_changes_and_families_not_in_the_export(client_for, store, tmp_path):
+    client = client_for("admin")
+    page = upload(client, write_xlsx(tmp_path / "a.xlsx", CHILDREN)).get_data(as_text=True)
+    confirm(client, page)
+    later = [r[:] for r in CHILDREN[:3]]
+    later[0][5] = "01/11/2027"
+    answer = upload(client, write_xlsx(tmp_path / "b.xlsx", later))
+    page = answer.get_data(as_text=True)
+    assert "0 new, 1 changed, 0 unchanged" in page
+    changed = re.search(r'<table class="report" id="changed">.*?</table>', page, re.S).group(0)
+    assert "LCS-1001" in changed and "next_review: 2027-12-04 → 2027-11-01" in changed
+    gone = re.search(r'<table class="report" id="not-in-export">.*?</table>', page, re.S)
+    assert "LCS-2002" in gone.group(0) and "EBa" in gone.group(0)
+    done = confirm(client, page).get_data(as_text=True)
+    assert "close or keep them" in done
+    rows = {r["ref"]: r for r in store["families"].rows}
+    assert rows["LCS-1001"]["next_review"] == "2027-11-01"
+    assert rows["LCS-2002"]["closed"] is None
