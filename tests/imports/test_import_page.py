@@ -194,3 +194,12 @@ def test_preview_of_changes_and_families_not_in_the_export(client_for, store, tm
     rows = {r["ref"]: r for r in store["families"].rows}
     assert rows["LCS-1001"]["next_review"] == "2027-11-01"
     assert rows["LCS-2002"]["closed"] is None
+
+
+def test_an_upload_over_16_mb_is_refused_with_the_page_limit(client_for, store):
+    data = {"file": (io.BytesIO(b"a,b\n" + b"1,2\n" * 4_300_000), "big.csv")}
+    answer = client_for("admin").post(
+        "/admin/import/preview", data=data, content_type="multipart/form-data"
+    )
+    assert answer.status_code == 413
+    assert "16 MB" in answer.get_data(as_text=True)
