@@ -263,3 +263,17 @@ def test_headers_not_recognised_say_what_is_missing(runner, tmp_path, db_path):
     assert result.exit_code == 2
     assert "row 3, review: no column for the review date" in result.output
     assert "no column for board codes" in result.output
+
+
+def test_a_closed_familys_reference_comes_back_as_a_new_tile_naming_the_old_one(
+    runner, tmp_path, db_path
+):
+    export = write_xlsx(tmp_path / "a.xlsx", CHILDREN)
+    runner("family", "import", str(export), "--columns", COLUMNS)
+    old = next(r for r in families(db_path) if r["ref"] == "LCS-2002")
+    with sqlite3.connect(db_path) as conn:  # closed, however the case's life closes it
+        conn.execute("update families set closed = '2026-11-02' where id = ?", [old["id"]])
+    plan = runner.json("family", "import", str(export), "--columns", COLUMNS, "--dry-run")
+    (new,) = plan["new"]
+    assert new["ref"] == "LCS-2002"
+    assert new["closed_before"] == {"token": old["token"], "closed": "2026-11-02"}

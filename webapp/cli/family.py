@@ -162,6 +162,11 @@ def _echo_plan(plan, file, dry_run) -> None:
             f"  new      {new.token or '':10}  {row['initials']:23}  ref {row['ref'] or '-'}"
             f"  board {row['stage']}  review {row['next_review']}"
         )
+        if new.closed:
+            click.echo(
+                f"           (ref closed on {new.closed['closed']} as {new.closed['token']}:"
+                " a new tile; reopen that one instead to keep one history)"
+            )
     for change in plan.changed:
         what = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in change.changes.items())
         click.echo(

@@ -26,6 +26,7 @@ class NewFamily:
     team: dict
     row: dict  # as clean_family returns it: codes and values, never a name
     token: str | None = None  # once written
+    closed: dict | None = None  # a closed family with this reference: token and date
 
     def as_json(self) -> dict:
         keys = ("ref", "initials", "stage", "next_review", "opened", "worker", "case_type")
@@ -36,6 +37,7 @@ class NewFamily:
             "codes": self.row["initials"].split(),
             "flags": self.row["flags"],
             "token": self.token,
+            "closed_before": self.closed,
         }
 
 
@@ -123,7 +125,8 @@ def plan_import(
         if row is None:
             continue
         if existing is None:
-            plan.new.append(NewFamily(group.rows, team, row))
+            closed = _closed_with_ref(db, team, group.ref) if group.ref else None
+            plan.new.append(NewFamily(group.rows, team, row, closed=closed))
             continue
         changes = _changes(db, existing, row)
         if changes:
@@ -150,6 +153,17 @@ def _open_by_ref(db, team: dict) -> dict[str, dict]:
     for row in rows:
         found.setdefault(row["ref"], row)
     return found
+
+
+def _closed_with_ref(db, team: dict, ref: str) -> dict | None:
+    """The latest closed family of the team with this reference, if any: the import makes
+    a new tile, and the preview says so, in case the old one should be reopened instead."""
+    rows = db.query(
+        """select token, closed from families where team_id = ? and ref = ? and closed is
+           not null order by closed desc, id desc limit 1""",
+        [team["id"], ref],
+    )
+    return next(iter(rows), None)
 
 
 def _problem(group: Group, mapping: dict[str, str], name: str, message: str) -> Problem:
