@@ -214,7 +214,9 @@ def test_common_headers_need_no_mapping_and_a_saved_mapping_is_one_option(
                     "--save-mapping", "lcs")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert {r["initials"] for r in families(db_path)} == {"TWr JWr OPe", "EBa"}
-    saved = sqlite3.connect(db_path).execute("select name, columns from import_mappings").fetchall()
+    conn = sqlite3.connect(db_path)
+    saved = conn.execute("select name, columns from import_mappings").fetchall()
+    conn.close()
     assert saved[0][0] == "lcs"
     assert json.loads(saved[0][1])["stage"] == "Progression board"
     again = runner.json("family", "import", str(export), "--mapping", "lcs", "--dry-run")
@@ -271,8 +273,10 @@ def test_a_closed_familys_reference_comes_back_as_a_new_tile_naming_the_old_one(
     export = write_xlsx(tmp_path / "a.xlsx", CHILDREN)
     runner("family", "import", str(export), "--columns", COLUMNS)
     old = next(r for r in families(db_path) if r["ref"] == "LCS-2002")
-    with sqlite3.connect(db_path) as conn:  # closed, however the case's life closes it
+    conn = sqlite3.connect(db_path)  # closed, however the case's life closes it
+    with conn:
         conn.execute("update families set closed = '2026-11-02' where id = ?", [old["id"]])
+    conn.close()
     plan = runner.json("family", "import", str(export), "--columns", COLUMNS, "--dry-run")
     (new,) = plan["new"]
     assert new["ref"] == "LCS-2002"
