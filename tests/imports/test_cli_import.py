@@ -54,6 +54,8 @@ def test_xlsx_export_gives_one_tile_per_family_and_no_name_anywhere(
 ):
     export = write_xlsx(tmp_path / "open-cases.xlsx", CHILDREN)
     caplog.set_level(logging.DEBUG)
+    reader = sqlite3.connect(db_path)  # another user of the store keeps the -wal file alive
+    reader.execute("select count(*) from families").fetchone()
     result = runner("family", "import", str(export), "--columns", COLUMNS)
     assert result.exit_code == 0, result.output
     assert "imported 2 families" in result.output
@@ -79,7 +81,14 @@ def test_xlsx_export_gives_one_tile_per_family_and_no_name_anywhere(
     assert listed["LCS-1001"]["initials"] == "TWr JWr OPe"
 
     logged = "\n".join(r.getMessage() for r in caplog.records)
+    wal = store_files(db_path)[1]
+    assert wal.stat().st_size > 0  # the import's pages are still in the write-ahead log
     assert names_found(store_files(db_path)) == []
+    reader.close()
+    assert names_found(store_files(db_path)) == []  # and after the checkpoint
+    control = write_csv(tmp_path / "control.csv", CHILDREN, encoding="utf-16-le")
+    found = {hit.split(" in ")[0] for hit in names_found([control])}
+    assert {row[1] for row in CHILDREN} | {"Wrightson", "Bañezová"} <= found  # it does find
     for name in ("Thomasina", "Jessamy", "Octavius", "Wrightson", "Pemberley", "Élodie"):
         assert name not in result.output
         assert name not in logged
