@@ -64,21 +64,22 @@ def _csv_cell(cell) -> str:
 
 
 def names_found(paths, names=NAMES) -> list[str]:
-    """Each name (any case, UTF-8 or UTF-16) found in any byte of these files."""
+    """Each name (in any case, UTF-8, UTF-16 or Windows-1252) found in any byte of these
+    files."""
     found = []
     for path in paths:
         path = Path(path)
         if not path.exists():
             continue
-        data = path.read_bytes().lower()
+        data = path.read_bytes()
+        folded = data.lower()
         for name in names:
-            for encoding in ("utf-8", "utf-16-le", "cp1252"):
-                try:
-                    needle = name.lower().encode(encoding)
-                except UnicodeEncodeError:
-                    continue
-                if needle in data:
+            variants = {name, name.lower(), name.upper(), name.capitalize()}
+            for encoding in ("utf-8", "utf-16-le", "utf-16-be", "cp1252"):
+                needles = {v.encode(encoding, "ignore") for v in variants}
+                if any(n in data or n.lower() in folded for n in needles):
                     found.append(f"{name} in {path.name} ({encoding})")
+                    break
     return found
 
 
