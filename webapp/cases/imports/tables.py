@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
+from xml.etree.ElementTree import ParseError
 
 from webapp.errors import BadInput
 
@@ -56,13 +57,16 @@ def _xlsx_rows(data: bytes, filename: str):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
+                  IndexError, ParseError)  # fmt: skip
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+    except unreadable:
         raise BadInput(f"{filename} is not a readable Excel workbook (.xlsx)") from None
     try:
-        sheet = book.worksheets[0]
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        yield from enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+    except unreadable:
+        raise BadInput(f"{filename} has a worksheet that cannot be read") from None
     finally:
         book.close()
 
