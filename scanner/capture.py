@@ -38,6 +38,8 @@ MAX_SHIFT_PX = 80.0
 #: Frames thrown away at the start of a live stream (auto exposure settles).
 WARMUP_FRAMES = 2
 MAX_FRAMES = 60
+OPEN_TIMEOUT_MS = 10_000
+READ_TIMEOUT_MS = 5_000
 
 
 class CaptureError(ValueError):
@@ -90,11 +92,18 @@ def read_frames(source: str | int, count: int) -> list[np.ndarray]:
     if not 1 <= count <= MAX_FRAMES:
         raise CaptureError(f"frames must be between 1 and {MAX_FRAMES}, not {count}")
     where = parse_source(source)
-    camera = cv2.VideoCapture(where)
+    live = isinstance(where, int) or "://" in str(where)
+    # a stream that does not answer must not hang a page or a timer for minutes
+    timeouts = [
+        cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
+        OPEN_TIMEOUT_MS,
+        cv2.CAP_PROP_READ_TIMEOUT_MSEC,
+        READ_TIMEOUT_MS,
+    ]
+    camera = cv2.VideoCapture(where, cv2.CAP_ANY, timeouts if live else [])
     try:
         if not camera.isOpened():
             raise CaptureError(f"camera {source}: cannot be opened (no such device, URL or file)")
-        live = isinstance(where, int) or "://" in str(where)
         for _ in range(WARMUP_FRAMES if live else 0):
             camera.grab()
         frames = []

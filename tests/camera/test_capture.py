@@ -83,3 +83,26 @@ def test_one_frame_or_a_camera_that_is_not_there(tmp_path, noisy_video, runner, 
     result = runner("capture", "--camera", str(tmp_path / "nothing.avi"))
     assert result.exit_code == 2 and "cannot be opened" in result.output
     assert "Traceback" not in result.output
+
+
+def test_capture_from_a_stream_url(noisy_video, places, store, team, wall):
+    """A network camera: the same video served over HTTP, read through FFmpeg."""
+    import functools
+    import http.server
+    import threading
+    from pathlib import Path
+
+    from webapp.cases.sync.capturing import capture_scan
+
+    video = Path(noisy_video(1))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=video.parent)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{video.name}"
+        scan_json, preview = capture_scan(store, team, url, frames=4, trigger="cli")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert preview["capture"]["frames_read"] == 4  # after the live stream's warm-up frames
+    assert placed(scan_json) == places(1)
