@@ -26,7 +26,10 @@ def test_one_preview_for_two_boards_broken_file_failed_and_no_second_scan(
     runner, store, wall, tmp_path, board_jpeg, places
 ):
     folder = drop(tmp_path / "inbox", board_jpeg, 1, 2)
-    out = runner.json("watch", str(folder), "--once", "--settle", "0")
+    result = runner("watch", str(folder), "--once", "--settle", "0", "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert result.stderr.startswith("failed: broken.jpg: ")  # said on stderr as well
     assert {"id", "moves", "wrong_zone", "missing", "unknown", "applied"} <= out.keys()
     assert out["boards"] == [1, 2] and out["missing"] == [] and out["applied"] is False
     assert store["scans"].count == 1  # one preview covering both boards
@@ -45,7 +48,7 @@ def test_one_preview_for_two_boards_broken_file_failed_and_no_second_scan(
     assert [p.name for p in folder.iterdir() if p.is_file()] == []
 
     again = runner("watch", str(folder), "--once", "--settle", "0", "--json")
-    assert again.exit_code == 0 and again.output.strip() == "null"
+    assert again.exit_code == 0 and again.output.strip() == "null"  # nothing on stderr either
     assert store["scans"].count == 1
 
 
@@ -56,9 +59,9 @@ def test_the_same_photo_arriving_again_is_not_scanned_twice(
     first = runner.json("watch", str(folder), "--once", "--settle", "0")
     (folder / "IMG_0002.jpg").write_bytes(board_jpeg(1))  # the camera uploads it again
     second = runner("watch", str(folder), "--once", "--settle", "0", "--json")
-    assert second.output.strip() == "null" and store["scans"].count == 1
+    assert second.stdout.strip() == "null" and store["scans"].count == 1
     reason = (folder / "failed" / "IMG_0002.jpg.reason.txt").read_text()
-    assert f"already scanned (scan {first['id']})" in reason
+    assert reason == f"IMG_0002.jpg: already scanned in scan {first['id']}\n"
 
 
 def test_a_photo_still_arriving_waits_for_the_next_pass(store, team, tmp_path, board_jpeg):
@@ -85,7 +88,7 @@ def test_done_and_failed_photos_are_deleted_after_the_retention(store, team, tmp
     new.write_bytes(b"x")
     eight_days_ago = time.time() - 8 * 86400
     os.utime(old, (eight_days_ago, eight_days_ago))
-    assert watching.watch_once(store, team, folder, settle=0, keep_days=7) is None
+    assert not watching.watch_once(store, team, folder, settle=0, keep_days=7)
     assert not old.exists() and new.exists()
 
 
@@ -131,4 +134,17 @@ def test_watch_looks_again_after_each_interval(store, team, wall, tmp_path, boar
         watching.watch(
             store, team, folder, on_batch=batches.append, interval=5, sleep=nap, settle=0
         )
-    assert [b["boards"] for b in batches] == [[1], [2]] and naps == [5, 5, 5]
+    assert [b.preview["boards"] for b in batches] == [[1], [2]] and naps == [5, 5, 5]
+
+
+def test_when_no_photo_can_be_read_each_fails_with_its_own_reason(runner, store, wall, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(b"junk")
+    (folder / "notes.txt").write_text("minutes of the meeting\n")
+    result = runner("watch", str(folder), "--once", "--settle", "0", "--json")
+    assert result.exit_code == 0 and result.stdout.strip() == "null"
+    assert store["scans"].count == 0
+    for name in ("a.jpg", "notes.txt"):
+        reason = (folder / "failed" / f"{name}.reason.txt").read_text()
+        assert reason == f"{name}: not an image (expected JPEG, PNG or HEIC)\n"

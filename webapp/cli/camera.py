@@ -38,8 +38,6 @@ def _say(out: dict) -> None:
         click.echo("left as a preview for the manager: " + "; ".join(out["not_clean"]))
     else:
         click.echo("left as a preview: apply it on the scan page")
-    for failed in (out.get("photos") or {}).get("failed", []):
-        click.echo(f"failed: {failed['reason']}")
 
 
 @click.command("watch")
@@ -72,22 +70,30 @@ def watch(folder, team_name, once, apply_if_clean, as_json, settle, interval, ke
     db, team = store_and_team(db_path, team_name)
     options = dict(apply_if_clean=apply_if_clean, settle=settle, keep_days=keep_days)
     if once:
-        out = watching.watch_once(db, team, folder, **options)
-        if as_json:
-            echo_json(out)
-        elif out is None:
-            click.echo("nothing new to scan")
-        else:
-            _say(out)
+        _report(watching.watch_once(db, team, folder, **options), as_json, once=True)
         return
-
-    def on_batch(out: dict) -> None:
-        click.echo(json.dumps(out, default=str)) if as_json else _say(out)
-
     try:
-        watching.watch(db, team, folder, on_batch=on_batch, interval=interval, **options)
+        watching.watch(
+            db, team, folder, on_batch=lambda p: _report(p, as_json), interval=interval, **options
+        )
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
+
+
+def _report(done, as_json: bool, once: bool = False) -> None:
+    """One look at the folder: the preview (JSON: one object, ``null`` for none with
+    --once, one line per batch while watching); failed photos also on stderr."""
+    for failed in done.failed:
+        click.echo(f"failed: {failed['reason']}", err=True)
+    if as_json:
+        if once:
+            echo_json(done.preview)
+        elif done.preview is not None:
+            click.echo(json.dumps(done.preview, default=str))
+    elif done.preview is not None:
+        _say(done.preview)
+    elif not done.failed:
+        click.echo("nothing new to scan")
 
 
 @click.command("capture")

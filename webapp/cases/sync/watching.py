@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from webapp.cases.sync import unattended
 from webapp.cases.sync.previews import preview_photos
+from webapp.cases.sync.uploads import numbered
 from webapp.errors import BadInput
 from webapp.store.connection import utcnow
 
@@ -70,6 +71,19 @@ def _empty(a: Arrival, path: Path) -> bool:
     return a.size == 0 and time.time() - a.mtime_ns / 1e9 > 60
 
 
+@dataclass
+class Pass:
+    """What one look at the folder did: the preview (None when nothing was scanned), and
+    the photos filed in done/ and failed/ (``{"name", "reason"}``)."""
+
+    preview: dict | None = None
+    done: list[str] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.preview or self.done or self.failed)
+
+
 def watch_once(
     db: Database,
     team: dict,
@@ -79,25 +93,22 @@ def watch_once(
     settle: float = DEFAULT_SETTLE_S,
     keep_days: float = DEFAULT_KEEP_DAYS,
     user_id: int | None = None,
-) -> dict | None:
-    """One pass over ``folder``: the preview object (docs/contract.md §11) with
-    ``photos`` (``done`` and ``failed`` names), or None when nothing new was there."""
+) -> Pass:
+    """One look at ``folder``. The pass's ``preview`` is the preview object of
+    docs/contract.md §11, with ``photos`` (the ``done`` and ``failed`` ones)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise BadInput(f"{folder} is not a folder")
     for sub in (DONE, FAILED):
         (folder / sub).mkdir(exist_ok=True)
     purge(folder, keep_days)
-    paths = settled(folder, settle)
-    if not paths:
-        return None
     batch, failed = [], []
-    for path in paths:
+    for path in settled(folder, settle):
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         earlier = _scanned_before(db, team, digest)
         if earlier:
-            failed.append((path, digest, f"already scanned (scan {earlier}); not scanned again"))
+            failed.append((path, digest, f"{path.name}: already scanned in scan {earlier}"))
         else:
             batch.append((path, digest, data))
     out = None
@@ -106,36 +117,50 @@ def watch_once(
         failed += failed_now
     done = [b for b in batch if b[0] not in {f[0] for f in failed}]
     _file_away(db, team, folder, done, failed, out["id"] if out else None)
-    if out is None:
-        return None
-    out["photos"] = {
-        DONE: [p.name for p, *_ in done],
-        FAILED: [{"name": p.name, "reason": r} for p, _, r in failed],
-    }
-    return out
+    result = Pass(
+        out, [p.name for p, *_ in done], [{"name": p.name, "reason": r} for p, _, r in failed]
+    )
+    if out is not None:
+        out["photos"] = {DONE: result.done, FAILED: result.failed}
+    return result
 
 
 def _scan_batch(db, team, batch, apply_if_clean, user_id) -> tuple[dict | None, list]:
     """Scan the batch into one preview; returns it and the photos that failed, with why."""
+    # preview_photos names the photos "1-NAME", "2-NAME"... in the order given
+    names = [name for name, _ in numbered([(p.name, b"") for p, *_ in batch])]
     try:
         scan = preview_photos(
             db, team, [(p.name, data) for p, _, data in batch], user_id=user_id, source="watch"
         )
     except BadInput as exc:  # not one photo could be read: each one failed
         unattended.record_run(db, team, "watch", error=str(exc))
-        return None, [(p, digest, _reason(str(exc), p.name)) for p, digest, _ in batch]
-    # preview_photos names the photos "1-NAME", "2-NAME"... in the order given
-    numbered = {f"{i}-": (p, digest) for i, (p, digest, _) in enumerate(batch, start=1)}
+        reasons = _split(str(exc), names)
+        return None, [
+            (p, digest, _reason(reasons.get(name, str(exc)), p.name))
+            for (p, digest, _), name in zip(batch, names, strict=True)
+        ]
+    by_name = {name: (p, digest) for (p, digest, _), name in zip(batch, names, strict=True)}
     failed = []
     for error in scan.get("errors") or []:
-        prefix = str(error.get("photo", "")).split("-", 1)[0] + "-"
-        if prefix in numbered:
-            p, digest = numbered[prefix]
+        if error.get("photo") in by_name:
+            p, digest = by_name[error["photo"]]
             failed.append((p, digest, _reason(error["error"], p.name)))
     out = unattended.finish(
         db, team, scan, trigger="watch", apply_if_clean=apply_if_clean, user_id=user_id
     )
     return out, failed
+
+
+def _split(message: str, names: list[str]) -> dict[str, str]:
+    """The one-line message for a batch in which no photo could be read ("1-a.jpg: why;
+    2-b.txt: why") cut into each photo's own part, by the photos' numbered names."""
+    starts = sorted((i, n) for n in names if (i := message.find(f"{n}: ")) >= 0)
+    parts = {}
+    for k, (i, name) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(message)
+        parts[name] = message[i:end].rstrip("; ")
+    return parts
 
 
 def _reason(message: str, name: str) -> str:
@@ -226,10 +251,10 @@ def watch(
     sleep=time.sleep,
     **options,
 ) -> None:
-    """Watch ``folder`` until interrupted: a pass every ``interval`` seconds, each
-    preview handed to ``on_batch``."""
+    """Watch ``folder`` until interrupted: a look every ``interval`` seconds, each
+    :class:`Pass` that scanned or filed anything handed to ``on_batch``."""
     while True:
-        out = watch_once(db, team, folder, **options)
-        if out is not None:
-            on_batch(out)
+        done = watch_once(db, team, folder, **options)
+        if done:
+            on_batch(done)
         sleep(interval)
