@@ -21,7 +21,8 @@ from sqlite_utils import Database
 
 from tilegen import domain
 from webapp.cases.teams import stage_names, team_today
-from webapp.rules.alerts import open_alerts
+from webapp.cases.meetings import weeks_without_meeting
+from webapp.rules.alerts import missed_reviews, open_alerts
 from webapp.rules.meeting_audits import audit_status
 from webapp.rules.supervision import coverage
 from webapp.rules.team_rules import limit, stuck_weeks
@@ -236,6 +237,22 @@ def _current(db: Database, team: dict, timelines: dict, on: date) -> list[dict]:
     return sorted(found, key=lambda f: (f["stage"], f["initials"], f["token"]))
 
 
+def _stuck(current: list[dict], limits: dict[int, int]) -> list[dict]:
+    stuck = [
+        {**f, "limit_days": limits[f["stage"]] * 7}
+        for f in current
+        if f["stage"] in limits and f["days_in_stage"] > limits[f["stage"]] * 7
+    ]
+    stuck.sort(key=lambda f: f["days_in_stage"] - f["limit_days"], reverse=True)
+    return stuck
+
+
+def stuck_cases(db: Database, team: dict, on: date) -> list[dict]:
+    """Open cases on ``on`` longer in their stage than the team's limit (``stuck-stage-N``),
+    most over first: ``token``, ``initials``, ``stage``, ``days_in_stage``, ``limit_days``."""
+    return _stuck(_current(db, team, _timelines(db, team), on), stuck_weeks(db, team))
+
+
 def drift_report(
     db: Database,
     team: dict,
@@ -254,13 +271,9 @@ def drift_report(
     timelines = _timelines(db, team)
     names = stage_names(db, team)
     current = _current(db, team, timelines, on)
-    limits = stuck_weeks(db, team)
-    stuck = [
-        {**f, "limit_days": limits[f["stage"]] * 7}
-        for f in current
-        if f["stage"] in limits and f["days_in_stage"] > limits[f["stage"]] * 7
-    ]
-    stuck.sort(key=lambda f: f["days_in_stage"] - f["limit_days"], reverse=True)
+    stuck = _stuck(current, stuck_weeks(db, team))
+    missed = missed_reviews(db, team, on, since=start)
+    no_meeting = weeks_without_meeting(db, team, start, on)
     dip = limit(db, team, "dip_sample")
     series = overdue_series(timelines, week_ends)
     month = coverage(db, team, on.year, on.month, as_of=on)
@@ -278,6 +291,8 @@ def drift_report(
             "stuck": len(stuck),
             "moves_last_4_weeks": sum(m["moves"] for m in moves[-4:]),
             "open_alerts": len(alerts),
+            "missed_reviews": sum(m["missed"] for m in missed),
+            "weeks_without_meeting": len(no_meeting),
             "supervision_percent": month["percent"],
         },
         "overdue": series,
@@ -299,6 +314,8 @@ def drift_report(
         "audit": audit_status(db, team, on),
         "supervision": {k: month[k] for k in ("month", "cases", "discussed", "percent")},
         "alerts_by_rule": _count(a["rule"] for a in alerts),
+        "missed_reviews": missed,
+        "no_meeting_weeks": no_meeting,
     }
 
 
@@ -367,6 +384,10 @@ def report_rows(report: dict) -> list[dict]:
         )
     for c in report["dip_sample"]["cases"]:
         add("dip_sample", "closed", c["closed"], c["closed"], c["stage"], c["token"], c["initials"])
+    for m in report.get("missed_reviews", []):
+        add("missed_reviews", m["rule"], m["missed"], m["month"])
+    for monday in report.get("no_meeting_weeks", []):
+        add("no_meeting", "week_starting", 1, monday)
     audit = report["audit"]
     add("audit", "last_audit", audit["last_audit"], report["on"])
     add("audit", "next_due", audit["next_due"], report["on"])
