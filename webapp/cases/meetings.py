@@ -189,9 +189,7 @@ def meeting_record(db: Database, team: dict, on: date) -> dict | None:
     meeting = get_meeting(db, team, on)
     if meeting is None:
         return None
-    people = list(
-        db["meeting_people"].rows_where("meeting_id = ?", [meeting["id"]], order_by="id")
-    )
+    people = list(db["meeting_people"].rows_where("meeting_id = ?", [meeting["id"]], order_by="id"))
     authoriser = (
         db["users"].get(meeting["authorised_by"])["username"] if meeting["authorised_by"] else None
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from webapp.cases.teams import team_today
+from webapp.cases.teams import team_settings, team_today
 from webapp.cli.common import (
     CaseboardGroup,
     CliError,
@@ -30,6 +30,7 @@ from webapp.rules.clinic import (
     quarterly_report,
     record_legal_step,
     request_clinic,
+    set_service,
     tick,
     waiting_requests,
     week_bookings,
@@ -202,3 +203,15 @@ def clinic_report(db_path, team_name, as_json, quarter):
             ("through_clinic", "FIRST"),
         ],
     )
+
+
+@clinic.command("service")
+@db_option
+@team_option
+@click.argument("service", required=False)
+def clinic_service(db_path, team_name, service):
+    """Show or set the team's service: teams of one service share one clinic calendar."""
+    db, team = store_and_team(db_path, team_name)
+    if service is not None:
+        team = set_service(db, team, service)
+    click.echo(team_settings(team).get("service") or "(one calendar for every team)")

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from sqlite_utils import Database
 
 from webapp.cases.families import get_family_row, parse_date
-from webapp.cases.teams import team_settings, team_today
+from webapp.cases.teams import team_settings, team_today, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.rules.team_rules import holiday_region
 from webapp.rules.workdays import holiday_name
@@ -460,3 +460,8 @@ def week_bookings(db: Database, team: dict, on: date, *, today: date | None = No
         "closed_because": day_refusal(day, today, holiday_region(team)),
         "free": {p: free_slots(db, team, day, p, today=today) for p in PURPOSES},
     }
+
+
+def set_service(db: Database, team: dict, service: str | None) -> dict:
+    """Put a team in a service: teams of one service share one clinic calendar."""
+    return update_team_settings(db, team, service=(service or "").strip() or None)
