@@ -5,8 +5,9 @@ boards show which families need discussing this week; tiles in the red
 (overdue) and amber (due within the amber window) sections come first, then
 tiles that moved stage since the last meeting, new tiles, and families a
 practitioner asked to discuss. Stuck cases (longer in their stage than the team's
-limit, Kent policy §11) come after amber, then open alerts from the review rules. A family appears once, under its most urgent reason; the other
-reasons stay in its ``reasons`` list.
+limit, Kent policy §11) come after amber, then open alerts from the review rules.
+A family appears once, under its most urgent reason; the other reasons stay in its
+``reasons`` list.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from tilegen import domain
-from webapp.cases.teams import stage_names, team_today
 from webapp.cases.meetings import weeks_without_meeting
+from webapp.cases.teams import stage_names, team_today
 from webapp.rules.alerts import missed_reviews, open_alerts
 from webapp.rules.meeting_audits import audit_status
 from webapp.rules.supervision import coverage
