@@ -175,6 +175,8 @@ def authorise_record(db: Database, team: dict, on: date, user: dict) -> dict:
     """The team manager authorises the wording of the administrator's record."""
     if user.get("role") not in AUTHORISERS:
         raise BadInput(f"only the team manager authorises the record, not a {user.get('role')}")
+    if user.get("role") != "admin" and user.get("team_id") != team["id"]:
+        raise BadInput(f"{user.get('username')} is not a manager of {team['name']}")
     meeting = get_meeting(db, team, on)
     if meeting is None or not meeting.get("administrator"):
         raise BadInput(f"no administrator's record of the meeting of {on.isoformat()} yet")

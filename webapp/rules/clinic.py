@@ -64,6 +64,14 @@ def next_clinic(on: date) -> date:
     return on + timedelta(days=(THURSDAY - on.weekday()) % 7)
 
 
+def next_open_clinic(team: dict, today: date) -> date:
+    """The first clinic Thursday from ``today`` that is not a bank holiday."""
+    day = next_clinic(today)
+    while day_refusal(day, today, holiday_region(team)):
+        day += timedelta(days=7)
+    return day
+
+
 def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
