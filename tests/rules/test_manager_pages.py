@@ -58,12 +58,18 @@ def test_clinic_offers_free_slots_and_refuses_with_the_reason(client_for, family
 def test_supervision_page_lists_other_kinds_and_practitioner_checks(client_for, family, today):
     fam = family("TWr", stage=2, worker="Ann")
     manager = client_for("manager")
-    manager.post("/supervision/discussions",
-                 data={"token": fam["token"], "date": today.isoformat(), "kind": "group"})  # fmt: skip
+    manager.post(
+        "/supervision/discussions",
+        data={"token": fam["token"], "date": today.isoformat(), "kind": "group"},
+    )
     page = text(manager.get("/supervision"))
     assert "0 of 1" in page and "group only" in page
-    assert manager.post("/supervision/frequency",
-                        data={"name": "Ann", "frequency": "fortnightly"}).status_code == 302  # fmt: skip
+    assert (
+        manager.post(
+            "/supervision/frequency", data={"name": "Ann", "frequency": "fortnightly"}
+        ).status_code
+        == 302
+    )
     month = today.strftime("%Y-%m")
     assert (
         manager.post("/supervision/leave", data={"name": "Ann", "month": month}).status_code == 302
@@ -99,7 +105,7 @@ def test_meeting_record_and_authorisation(client_for, store, team, today, users)
             "absent": "Cat",
             "facilitator": "Mia",
             "administrator": "Dee",
-        },  # fmt: skip
+        },
     )
     assert saved.status_code == 302
     page = text(manager.get(f"/agenda?date={on}"))
@@ -127,8 +133,9 @@ def test_weeks_without_a_meeting_show_on_the_board_and_the_drift_report(
     created = today - 5 * WEEK
     store["teams"].update(team["id"], {"created_at": f"{created.isoformat()}T09:00:00+00:00"})
     monday = today - timedelta(days=today.weekday())
-    store["meetings"].insert({"team_id": team["id"], "meeting_date": (monday - WEEK).isoformat(),
-                              "started_at": "x"})  # fmt: skip
+    store["meetings"].insert(
+        {"team_id": team["id"], "meeting_date": (monday - WEEK).isoformat(), "started_at": "x"}
+    )
     gaps = runner.json("meeting", "gaps", "--weeks", "8", "--team", "Team")
     assert (monday - WEEK).isoformat() not in gaps and (monday - 2 * WEEK).isoformat() in gaps
     board = text(client_for("practitioner").get("/"))
@@ -146,8 +153,20 @@ def test_meeting_cli(runner, store, team):
 
     for role in ("manager", "practitioner"):
         add_user(store, role, role, "a long enough password", "Team")
-    made = runner.json("meeting", "record", "--date", "2025-06-10", "--attended", "Ann,Ben",
-                       "--absent", "Cat", "--facilitator", "Mia", "--administrator", "Dee")  # fmt: skip
+    made = runner.json(
+        "meeting",
+        "record",
+        "--date",
+        "2025-06-10",
+        "--attended",
+        "Ann,Ben",
+        "--absent",
+        "Cat",
+        "--facilitator",
+        "Mia",
+        "--administrator",
+        "Dee",
+    )
     assert made["attended"] == ["Ann", "Ben"] and made["authorised_by"] is None
     refused = runner("meeting", "authorise", "--date", "2025-06-10", "--by", "practitioner")
     assert refused.exit_code == 2 and "only the team manager" in refused.output

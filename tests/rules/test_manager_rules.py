@@ -28,8 +28,9 @@ def add(runner, *args):
 
 @pytest.mark.parametrize("kind", ["group", "weekly meeting", "clinic", "situational"])
 def test_only_a_one_to_one_counts_for_the_month(runner, kind):
-    token = add(runner, "--initials", "TWr", "--stage", "2", "--opened", "2024-01-01",
-                "--worker", "Ann")  # fmt: skip
+    token = add(
+        runner, "--initials", "TWr", "--stage", "2", "--opened", "2024-01-01", "--worker", "Ann"
+    )
     assert runner("discussion", "add", token, "--kind", kind, "--date", "2024-03-05").exit_code == 0
     report = runner.json("supervision", "--month", "2024-03", "--date", "2024-03-31")
     assert (report["cases"], report["discussed"], report["percent"]) == (1, 0, 0)
@@ -39,8 +40,10 @@ def test_only_a_one_to_one_counts_for_the_month(runner, kind):
     listed = runner.json("discussion", "list", "--month", "2024-03", "--date", "2024-03-31")
     assert [(d["kind"], d["counts"]) for d in listed] == [(kind, False)]
     # the one-to-one on the month's last day covers it
-    assert runner("discussion", "add", token, "--kind", "one-to-one",
-                  "--date", "2024-03-31").exit_code == 0  # fmt: skip
+    assert (
+        runner("discussion", "add", token, "--kind", "one-to-one", "--date", "2024-03-31").exit_code
+        == 0
+    )
     report = runner.json("supervision", "--month", "2024-03", "--date", "2024-03-31")
     assert (report["discussed"], report["percent"], report["missing"]) == (1, 100, [])
     # ... and not April, nor from April 1st
@@ -49,11 +52,13 @@ def test_only_a_one_to_one_counts_for_the_month(runner, kind):
 
 
 def test_each_practitioner_checked_against_their_frequency_and_leave(runner):
-    ann = add(runner, "--initials", "AAa", "--stage", "2", "--opened", "2024-01-01",
-              "--worker", "Ann")  # fmt: skip
+    ann = add(
+        runner, "--initials", "AAa", "--stage", "2", "--opened", "2024-01-01", "--worker", "Ann"
+    )
     add(runner, "--initials", "BBb", "--stage", "2", "--opened", "2024-01-01", "--worker", "Ben")
-    cat = add(runner, "--initials", "CCc", "--stage", "2", "--opened", "2024-01-01",
-              "--worker", "Cat")  # fmt: skip
+    cat = add(
+        runner, "--initials", "CCc", "--stage", "2", "--opened", "2024-01-01", "--worker", "Cat"
+    )
     assert runner("supervision", "frequency", "Ann", "fortnightly", "--note", "ASYE").exit_code == 0
     assert runner("supervision", "leave", "Ben", "--month", "2024-03").exit_code == 0
     runner("discussion", "add", ann, "--kind", "one-to-one", "--date", "2024-03-04")
@@ -61,8 +66,10 @@ def test_each_practitioner_checked_against_their_frequency_and_leave(runner):
 
     def check(on):
         report = runner.json("supervision", "--month", "2024-03", "--date", on)
-        return {p["worker"]: (p["frequency"], len(p["sessions"]), p["status"])
-                for p in report["practitioners"]}  # fmt: skip
+        return {
+            p["worker"]: (p["frequency"], len(p["sessions"]), p["status"])
+            for p in report["practitioners"]
+        }
 
     assert check("2024-03-30") == {
         "Ann": ("fortnightly", 1, "not yet"),
@@ -79,8 +86,9 @@ def test_each_practitioner_checked_against_their_frequency_and_leave(runner):
 
 def test_a_significant_decision_on_a_friday_is_due_on_the_saturday(runner):
     token = add(runner, "--initials", "TWr", "--stage", "2", "--opened", "2024-01-01")
-    runner("discussion", "add", token, "--kind", "one-to-one", "--date", "2024-03-08",
-           "--significant")  # fmt: skip
+    runner(
+        "discussion", "add", token, "--kind", "one-to-one", "--date", "2024-03-08", "--significant"
+    )
     [d] = runner.json("discussion", "list", "--month", "2024-03", "--date", "2024-03-09")
     assert (d["record_due"], d["record_due_day"], d["record_due_weekend"]) == (
         "2024-03-09",
@@ -98,8 +106,17 @@ def test_a_significant_decision_on_a_friday_is_due_on_the_saturday(runner):
 def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_week_firing(runner):
     opened = date(2025, 1, 6)
     at38, at41 = opened + 38 * WEEK, opened + 41 * WEEK
-    token = add(runner, "--initials", "TWr", "--stage", "4", "--opened", opened.isoformat(),
-                "--type", "s.31")  # fmt: skip
+    token = add(
+        runner,
+        "--initials",
+        "TWr",
+        "--stage",
+        "4",
+        "--opened",
+        opened.isoformat(),
+        "--type",
+        "s.31",
+    )
 
     def listed(on):
         return [
@@ -116,8 +133,16 @@ def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_we
         ("s31-sm", at41.isoformat(), False),
     ]
     # answering the 41-week firing leaves the 38-week one open, still missed
-    done = runner("alerts", "follow-up", token, "s31-sm", "--due", at41.isoformat(),
-                  "--date", at41.isoformat())  # fmt: skip
+    done = runner(
+        "alerts",
+        "follow-up",
+        token,
+        "s31-sm",
+        "--due",
+        at41.isoformat(),
+        "--date",
+        at41.isoformat(),
+    )
     assert done.exit_code == 0, done.output
     assert listed(at41) == [("s31-sm", at38.isoformat(), True)]
     # the missed review is counted per rule and month, and stays counted once answered
@@ -135,18 +160,35 @@ def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_we
 def test_follow_up_names_its_firing(runner):
     opened = date(2025, 1, 6)
     at41 = opened + 41 * WEEK
-    token = add(runner, "--initials", "TWr", "--stage", "4", "--opened", opened.isoformat(),
-                "--type", "s.31")  # fmt: skip
-    wrong = runner("alerts", "follow-up", token, "s31-sm", "--due", "2025-01-07",
-                   "--date", at41.isoformat())  # fmt: skip
+    token = add(
+        runner,
+        "--initials",
+        "TWr",
+        "--stage",
+        "4",
+        "--opened",
+        opened.isoformat(),
+        "--type",
+        "s.31",
+    )
+    wrong = runner(
+        "alerts", "follow-up", token, "s31-sm", "--due", "2025-01-07", "--date", at41.isoformat()
+    )
     assert wrong.exit_code == 2 and "no open alert s31-sm due 2025-01-07" in wrong.output
 
 
 def test_open_alert_firings_across_teams_for_notifications(store, team, other_team):
     today = team_today(team)
     for t in (team, other_team):
-        add_family(store, t, initials="TWr", stage=3, review="2030-01-01",
-                   opened=today - 41 * WEEK, case_type="s.31")  # fmt: skip
+        add_family(
+            store,
+            t,
+            initials="TWr",
+            stage=3,
+            review="2030-01-01",
+            opened=today - 41 * WEEK,
+            case_type="s.31",
+        )
     found = open_alert_firings(store, today)
     assert {(a["team"], a["rule"], a["due"], a["role"], a["missed"]) for a in found} == {
         (name, "s31-sm", due.isoformat(), "service manager", missed)
@@ -158,8 +200,15 @@ def test_open_alert_firings_across_teams_for_notifications(store, team, other_te
 
 def test_reopened_case_starts_its_alerts_afresh(store, team):
     today = team_today(team)
-    fam = add_family(store, team, initials="TWr", stage=3, review="2030-01-01",
-                     opened=today - 41 * WEEK, case_type="s.31")  # fmt: skip
+    fam = add_family(
+        store,
+        team,
+        initials="TWr",
+        stage=3,
+        review="2030-01-01",
+        opened=today - 41 * WEEK,
+        case_type="s.31",
+    )
     assert len(open_alerts(store, team, today)) == 2
     # a new episode (issue 10's `family reopen` moves `opened`): nothing old fires again
     store["families"].update(fam["id"], {"opened": (today - 2 * WEEK).isoformat()})
@@ -171,27 +220,36 @@ def test_reopened_case_starts_its_alerts_afresh(store, team):
 
 def test_stage_1_case_with_no_s47_date_has_no_core_assessment_alert(store, team, runner):
     today = team_today(team)
-    fam = add_family(store, team, initials="TWr", stage=1, review="2030-01-01",
-                     opened=today - 200 * DAY)  # fmt: skip
+    fam = add_family(
+        store, team, initials="TWr", stage=1, review="2030-01-01", opened=today - 200 * DAY
+    )
     assert [a for a in open_alerts(store, team, today) if a["rule"] == "core-assessment"] == []
     # with an s.47 date: due 42 working days later, exactly
     store["families"].update(fam["id"], {"s47": "2025-01-06"})  # a Monday
     due = date(2025, 3, 5)  # 42 working days: 8 weeks and 2 days, no bank holiday
-    assert not [a for a in runner.json("alerts", "--date", "2025-03-04")
-                if a["rule"] == "core-assessment"]  # fmt: skip
+    assert not [
+        a for a in runner.json("alerts", "--date", "2025-03-04") if a["rule"] == "core-assessment"
+    ]
     store["families"].update(fam["id"], {"opened": "2024-12-01"})
-    [alert] = [a for a in runner.json("alerts", "--date", due.isoformat())
-               if a["rule"] == "core-assessment"]  # fmt: skip
+    [alert] = [
+        a
+        for a in runner.json("alerts", "--date", due.isoformat())
+        if a["rule"] == "core-assessment"
+    ]
     assert alert["due"] == due.isoformat() and alert["role"] == "team manager"
     # an interim assessment is recorded and shown; only "assessment done" closes it
     made = runner("alerts", "interim", fam["token"], "--date", "2025-03-06")
     assert made.exit_code == 0, made.output
-    [alert] = [a for a in runner.json("alerts", "--date", "2025-03-07")
-               if a["rule"] == "core-assessment"]  # fmt: skip
+    [alert] = [
+        a for a in runner.json("alerts", "--date", "2025-03-07") if a["rule"] == "core-assessment"
+    ]
     assert alert["interim"] == "2025-03-06" and "interim" in alert["message"]
     store["families"].update(fam["id"], {"assessment_done": "2025-03-10"})
-    assert [a["rule"] for a in runner.json("alerts", "--date", "2025-03-10")
-            if a["rule"] == "core-assessment"] == []  # fmt: skip
+    assert [
+        a["rule"]
+        for a in runner.json("alerts", "--date", "2025-03-10")
+        if a["rule"] == "core-assessment"
+    ] == []
     no_s47 = add(runner, "--initials", "NOs", "--stage", "1")
     assert runner("alerts", "interim", no_s47).exit_code == 2
 
@@ -215,8 +273,21 @@ def test_two_teams_booking_the_same_thursday_slot(runner, store, team, other_tea
     assert "overlaps the booking at 14:00 (another team)" in second.output
     assert _bookings(store) == 1
     # a slot that only overlaps is refused too; the free slots are offered instead
-    late = runner("clinic", "book", theirs, "--team", "Elsewhere", "--for", "pre-proceedings",
-                  "--day", "2025-06-12", "--start", "14:15", "--date", "2025-06-09")  # fmt: skip
+    late = runner(
+        "clinic",
+        "book",
+        theirs,
+        "--team",
+        "Elsewhere",
+        "--for",
+        "pre-proceedings",
+        "--day",
+        "2025-06-12",
+        "--start",
+        "14:15",
+        "--date",
+        "2025-06-09",
+    )
     assert late.exit_code == 2 and "free: 14:30, 14:45" in late.output
     week = runner.json("clinic", "week", "--team", "Elsewhere", "--date", "2025-06-12")
     [taken] = week["bookings"]
@@ -238,23 +309,46 @@ def test_two_teams_booking_the_same_thursday_slot(runner, store, team, other_tea
 )
 def test_refused_days_exit_2_with_the_reason_and_write_nothing(runner, store, day, today, reason):
     token = add(runner, "--initials", "AAa", "--stage", "4")
-    result = runner("clinic", "book", token, "--for", "lpm", "--day", day, "--start", "14:00",
-                    "--date", today)  # fmt: skip
+    result = runner(
+        "clinic", "book", token, "--for", "lpm", "--day", day, "--start", "14:00", "--date", today
+    )
     assert result.exit_code == 2
     assert reason in result.output and len(result.output.strip().splitlines()) == 1
     assert _bookings(store) == 0
     # the day of the week itself is bookable: the same Thursday from the day before
     if "past" in reason:
-        ok = runner("clinic", "book", token, "--for", "lpm", "--day", day, "--start", "14:00",
-                    "--date", "2025-06-12")  # fmt: skip
+        ok = runner(
+            "clinic",
+            "book",
+            token,
+            "--for",
+            "lpm",
+            "--day",
+            day,
+            "--start",
+            "14:00",
+            "--date",
+            "2025-06-12",
+        )
         assert ok.exit_code == 0, ok.output
 
 
 def test_clinic_record_and_the_quarterly_check(runner):
     came = add(runner, "--initials", "AAa", "--stage", "4")
     skipped = add(runner, "--initials", "BBb", "--stage", "4")
-    booked = runner.json("clinic", "book", came, "--for", "pre-proceedings", "--day",
-                         "2025-06-12", "--start", "14:00", "--date", "2025-06-09")  # fmt: skip
+    booked = runner.json(
+        "clinic",
+        "book",
+        came,
+        "--for",
+        "pre-proceedings",
+        "--day",
+        "2025-06-12",
+        "--start",
+        "14:00",
+        "--date",
+        "2025-06-09",
+    )
     for item in ("draft pre-proceedings letter", "draft written agreement"):
         ok = runner("clinic", "tick", str(booked["id"]), "--document", item, "--date", "2025-06-11")
         assert ok.exit_code == 0, ok.output
@@ -282,16 +376,18 @@ def test_clinic_record_and_the_quarterly_check(runner):
 
 def test_stuck_appears_in_the_agenda_after_red_and_amber(runner, store, team):
     today = team_today(team)
-    red = add(runner, "--initials", "REd", "--stage", "3", "--review",
-              (today - DAY).isoformat())  # fmt: skip
-    amber = add(runner, "--initials", "AMb", "--stage", "3", "--review",
-                (today + 3 * DAY).isoformat())  # fmt: skip
+    red = add(runner, "--initials", "REd", "--stage", "3", "--review", (today - DAY).isoformat())
+    amber = add(
+        runner, "--initials", "AMb", "--stage", "3", "--review", (today + 3 * DAY).isoformat()
+    )
     stuck = add(runner, "--initials", "STu", "--stage", "2")
     limit = add(runner, "--initials", "LIm", "--stage", "2")
     for token, days in ((stuck, 57), (limit, 56)):  # stage 2's limit: 8 weeks = 56 days
         fid = get_family_row(store, token, team)["id"]
-        store.execute("update events set on_date = ? where family_id = ?",
-                      [(today - days * DAY).isoformat(), fid])  # fmt: skip
+        store.execute(
+            "update events set on_date = ? where family_id = ?",
+            [(today - days * DAY).isoformat(), fid],
+        )
     store.conn.commit()
     items = runner.json("agenda", "--date", today.isoformat())
     assert [(i["token"], i["reason"]) for i in items] == [
