@@ -397,3 +397,46 @@ def test_stuck_appears_in_the_agenda_after_red_and_amber(runner, store, team):
     ]
     assert items[2]["details"]["stuck"] == {"days_in_stage": 57, "limit_days": 56}
     assert "57 days in stage 2 (limit 56)" in items[2]["summary"]
+
+
+def test_a_store_from_before_the_rules2_set_upgrades(tmp_path, monkeypatch):
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    import webapp.store.connection as connection
+    from webapp.rules.team_rules import team_rules
+    from webapp.store.migrations import rules2
+
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).close()
+    before = [s for s in connection.SETS if s is not rules2.migrations]
+    old = Database(path)
+    for migrations in before:
+        migrations.apply(old)
+    team = ensure_team(old, "Team")
+    old["review_rules"].insert(
+        {
+            "team_id": team["id"],
+            "key": "core-assessment",
+            "kind": "assessment",
+            "role": "team manager",
+            "params": '{"stage": 1, "working_days": 42}',
+            "policy": "old text",
+            "active": 1,
+        }
+    )
+    old["follow_ups"].insert(
+        {
+            "team_id": team["id"],
+            "family_id": add_family(old, team, initials="TWr", stage=1, review="2030-01-01")["id"],
+            "alert_key": "s31-sm",
+            "followed_on": "2025-01-01",
+        }
+    )
+    old.close()
+    db = connection.open_store(path)
+    [rule] = [r for r in team_rules(db, team) if r["key"] == "core-assessment"]
+    assert rule["params"] == {"working_days": 42} and "s.47" in rule["policy"]
+    assert [r["due_on"] for r in db["follow_ups"].rows] == [None]  # answers up to its date
+    assert {"wt-icpc", "wt-cp-review", "wt-cla-review"} <= {r["key"] for r in team_rules(db, team)}

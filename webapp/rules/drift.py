@@ -249,8 +249,34 @@ def _stuck(current: list[dict], limits: dict[int, int]) -> list[dict]:
 
 def stuck_cases(db: Database, team: dict, on: date) -> list[dict]:
     """Open cases on ``on`` longer in their stage than the team's limit (``stuck-stage-N``),
-    most over first: ``token``, ``initials``, ``stage``, ``days_in_stage``, ``limit_days``."""
-    return _stuck(_current(db, team, _timelines(db, team), on), stuck_weeks(db, team))
+    most over first: ``token``, ``initials``, ``stage``, ``days_in_stage``, ``limit_days``.
+
+    For the agenda, which asks every time it is drawn: from each case's last stage event
+    on or before ``on`` and whether it is open as it stands, rather than the drift
+    report's replay of its whole history (the two agree on the present)."""
+    last: dict[int, tuple[str, dict]] = {}
+    for r in db.query(
+        """select e.family_id, e.on_date, e.detail from events e
+           join families f on f.id = e.family_id
+           where e.team_id = ? and e.kind in (?, ?) and e.on_date <= ?
+             and f.opened <= ? and (f.closed is null or f.closed > ?)
+           order by e.on_date, e.id""",
+        [team["id"], events.CREATED, events.STAGE_MOVED, *[on.isoformat()] * 3],
+    ):
+        last[r["family_id"]] = (r["on_date"], json.loads(r["detail"] or "{}"))
+    rows = {r["id"]: r for r in db["families"].rows_where("team_id = ?", [team["id"]])}
+    current = [
+        {
+            "token": rows[fid]["token"],
+            "initials": rows[fid]["initials"],
+            "worker": rows[fid]["worker"],
+            "stage": detail.get("to", detail.get("stage")),
+            "next_review": rows[fid]["next_review"],
+            "days_in_stage": (on - date.fromisoformat(since)).days,
+        }
+        for fid, (since, detail) in last.items()
+    ]
+    return _stuck(current, stuck_weeks(db, team))
 
 
 def drift_report(

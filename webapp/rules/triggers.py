@@ -182,23 +182,28 @@ def statutory_dates(anchor: date, params: dict, on: date, region: str) -> list[d
 
 
 def statutory_firings(rule: dict, family: dict, on: date, region: str) -> list[Firing]:
-    """Working Together 2023 timescales: off until a team names the case type they apply to."""
+    """Working Together 2023 timescales for the case type a team chose. A rule counting
+    from the day the case became that type needs a type; one counting from the s.47 date
+    applies to every case with one when no type is chosen."""
     p = rule["params"]
     wanted = (p.get("case_type") or "").strip().lower()
     if wanted and (family.get("case_type") or "").lower() != wanted:
         return []
     if p.get("anchor") == "s47":
         anchor = as_date(family.get("s47"))
-    else:
+    elif wanted:
         anchor = as_date(family.get("type_since")) or as_date(family.get("opened"))
-    if anchor is None or (not wanted and p.get("anchor") != "s47"):
+    else:
+        anchor = None
+    if anchor is None:
         return []
     dates = statutory_dates(anchor, p, on, region)
+    label = p.get("label") or rule["key"]
     found = []
     for due, following in zip(dates, [*dates[1:], None], strict=True):
         if due > on:
             break
-        message = f"{p.get('label') or rule['key']} due ({rule['role']})"
+        message = f"{label} due ({rule['role']})"
         found.append(
             Firing(rule["key"], STATUTORY, rule["key"], due, rule["role"], message, following)
         )

@@ -13,6 +13,16 @@ def m001_rules_record(db):
     # A follow-up answers one firing of an alert series: its key and the date it fired.
     # Follow-ups recorded before this column (NULL) answer every firing up to their date.
     db["follow_ups"].add_column("due_on", str)
+    # The core-assessment rule now counts from the s.47 date at any stage (Kent audit §4.1).
+    db.execute(
+        """update review_rules set params = json_remove(params, '$.stage'), policy = ?
+           where key = 'core-assessment'""",
+        [
+            "Kent Extended Case File Audit (2009) §4.1 and §10.1: core assessment within 42 "
+            "working days of the referral that led to s.47 enquiries (an interim assessment "
+            "may be recorded)"
+        ],
+    )
     # An interim core assessment (Kent audit §10.1): recorded, shown, never closes the alert.
     db["interim_assessments"].create(
         {
