@@ -103,7 +103,9 @@ def test_a_significant_decision_on_a_friday_is_due_on_the_saturday(runner):
 # -- alerts: every firing, missed reviews ---------------------------------------------------
 
 
-def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_week_firing(runner):
+def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_week_firing(
+    runner, store
+):
     opened = date(2025, 1, 6)
     at38, at41 = opened + 38 * WEEK, opened + 41 * WEEK
     token = add(
@@ -132,6 +134,14 @@ def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_we
         ("s31-sm", at38.isoformat(), True),
         ("s31-sm", at41.isoformat(), False),
     ]
+    store.execute("update families set created_at = ?", [opened.isoformat()])
+    store.conn.commit()
+    [item] = [i for i in runner.json("agenda", "--date", at41.isoformat()) if i["token"] == token]
+    assert item["reason"] == "alert" and [a["missed"] for a in item["details"]["alert"]] == [
+        True,
+        False,
+    ]
+    assert "(missed)" in item["summary"]
     # answering the 41-week firing leaves the 38-week one open, still missed
     done = runner(
         "alerts",

@@ -82,7 +82,7 @@ def _alerts_by_token(db: Database, team: dict, on: date) -> dict[str, list[dict]
     found: dict[str, list[dict]] = {}
     for alert in open_alerts(db, team, on):
         found.setdefault(alert["token"], []).append(
-            {k: alert.get(k) for k in ("rule", "key", "due", "role", "message")}
+            {k: alert.get(k) for k in ("rule", "key", "due", "role", "message", "missed")}
         )
     return found
 
@@ -192,7 +192,11 @@ def item_summary(item: dict) -> str:
                 f"(limit {detail['limit_days']})"
             )
         elif reason == "alert":
-            parts.extend(f"alert: {a.get('message') or a.get('rule')}" for a in detail or [])
+            parts.extend(
+                f"alert: {a.get('message') or a.get('rule')}"
+                + (" (missed)" if a.get("missed") else "")
+                for a in detail or []
+            )
         elif reason == "moved" and detail:
             parts.append(f"moved stage {detail['from']} -> {detail['to']} on {detail['on']}")
         elif reason == "new" and detail:
