@@ -5,7 +5,9 @@ from the s.47 date, and the clinic is one calendar for the service."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from webapp.cases.families import add_family, get_family_row
@@ -163,6 +165,15 @@ def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_we
     report = runner.json("report", "drift", "--date", at41.isoformat(), "--weeks", "8")
     assert report["missed_reviews"] == missed
     assert report["summary"]["missed_reviews"] == 1
+    pdf_path = Path(runner.db_path).parent / "drift.pdf"
+    out = runner(
+        "report", "drift", "--date", at41.isoformat(), "--weeks", "8", "--out", str(pdf_path)
+    )
+    assert out.exit_code == 0, out.output
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    pdf_text = "".join(page.get_textpage().get_text_range() for page in pdf)
+    assert "Missed reviews (1)" in pdf_text and "s31-sm" in pdf_text
+    pdf.close()
     # a firing answered before the next one came is not missed
     assert runner.json("alerts", "missed", "--date", (at41 - DAY).isoformat()) == []
 
