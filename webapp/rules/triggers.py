@@ -68,6 +68,16 @@ def slug(text: str) -> str:
     return "-".join(text.lower().replace(".", "").split())
 
 
+def episode_flags(flags: Iterable[dict], opened: date | None) -> list[dict]:
+    """The flags of the current episode: a flag that ended on or before the case
+    (re)opened belongs to an earlier episode and never fires again."""
+    return [
+        f
+        for f in flags
+        if opened is None or f.get("removed_on") is None or as_date(f["removed_on"]) > opened
+    ]
+
+
 def _active_flags(flags: Iterable[dict], on: date) -> dict[str, date]:
     """Flag name (lower case) -> the date it was added, for flags present on ``on``."""
     found = {}
@@ -88,15 +98,27 @@ def _weeks(weeks: int | None) -> int:
     return int(weeks or 0) * 7
 
 
+def clock_start(family: dict) -> date:
+    """Where a case type's clock starts: the proceedings start where one is set (the
+    16.4, s.31 and s.25 clocks count from it), else the day the current type was set,
+    else the opening of the current episode (docs/contract.md §6)."""
+    opened = as_date(family["opened"])
+    for key in ("proceedings_start", "type_since"):
+        day = as_date(family.get(key))
+        if day is not None:
+            return max(day, opened)
+    return opened
+
+
 def duration_firing(rule: dict, family: dict, on: date) -> Firing | None:
     p = rule["params"]
     if (family.get("case_type") or "").lower() != p["case_type"].lower():
         return None
-    opened = as_date(family["opened"])
-    due = latest_firing(opened, _weeks(p["first_weeks"]), _weeks(p["every_weeks"]), on)
+    start = clock_start(family)
+    due = latest_firing(start, _weeks(p["first_weeks"]), _weeks(p["every_weeks"]), on)
     if due is None:
         return None
-    weeks = (due - opened).days // 7
+    weeks = (due - start).days // 7
     message = f"{family['case_type']} case open {weeks} weeks: {rule['role']} review"
     return Firing(rule["key"], DURATION, rule["key"], due, rule["role"], message)
 
@@ -149,7 +171,7 @@ def family_firings(
     """
     if not case_is_open(family, on):
         return []
-    active = _active_flags(flags, on)
+    active = _active_flags(episode_flags(flags, as_date(family.get("opened"))), on)
     found: list[Firing | None] = []
     for rule in rules:
         if not rule.get("active", 1):
