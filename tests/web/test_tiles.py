@@ -68,7 +68,9 @@ def test_manager_sets_date_moves_stage_closes_and_reopens(client_for, fam, store
     client.form(f"/t/{token}/stage", {"stage": "4"})
     row = get_family_row(store, token, team)
     assert (row["next_review"], row["stage"]) == ("2031-02-03", 4)
-    refused = client.form(f"/t/{token}/close", {"scaling": "5"}, follow_redirects=True)
+    refused = client.form(
+        f"/t/{token}/close", {"closed_as": "closed", "scaling": "5"}, follow_redirects=True
+    )
     assert "whose views were considered" in text(refused)
     assert get_family_row(store, token, team)["closed"] is None
     close = {"closed_as": "stepped-down", "views": ["child", "family"], "scaling": "7"}
