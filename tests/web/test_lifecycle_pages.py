@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 import webapp.cases.users
 from webapp.cases.families import get_family_row
+from webapp.cases.lifecycle import close_case
 from webapp.cases.outcomes import record_outcome
 from webapp.cases.users import add_user
 from webapp.store.events import family_history
@@ -135,3 +136,18 @@ def test_close_form_records_views_and_scaling_and_the_trend_chart(
     reopen = client.form(f"/t/{token}/reopen", {"date": today.isoformat()}, follow_redirects=True)
     assert "reopened as a new episode" in flatten(text(reopen))
     assert get_family_row(store, token)["opened"] == today.isoformat()
+
+
+def test_the_api_shows_every_code_and_how_a_case_closed(client, api_tokens, family, store, team):
+    token = family("TWr JWr KWr")["token"]
+    headers = {"Authorization": f"Bearer {api_tokens['practitioner']}"}
+    tile = client.get(f"/api/tiles/{token}", headers=headers).get_json()
+    assert (tile["initials"], tile["codes"], tile["closed_as"]) == (
+        "TWr JWr KWr",
+        ["TWr", "JWr", "KWr"],
+        None,
+    )
+    row = get_family_row(store, token)
+    close_case(store, row, team, closed_as="stepped-down", views="family", scaling=7)
+    tile = client.get(f"/api/tiles/{token}", headers=headers).get_json()
+    assert (tile["status"], tile["closed_as"]) == ("closed", "stepped-down")
