@@ -46,7 +46,7 @@ def public(view: dict) -> dict:
 
 @click.group("family", cls=CaseboardGroup)
 def family():
-    """Register and list family groups (one tile each)."""
+    """Register, list and change family groups (one tile each), through a case's whole life."""
 
 
 @family.command("add")
@@ -109,8 +109,9 @@ def family_show(db_path, as_json, token):
 @json_option
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def family_import(db_path, team_name, as_json, csv_file):
-    """Register every family in a CSV (initials, stage, review; optional ref, worker, team,
-    opened, type, flags). Every row is checked before anything is written."""
+    """Register every family in a CSV (initials, up to six codes; stage, review; optional
+    ref, worker, team, opened, type, flags, proceedings_start, s47). Every row is checked
+    before anything is written."""
     db = open_cli_store(db_path)
     try:
         text = csv_file.read_text(encoding="utf-8")
