@@ -97,6 +97,8 @@ def test_a_change_of_type_starts_that_types_clock(runner):
 
 def test_set_changes_worker_codes_and_dates_each_as_a_dated_event(runner):
     token = add(runner)
+    ok(runner("print", "tiles", token, "--mark-printed"))
+    assert count(runner.db_path, "select count(*) from families where tile_printed_at is null") == 0
     on = date(2025, 2, 3)
     ok(
         runner(
@@ -117,6 +119,10 @@ def test_set_changes_worker_codes_and_dates_each_as_a_dated_event(runner):
         "assessment_done",
     }
     assert {e["on_date"] for e in changes} == {iso(on)}
+    # the printed tile shows the old codes, so it is due for printing again
+    with sqlite3.connect(runner.db_path) as conn:
+        printed = conn.execute("select tile_printed_at from families").fetchone()[0]
+    assert printed is None
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,8 @@ def _plan_changes(db, row, team, day, fields) -> tuple[dict, list, list, list[di
         except ValueError as exc:
             raise BadInput(str(exc)) from None
         if codes != row["initials"]:
-            changes["initials"] = codes
+            # The printed tile shows the old codes: back in the unprinted queue.
+            changes.update(initials=codes, tile_printed_at=None)
             details.append({"field": "initials", "from": row["initials"], "to": codes})
     active = _active_flags(db, row["id"])
     add = [canonical_name(f, settings["flags"], "flag") for f in fields.get("flags") or ()]
