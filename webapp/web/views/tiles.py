@@ -181,6 +181,8 @@ def describe_closure(d: dict) -> str:
         text += f"; scaling {d['scaling']}/10"
     if d.get("reason"):
         text += f"; {d['reason']}"
+    if d.get("flags_ended"):
+        text += f"; flags ended: {', '.join(d['flags_ended'])}"
     return text
 
 
