@@ -127,6 +127,7 @@ def test_close_form_records_views_and_scaling_and_the_trend_chart(
     assert "oldest first:\n" in page or "oldest first:" in page
     flat = flatten(page)
     assert "2 (" in flat and "4 (" in flat and "5 (" in flat
+    assert "plan reviewed; scaling 5/10" in flat  # the history says what the meeting decided
     close = {"closed_as": "stepped-down", "views": ["child", "family", "network"], "scaling": "8",
              "reason": "plan met", "date": today.isoformat()}  # fmt: skip
     done = flatten(text(client.form(f"/t/{token}/close", close, follow_redirects=True)))

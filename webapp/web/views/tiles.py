@@ -149,6 +149,10 @@ def describe_event(event: dict) -> dict:
         ),
         events.FLAG_ADDED: lambda: f"Flag added: {d.get('flag')}",
         events.FLAG_REMOVED: lambda: f"Flag removed: {d.get('flag')}",
+        events.OUTCOME: lambda: (
+            f"Meeting of {d.get('meeting_date')}: {d.get('note')}"
+            + (f"; scaling {d['scaling']}/10" if d.get("scaling") is not None else "")
+        ),
         events.TILE_PRINTED: lambda: "Tile printed",
         events.STICKER_PRINTED: lambda: "Date sticker printed",
     }.get(kind, lambda: kind.replace("_", " ").capitalize())()
