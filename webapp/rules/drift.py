@@ -302,6 +302,7 @@ def drift_report(
     month = coverage(db, team, on.year, on.month, as_of=on)
     alerts = open_alerts(db, team, on)
     start_again = reopened(db, team, start, on, limit(db, team, "reopen_window")["months"])
+    referred = rereferrals(db, team, start, on)
     statuses = [domain.review_status(_d(f["next_review"]), on, team["amber_days"]) for f in current]
     moves = moves_per_week(db, team, week_starts)
     return {
@@ -316,6 +317,7 @@ def drift_report(
             "moves_last_4_weeks": sum(m["moves"] for m in moves[-4:]),
             "open_alerts": len(alerts),
             "start_again": len(start_again),
+            "rereferrals": len(referred),
             "supervision_percent": month["percent"],
         },
         "overdue": series,
@@ -324,7 +326,7 @@ def drift_report(
         "stuck": stuck,
         "moves": moves,
         "reopened": start_again,
-        "rereferrals": rereferrals(db, team, start, on),
+        "rereferrals": referred,
         "rereferral_months": rereferral_months(team),
         "reopen_window_months": limit(db, team, "reopen_window")["months"],
         "dip_sample": dip_sample(
