@@ -3,6 +3,8 @@ flags and court clocks, closing with views and scaling, transfer, reopening, re-
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from datetime import date, timedelta
 
@@ -344,3 +346,29 @@ def _store(runner):
 def _id(runner, token: str) -> int:
     with sqlite3.connect(runner.db_path) as conn:
         return conn.execute("select id from families where token = ?", [token]).fetchone()[0]
+
+
+def test_the_dip_sample_takes_closed_and_stepped_down_cases_with_their_scaling(runner, tmp_path):
+    ended = {}
+    for initials, closed_as, scaling in (("ABc", "closed", "9"), ("DEf", "stepped-down", "6")):
+        token = add(runner, initials=initials)
+        ok(runner("family", "close", token, "--as", closed_as, "--views", "child,family",
+                  "--scaling", scaling, "--date", "2025-06-02"))  # fmt: skip
+        ended[token] = (closed_as, int(scaling), "child,family")
+    dip = runner.json("report", "drift", "--date", "2025-10-01")["dip_sample"]
+    assert dip["eligible"] == 2
+    assert {c["token"]: (c["closed_as"], c["scaling"], c["views"]) for c in dip["cases"]} == ended
+    out = tmp_path / "drift.csv"
+    ok(runner("report", "drift", "--date", "2025-10-01", "--out", str(out)))
+    rows = csv.DictReader(io.StringIO(out.read_text()))
+    found = {
+        (r["initials"], r["measure"], r["value"])
+        for r in rows
+        if r["section"] == "dip_sample" and r["measure"] != "closed"
+    }
+    assert found == {
+        ("ABc", "closed_as", "closed"),
+        ("ABc", "scaling_at_closure", "9"),
+        ("DEf", "closed_as", "stepped-down"),
+        ("DEf", "scaling_at_closure", "6"),
+    }

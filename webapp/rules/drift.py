@@ -418,16 +418,10 @@ def report_rows(report: dict) -> list[dict]:
             r["initials"],
         )
     for c in report["dip_sample"]["cases"]:
-        add("dip_sample", "closed", c["closed"], c["closed"], c["stage"], c["token"], c["initials"])
-        add(
-            "dip_sample",
-            c["closed_as"],
-            c["scaling"],
-            c["closed"],
-            c["stage"],
-            c["token"],
-            c["initials"],
-        )
+        where = (c["closed"], c["stage"], c["token"], c["initials"])
+        add("dip_sample", "closed", c["closed"], *where)
+        add("dip_sample", "closed_as", c["closed_as"], *where)
+        add("dip_sample", "scaling_at_closure", c["scaling"], *where)
     audit = report["audit"]
     add("audit", "last_audit", audit["last_audit"], report["on"])
     add("audit", "next_due", audit["next_due"], report["on"])
