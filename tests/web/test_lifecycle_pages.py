@@ -152,3 +152,18 @@ def test_the_api_shows_every_code_and_how_a_case_closed(client, api_tokens, fami
     close_case(store, row, team, closed_as="stepped-down", views="family", scaling=7)
     tile = client.get(f"/api/tiles/{token}", headers=headers).get_json()
     assert (tile["status"], tile["closed_as"]) == ("closed", "stepped-down")
+
+
+def test_admin_sets_the_rereferral_window_labelled_as_ours(client_for, store, team):
+    client = client_for("admin")
+    page = flatten(text(client.get("/admin/")))
+    assert "Re-referral window (months)" in page and "not a figure from the policy" in page
+    form = {"amber_days": "14", "timezone": "Europe/London", "marker_base": "0"}
+    client.post("/admin/team", data={**form, "rereferral_months": "18"})
+    from webapp.cases.families import rereferral_months
+    from webapp.cases.teams import team_by_id
+
+    assert rereferral_months(team_by_id(store, team["id"])) == 18
+    bad = client.post("/admin/team", data={**form, "rereferral_months": "0"}, follow_redirects=True)
+    assert "re-referral window" in text(bad)
+    assert rereferral_months(team_by_id(store, team["id"])) == 18
