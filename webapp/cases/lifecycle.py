@@ -289,6 +289,11 @@ def reopen_case(
         db["families"].update(
             row["id"], {**changes, "opened": day.isoformat(), "updated_at": utcnow()}
         )
+        # Flags of a case closed before closing ended them belong to the old episode too.
+        db.execute(
+            "update flags set removed_on = ? where family_id = ? and removed_on is null",
+            [row["closed"], row["id"]],
+        )
         _event(db, row, team, events.REOPENED, detail, day, user_id, source)
     return db["families"].get(row["id"])
 
