@@ -97,7 +97,9 @@ def test_the_scanner_reads_a_three_child_tile_off_a_board(runner, tmp_path):
     )["token"]
     photo = tmp_path / "wall.jpg"
     tiles = [TileSpec(token, THREE, 1, 300.0, 300.0)]
-    make_board_photo(tiles, (1,), seed=5).image.save(photo)
+    # the whole 1200 mm board in a 3000 px photo at 2.6 px a module, like a phone's
+    picture = make_board_photo(tiles, (1,), size=(3000, 2250), px_per_module=2.6, seed=5)
+    picture.image.save(photo)
     result = runner("scan", str(photo), "--json")
     assert result.exit_code == 0, result.output
     [tile] = json.loads(result.output)["tiles"]
