@@ -24,7 +24,9 @@ from webapp.store import access_log, events
 from webapp.store.connection import utcnow
 
 CLOSED_AS = ("closed", "stepped-down")
-#: Whose views were considered before closing (Kent Case Progression Policy §10).
+#: Whose views were considered before closing or stepping down (Kent Case Progression
+#: Policy §5 and §7: "no case should be identified for closure or Step Down without
+#: explicit consideration of the views of the child, family and the professional network").
 VIEWS = ("child", "family", "network")
 SCALING_RANGE = range(0, 11)
 MAX_REASON = 120
@@ -205,9 +207,10 @@ def close_case(
     user_id: int | None = None,
     source: str = "cli",
 ) -> dict:
-    """Close the case or step it down. The policy asks that no case is closed "without
-    explicit consideration of the views of the child, family and the professional
-    network", with Signs of Safety scaling as evidence: both are required.
+    """Close the case or step it down. The Kent policy asks that no case is closed
+    "without explicit consideration of the views of the child, family and the
+    professional network" (§5, §7), on "clear evidence (through Signs of Safety
+    scaling)" (§11): both are required.
 
     The case's flags end on the closing date, so nothing from this episode fires again
     if it is ever reopened."""

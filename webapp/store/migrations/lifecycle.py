@@ -20,7 +20,7 @@ def m001_case_dates(db):
 
 @migrations()
 def m002_closure_and_rereferral(db):
-    # How a case was closed or stepped down (Kent Case Progression Policy §10): the views
+    # How a case was closed or stepped down (Kent Case Progression Policy §5, §7, §11): the views
     # considered ("child,family,network"), the Signs of Safety scaling score (0-10) and a
     # short reason with no personal detail. NULL while open.
     db["families"].add_column("closed_views", str)
