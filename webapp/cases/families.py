@@ -67,7 +67,7 @@ def clean_family(fields: dict, team: dict, today: date) -> dict:
     case_type = fields.get("case_type")
     flags = [f for f in (fields.get("flags") or []) if f.strip()]
     opened = parse_date(fields["opened"], "opened") if fields.get("opened") else today
-    case_dates = {"proceedings_start": None, "s47": None}
+    case_dates = {}  # only when given: a store made before contract §6 has no such columns
     for column, what in (("proceedings_start", "proceedings start"), ("s47", "s.47 referral")):
         if fields.get(column):
             day = parse_date(fields[column], what)

@@ -252,7 +252,7 @@ def _changes(db, existing: dict, row: dict) -> dict[str, tuple]:
             if sorted(old.split()) == sorted(new.split()):
                 continue
         else:
-            old, new = existing[name], row[name]
+            old, new = existing[name], row.get(name)
         if old != new:
             changes[name] = (old, new)
     return changes
