@@ -372,3 +372,15 @@ def test_the_dip_sample_takes_closed_and_stepped_down_cases_with_their_scaling(r
         ("DEf", "closed_as", "stepped-down"),
         ("DEf", "scaling_at_closure", "6"),
     }
+
+
+def test_a_manager_alert_of_the_closed_episode_does_not_come_back_on_reopening(runner):
+    token = add(runner, opened=date(2020, 1, 6))
+    ok(runner("alerts", "add", token, "--date", "2020-06-01", "--action", "ask the school"))
+    assert [a["key"] for a in alerts(runner, date(2020, 6, 1))] == ["manager:1"]
+    ok(runner("family", "close", token, "--as", "stepped-down", "--views", "network",
+              "--scaling", "8", "--date", "2020-07-06"))  # fmt: skip
+    ok(runner("family", "reopen", token, "--date", "2024-01-08"))
+    assert alerts(runner, date(2024, 1, 8)) == []
+    ok(runner("alerts", "add", token, "--date", "2024-02-01", "--action", "ask the GP"))
+    assert [a["message"] for a in alerts(runner, date(2024, 2, 1))] == ["ask the GP"]
