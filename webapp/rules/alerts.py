@@ -154,9 +154,7 @@ def team_firings(
         ]
         # Meeting-time alerts and clinic actions of an earlier episode never come back.
         episode = date.fromisoformat(family["opened"])
-        candidates += [
-            (f, min(created, f.due)) for f, created in manager[fid] if f.due >= episode
-        ]
+        candidates += [(f, min(created, f.due)) for f, created in manager[fid] if f.due >= episode]
         candidates += [(f, f.due) for f in clinic[fid] if f.due >= episode]
         for firing, since in candidates:
             answers = follow_ups.get((fid, firing.key), ())
