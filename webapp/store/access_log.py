@@ -41,11 +41,8 @@ def record(
            source, ip)  # fmt: skip
     sql = """insert into audit (team_id, user_id, at, action, target, detail, source, ip)
              values (?, ?, ?, ?, ?, ?, ?, ?)"""
-    if db.conn.in_transaction:
+    with db.atomic():  # the caller's transaction (a savepoint), or a short one of its own
         db.execute(sql, row)
-    else:
-        with db.conn:  # commits
-            db.execute(sql, row)
 
 
 def entries(
