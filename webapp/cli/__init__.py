@@ -15,7 +15,7 @@ COMMANDS = {
     "init": ("webapp.cli.store:init", "Create or migrate the store (safe to run twice)."),
     "demo": ("webapp.cli.demo:demo", "Build a demo store, scan a sample photo and serve it."),
     "user": ("webapp.cli.users:user", "Add and manage users."),
-    "token": ("webapp.cli.users:token", "Create API tokens."),
+    "token": ("webapp.cli.users:token", "Create, list and revoke API tokens."),
     "family": ("webapp.cli.family:family", "Register, list and change family groups."),
     "scan": ("webapp.cli.scan:scan", "Read photos of the boards (optionally apply them)."),
     "agenda": ("webapp.cli.meeting:agenda", "The weekly meeting agenda."),
