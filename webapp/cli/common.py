@@ -33,6 +33,8 @@ class CaseboardGroup(click.Group):
             raise CliError(str(exc)) from None
         except OSError as exc:  # a folder that is not there, a file that cannot be written
             raise CliError(str(exc)) from None
+        except OverflowError:  # an id of 2^63 or more, a date past the calendar
+            raise CliError("a number given is too large") from None
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"the store could not be used: {exc}") from None
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
 from webapp.rules import triggers
@@ -166,7 +167,7 @@ def follow_up(
         "family_id": row["id"],
         "alert_key": alert_key,
         "followed_on": on.isoformat(),
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }
@@ -189,7 +190,7 @@ def add_manager_alert(
     (e.g. "request school information", "within two weeks"). It stays open until
     someone records the follow-up."""
     row = get_family_row(db, token, team)
-    action = (action or "").strip()
+    action = check_text(action or "", "action")
     if not action:
         raise BadInput("say what action the alert is for")
     if role not in ROLES:
@@ -199,7 +200,7 @@ def add_manager_alert(
         "family_id": row["id"],
         "due_on": parse_date(due_on, "alert date").isoformat(),
         "action": action,
-        "timescale": (timescale or "").strip() or None,
+        "timescale": check_text(timescale or "", "timescale") or None,
         "role": role,
         "user_id": user_id,
         "created_at": utcnow(),

@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_date, check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
 from webapp.rules.defaults import DISCUSSION_KINDS
@@ -38,12 +39,13 @@ def parse_kind(kind: str) -> str:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` -> (year, month)."""
+    """``YYYY-MM`` -> (year, month), from 2000-01 to 2100-12."""
     try:
         year, month = (int(p) for p in text.strip().split("-"))
-        date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         raise BadInput(f"month must be YYYY-MM, not {text!r}") from None
+    check_date(first, "month")
     return year, month
 
 
@@ -71,10 +73,10 @@ def add_discussion(
         "family_id": row["id"],
         "on_date": on.isoformat(),
         "kind": parse_kind(kind),
-        "who": (who or "").strip() or None,
+        "who": check_text(who or "", "who") or None,
         "significant": int(bool(significant)),
         "recorded_on": recorded.isoformat() if recorded else None,
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }

@@ -72,6 +72,7 @@ LIBRARY_STATUS = ((BadInput, 400), (NotFound, 404), (NoStore, 503), (StoreBusy, 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CaseboardError, library_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OverflowError, number_too_large)
     app.register_error_handler(Exception, unexpected_error)
 
 
@@ -101,6 +102,11 @@ def http_error(exc: HTTPException):
     words = FORM_EXPIRED if isinstance(exc, CSRFError) else None
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     return _answer(exc.code, custom, json_message=exc.description, words=words, headers=headers)
+
+
+def number_too_large(exc: OverflowError):
+    """A number past what the store or the calendar holds (an id of 2^63, a year 10000)."""
+    return _answer(400, detail="a number in the request is too large")
 
 
 def unexpected_error(exc: Exception):
