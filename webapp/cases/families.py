@@ -15,10 +15,11 @@ from sqlite_utils import Database
 from tilegen import domain
 from tilegen.payload import new_token
 from tilegen.standard import STAGES
-from webapp.cases.bounds import check_date, check_text
+from webapp.cases.bounds import MAX_IMPORT_ROWS, check_date, check_text
 from webapp.cases.teams import get_team, team_by_id, team_settings, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.store import events
+from webapp.store.chunks import in_chunks
 from webapp.store.connection import utcnow
 
 CSV_REQUIRED = ("initials", "stage", "review")
@@ -169,6 +170,8 @@ def import_families(
     rows = read_csv_rows(text)
     if not rows:
         raise BadInput("the CSV has a header but no rows")
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise BadInput(f"an import holds at most {MAX_IMPORT_ROWS} rows, not {len(rows)}")
     cleaned, problems = [], []
     teams: dict[str | None, dict] = {}
     for number, fields in enumerate(rows, start=2):
@@ -183,9 +186,21 @@ def import_families(
     if problems:
         shown = "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
         raise BadInput(f"nothing imported, {len(problems)} bad row(s): {shown}")
-    with db.atomic():
-        stored = [_insert(db, row, user_id, source, team["timezone"]) for row, team in cleaned]
+
+    def write(db, chunk):
+        return [_insert(db, row, user_id, source, team["timezone"]) for row, team in chunk]
+
+    stored = in_chunks(db, cleaned, write, undo=_undo_inserts)  # other teams write between
     return [family_view(db, row, team_by_id(db, row["team_id"])) for row in stored]
+
+
+def _undo_inserts(db: Database, stored: list[dict]) -> None:
+    """Take back the families an import wrote before one of its chunks failed."""
+    ids = [row["id"] for row in stored]
+    marks = ",".join("?" * len(ids))
+    for table in ("events", "flags"):
+        db.execute(f"delete from {table} where family_id in ({marks})", ids)
+    db.execute(f"delete from families where id in ({marks})", ids)
 
 
 # -- reading ------------------------------------------------------------------

@@ -28,6 +28,13 @@ COMMANDS = {
     "clinic": ("webapp.cli.clinic:clinic", "The legal and practice clinic."),
     "audit": ("webapp.cli.report:audit", "Record and check case-file audits."),
     "report": ("webapp.cli.report:report", "Drift and quality reports."),
+    "backup": ("webapp.cli.backups:backup", "Write a consistent copy of the store while it runs."),
+    "restore": ("webapp.cli.backups:restore", "Put a checked backup back as the store."),
+    "purge": ("webapp.cli.backups:purge", "Remove what has passed its retention (safe to repeat)."),
+    "retention": (
+        "webapp.cli.backups:retention",
+        "How long pictures, the log and closed cases are kept.",
+    ),
 }
 
 
