@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from webapp.rules.team_rules import team_rules
 from webapp.store import access_log
@@ -45,8 +46,11 @@ def test_changes_from_any_page_are_recorded_and_refusals_are_not(client_for, fam
     admin.post("/admin/boards/2", data={"name": "Plans", "width_mm": "1200", "height_mm": "900",
                                         "marker_mm": "60", "default_zones": "1"})  # fmt: skip
     csv_text = "initials,stage,review\nABc,1,2030-01-01\n"
-    admin.post("/admin/families/import", data={"csv": (io.BytesIO(csv_text.encode()), "f.csv")},
-               content_type="multipart/form-data")  # fmt: skip
+    upload = {"file": (io.BytesIO(csv_text.encode()), "f.csv")}
+    preview = admin.post("/admin/import/preview", data=upload, content_type="multipart/form-data")
+    page = preview.get_data(as_text=True)
+    carry = re.search(r'name="carry" value="([^"]+)"', page)[1]
+    assert admin.post("/admin/import/confirm", data={"carry": carry}).status_code == 200
     changes = [r["detail"]["endpoint"] for r in entries(store, action="change")]
     for endpoint in ("meeting.outcome", "admin.user_add", "team_rules.update"):
         assert endpoint in changes, (endpoint, changes)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from webapp.cases.families import add_family, close_family, get_family_row, import_families
+from webapp.cases.families import add_family, close_family, get_family_row
 from webapp.cases.outcomes import record_outcome
 from webapp.store import access_log, chunks
 from webapp.store.connection import connect, open_store
@@ -187,33 +187,32 @@ def test_purge_on_the_command_line_and_retention_settings(runner, store):
     assert first.exit_code == second.exit_code == 0 and "removed: 0 scan pictures" in second.output
 
 
-def test_a_long_import_is_written_in_chunks_and_taken_back_if_one_fails(store, team, monkeypatch):
-    monkeypatch.setattr(chunks, "CHUNK_ROWS", 50)
+def test_long_writes_go_in_chunks_and_are_taken_back_if_one_fails(store, team):
+    """``in_chunks``: the helper a purge (and any long write) uses, one short
+    transaction a chunk, so other writers get in between."""
     seen = []
     store.conn.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("BEGIN") else 0)
-    text = "initials,stage,review\n" + "".join(f"ABc,{1 + i % 6},2030-01-01\n" for i in range(230))
-    stored = import_families(store, text, "Team")
-    assert len(stored) == 230 and seen.count("BEGIN IMMEDIATE") >= 230 // 50
-    # a failure in a later chunk takes back the chunks before it
-    count = store["families"].count
-    import webapp.cases.families as families
 
-    real = families._insert
-    calls = {"n": 0}
+    def write(db, chunk):
+        return [db["settings"].insert({"key": f"k{i}", "value": "v"}).last_pk for i in chunk]
 
-    def failing(db, *args):
-        calls["n"] += 1
-        if calls["n"] == 120:
+    done = chunks.in_chunks(store, list(range(230)), write, size=50)
+    assert len(done) == 230 and seen.count("BEGIN IMMEDIATE") == 5
+    before = store["settings"].count
+
+    def failing(db, chunk):
+        if chunk[0] >= 2100:
             raise sqlite3.IntegrityError("disk trouble")
-        return real(db, *args)
+        return write(db, chunk)
 
-    monkeypatch.setattr(families, "_insert", failing)
+    def undo(db, made):
+        db.execute(f"delete from settings where rowid in ({','.join('?' * len(made))})", made)
+
     with pytest.raises(sqlite3.IntegrityError):
-        import_families(store, text, "Team")
-    assert store["families"].count == count
-    too_many = "initials,stage,review\n" + "ABc,1,2030-01-01\n" * 5001
-    with pytest.raises(Exception, match="at most 5000 rows"):
-        import_families(store, too_many, "Team")
+        chunks.in_chunks(store, list(range(2000, 2200)), failing, size=50, undo=undo)
+    assert store["settings"].count == before
+    with pytest.raises(RuntimeError), store.atomic():
+        chunks.in_chunks(store, [1], write)
 
 
 def test_open_store_keeps_working_after_restore_of_an_older_schema(tmp_path, runner):

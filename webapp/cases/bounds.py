@@ -16,10 +16,6 @@ MAX_DATE = date(2100, 12, 31)
 #: SQLite integers are signed 64-bit: a larger id cannot name a row.
 MAX_ID = 2**63 - 1
 
-#: Rows one import may hold: a team's caseload is hundreds of families, and 100,000
-#: rows would make every agenda and board page enormous.
-MAX_IMPORT_ROWS = 5000
-
 #: Longest text per field, in characters.
 TEXT_LIMITS = {
     "worker": 80,
