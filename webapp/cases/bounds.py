@@ -28,6 +28,7 @@ TEXT_LIMITS = {
     "owner": 80,
     "action": 200,
     "timescale": 80,
+    "reason": 200,
     "stage name": 60,
     "text": 500,
 }

@@ -294,7 +294,7 @@ def record_interim_assessment(
         "team_id": team["id"],
         "family_id": row["id"],
         "on_date": on.isoformat(),
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }

@@ -219,7 +219,8 @@ def set_frequency(
 ) -> dict:
     """How often a practitioner needs formal one-to-one supervision: ``monthly`` (the
     policy's minimum) or ``fortnightly`` (suggested for ASYE and probation)."""
-    name = (name or "").strip()
+    name = check_text(name or "", "worker")
+    note = check_text(note, "note")
     if not name:
         raise BadInput("say which practitioner")
     frequency = (frequency or "").strip().lower()
@@ -239,7 +240,8 @@ def mark_leave(
 ) -> dict:
     """Record that a practitioner was on leave (sickness or annual leave) for a month, so
     the gap in supervision shows as leave (Islington policy: "clearly recorded")."""
-    name = (name or "").strip()
+    name = check_text(name or "", "worker")
+    reason = check_text(reason, "reason")
     if not name:
         raise BadInput("say which practitioner")
     year, mon = parse_month(month)
