@@ -130,7 +130,10 @@ def scan_uploads(
 ) -> tuple[dict, list[tuple[str, bytes]]]:
     """Scan uploaded photos with this team's board geometry and hints.
 
-    Returns the scan JSON and the annotated photos as (name, JPEG bytes).
+    Returns the scan JSON and the annotated photos as (name, JPEG bytes). The photos are
+    decoded and scanned one at a time, and each annotated copy is shrunk to a JPEG at
+    once, so memory holds one photo's pixels (at most ``MAX_PIXEL_BYTES`` decoded) plus
+    the scanner's working copies of it, whatever the number of photos.
     Raises :class:`BadInput` when no photo could be read at all; one bad photo
     among good ones is reported in the scan's ``errors`` instead.
     """
@@ -146,15 +149,18 @@ def scan_uploads(
         except BadInput as exc:
             errors.append({"photo": name, "error": str(exc)})
     settings = scan_settings(db, team)
-    result = scan_photos(
-        good,
-        settings["geometries"],
-        settings["marker_base"],
-        hints=expected_hints(db, team),
-        keep_annotated=True,
-    )
+    hints = expected_hints(db, team)
+    result = scan_photos([], settings["geometries"], settings["marker_base"])
+    images = []
+    for photo in good:  # one at a time: one decoded photo in memory, never all of them
+        one = scan_photos(
+            [photo], settings["geometries"], settings["marker_base"], hints=hints,
+            keep_annotated=True,
+        )  # fmt: skip
+        images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
+        result.photos += one.photos
+        result.errors += one.errors
     scan_json = result.to_json()
-    images = [(name, _small_jpeg(picture)) for name, picture in result.annotated]
     scan_json["errors"] = errors + scan_json.get("errors", [])
     if not scan_json.get("photos"):
         raise BadInput(
