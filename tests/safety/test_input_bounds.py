@@ -69,6 +69,8 @@ def seeded(store, team, family, users):
         "/agenda.pdf?date=9999-12-31",
         "/agenda/print?date=0001-01-01",
         "/supervision?month=9999-12",
+        "/supervision?date=9999-12-31",
+        "/supervision?date=0001-01-01",
         "/supervision?month=0001-01",
         "/reports/drift?date=9999-12-31",
         "/reports/drift?date=0001-01-01",

@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 from webapp.cases.bounds import MAX_ID
 from webapp.cases.sync.uploads import MAX_MEGAPIXELS
 from webapp.store.connection import open_store
-from webapp.web import audit_trail, extensions, security_headers
+from webapp.web import audit_trail, extensions, input_guard, security_headers
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     audit_trail.init_app(app)
     security_headers.init_app(app)
+    input_guard.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
 
