@@ -31,6 +31,8 @@ REVIEW_SET = "review.set"
 STAGE_MOVE = "stage.move"
 CASE_CLOSE = "case.close"
 CASE_REOPEN = "case.reopen"
+CASE_CHANGE = "case.change"
+CASE_TRANSFER = "case.transfer"
 LOGIN = "login"
 LOGIN_FAILED = "login.failed"
 LOGIN_THROTTLED = "login.throttled"
@@ -39,7 +41,8 @@ READ = "read"  # any other page, download or command that showed case data
 CHANGE = "change"  # any other page, API call or command that changed the store
 EXPORT = "export"
 ACTIONS = (TILE_VIEW, READ, CHANGE, EXPORT, REVIEW_SET, STAGE_MOVE, CASE_CLOSE, CASE_REOPEN,
-           SCAN_PREVIEW, SCAN_APPLY, LOGIN, LOGIN_FAILED, LOGIN_THROTTLED, LOGOUT)  # fmt: skip
+           CASE_CHANGE, CASE_TRANSFER, SCAN_PREVIEW, SCAN_APPLY, LOGIN, LOGIN_FAILED,
+           LOGIN_THROTTLED, LOGOUT)  # fmt: skip
 CSV_COLUMNS = ("id", "at", "username", "team_id", "action", "target", "detail", "source", "ip")
 
 _recorded: ContextVar[int] = ContextVar("caseboard_access_log_recorded", default=0)

@@ -78,6 +78,7 @@ def _tile_json(db, team: dict, row: dict):
     view = family_view(db, row, team)
     keys = ("token", "initials", "stage", "zone", "next_review", "status", "should_move")
     extras = ("due", "expected_zone", "wrong_board", "last_stage", "last_seen_at", "closed")
+    extras += ("codes", "closed_as")
     out = {k: view[k] for k in keys + extras}
     out["stage_name"] = stage_names(db, team).get(view["stage"])
     return jsonify(out)
