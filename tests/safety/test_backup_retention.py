@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from webapp.cases.families import add_family, close_family, get_family_row
+from webapp.cases.families import add_family, get_family_row
+from webapp.cases.lifecycle import close_case
 from webapp.cases.outcomes import record_outcome
 from webapp.store import access_log, chunks
 from webapp.store.connection import connect, open_store
@@ -145,12 +146,14 @@ def test_purge_removes_exactly_what_has_passed_its_retention(store, team, users,
     families = {}
     for age in (731, 730, None):
         view = add_family(store, team, initials="ABc DEf", stage=2, review="2030-01-01",
-                          ref=f"REF{age}", worker="Sam Okafor", flags=["CSE"])  # fmt: skip
+                          ref=f"REF{age}", worker="Sam Okafor", flags=["CSE"],
+                          opened=days_ago(800))  # fmt: skip
         row = get_family_row(store, view["token"])
         record_outcome(store, team, row, users["manager"]["id"], note="Mum's new partner",
                        meeting_date=today)  # fmt: skip
         if age:
-            close_family(store, get_family_row(store, view["token"]), team, on=days_ago(age))
+            close_case(store, get_family_row(store, view["token"]), team, views="child",
+                       scaling=7, reason="Plan completed", on=days_ago(age))  # fmt: skip
         families[age] = view["token"]
     events_before = store["events"].count
     flags_before = store["flags"].count
@@ -161,7 +164,9 @@ def test_purge_removes_exactly_what_has_passed_its_retention(store, team, users,
     assert store["scans"].count == 3  # the scan records stay; only the pictures go
     assert {r["target"] for r in store["audit"].rows} == {"730", "1"}
     old = get_family_row(store, families[731])
-    assert (old["initials"], old["ref"], old["worker"]) == ("", None, None)
+    wiped = (old["initials"], old["ref"], old["worker"], old["closed_reason"])
+    assert wiped == ("", None, None, None)
+    assert old["closed_scaling"] == 7
     assert old["anonymised_at"] and old["closed"] == days_ago(731).isoformat()
     notes = [json.loads(e["detail"]) for e in store["events"].rows_where(
         "family_id = ?", [old["id"]])]  # fmt: skip

@@ -118,11 +118,12 @@ def _delete_log(db: Database, ids: list[int]) -> None:
 
 
 def _anonymise(db: Database, ids: list[int]) -> None:
-    """Codes, reference, worker and notes go; dates, stages, events and flags stay."""
+    """Codes, reference, worker, the closing reason and notes go; dates, stages, events,
+    flags and the closing's views and scaling score stay."""
     marks, now = _marks(ids), utcnow()
     db.execute(
-        f"""update families set initials = '', ref = null, worker = null, anonymised_at = ?
-            where id in ({marks})""",
+        f"""update families set initials = '', ref = null, worker = null, closed_reason = null,
+            anonymised_at = ? where id in ({marks})""",
         [now, *ids],
     )
     for row in db.query(f"select id, detail from events where family_id in ({marks})", ids):
