@@ -15,9 +15,16 @@ def user():
 @db_option
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--team", "team_name", help="Team name (default: the only team).")
+@click.option(
+    "--team",
+    "team_names",
+    multiple=True,
+    help="Team name (default: the only team). Service managers and heads of practice may "
+    "give several; the first is their home team.",
+)
+@click.option("--email", help="Where notifications go; also what single sign-on matches.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_add(db_path, name, role, team_name, password_stdin):
+def user_add(db_path, name, role, team_names, email, password_stdin):
     """Add a user NAME with a role."""
     db = open_cli_store(db_path)
     if password_stdin:
@@ -27,7 +34,8 @@ def user_add(db_path, name, role, team_name, password_stdin):
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         except click.Abort:
             raise CliError("no password given (use --password-stdin in scripts)") from None
-    row = add_user(db, name, role, password, team_name)
+    home = team_names[0] if team_names else None
+    row = add_user(db, name, role, password, home, email=email, teams=list(team_names[1:]))
     click.echo(f"added {row['username']} ({row['role']})")
 
 

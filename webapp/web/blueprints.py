@@ -10,6 +10,7 @@ from webapp.web.views import (
     board,
     clinic,
     meeting,
+    people,
     printing,
     reports,
     scans,
@@ -19,7 +20,7 @@ from webapp.web.views import (
 )
 
 VIEWS = (auth, board, tiles, scans, printing, admin, api, meeting, alerts, supervision, clinic,
-         team_rules, reports)  # fmt: skip
+         team_rules, reports, people)  # fmt: skip
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,29 @@
+"""Fixtures for people, notifications and sign-in: a second team and a service manager
+who reads both teams."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+from web_helpers import PASSWORD
+from werkzeug.security import generate_password_hash
+
+import webapp.cases.users
+from webapp.cases.teams import ensure_team
+from webapp.cases.users import add_user
+
+CHEAP_HASH = partial(generate_password_hash, method="pbkdf2:sha256:1000")
+
+
+@pytest.fixture
+def add_person(store, team, monkeypatch):
+    """``add_person(name, role, email=..., teams=[...])``: a user with a cheap password hash."""
+    monkeypatch.setattr(webapp.cases.users, "generate_password_hash", CHEAP_HASH)
+
+    def make(name, role, *, email=None, teams=("Team",)):
+        for t in teams:
+            ensure_team(store, t)
+        return add_user(store, name, role, PASSWORD, teams[0], email=email, teams=list(teams[1:]))
+
+    return make
