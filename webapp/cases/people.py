@@ -1,8 +1,8 @@
 """People beyond their own team: email addresses, the teams a user reads, and who a
 team's alerts go to (docs/contract.md §9).
 
-Every user has a home team (``users.team_id``) and is a member of it; service managers
-and heads of practice may be members of several teams (a service) and read all of them.
+Every user has a home team (``users.team_id``); service managers and heads of practice
+may also be members of further teams (``team_members``) (a service) and read all of them.
 An alert for a role ("service manager", "head of practice", "team manager") goes to the
 team's own recipients for that role when it names some, else to the active members of
 the team holding the matching user role.

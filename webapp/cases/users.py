@@ -64,7 +64,7 @@ def add_user(
             )
             .last_pk
         )
-        people.add_memberships(db, user_id, [team, *extra])
+        people.add_memberships(db, user_id, [t for t in extra if t["id"] != team["id"]])
     return db["users"].get(user_id)
 
 
