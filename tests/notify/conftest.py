@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import mail_server
 import pytest
 from web_helpers import PASSWORD
 from werkzeug.security import generate_password_hash
@@ -27,3 +28,23 @@ def add_person(store, team, monkeypatch):
         return add_user(store, name, role, PASSWORD, teams[0], email=email, teams=list(teams[1:]))
 
     return make
+
+
+@pytest.fixture
+def mailbox(monkeypatch):
+    """A real SMTP server (aiosmtpd) on a free port, and CASEBOARD_SMTP_* pointing at it
+    with a login; ``mailbox.messages`` holds what it accepted."""
+    controller, inbox = mail_server.start()
+    for name, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(controller.port),
+        "SMTP_USER": mail_server.USER,
+        "SMTP_PASSWORD": mail_server.PASSWORD,
+        "SMTP_STARTTLS": "0",
+        "MAIL_FROM": "caseboard@council.example",
+    }.items():
+        monkeypatch.setenv(f"CASEBOARD_{name}", value)
+    monkeypatch.setenv("CASEBOARD_BASE_URL", "https://caseboard.council.example")
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()

@@ -28,6 +28,7 @@ COMMANDS = {
     "clinic": ("webapp.cli.clinic:clinic", "The legal and practice clinic."),
     "audit": ("webapp.cli.report:audit", "Record and check case-file audits."),
     "report": ("webapp.cli.report:report", "Drift and quality reports."),
+    "notify": ("webapp.cli.notify:notify", "Send the email due today (alerts, weekly lists)."),
 }
 
 

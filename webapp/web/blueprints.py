@@ -10,6 +10,7 @@ from webapp.web.views import (
     board,
     clinic,
     meeting,
+    notifications,
     people,
     printing,
     reports,
@@ -20,7 +21,7 @@ from webapp.web.views import (
 )
 
 VIEWS = (auth, board, tiles, scans, printing, admin, api, meeting, alerts, supervision, clinic,
-         team_rules, reports, people)  # fmt: skip
+         team_rules, reports, people, notifications)  # fmt: skip
 
 
 def register_blueprints(app: Flask) -> None:

@@ -13,6 +13,8 @@ NAV_ITEMS = [
     ("supervision.index", "Supervision", ("manager",)),
     ("clinic.index", "Clinic", ("manager",)),
     ("reports.drift", "Drift report", ("manager",)),
+    ("notifications.settings", "My email", (*READERS, "admin")),
     ("admin.index", "Admin", ()),
+    ("notifications.mail", "Mail", ()),
     ("auth.audit_log", "Audit log", ()),
 ]
