@@ -4,11 +4,12 @@ for each alert role."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.cases.people import ROLE_HOLDERS, set_team_recipients, team_recipients
-from webapp.notify import prefs
+from webapp.cases.teams import public_base_url
+from webapp.notify import calendar, prefs
 from webapp.notify.send import failed_messages, recent_mail
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
@@ -30,6 +31,45 @@ def settings():
         chosen=prefs.user_prefs(db, user),
         kinds=prefs.KINDS,
         frequencies=prefs.FREQUENCIES,
+        has_feed=calendar.has_feed(user),
+    )
+
+
+@bp.post("/me/calendar")
+@login_required
+def new_calendar_link():
+    """A new private feed link, shown once; any earlier link stops working."""
+    db = get_db()
+    token = calendar.new_feed_token(db, current_user.row)
+    url = f"{public_base_url(db, current_team())}{url_for('notifications.feed', token=token)}"
+    flash(f"Your private calendar link (copy it now; it is shown once): {url}")
+    return redirect(url_for("notifications.settings") + "#calendar")
+
+
+@bp.post("/me/calendar/stop")
+@login_required
+def stop_calendar():
+    calendar.stop_feed(get_db(), current_user.row)
+    flash("Your calendar link no longer works.")
+    return redirect(url_for("notifications.settings") + "#calendar")
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token: str):
+    """The feed a calendar subscribes to: no log-in, the token is the key."""
+    db = get_db()
+    user = calendar.user_for_feed(db, token)
+    if user is None:
+        abort(404)
+    body = calendar.feed(db, user)
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Cache-Control": "private, no-store",
+            "Referrer-Policy": "no-referrer",
+        },
     )
 
 
