@@ -6,11 +6,13 @@ from __future__ import annotations
 from functools import partial
 
 import mail_server
+import oidc_helpers
 import pytest
-from web_helpers import PASSWORD
+from web_helpers import PASSWORD, Client
 from werkzeug.security import generate_password_hash
 
 import webapp.cases.users
+from webapp import create_app
 from webapp.cases.teams import ensure_team
 from webapp.cases.users import add_user
 
@@ -48,3 +50,20 @@ def mailbox(monkeypatch):
     inbox.port = controller.port
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="module")
+def oidc_provider():
+    """A real OpenID Connect provider process (Node, oidc-provider) on a free port."""
+    provider = oidc_helpers.Provider()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso_app(db_path, oidc_provider):
+    """The app with council sign-in configured against the running provider."""
+    app = create_app({"DB": db_path, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      **oidc_provider.config()})  # fmt: skip
+    app.test_client_class = Client
+    return app

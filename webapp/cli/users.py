@@ -51,3 +51,15 @@ def token_create(db_path, name):
     """Print a new API token for user NAME (shown once; only its digest is kept)."""
     db = open_cli_store(db_path)
     click.echo(create_api_token(db, name))
+
+
+@user.command("passwords")
+@db_option
+@click.argument("state", type=click.Choice(["on", "off"]))
+def user_passwords(db_path, state):
+    """Allow local passwords (on) or only council sign-in (off)."""
+    from webapp.cases.signin import set_local_passwords
+
+    db = open_cli_store(db_path)
+    set_local_passwords(db, state == "on")
+    click.echo(f"local passwords {state}")

@@ -18,6 +18,7 @@ from webapp.web import extensions
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
+from webapp.web.sso import init_sso
 
 DEFAULTS = {
     "DB": "caseboard.db",
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.close()
 
     extensions.init_app(app)
+    init_sso(app)
     register_blueprints(app)
     register_error_handlers(app)
 

@@ -15,13 +15,14 @@ from webapp.web.views import (
     printing,
     reports,
     scans,
+    sso,
     supervision,
     team_rules,
     tiles,
 )
 
 VIEWS = (auth, board, tiles, scans, printing, admin, api, meeting, alerts, supervision, clinic,
-         team_rules, reports, people, notifications)  # fmt: skip
+         team_rules, reports, people, notifications, sso)  # fmt: skip
 
 
 def register_blueprints(app: Flask) -> None:

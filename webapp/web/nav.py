@@ -16,5 +16,6 @@ NAV_ITEMS = [
     ("notifications.settings", "My email", (*READERS, "admin")),
     ("admin.index", "Admin", ()),
     ("notifications.mail", "Mail", ()),
+    ("sso.settings", "Sign-in", ()),
     ("auth.audit_log", "Audit log", ()),
 ]
