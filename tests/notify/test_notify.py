@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import mail_server
 import pytest
 
 from webapp.rules.supervision import add_discussion
@@ -90,3 +91,25 @@ def test_without_a_mail_server_notify_says_so(runner, s31_case, monkeypatch):
     monkeypatch.delenv("CASEBOARD_SMTP_HOST", raising=False)
     result = runner("notify")
     assert result.exit_code == 2 and "CASEBOARD_SMTP_HOST" in result.output
+
+
+def test_starttls_and_login_where_configured(runner, monkeypatch, tmp_path, s31_case, today):
+    """A server that insists on STARTTLS before AUTH: notify upgrades, checks the server's
+    certificate (trusted here through SSL_CERT_FILE) and logs in."""
+    context, cert = mail_server.self_signed_tls(tmp_path)
+    controller, inbox = mail_server.start(tls_context=context)
+    settings = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(controller.port),
+                "SMTP_USER": mail_server.USER, "SMTP_PASSWORD": mail_server.PASSWORD,
+                "SMTP_STARTTLS": "0", "MAIL_FROM": "caseboard@council.example"}  # fmt: skip
+    for name, value in settings.items():
+        monkeypatch.setenv(f"CASEBOARD_{name}", value)
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    try:
+        refused = runner("notify", "--date", today.isoformat())  # no STARTTLS: no login
+        assert refused.exit_code == 1 and inbox.messages == []
+        monkeypatch.setenv("CASEBOARD_SMTP_STARTTLS", "1")
+        result = runner("notify", "--date", today.isoformat())
+        assert result.exit_code == 0, result.output
+        assert result.output.count("sent") == 2 and len(inbox.messages) == 2
+    finally:
+        controller.stop()

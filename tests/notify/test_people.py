@@ -76,3 +76,17 @@ def test_service_manager_reads_each_of_their_teams_and_switches(app, store, team
     client.post("/team", data={"team_id": south["team_id"], "next": "/"})
     assert client.get(f"/t/{south['token']}").status_code == 404
     assert client.get(f"/t/{ours['token']}").status_code == 200
+
+
+def test_email_and_teams_of_an_existing_user_from_the_command_line(runner, store, add_person):
+    add_person("sam", "service-manager")
+    add_person("pat", "practitioner")
+    ensure_team(store, "North")
+    assert runner("user", "email", "sam", "sam@council.example").exit_code == 0
+    assert runner("user", "join", "sam", "--team", "North").exit_code == 0
+    sam = next(store["users"].rows_where("username = 'sam'"))
+    assert sam["email"] == "sam@council.example" and len(user_team_ids(store, sam)) == 2
+    bad = runner("user", "email", "pat", "not-an-address")
+    assert bad.exit_code == 2 and "not an email address" in bad.output
+    refused = runner("user", "join", "pat", "--team", "North")
+    assert refused.exit_code == 2 and "several teams" in refused.output

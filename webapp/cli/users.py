@@ -2,7 +2,7 @@
 
 import click
 
-from webapp.cases.users import ROLES, add_user, create_api_token
+from webapp.cases.users import ROLES, add_user, create_api_token, get_user
 from webapp.cli.common import CaseboardGroup, CliError, db_option, open_cli_store, read_stdin_line
 
 
@@ -37,6 +37,32 @@ def user_add(db_path, name, role, team_names, email, password_stdin):
     home = team_names[0] if team_names else None
     row = add_user(db, name, role, password, home, email=email, teams=list(team_names[1:]))
     click.echo(f"added {row['username']} ({row['role']})")
+
+
+@user.command("email")
+@db_option
+@click.argument("name")
+@click.argument("address")
+def user_email(db_path, name, address):
+    """Set the email address of user NAME (where notifications go; what sign-in matches)."""
+    from webapp.cases.people import set_email
+
+    db = open_cli_store(db_path)
+    row = set_email(db, get_user(db, name), address)
+    click.echo(f"{row['username']}: {row['email']}")
+
+
+@user.command("join")
+@db_option
+@click.argument("name")
+@click.option("--team", "team_name", required=True, help="The team to read as well.")
+def user_join(db_path, name, team_name):
+    """Let a service manager or head of practice NAME read one more team."""
+    from webapp.cases.people import join_team
+
+    db = open_cli_store(db_path)
+    team = join_team(db, get_user(db, name), team_name)
+    click.echo(f"{name} now reads {team['name']}")
 
 
 @click.group("token", cls=CaseboardGroup)

@@ -47,8 +47,9 @@ def mail_settings(values: Mapping, prefix: str = "") -> MailSettings:
     ``prefix`` (``"CASEBOARD_"`` for the environment, ``""`` for a Flask config)."""
 
     def get(name):
+        # Flask's from_prefixed_env reads "25" as 25 and "0" as 0: keep text as text
         value = values.get(prefix + name)
-        return None if value in (None, "") else value
+        return None if value in (None, "") else str(value)
 
     return MailSettings(
         host=get("SMTP_HOST"),
