@@ -90,3 +90,22 @@ def test_email_and_teams_of_an_existing_user_from_the_command_line(runner, store
     assert bad.exit_code == 2 and "not an email address" in bad.output
     refused = runner("user", "join", "pat", "--team", "North")
     assert refused.exit_code == 2 and "several teams" in refused.output
+
+
+def test_admin_adds_a_user_with_an_email_and_names_the_teams_recipients(
+    client_for, store, team, add_person
+):
+    admin = client_for("admin")
+    form = {"username": "hana", "role": "head-of-practice", "password": PASSWORD,
+            "email": "hana@council.example"}  # fmt: skip
+    admin.post("/admin/users", data=form)
+    hana = next(store["users"].rows_where("username = 'hana'"))
+    assert hana["email"] == "hana@council.example" and hana["role"] == "head-of-practice"
+    add_person("deputy", "manager")
+    admin.post("/admin/mail/recipients", data={"role": HOP, "usernames": "deputy hana"})
+    assert [u["username"] for u in role_holders(store, team, HOP)] == ["deputy", "hana"]
+    page = admin.get("/admin/mail").get_data(as_text=True)
+    assert 'value="deputy hana"' in page
+    refused = admin.post("/admin/mail/recipients", data={"role": HOP, "usernames": "nobody"})
+    assert refused.status_code == 404
+    assert [u["username"] for u in role_holders(store, team, HOP)] == ["deputy", "hana"]

@@ -152,6 +152,7 @@ def user_add():
             form.get("role", ""),
             form.get("password", ""),
             current_team()["name"],
+            email=form.get("email", "").strip() or None,
         )
     except BadInput as exc:
         return back_with_error(exc, _section("users"))
