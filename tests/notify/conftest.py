@@ -24,10 +24,11 @@ def add_person(store, team, monkeypatch):
     """``add_person(name, role, email=..., teams=[...])``: a user with a cheap password hash."""
     monkeypatch.setattr(webapp.cases.users, "generate_password_hash", CHEAP_HASH)
 
-    def make(name, role, *, email=None, teams=("Team",)):
+    def make(name, role, *, email=None, teams=("Team",), full_name=None):
         for t in teams:
             ensure_team(store, t)
-        return add_user(store, name, role, PASSWORD, teams[0], email=email, teams=list(teams[1:]))
+        return add_user(store, name, role, PASSWORD, teams[0], email=email,
+                        teams=list(teams[1:]), full_name=full_name)  # fmt: skip
 
     return make
 

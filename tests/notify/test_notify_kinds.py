@@ -23,12 +23,12 @@ def monday_after(day):
 def pat_cases(family, add_person, today):
     """Practitioner pat's cases as seen on the next Monday: one red, one amber, one green,
     and a red case of someone else's."""
-    add_person("pat", "practitioner", email="pat@council.example")
+    add_person("pat", "practitioner", email="pat@council.example", full_name="Pat Jones")
     monday = monday_after(today)
     review = lambda days: (monday + timedelta(days=days)).isoformat()  # noqa: E731
     return monday, {
         "red": family("TWr", stage=2, review=review(-2), worker="pat", ref="REF-RED"),
-        "amber": family("JSm", stage=4, review=review(5), worker="Pat", ref="REF-AMB"),
+        "amber": family("JSm", stage=4, review=review(5), worker="pat  jones", ref="REF-AMB"),
         "green": family("KLo", stage=1, review=review(60), worker="pat"),
         "theirs": family("ABc", stage=1, review=review(-9), worker="someone"),
     }

@@ -97,10 +97,11 @@ def test_admin_adds_a_user_with_an_email_and_names_the_teams_recipients(
 ):
     admin = client_for("admin")
     form = {"username": "hana", "role": "head-of-practice", "password": PASSWORD,
-            "email": "hana@council.example"}  # fmt: skip
+            "email": "hana@council.example", "full_name": "Hana Ito"}  # fmt: skip
     admin.post("/admin/users", data=form)
     hana = next(store["users"].rows_where("username = 'hana'"))
     assert hana["email"] == "hana@council.example" and hana["role"] == "head-of-practice"
+    assert hana["full_name"] == "Hana Ito"
     add_person("deputy", "manager")
     admin.post("/admin/mail/recipients", data={"role": HOP, "usernames": "deputy hana"})
     assert [u["username"] for u in role_holders(store, team, HOP)] == ["deputy", "hana"]

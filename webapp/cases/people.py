@@ -47,6 +47,13 @@ def user_by_email(db: Database, email: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def is_their_case(worker: str | None, user: dict) -> bool:
+    """True when a case's worker names ``user``: their username, full name or email."""
+    worker = " ".join((worker or "").lower().split())
+    names = (user.get("username"), user.get("full_name"), user.get("email"))
+    return bool(worker) and worker in {" ".join(n.lower().split()) for n in names if n}
+
+
 def add_memberships(db: Database, user_id: int, teams: list[dict]) -> None:
     db["team_members"].insert_all(
         ({"user_id": user_id, "team_id": t["id"]} for t in teams), ignore=True

@@ -29,6 +29,7 @@ def add_user(
     *,
     email: str | None = None,
     teams: list[str] = (),
+    full_name: str | None = None,
 ) -> dict:
     """A new user in a team (the only team when none is named).
 
@@ -60,6 +61,7 @@ def add_user(
                     "active": 1,
                     "created_at": utcnow(),
                     "email": email,
+                    "full_name": (full_name or "").strip() or None,
                 }
             )
             .last_pk

@@ -23,8 +23,9 @@ def user():
     "give several; the first is their home team.",
 )
 @click.option("--email", help="Where notifications go; also what single sign-on matches.")
+@click.option("--full-name", help="The name cases give as their worker, e.g. 'Sam Okafor'.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_add(db_path, name, role, team_names, email, password_stdin):
+def user_add(db_path, name, role, team_names, email, full_name, password_stdin):
     """Add a user NAME with a role."""
     db = open_cli_store(db_path)
     if password_stdin:
@@ -35,7 +36,9 @@ def user_add(db_path, name, role, team_names, email, password_stdin):
         except click.Abort:
             raise CliError("no password given (use --password-stdin in scripts)") from None
     home = team_names[0] if team_names else None
-    row = add_user(db, name, role, password, home, email=email, teams=list(team_names[1:]))
+    row = add_user(
+        db, name, role, password, home, email=email, teams=list(team_names[1:]), full_name=full_name
+    )
     click.echo(f"added {row['username']} ({row['role']})")
 
 

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from tilegen import domain
 from webapp.cases.meetings import WEEKDAYS, meeting_weekday
-from webapp.cases.people import user_teams
+from webapp.cases.people import is_their_case, user_teams
 from webapp.cases.teams import public_base_url
 from webapp.rules.clinic import PURPOSE_LABELS
 
@@ -58,9 +58,7 @@ def user_for_feed(db: Database, token: str) -> dict | None:
 
 
 def _is_theirs(user: dict, booking: dict) -> bool:
-    worker = (booking["worker"] or "").strip().lower()
-    mine = {user["username"].lower(), (user.get("email") or "").lower()}
-    return booking["user_id"] == user["id"] or (bool(worker) and worker in mine)
+    return booking["user_id"] == user["id"] or is_their_case(booking["worker"], user)
 
 
 def _bookings(db: Database, user: dict, team: dict, since: date) -> list[dict]:

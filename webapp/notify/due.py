@@ -5,8 +5,8 @@
   role in the team (:func:`webapp.cases.people.role_holders`), one message a firing;
   weekly, a digest of the week's firings on the weekly day;
 - **weekly**: each practitioner's red and amber cases and their open alerts, on the
-  team's meeting day (else Monday); a case is theirs when its worker is their username
-  or email address;
+  team's meeting day (else Monday); a case is theirs when its worker is their username,
+  full name or email address;
 - **scans**: the team manager's summary after a board photo is applied: moves, tiles in
   the wrong section, missing tiles and stickers to print;
 - **stickers**: a reminder to the team's admins when date stickers have waited more than
@@ -30,7 +30,7 @@ from sqlite_utils import Database
 from tilegen import domain
 from webapp.cases.families import list_families
 from webapp.cases.meetings import WEEKDAYS, meeting_weekday
-from webapp.cases.people import role_holders
+from webapp.cases.people import is_their_case, role_holders
 from webapp.cases.teams import public_base_url
 from webapp.notify import prefs
 from webapp.notify.compose import Line, Message
@@ -154,11 +154,6 @@ def _one_alert(day: Day, user: dict, alert: dict) -> Message:
     )
 
 
-def _is_theirs(family_worker: str | None, user: dict) -> bool:
-    worker = (family_worker or "").strip().lower()
-    return bool(worker) and worker in {user["username"].lower(), (user["email"] or "").lower()}
-
-
 def weekly_messages(day: Day) -> list[Message]:
     practitioners = [
         u
@@ -174,9 +169,9 @@ def weekly_messages(day: Day) -> list[Message]:
         cases = [
             f
             for f in families
-            if f["status"] in (domain.RED, domain.AMBER) and _is_theirs(f["worker"], user)
+            if f["status"] in (domain.RED, domain.AMBER) and is_their_case(f["worker"], user)
         ]
-        alerts = [a for a in day.alerts if _is_theirs(a.get("worker"), user)]
+        alerts = [a for a in day.alerts if is_their_case(a.get("worker"), user)]
         if not cases and not alerts:
             continue
         lines = [

@@ -13,6 +13,7 @@ migrations = Migrations("caseboard.people")
 @migrations()
 def m001_people_and_mail(db):
     db["users"].add_column("email", str)
+    db["users"].add_column("full_name", str)  # as written in a case's worker field
     db["users"].add_column("feed_token_hash", str)  # SHA-256 of the calendar feed token
     db.execute("create unique index idx_users_email on users (email collate nocase)")
     # The teams a user reads besides their own (service managers, heads of practice).
