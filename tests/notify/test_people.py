@@ -110,3 +110,22 @@ def test_admin_adds_a_user_with_an_email_and_names_the_teams_recipients(
     refused = admin.post("/admin/mail/recipients", data={"role": HOP, "usernames": "nobody"})
     assert refused.status_code == 404
     assert [u["username"] for u in role_holders(store, team, HOP)] == ["deputy", "hana"]
+
+
+def test_a_service_manager_records_the_follow_up_of_their_escalation(
+    app, store, team, family, add_person, today
+):
+    from datetime import timedelta
+
+    add_person("sam", "service-manager", teams=("Team", "North"))
+    case = family("TWr", stage=2, due=30, case_type="s.31",
+                  opened=(today - timedelta(weeks=38)).isoformat())  # fmt: skip
+    client = app.test_client()
+    AuthActions(client).login("sam")
+    tile = client.get(f"/t/{case['token']}").get_data(as_text=True)
+    assert "Followed up" in tile
+    answer = client.post("/alerts/follow-up", data={"token": case["token"], "key": "s31-sm",
+                                                    "back": f"/t/{case['token']}"})  # fmt: skip
+    assert answer.status_code == 302
+    assert store["follow_ups"].count == 1
+    assert client.post("/alerts/new", data={"token": case["token"]}).status_code == 403
