@@ -5,6 +5,7 @@ written) and is listed on the admin mail page until it goes."""
 from __future__ import annotations
 
 import smtplib
+import sqlite3
 import ssl
 from datetime import date
 
@@ -49,7 +50,8 @@ def recent_mail(db: Database, team: dict, limit: int = 50) -> list[dict]:
     )
 
 
-def _record(db: Database, m: Message, on: date) -> dict:
+def _record(db: Database, m: Message, on: date) -> dict | None:
+    """Record ``m`` before it is sent; None when another run recorded it first."""
     row = {
         "key": m.key,
         "day": on.isoformat(),
@@ -64,7 +66,10 @@ def _record(db: Database, m: Message, on: date) -> dict:
         "attempts": 0,
         "created_at": utcnow(),
     }
-    row["id"] = db["mail_log"].insert(row).last_pk
+    try:
+        row["id"] = db["mail_log"].insert(row).last_pk
+    except sqlite3.IntegrityError:  # the unique key: a run at the same moment has it
+        return None
     return row
 
 
@@ -127,7 +132,7 @@ def run(db: Database, on: date, settings: MailSettings) -> list[dict]:
     tried, with ``status`` ``sent`` or ``failed`` (and ``error``)."""
     settings.check()
     with db.atomic():
-        fresh = [_record(db, m, on) for m in new_messages(db, on)]
+        fresh = [r for r in (_record(db, m, on) for m in new_messages(db, on)) if r]
     rows = failed_messages(db)  # the fresh ones and earlier failures
     fresh_ids = {r["id"] for r in fresh}
     rows.sort(key=lambda r: (r["id"] in fresh_ids, r["id"]))
