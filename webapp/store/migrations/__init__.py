@@ -1,7 +1,7 @@
 """Schema migrations: one sqlite-utils ``Migrations`` set per area, each module named for its
 set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 
-from webapp.store.migrations import core, lifecycle, meeting, people, rules, web
+from webapp.store.migrations import core, imports, lifecycle, meeting, people, rules, web
 
 SETS = [
     core.migrations,
@@ -9,5 +9,6 @@ SETS = [
     meeting.migrations,
     rules.migrations,
     lifecycle.migrations,
+    imports.migrations,
     people.migrations,
 ]
