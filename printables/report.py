@@ -109,7 +109,8 @@ def _story(report: dict) -> list:
             f"{s['open']} open cases: {s['red']} overdue (red), {s['amber']} due within the "
             f"amber window, {s['stuck']} stuck beyond the team's limit, "
             f"{s['open_alerts']} open alerts; {s['moves_last_4_weeks']} stage moves in the "
-            f"last four weeks; {s['supervision_percent']}% of open cases discussed this month.",
+            f"last four weeks; {s['supervision_percent']}% of open cases had a formal "
+            "one-to-one this month.",
             body,
         ),
     ]
@@ -155,6 +156,20 @@ def _story(report: dict) -> list:
         if rows
         else Paragraph("None.", body)
     )
+    missed = report.get("missed_reviews", [])
+    story.append(Paragraph(f"Missed reviews ({sum(m['missed'] for m in missed)})", h2))
+    story.append(
+        _table(
+            ["Month", "Rule", "Missed"],
+            [[m["month"], m["rule"], m["missed"]] for m in missed],
+            [25, 40, 20],
+        )
+        if missed
+        else Paragraph("None: every alert was answered before its rule fired again.", body)
+    )
+    gaps = report.get("no_meeting_weeks", [])
+    story.append(Paragraph(f"Weeks with no meeting recorded ({len(gaps)})", h2))
+    story.append(Paragraph("Weeks of " + ", ".join(gaps) + "." if gaps else "None.", body))
     months = report["reopen_window_months"]
     story.append(
         Paragraph(f"Reopened within {months} months of closing ({len(report['reopened'])})", h2)

@@ -4,9 +4,10 @@ The agenda follows the Kent policy (docs/policies.md#kent-policy, §5): the
 boards show which families need discussing this week; tiles in the red
 (overdue) and amber (due within the amber window) sections come first, then
 tiles that moved stage since the last meeting, new tiles, and families a
-practitioner asked to discuss. Open alerts from the review rules are added
-after amber. A family appears once, under its most urgent reason; the other
-reasons stay in its ``reasons`` list.
+practitioner asked to discuss. Stuck cases (longer in their stage than the team's
+limit, Kent policy §11) come after amber, then open alerts from the review rules.
+A family appears once, under its most urgent reason; the other reasons stay in its
+``reasons`` list.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from webapp.cases.families import family_view, team_flags
 from webapp.cases.meetings import since_date
 from webapp.cases.teams import stage_names
 from webapp.rules.alerts import open_alerts
+from webapp.rules.drift import stuck_cases
 from webapp.store import events
 
 #: Reasons, most urgent first: the order of the agenda's sections.
-REASONS = ("red", "amber", "alert", "moved", "new", "requested")
+REASONS = ("red", "amber", "stuck", "alert", "moved", "new", "requested")
 REASON_TITLES = {
     "red": "Overdue (red)",
     "amber": "Due soon (amber)",
+    "stuck": "Stuck: over the stage limit",
     "alert": "Open alerts",
     "moved": "Moved stage since the last meeting",
     "new": "New tiles",
@@ -79,7 +82,7 @@ def _alerts_by_token(db: Database, team: dict, on: date) -> dict[str, list[dict]
     found: dict[str, list[dict]] = {}
     for alert in open_alerts(db, team, on):
         found.setdefault(alert["token"], []).append(
-            {k: alert.get(k) for k in ("rule", "key", "due", "role", "message")}
+            {k: alert.get(k) for k in ("rule", "key", "due", "role", "message", "missed")}
         )
     return found
 
@@ -105,6 +108,8 @@ def _reasons(view: dict, family_id: int, found: dict) -> dict[str, object]:
     reasons: dict[str, object] = {}
     if view["status"] in ("red", "amber"):
         reasons[view["status"]] = {"due": view["due"], "next_review": view["next_review"]}
+    if view["token"] in found["stuck"]:
+        reasons["stuck"] = found["stuck"][view["token"]]
     if view["token"] in found["alert"]:
         reasons["alert"] = found["alert"][view["token"]]
     for name in ("moved", "new", "requested"):
@@ -122,6 +127,10 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
     """
     since = since_date(db, team, on)
     found = {
+        "stuck": {
+            s["token"]: {k: s[k] for k in ("days_in_stage", "limit_days")}
+            for s in stuck_cases(db, team, on)
+        },
         "alert": _alerts_by_token(db, team, on),
         "moved": _stage_moves(db, team, since, on),
         "new": _new_tiles(db, team, since, on),
@@ -177,8 +186,17 @@ def item_summary(item: dict) -> str:
             # The review column already says how due it is; say more only if it changed.
             if detail and detail.get("due") != item["due"]:
                 parts.append(f"was {detail['due']}")
+        elif reason == "stuck" and detail:
+            parts.append(
+                f"{detail['days_in_stage']} days in stage {item['stage']} "
+                f"(limit {detail['limit_days']})"
+            )
         elif reason == "alert":
-            parts.extend(f"alert: {a.get('message') or a.get('rule')}" for a in detail or [])
+            parts.extend(
+                f"alert: {a.get('message') or a.get('rule')}"
+                + (" (missed)" if a.get("missed") else "")
+                for a in detail or []
+            )
         elif reason == "moved" and detail:
             parts.append(f"moved stage {detail['from']} -> {detail['to']} on {detail['on']}")
         elif reason == "new" and detail:

@@ -131,14 +131,17 @@ class _Sim:
     def follow_up_alerts(self, fid: int, on: date) -> None:
         """Most alerts that have fired are followed up when the case is discussed."""
         fam = self.live[fid]
+        latest: dict[str, triggers.Firing] = {}  # the latest firing of each series
         for firing in triggers.family_firings(self.rules, fam, self.flags.get(fid, []), on):
+            latest[firing.key] = firing
+        for firing in latest.values():
             if self.rng.random() < 0.8:
                 self.db["follow_ups"].insert(
                     {
                         "team_id": self.team["id"],
                         "family_id": fid,
                         "alert_key": firing.key,
-                        "followed_on": on.isoformat(),
+                        "followed_on": on.isoformat(),  # no due_on: answers every firing so far
                         "note": "discussed at the weekly meeting",
                         "user_id": None,
                         "created_at": f"{on}T12:00:00+00:00",

@@ -20,8 +20,9 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from tilegen import domain
+from webapp.cases.meetings import weeks_without_meeting
 from webapp.cases.teams import stage_names, team_today
-from webapp.rules.alerts import open_alerts
+from webapp.rules.alerts import missed_reviews, open_alerts
 from webapp.rules.meeting_audits import audit_status
 from webapp.rules.supervision import coverage
 from webapp.rules.team_rules import limit, stuck_weeks
@@ -236,6 +237,48 @@ def _current(db: Database, team: dict, timelines: dict, on: date) -> list[dict]:
     return sorted(found, key=lambda f: (f["stage"], f["initials"], f["token"]))
 
 
+def _stuck(current: list[dict], limits: dict[int, int]) -> list[dict]:
+    stuck = [
+        {**f, "limit_days": limits[f["stage"]] * 7}
+        for f in current
+        if f["stage"] in limits and f["days_in_stage"] > limits[f["stage"]] * 7
+    ]
+    stuck.sort(key=lambda f: f["days_in_stage"] - f["limit_days"], reverse=True)
+    return stuck
+
+
+def stuck_cases(db: Database, team: dict, on: date) -> list[dict]:
+    """Open cases on ``on`` longer in their stage than the team's limit (``stuck-stage-N``),
+    most over first: ``token``, ``initials``, ``stage``, ``days_in_stage``, ``limit_days``.
+
+    For the agenda, which asks every time it is drawn: from each case's last stage event
+    on or before ``on`` and whether it is open as it stands, rather than the drift
+    report's replay of its whole history (the two agree on the present)."""
+    last: dict[int, tuple[str, dict]] = {}
+    for r in db.query(
+        """select e.family_id, e.on_date, e.detail from events e
+           join families f on f.id = e.family_id
+           where e.team_id = ? and e.kind in (?, ?) and e.on_date <= ?
+             and f.opened <= ? and (f.closed is null or f.closed > ?)
+           order by e.on_date, e.id""",
+        [team["id"], events.CREATED, events.STAGE_MOVED, *[on.isoformat()] * 3],
+    ):
+        last[r["family_id"]] = (r["on_date"], json.loads(r["detail"] or "{}"))
+    rows = {r["id"]: r for r in db["families"].rows_where("team_id = ?", [team["id"]])}
+    current = [
+        {
+            "token": rows[fid]["token"],
+            "initials": rows[fid]["initials"],
+            "worker": rows[fid]["worker"],
+            "stage": detail.get("to", detail.get("stage")),
+            "next_review": rows[fid]["next_review"],
+            "days_in_stage": (on - date.fromisoformat(since)).days,
+        }
+        for fid, (since, detail) in last.items()
+    ]
+    return _stuck(current, stuck_weeks(db, team))
+
+
 def drift_report(
     db: Database,
     team: dict,
@@ -254,13 +297,9 @@ def drift_report(
     timelines = _timelines(db, team)
     names = stage_names(db, team)
     current = _current(db, team, timelines, on)
-    limits = stuck_weeks(db, team)
-    stuck = [
-        {**f, "limit_days": limits[f["stage"]] * 7}
-        for f in current
-        if f["stage"] in limits and f["days_in_stage"] > limits[f["stage"]] * 7
-    ]
-    stuck.sort(key=lambda f: f["days_in_stage"] - f["limit_days"], reverse=True)
+    stuck = _stuck(current, stuck_weeks(db, team))
+    missed = missed_reviews(db, team, on, since=start)
+    no_meeting = weeks_without_meeting(db, team, start, on)
     dip = limit(db, team, "dip_sample")
     series = overdue_series(timelines, week_ends)
     month = coverage(db, team, on.year, on.month, as_of=on)
@@ -278,6 +317,8 @@ def drift_report(
             "stuck": len(stuck),
             "moves_last_4_weeks": sum(m["moves"] for m in moves[-4:]),
             "open_alerts": len(alerts),
+            "missed_reviews": sum(m["missed"] for m in missed),
+            "weeks_without_meeting": len(no_meeting),
             "supervision_percent": month["percent"],
         },
         "overdue": series,
@@ -299,6 +340,8 @@ def drift_report(
         "audit": audit_status(db, team, on),
         "supervision": {k: month[k] for k in ("month", "cases", "discussed", "percent")},
         "alerts_by_rule": _count(a["rule"] for a in alerts),
+        "missed_reviews": missed,
+        "no_meeting_weeks": no_meeting,
     }
 
 
@@ -367,6 +410,10 @@ def report_rows(report: dict) -> list[dict]:
         )
     for c in report["dip_sample"]["cases"]:
         add("dip_sample", "closed", c["closed"], c["closed"], c["stage"], c["token"], c["initials"])
+    for m in report.get("missed_reviews", []):
+        add("missed_reviews", m["rule"], m["missed"], m["month"])
+    for monday in report.get("no_meeting_weeks", []):
+        add("no_meeting", "week_starting", 1, monday)
     audit = report["audit"]
     add("audit", "last_audit", audit["last_audit"], report["on"])
     add("audit", "next_due", audit["next_due"], report["on"])

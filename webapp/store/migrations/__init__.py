@@ -1,7 +1,7 @@
 """Schema migrations: one sqlite-utils ``Migrations`` set per area, each module named for its
 set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 
-from webapp.store.migrations import core, imports, lifecycle, meeting, people, rules, web
+from webapp.store.migrations import core, imports, lifecycle, meeting, people, rules, rules2, web
 
 SETS = [
     core.migrations,
@@ -10,5 +10,6 @@ SETS = [
     rules.migrations,
     lifecycle.migrations,
     imports.migrations,
+    rules2.migrations,
     people.migrations,
 ]
