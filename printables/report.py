@@ -81,6 +81,12 @@ def drift_charts(report: dict) -> dict[str, Chart]:
     }
 
 
+def _codes(initials: str) -> str:
+    """A family group's board codes, three to a line, so six still fit a narrow column."""
+    codes = initials.split()
+    return "\n".join(" ".join(codes[i : i + 3]) for i in range(0, len(codes), 3))
+
+
 def _table(header: list[str], rows: list[list], widths: list[float]) -> Table:
     table = Table([header] + rows, colWidths=[mm_to_pt(w) for w in widths], repeatRows=1)
     table.setStyle(
@@ -139,7 +145,7 @@ def _story(report: dict) -> list:
     rows = [
         [
             f["token"],
-            f["initials"],
+            _codes(f["initials"]),
             f["stage"],
             f["worker"] or "",
             f["days_in_stage"],
@@ -151,7 +157,7 @@ def _story(report: dict) -> list:
         _table(
             ["Token", "Code", "Stage", "Worker", "Days in stage", "Limit"],
             rows,
-            [28, 15, 15, 30, 28, 20],
+            [28, 22, 13, 28, 25, 20],
         )
         if rows
         else Paragraph("None.", body)
@@ -171,21 +177,52 @@ def _story(report: dict) -> list:
     story.append(Paragraph(f"Weeks with no meeting recorded ({len(gaps)})", h2))
     story.append(Paragraph("Weeks of " + ", ".join(gaps) + "." if gaps else "None.", body))
     months = report["reopen_window_months"]
-    story.append(
-        Paragraph(f"Reopened within {months} months of closing ({len(report['reopened'])})", h2)
-    )
+    story.append(Paragraph(f"Starting again: reopened ({len(report['reopened'])})", h2))
     rows = [
-        [r["token"], r["initials"], r["closed_on"], r["reopened_on"], r["days_closed"]]
+        [
+            r["token"],
+            _codes(r["initials"]),
+            r["closed_on"],
+            r["reopened_on"],
+            r["days_closed"],
+            "yes" if r.get("within_window", True) else "no",
+        ]
         for r in report["reopened"]
     ]
     story.append(
-        _table(["Token", "Code", "Closed", "Reopened", "Days closed"], rows, [28, 15, 25, 25, 25])
+        _table(
+            ["Token", "Code", "Closed", "Reopened", "Days closed", f"Within {months} months"],
+            rows,
+            [26, 24, 22, 22, 20, 28],
+        )
+        if rows
+        else Paragraph("None.", body)
+    )
+    rereferrals = report.get("rereferrals", [])
+    story.append(Paragraph(f"Re-referrals ({len(rereferrals)})", h2))
+    rows = [
+        [
+            r["token"],
+            _codes(r["initials"]),
+            r["opened"],
+            r["earlier"],
+            r["closed_on"],
+            r["days_closed"],
+        ]
+        for r in rereferrals
+    ]
+    story.append(
+        _table(
+            ["Token", "Code", "Opened", "Earlier case", "Closed", "Days between"],
+            rows,
+            [26, 24, 22, 26, 22, 22],
+        )
         if rows
         else Paragraph("None.", body)
     )
     dip = report["dip_sample"]
     sample = [
-        Paragraph("Dip sample of closed cases", h2),
+        Paragraph("Dip sample of closed and stepped-down cases", h2),
         Paragraph(
             f"{len(dip['cases'])} of {dip['eligible']} cases closed between {dip['closed_from']} "
             f"and {dip['closed_to']}, chosen at random with seed {dip['seed']} "
@@ -194,12 +231,24 @@ def _story(report: dict) -> list:
         ),
     ]
     rows = [
-        [c["token"], c["initials"], c["closed"], c["case_type"] or "", c["worker"] or ""]
+        [
+            c["token"],
+            _codes(c["initials"]),
+            c["closed"],
+            c.get("closed_as") or "closed",
+            "" if c.get("scaling") is None else c["scaling"],
+            c["case_type"] or "",
+            c["worker"] or "",
+        ]
         for c in dip["cases"]
     ]
     if rows:
         sample.append(
-            _table(["Token", "Code", "Closed", "Type", "Worker"], rows, [28, 15, 25, 20, 30])
+            _table(
+                ["Token", "Code", "Closed", "As", "Scaling", "Type", "Worker"],
+                rows,
+                [26, 24, 22, 24, 16, 16, 30],
+            )
         )
     story.append(KeepTogether(sample))
     return story

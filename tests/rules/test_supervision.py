@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from webapp.cases.families import close_family, get_family_row
+from webapp.cases.families import get_family_row
+from webapp.cases.lifecycle import close_case
 from webapp.errors import BadInput
 from webapp.rules.supervision import (
     LATE,
@@ -50,9 +51,23 @@ def test_which_cases_count_in_a_month(store, team, add):
     add(initials="NEw", opened=date(2024, 3, 31))  # opened on the last day: counts for March
     add(initials="LAt", opened=date(2024, 4, 1))  # opened next month: does not
     gone = add(initials="GOn", opened=date(2023, 1, 1))
-    close_family(store, get_family_row(store, gone["token"]), team, on=date(2024, 2, 29))
+    close_case(
+        store,
+        get_family_row(store, gone["token"]),
+        team,
+        on=date(2024, 2, 29),
+        views="child",
+        scaling=5,
+    )
     left = add(initials="LEf", opened=date(2023, 1, 1))
-    close_family(store, get_family_row(store, left["token"]), team, on=date(2024, 3, 1))
+    close_case(
+        store,
+        get_family_row(store, left["token"]),
+        team,
+        on=date(2024, 3, 1),
+        views="child",
+        scaling=5,
+    )
     assert missing(store, team, 2024, 3) == {"NEw", "LEf"}
 
 

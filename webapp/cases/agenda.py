@@ -103,6 +103,36 @@ def _outcomes(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
     return found
 
 
+#: Meetings in a row with the same scaling score after which the agenda notes a case as
+#: possibly stuck (a note on the item; it is not a reason of its own).
+STUCK_MEETINGS = 3
+
+
+def _scaling(db: Database, team: dict, on: date) -> dict[int, list[int]]:
+    """Family id -> the scaling scores of its current episode's outcomes up to ``on``,
+    oldest first."""
+    found: dict[int, list[int]] = {}
+    for e in db.query(
+        """select e.family_id, json_extract(e.detail, '$.scaling') as score from events e
+           join families f on f.id = e.family_id
+           where e.team_id = ? and e.kind = ? and json_extract(e.detail, '$.scaling') is not null
+             and json_extract(e.detail, '$.meeting_date') between f.opened and ?
+           order by json_extract(e.detail, '$.meeting_date'), e.at, e.id""",
+        [team["id"], events.OUTCOME, on.isoformat()],
+    ):
+        found.setdefault(e["family_id"], []).append(e["score"])
+    return found
+
+
+def stuck_note(scores: list[int]) -> str | None:
+    """``possibly stuck: scaling 4 at the last 3 meetings`` when the last three scores
+    are the same, else None."""
+    last = scores[-STUCK_MEETINGS:]
+    if len(last) < STUCK_MEETINGS or len(set(last)) != 1:
+        return None
+    return f"possibly stuck: scaling {last[0]} at the last {STUCK_MEETINGS} meetings"
+
+
 def _reasons(view: dict, family_id: int, found: dict) -> dict[str, object]:
     """Reason -> its details for one family, in order of urgency."""
     reasons: dict[str, object] = {}
@@ -137,6 +167,7 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
         "requested": open_requests(db, team, on),
     }
     outcomes = _outcomes(db, team, on)
+    scaling = _scaling(db, team, on)
     names = stage_names(db, team)
     flags = team_flags(db, team)
     items = []
@@ -153,13 +184,13 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
             reasons = _reasons(view, row["id"], found)
         if not reasons:
             continue
-        items.append(_item(view, names, reasons, recorded))
+        items.append(_item(view, names, reasons, recorded, scaling.get(row["id"], [])))
     order = {reason: n for n, reason in enumerate(REASONS)}
     items.sort(key=lambda i: (order[i["reason"]], i["stage"], i["initials"], i["token"]))
     return items
 
 
-def _item(view: dict, names: dict, reasons: dict, recorded: list[dict]) -> dict:
+def _item(view: dict, names: dict, reasons: dict, recorded: list[dict], scores: list[int]) -> dict:
     item = {k: view[k] for k in ("token", "initials", "stage", "next_review", "status", "due")}
     item.update(
         stage_name=names.get(view["stage"], ""),
@@ -171,7 +202,12 @@ def _item(view: dict, names: dict, reasons: dict, recorded: list[dict]) -> dict:
         reasons=list(reasons),
         details=reasons,
         outcome=recorded[-1] if recorded else None,
+        codes=view["codes"],
+        scaling=scores[-1] if scores else None,
     )
+    note = stuck_note(scores)
+    item["possibly_stuck"] = note is not None
+    item["notes"] = [note] if note else []
     item["summary"] = item_summary(item)
     return item
 
@@ -204,6 +240,7 @@ def item_summary(item: dict) -> str:
         elif reason == "requested":
             for r in detail or []:
                 parts.append(f"asked by {r['by']}" + (f": {r['note']}" if r.get("note") else ""))
+    parts.extend(item.get("notes", []))
     return "; ".join(parts)
 
 

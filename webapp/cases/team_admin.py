@@ -69,6 +69,8 @@ def update_team(db: Database, team: dict, form: dict) -> dict:
     meeting_day = (form.get("meeting_day") or "").strip()
     if meeting_day and meeting_day not in WEEKDAYS:
         raise BadInput(f"meeting day must be a day of the week, not {meeting_day!r}")
+    months = form.get("rereferral_months")
+    rereferral = int(_number(months, "re-referral window", 1, 60, whole=True)) if months else None
     with db.atomic():
         db["teams"].update(
             team["id"],
@@ -81,6 +83,8 @@ def update_team(db: Database, team: dict, form: dict) -> dict:
         )
         team = db["teams"].get(team["id"])
         update_team_settings(db, team, meeting_day=meeting_day or None)
+        if rereferral:
+            update_team_settings(db, db["teams"].get(team["id"]), rereferral_months=rereferral)
     return db["teams"].get(team["id"])
 
 

@@ -152,8 +152,10 @@ def team_firings(
         candidates = [
             (f, f.due) for f in triggers.family_firings(rules, family, flags[fid], on, region)
         ]
-        candidates += [(f, min(created, f.due)) for f, created in manager[fid]]
-        candidates += [(f, f.due) for f in clinic[fid]]
+        # Meeting-time alerts and clinic actions of an earlier episode never come back.
+        episode = date.fromisoformat(family["opened"])
+        candidates += [(f, min(created, f.due)) for f, created in manager[fid] if f.due >= episode]
+        candidates += [(f, f.due) for f in clinic[fid] if f.due >= episode]
         for firing, since in candidates:
             answers = follow_ups.get((fid, firing.key), ())
             found.append((family, firing, answered_on(firing, since, answers, on)))

@@ -90,6 +90,16 @@ def slug(text: str) -> str:
     return "-".join(text.lower().replace(".", "").split())
 
 
+def episode_flags(flags: Iterable[dict], opened: date | None) -> list[dict]:
+    """The flags of the current episode: a flag that ended on or before the case
+    (re)opened belongs to an earlier episode and never fires again."""
+    return [
+        f
+        for f in flags
+        if opened is None or f.get("removed_on") is None or as_date(f["removed_on"]) > opened
+    ]
+
+
 def _active_flags(flags: Iterable[dict], on: date) -> dict[str, date]:
     """Flag name (lower case) -> the date it was added, for flags present on ``on``."""
     found = {}
@@ -110,14 +120,26 @@ def _weeks(weeks: int | None) -> int:
     return int(weeks or 0) * 7
 
 
+def clock_start(family: dict) -> date:
+    """Where a case type's clock starts: the proceedings start where one is set (the
+    16.4, s.31 and s.25 clocks count from it), else the day the current type was set,
+    else the opening of the current episode (docs/contract.md §6)."""
+    opened = as_date(family["opened"])
+    for key in ("proceedings_start", "type_since"):
+        day = as_date(family.get(key))
+        if day is not None:
+            return max(day, opened)
+    return opened
+
+
 def duration_firings(rule: dict, family: dict, on: date) -> list[Firing]:
     p = rule["params"]
     if (family.get("case_type") or "").lower() != p["case_type"].lower():
         return []
-    opened = as_date(family["opened"])
+    start = clock_start(family)
     found = []
-    for due, following in series(opened, _weeks(p["first_weeks"]), _weeks(p["every_weeks"]), on):
-        weeks = (due - opened).days // 7
+    for due, following in series(start, _weeks(p["first_weeks"]), _weeks(p["every_weeks"]), on):
+        weeks = (due - start).days // 7
         message = f"{family['case_type']} case open {weeks} weeks: {rule['role']} review"
         found.append(
             Firing(rule["key"], DURATION, rule["key"], due, rule["role"], message, following)
@@ -227,7 +249,7 @@ def family_firings(
     if not case_is_open(family, on):
         return []
     opened = as_date(family["opened"])
-    active = _active_flags(flags, on)
+    active = _active_flags(episode_flags(flags, opened), on)
     found: list[Firing] = []
     for rule in rules:
         if not rule.get("active", 1):

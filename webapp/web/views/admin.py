@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.cases import team_admin
+from webapp.cases import lifecycle, team_admin
 from webapp.cases.families import (
     add_family,
-    close_family,
     list_families,
-    reopen_family,
 )
 from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import boards, team_settings
@@ -85,10 +83,29 @@ def family_add():
     return _done(f"Added {view['initials']}: tile token {view['token']}.", "families")
 
 
+def _close(db, row, team, form, **who):
+    return lifecycle.close_case(
+        db,
+        row,
+        team,
+        closed_as=form.get("closed_as", "closed"),
+        views=form.getlist("views"),
+        scaling=form.get("scaling", ""),
+        reason=form.get("reason"),
+        on=form.get("date") or None,
+        **who,
+    )
+
+
+def _reopen(db, row, team, form, **who):
+    return lifecycle.reopen_case(db, row, team, on=form.get("date") or None, **who)
+
+
 #: What closing or reopening does, and what to tell the admin about the tile afterwards.
+#: Closing asks for the views considered and the scaling, as on the tile page.
 _CASE_CHANGES = {
-    "close": (close_family, "Closed {}: take its tile off the board."),
-    "reopen": (reopen_family, "Reopened {}: put its tile back on the board."),
+    "close": (_close, "Closed {}: take its tile off the board."),
+    "reopen": (_reopen, "Reopened {} as a new episode: put its tile back on the board."),
 }
 
 
@@ -98,7 +115,9 @@ def family_change(token: str, change: str):
     row = team_family(token)
     apply, done = _CASE_CHANGES[change]
     try:
-        apply(get_db(), row, current_team(), user_id=current_user.user_id, source="web")
+        apply(
+            get_db(), row, current_team(), request.form, user_id=current_user.user_id, source="web"
+        )
     except BadInput as exc:
         return back_with_error(exc, _section("families"))
     return _done(done.format(row["initials"]), "families")

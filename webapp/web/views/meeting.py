@@ -181,6 +181,7 @@ def outcome(token: str):
             stage=form.get("stage") or None,
             note=form.get("note", ""),
             meeting_date=on,
+            scaling=form.get("scaling") or None,
         )
     except BadInput as exc:
         if _wants_json():
