@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -81,6 +82,12 @@ def drift_charts(report: dict) -> dict[str, Chart]:
     }
 
 
+def _e(value) -> str:
+    """A stored value as text inside reportlab's paragraph markup: names and notes come
+    from users, and ``<img src=...>`` or an unknown attribute must print as typed."""
+    return escape("" if value is None else str(value))
+
+
 def _codes(initials: str) -> str:
     """A family group's board codes, three to a line, so six still fit a narrow column."""
     codes = initials.split()
@@ -109,7 +116,7 @@ def _story(report: dict) -> list:
     s = report["summary"]
     audit = report["audit"]
     story = [
-        Paragraph(f"Drift and quality report: {report['team']}", h1),
+        Paragraph(f"Drift and quality report: {_e(report['team'])}", h1),
         Paragraph(
             f"On {report['on']}, covering {report['from']} to {report['on']}. "
             f"{s['open']} open cases: {s['red']} overdue (red), {s['amber']} due within the "
@@ -124,7 +131,7 @@ def _story(report: dict) -> list:
         last = audit["last_audit"] or "never"
         story.append(
             Paragraph(
-                f"<b>Meeting audit due:</b> last audited {last}; each meeting is audited at "
+                f"<b>Meeting audit due:</b> last audited {_e(last)}; each meeting is audited at "
                 f"least every {audit['interval_months']} months.",
                 body,
             )
@@ -132,8 +139,8 @@ def _story(report: dict) -> list:
     else:
         story.append(
             Paragraph(
-                f"Meeting last audited {audit['last_audit']} ({audit['auditor']}); "
-                f"next audit due {audit['next_due']}.",
+                f"Meeting last audited {_e(audit['last_audit'])} ({_e(audit['auditor'])}); "
+                f"next audit due {_e(audit['next_due'])}.",
                 body,
             )
         )

@@ -43,6 +43,11 @@ def test_a_full_sign_in_lands_on_the_tile_page_first_opened(sso_app, oidc_provid
     assert landed.status_code == 302 and landed.location == f"/t/{tile['token']}"
     page = client.get(landed.location)
     assert page.status_code == 200 and "TWr" in page.get_data(as_text=True)
+    with sso_app.app_context():
+        from webapp.web.extensions import get_db
+
+        logins = list(get_db()["audit"].rows_where("action = 'login'"))
+    assert len(logins) == 1 and '"via": "oidc"' in logins[0]["detail"]
 
 
 def test_a_wrong_state_is_refused_with_a_clear_page(sso_app, ann):

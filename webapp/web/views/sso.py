@@ -32,6 +32,7 @@ from webapp.cases.signin import (
     user_for_claims,
 )
 from webapp.errors import CaseboardError
+from webapp.store import access_log
 from webapp.web import sso
 from webapp.web.access import role_required
 from webapp.web.extensions import User, get_db
@@ -87,6 +88,9 @@ def callback():
     except CaseboardError as exc:
         abort(403, description=f"{REFUSED} {exc}")
     login_user(User(row), remember=True, duration=REMEMBER_FOR)
+    access_log.record(get_db(), row["team_id"], row["id"], access_log.LOGIN,
+                      detail={"username": row["username"], "via": "oidc"},
+                      ip=request.remote_addr)  # fmt: skip
     return redirect(safe_next(session.pop(NEXT_KEY, None)) or url_for("board.index"))
 
 
