@@ -2,7 +2,14 @@
 
 import click
 
-from webapp.cases.users import ROLES, add_user, api_tokens, create_api_token, get_user, revoke_api_token
+from webapp.cases.users import (
+    ROLES,
+    add_user,
+    api_tokens,
+    create_api_token,
+    get_user,
+    revoke_api_token,
+)
 from webapp.cli.common import (
     CaseboardGroup,
     CliError,
