@@ -86,3 +86,26 @@ def test_no_capture_now_without_a_camera(client_for, store, team):
     response = manager.form("/scans/capture", {})
     assert response.status_code == 302
     assert "no camera is set" in text(manager.get(response.location))
+
+
+def test_serve_with_scheduler_runs_the_camera_job(app, store, team, wall, noisy_video):
+    """The server's one scheduler (issue 13's) carries the camera job next to notify."""
+    from webapp.cli.serve import server_scheduler
+
+    now = datetime.now(LONDON)
+    update_camera(
+        store,
+        team,
+        {
+            "source": noisy_video(1),
+            "frames": "4",
+            "day": now.strftime("%A"),
+            "time": now.strftime("%H:%M"),
+        },
+    )
+    app.config.update(SMTP_HOST="127.0.0.1")
+    scheduler = server_scheduler(app, "07:00")
+    (job,) = [j for j in scheduler.jobs if j.name == "camera"]
+    (done,) = job.func()  # what the scheduler's thread runs each minute
+    assert done["team"] == "Team" and done["preview"]["applied"] is False
+    assert job.func() == []  # once per scheduled time

@@ -193,6 +193,21 @@ def run_due_captures(db: Database, now: datetime | None = None) -> list[dict]:
     return done
 
 
+def camera_job(db_path: str):
+    """:func:`run_due_captures` as a scheduled job on its own store connection: what
+    ``caseboard serve --with-scheduler`` runs every minute."""
+    from webapp.store.connection import open_store
+
+    def job() -> list[dict]:
+        db = open_store(db_path)
+        try:
+            return run_due_captures(db)
+        finally:
+            db.close()
+
+    return job
+
+
 # -- will this camera do? ----------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from webapp.store.migrations import (
     imports,
     lifecycle,
     meeting,
+    people,
     rules,
     rules2,
     safety,
@@ -22,5 +23,6 @@ SETS = [
     imports.migrations,
     rules2.migrations,
     safety.migrations,
+    people.migrations,
     camera.migrations,
 ]
