@@ -14,7 +14,7 @@ from flask import Flask
 from webapp.cases.sync.uploads import MAX_MEGAPIXELS
 from webapp.cases.teams import get_setting, set_setting
 from webapp.store.connection import open_store
-from webapp.web import extensions
+from webapp.web import dates, extensions
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     extensions.init_app(app)
     register_blueprints(app)
+    dates.register(app)
     register_error_handlers(app)
 
     @app.context_processor

@@ -27,6 +27,7 @@ from webapp.rules.alerts import alerts_for_family
 from webapp.rules.team_rules import proposed_reviews
 from webapp.store import access_log, events
 from webapp.store.events import family_history
+from webapp.web import dates
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db, login_manager
 from webapp.web.redirects import back_with_error
@@ -83,7 +84,8 @@ def tile(token):
 
 
 def last_seen(view: dict) -> str | None:
-    """``Board 3, red section, 2 days ago (12 Mar 2025 14:05 UTC)`` or None."""
+    """``Board 3, red section, 2 days ago (Wed 12 Mar 2025, 14:05)`` or None; the time
+    in the team's zone."""
     if not view["last_seen_at"]:
         return None
     where = f"Board {view['last_stage']}" if view["last_stage"] else "In a photo, on no board"
@@ -96,7 +98,7 @@ def ago(timestamp: str, now: datetime | None = None) -> str:
     seen = datetime.fromisoformat(timestamp)
     days = ((now or datetime.now(UTC)) - seen).days
     when = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
-    return f"{when} ({seen.strftime('%d %b %Y %H:%M')} UTC)"
+    return f"{when} ({dates.when(seen)})"
 
 
 def describe_event(event: dict) -> dict:
@@ -188,11 +190,3 @@ _CASE_CHANGES = {
 def close_or_reopen(token, change):
     apply, action, done = _CASE_CHANGES[change]
     return _change(token, action, lambda db, row, team: apply(db, row, team, **_who()), done)
-
-
-@bp.app_template_filter("longdate")
-def longdate(value: str | None) -> str:
-    """``2025-03-12`` -> ``Wed 12 Mar 2025``."""
-    if not value:
-        return "no date"
-    return datetime.fromisoformat(value).strftime("%a %-d %b %Y")

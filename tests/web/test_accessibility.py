@@ -1,0 +1,151 @@
+"""Every page, as every role, at a phone's 320 x 640 and a desktop's 1280 x 800: axe-core's
+WCAG 2.0, 2.1 and 2.2 A/AA rules find nothing, and no page is wider than the screen.
+
+The pages come from the app's own URL map (every GET route that answers HTML, with sample
+ids from a store holding four months of history and one scan preview), so a page added
+tomorrow is checked without anyone listing it here. One Chromium, one logged-in context
+per role, reused for every page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from web_helpers import PASSWORD, needs_chromium, running_server
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+SIZES = [(320, 640), (1280, 800)]
+ROLES = ("admin", "manager", "practitioner")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+#: Routes that answer a file, not a page (checked by their own tests).
+NOT_PAGES = re.compile(r"\.(pdf|csv|jpg|png|json)$|^/static/|^/api/")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory, board_photo_of):
+    """A store with four months of one team's history, the three roles, another team's
+    family and one scan preview: (db path, sample values for URL converters)."""
+    from webapp.cases.families import add_family, list_families
+    from webapp.cases.sync.previews import preview_photos
+    from webapp.cases.teams import ensure_team
+    from webapp.cases.users import add_user
+    from webapp.demo.history import generate_history
+    from webapp.store.connection import open_store
+
+    path = tmp_path_factory.mktemp("a11y") / "caseboard.db"
+    db = open_store(path, create=True)
+    team = ensure_team(db, "Team")
+    for role in ROLES:
+        add_user(db, role, role, PASSWORD, "Team")
+    generate_history(db, team, days=120, families=24, seed=3)
+    other = ensure_team(db, "Elsewhere")
+    stranger = add_family(db, other, initials="ZZz", stage=1, review=date.today().isoformat())
+    families = [f for f in list_families(db, team) if not f.get("closed_on")]
+    scan = preview_photos(
+        db, team, [("board-1.jpg", board_photo_of(families))], user_id=None, source="web"
+    )
+    db.close()
+    values = {
+        "token": families[0]["token"],
+        "scan_id": scan["id"],
+        "position": 0,
+        "stage": 1,
+    }
+    return str(path), values, stranger["token"]
+
+
+@pytest.fixture(scope="module")
+def board_photo_of():
+    def make(families) -> bytes:
+        from scanner.synth import TileSpec, make_board_photo
+
+        on_one = [f for f in families if f["stage"] == 1][:4]
+        tiles = [
+            TileSpec(f["token"], f["initials"], 1, 200 + 220 * i, 250)
+            for i, f in enumerate(on_one)
+        ]
+        return make_board_photo(tiles, (1,), size=(2000, 1500), px_per_module=3.0).jpeg_bytes()
+
+    return make
+
+
+def page_urls(app, values: dict) -> list[str]:
+    """Every GET route of ``app`` that draws a page, with the sample values filled in."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or NOT_PAGES.search(rule.rule):
+            continue
+        if rule.rule.startswith("/T/"):  # the upper-case twin of /t/<token>
+            continue
+        missing = [name for name in rule.arguments if name not in values]
+        assert not missing, f"no sample value for {missing} in {rule.rule}: add one"
+        urls.append(rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1])
+    return sorted(set(urls))
+
+
+@pytest.fixture(scope="module")
+def server(sample):
+    from webapp import create_app
+
+    db_path, values, stranger = sample
+    app = create_app({"DB": db_path, "WTF_CSRF_ENABLED": True})
+    urls = page_urls(app, values)
+    urls += ["/no/such/page", f"/t/{stranger}"]  # the error pages a user meets
+    with running_server(app) as base_url:
+        yield base_url, urls
+
+
+def check(page, label: str) -> list[str]:
+    """axe-core's WCAG A/AA violations and sideways scrolling on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    problems = []
+    width = page.viewport_size["width"]
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > width:
+        wide = page.evaluate(WIDEST, width)
+        problems.append(f"{label}: {scroll}px wide at {width}px: {wide}")
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    for rule in result.response["violations"]:
+        targets = [n["target"] for n in rule["nodes"]][:4]
+        problems.append(f"{label}: {rule['id']} ({len(rule['nodes'])}) {targets}")
+    return problems
+
+
+#: The deepest elements that stick out past the right edge, for a useful failure message.
+WIDEST = """(width) => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 1 && !e.querySelector('*'))
+  .slice(0, 4).map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' +
+                        Math.round(e.getBoundingClientRect().right))"""
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_axe_and_fits_the_screen(browser, server, role):
+    base_url, urls = server
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{base_url}/login")
+    check_login = check(page, "/login (logged out)") if role == "admin" else []
+    page.fill("#username", role)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    problems = check_login
+    pages_seen = 0
+    for url in urls:
+        response = page.goto(base_url + url)
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        if page.locator("h1").count() != 1:
+            problems.append(f"{url} as {role}: {page.locator('h1').count()} h1 headings")
+        pages_seen += 1
+        for width, height in SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            problems += check(page, f"{url} as {role} at {width}px")
+        page.set_viewport_size({"width": 320, "height": 640})
+    context.close()
+    assert pages_seen >= 15, urls
+    assert not problems, "\n".join(problems)
