@@ -116,10 +116,13 @@ def check(page, label: str) -> list[str]:
 
 
 #: The deepest elements that stick out past the right edge, for a useful failure message.
-WIDEST = """(width) => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > width + 1 && !e.querySelector('*'))
-  .slice(0, 4).map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' +
-                        Math.round(e.getBoundingClientRect().right))"""
+WIDEST = """(width) => {
+  const out = e => e.getBoundingClientRect().right > width + 1;
+  return [...document.querySelectorAll('body *')]
+    .filter(e => out(e) && ![...e.children].some(out))
+    .slice(0, 4).map(e => e.tagName.toLowerCase() + '.' + e.className + '#' + e.id + ' ' +
+                          Math.round(e.getBoundingClientRect().right));
+}"""
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -6,6 +6,7 @@ environment variables -> the ``config`` mapping given to :func:`create_app`.
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from flask import Flask
 from webapp.cases.sync.uploads import MAX_MEGAPIXELS
 from webapp.cases.teams import get_setting, set_setting
 from webapp.store.connection import open_store
-from webapp.web import dates, extensions
+from webapp.web import dates, extensions, words
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
@@ -34,6 +35,9 @@ DEFAULTS = {
 }
 
 
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(DEFAULTS)
@@ -51,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     register_blueprints(app)
     dates.register(app)
+    words.register(app)
     register_error_handlers(app)
 
     @app.context_processor
