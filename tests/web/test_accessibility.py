@@ -64,8 +64,7 @@ def board_photo_of():
 
         on_one = [f for f in families if f["stage"] == 1][:4]
         tiles = [
-            TileSpec(f["token"], f["initials"], 1, 200 + 220 * i, 250)
-            for i, f in enumerate(on_one)
+            TileSpec(f["token"], f["initials"], 1, 200 + 220 * i, 250) for i, f in enumerate(on_one)
         ]
         return make_board_photo(tiles, (1,), size=(2000, 1500), px_per_module=3.0).jpeg_bytes()
 
@@ -152,3 +151,61 @@ def test_every_page_passes_axe_and_fits_the_screen(browser, server, role):
     context.close()
     assert pages_seen >= 15, urls
     assert not problems, "\n".join(problems)
+
+
+# -- keyboard only ------------------------------------------------------------------------
+
+FOCUSED = """() => { const e = document.activeElement, s = getComputedStyle(e);
+  return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: e.innerText || '',
+          name: e.name || '', href: e.getAttribute('href') || '',
+          focus: e.matches(':focus'), outline: s.outlineStyle, shadow: s.boxShadow,
+          visible: s.outlineStyle !== 'none' || s.boxShadow !== 'none'}; }"""
+
+
+def tab_to(page, wanted, limit: int = 120) -> dict:
+    """Press Tab until the focused element matches ``wanted(focused)``; every element
+    passed on the way must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["visible"], f"focus not visible on {focused}"
+        if wanted(focused):
+            return focused
+    raise AssertionError(f"Tab never reached the element on {page.url}")
+
+
+def test_keyboard_only_log_in_open_a_tile_and_set_its_review_date(browser, server):
+    from datetime import timedelta
+
+    base_url, _ = server
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{base_url}/login")
+    assert page.evaluate(FOCUSED)["id"] == "username"  # the form starts in its first field
+    page.keyboard.type("manager")
+    tab_to(page, lambda f: f["id"] == "password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base_url}/")
+
+    # the skip link jumps past the navigation to the boards, the first tile is a few tabs on
+    first = tab_to(page, lambda f: True, limit=1)
+    assert first["cls"] == "skip-link" and "Skip to the main content" in first["text"]
+    page.keyboard.press("Enter")
+    tile = tab_to(page, lambda f: f["tag"] == "a" and f["href"].startswith("/t/"), limit=15)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base_url}{tile['href']}")
+    code = page.locator(".tile-code strong").inner_text()
+
+    new_date = date.today() + timedelta(days=23)
+    for part, value in (("day", new_date.day), ("month", new_date.month), ("year", new_date.year)):
+        tab_to(page, lambda f, part=part: f["id"] == f"review-{part}")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(str(value))
+    tab_to(page, lambda f: f["tag"] == "button" and f["text"].strip() == "Set date")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("#next-review").inner_text() == new_date.strftime("%a %-d %b %Y")
+    assert page.locator(".tile-code strong").inner_text() == code
+    assert new_date.strftime("%a %-d %b %Y") in page.locator(".flash").inner_text()
+    context.close()

@@ -53,8 +53,12 @@ def _local(moment: datetime, zone: ZoneInfo | None = None) -> datetime:
 
 
 def longdate(value, empty: str = "no date") -> str:
-    """``2026-12-15`` (or a date, or a timestamp) -> ``Tue 15 Dec 2026``."""
-    parsed = _parse(value)
+    """``2026-12-15`` (or a date, or a timestamp) -> ``Tue 15 Dec 2026``; what is no
+    date comes back as it is."""
+    try:
+        parsed = _parse(value)
+    except ValueError:
+        return str(value)
     if parsed is None:
         return empty
     if isinstance(parsed, datetime):
@@ -64,7 +68,10 @@ def longdate(value, empty: str = "no date") -> str:
 
 def when(value, empty: str = "never") -> str:
     """A stored UTC timestamp -> ``Tue 15 Dec 2026, 14:05`` in the team's zone."""
-    parsed = _parse(value)
+    try:
+        parsed = _parse(value)
+    except ValueError:
+        return str(value)
     if parsed is None:
         return empty
     if not isinstance(parsed, datetime):

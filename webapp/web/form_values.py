@@ -19,3 +19,21 @@ def requested_day(team: dict) -> date:
     """The ``date`` asked for (BadInput when it is no real date), else the team's today."""
     value = request.values.get("date")
     return parse_date(value, "date") if value else team_today(team)
+
+
+def date_field(name: str) -> str:
+    """A date as ``YYYY-MM-DD`` from either one ``name`` field (a date picker, the API's
+    form) or the three GOV.UK-style fields ``name-day``, ``name-month`` and ``name-year``
+    (see the ``date_input`` macro in templates/_forms.html). Returns what was typed,
+    unchecked, when it is no whole date, so the library's check names the problem;
+    "" when nothing was typed."""
+    single = field(name)
+    if single:
+        return single
+    parts = [field(f"{name}-{part}") for part in ("day", "month", "year")]
+    if not any(parts):
+        return ""
+    day, month, year = parts
+    if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return "/".join(parts)

@@ -25,12 +25,37 @@
     var target = document.getElementById(select.getAttribute("data-fills"));
     if (!target) { return; }
     select.addEventListener("change", function () {
-      var option = select.options[select.selectedIndex];
-      target.value = option.getAttribute("data-value") || "";
+      var value = select.options[select.selectedIndex].getAttribute("data-value") || "";
+      if (target.tagName === "FIELDSET") {  /* a Day, Month, Year date input */
+        var parts = value ? value.split("-") : ["", "", ""], id = target.id;
+        document.getElementById(id + "-day").value = parts[2] ? String(+parts[2]) : "";
+        document.getElementById(id + "-month").value = parts[1] ? String(+parts[1]) : "";
+        document.getElementById(id + "-year").value = parts[0] || "";
+      } else {
+        target.value = value;
+      }
+    });
+  }
+
+  /* a case picker: a search box (shown only with JavaScript) narrows its list of codes */
+  function filterCases(box) {
+    var select = document.getElementById(box.getAttribute("data-filters"));
+    if (!select) { return; }
+    box.hidden = false;
+    box.addEventListener("input", function () {
+      var wanted = box.value.trim().toLowerCase(), first = null;
+      Array.prototype.forEach.call(select.options, function (option) {
+        var hit = !wanted || option.textContent.toLowerCase().indexOf(wanted) !== -1;
+        option.hidden = !hit;
+        option.disabled = !hit;
+        if (hit && first === null) { first = option; }
+      });
+      if (first && select.selectedOptions[0] && select.selectedOptions[0].hidden) { first.selected = true; }
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-filters]").forEach(filterCases);
     document.querySelectorAll("main table").forEach(labelCells);
     document.querySelectorAll("select[data-fills]").forEach(fillFromChoice);
     var summary = document.querySelector(".error-summary");

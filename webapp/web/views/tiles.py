@@ -30,6 +30,7 @@ from webapp.store.events import family_history
 from webapp.web import dates
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db, login_manager
+from webapp.web.form_values import date_field
 from webapp.web.redirects import back_with_error
 
 bp = Blueprint("tiles", __name__)
@@ -106,15 +107,19 @@ def describe_event(event: dict) -> dict:
     d, kind = event["detail"], event["kind"]
     text = {
         events.CREATED: lambda: (
-            f"Registered on board {d.get('stage')}, review {d.get('next_review')}"
+            f"Registered on board {d.get('stage')}, review {dates.longdate(d.get('next_review'))}"
         ),
         events.STAGE_MOVED: lambda: f"Moved from board {d.get('from')} to board {d.get('to')}",
         events.ZONE_SEEN: lambda: (
             f"Seen on board {d.get('stage')}, {ZONE_WORDS.get(d.get('zone'), d.get('zone'))}"
         ),
-        events.REVIEW_SET: lambda: f"Review date {d.get('from') or 'none'} → {d.get('to')}",
-        events.CLOSED: lambda: f"Case closed on {d.get('on')}",
-        events.REOPENED: lambda: f"Case reopened (had been closed on {d.get('closed_on')})",
+        events.REVIEW_SET: lambda: (
+            f"Review date {dates.longdate(d.get('from'), 'none')} → {dates.longdate(d.get('to'))}"
+        ),
+        events.CLOSED: lambda: f"Case closed on {dates.longdate(d.get('on'))}",
+        events.REOPENED: lambda: (
+            f"Case reopened (had been closed on {dates.longdate(d.get('closed_on'))})"
+        ),
         events.FLAG_ADDED: lambda: f"Flag added: {d.get('flag')}",
         events.FLAG_REMOVED: lambda: f"Flag removed: {d.get('flag')}",
         events.TILE_PRINTED: lambda: "Tile printed",
@@ -130,7 +135,7 @@ def describe_event(event: dict) -> dict:
     }
 
 
-def _change(token: str, action: str, change, done: str, **detail):
+def _change(token: str, action: str, change, done: str, field: str | None = None, **detail):
     """Run one manager change on this team's tile, audit it, and go back to the tile page."""
     db = get_db()
     team = current_team()
@@ -139,7 +144,7 @@ def _change(token: str, action: str, change, done: str, **detail):
     try:
         change(db, row, team)
     except BadInput as exc:
-        return back_with_error(exc, page)
+        return back_with_error(exc, page, field)
     access_log.record(
         db, team["id"], current_user.user_id, action, row["token"], detail, ip=request.remote_addr
     )
@@ -154,12 +159,13 @@ def _who() -> dict:
 @bp.route("/t/<token>/review", methods=["POST"])
 @role_required("manager")
 def review(token):
-    value = request.form.get("review", "")
+    value = date_field("review")
     return _change(
         token,
         access_log.REVIEW_SET,
         lambda db, row, team: set_review(db, row, team, value, **_who()),
-        f"Next review date set to {value}.",
+        f"Next review date set to {dates.longdate(value, empty=value)}.",
+        field="review",
         to=value,
     )
 
@@ -169,13 +175,17 @@ def review(token):
 def stage(token):
     """Move the stage and, when given, set the review date the manager agreed with it."""
     value = request.form.get("stage", "")
-    review = request.form.get("review", "").strip()
+    review = date_field("review")
 
     def change(db, row, team):
         return move_stage(db, row, team, value, review=review or None, **_who())
 
-    done = f"Moved to board {value}" + (f", next review {review}." if review else ".")
-    return _change(token, access_log.STAGE_MOVE, change, done, to=value, review=review or None)
+    done = f"Moved to board {value}" + (
+        f", next review {dates.longdate(review)}." if review else "."
+    )
+    return _change(
+        token, access_log.STAGE_MOVE, change, done, "stage-review", to=value, review=review or None
+    )
 
 
 #: Closing or reopening from the tile page: the library call, the log entry and the message.
