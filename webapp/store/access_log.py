@@ -56,7 +56,8 @@ def entries(
     limit: int = 200,
     before: int | None = None,
 ) -> list[dict]:
-    """The team's newest entries first, with the user's name and ``detail`` decoded."""
+    """The team's newest entries first, with the user's name, the board code of the
+    family it is about (``code``, None for a scan or a login) and ``detail`` decoded."""
     where, params = ["a.team_id = ?"], [team["id"]]
     if action:
         where.append("a.action = ?")
@@ -65,7 +66,9 @@ def entries(
         where.append("a.id < ?")
         params.append(before)
     rows = db.query(
-        f"""select a.*, u.username from audit a left join users u on u.id = a.user_id
+        f"""select a.*, u.username, f.initials as code from audit a
+            left join users u on u.id = a.user_id
+            left join families f on f.token = a.target and f.team_id = a.team_id
             where {" and ".join(where)} order by a.id desc limit ?""",
         [*params, limit],
     )
