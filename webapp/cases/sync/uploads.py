@@ -85,6 +85,12 @@ def expected_hints(db: Database, team: dict) -> dict[int, list[str]]:
     return {stage: sorted(tokens) for stage, tokens in hints.items() if tokens}
 
 
+def board_codes(db: Database, team: dict) -> dict[str, str]:
+    """Token -> board code for the team's tiles: the labels on an annotated photo."""
+    rows = db.query("select token, initials from families where team_id = ?", [team["id"]])
+    return {row["token"]: row["initials"] for row in rows}
+
+
 def scan_uploads(
     db: Database,
     team: dict,
@@ -116,6 +122,7 @@ def scan_uploads(
         settings["marker_base"],
         hints=expected_hints(db, team),
         keep_annotated=True,
+        labels=board_codes(db, team),
     )
     scan_json = result.to_json()
     images = [(name, _small_jpeg(picture)) for name, picture in result.annotated]
