@@ -25,7 +25,7 @@ from reportlab.platypus import (
 from tilegen.units import mm_to_pt
 
 from .charts import LINE, LINE2, Chart, bar_chart, line_chart, stacked_bar_chart, to_drawing
-from .output import atomic_output
+from .output import atomic_output, long_date
 
 CHART_WIDTH = 480.0
 
@@ -34,9 +34,9 @@ def _short(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}"
 
 
-def _stage_label(stage: int, name: str, width: int = 17) -> str:
-    label = f"{stage}. {name}"
-    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+def _stage_label(stage: int, name: str) -> str:
+    """``2. Agreeing a plan and outcomes``: whole, the chart wraps it between words."""
+    return f"{stage}. {name}"
 
 
 def drift_charts(report: dict) -> dict[str, Chart]:
@@ -105,7 +105,8 @@ def _story(report: dict) -> list:
     story = [
         Paragraph(f"Drift and quality report: {report['team']}", h1),
         Paragraph(
-            f"On {report['on']}, covering {report['from']} to {report['on']}. "
+            f"On {long_date(report['on'])}, covering {long_date(report['from'])} to "
+            f"{long_date(report['on'])}. "
             f"{s['open']} open cases: {s['red']} overdue (red), {s['amber']} due within the "
             f"amber window, {s['stuck']} stuck beyond the team's limit, "
             f"{s['open_alerts']} open alerts; {s['moves_last_4_weeks']} stage moves in the "
@@ -114,7 +115,7 @@ def _story(report: dict) -> list:
         ),
     ]
     if audit["prompt"]:
-        last = audit["last_audit"] or "never"
+        last = long_date(audit["last_audit"]) or "never"
         story.append(
             Paragraph(
                 f"<b>Meeting audit due:</b> last audited {last}; each meeting is audited at "
@@ -125,8 +126,8 @@ def _story(report: dict) -> list:
     else:
         story.append(
             Paragraph(
-                f"Meeting last audited {audit['last_audit']} ({audit['auditor']}); "
-                f"next audit due {audit['next_due']}.",
+                f"Meeting last audited {long_date(audit['last_audit'])} ({audit['auditor']}); "
+                f"next audit due {long_date(audit['next_due'])}.",
                 body,
             )
         )
@@ -160,11 +161,17 @@ def _story(report: dict) -> list:
         Paragraph(f"Reopened within {months} months of closing ({len(report['reopened'])})", h2)
     )
     rows = [
-        [r["token"], r["initials"], r["closed_on"], r["reopened_on"], r["days_closed"]]
+        [
+            r["token"],
+            r["initials"],
+            long_date(r["closed_on"]),
+            long_date(r["reopened_on"]),
+            r["days_closed"],
+        ]
         for r in report["reopened"]
     ]
     story.append(
-        _table(["Token", "Code", "Closed", "Reopened", "Days closed"], rows, [28, 15, 25, 25, 25])
+        _table(["Token", "Code", "Closed", "Reopened", "Days closed"], rows, [28, 15, 30, 30, 25])
         if rows
         else Paragraph("None.", body)
     )
@@ -172,19 +179,20 @@ def _story(report: dict) -> list:
     sample = [
         Paragraph("Dip sample of closed cases", h2),
         Paragraph(
-            f"{len(dip['cases'])} of {dip['eligible']} cases closed between {dip['closed_from']} "
-            f"and {dip['closed_to']}, chosen at random with seed {dip['seed']} "
+            f"{len(dip['cases'])} of {dip['eligible']} cases closed between "
+            f"{long_date(dip['closed_from'])} and {long_date(dip['closed_to'])}, "
+            f"chosen at random with seed {dip['seed']} "
             "(the same store, size and seed give the same sample).",
             body,
         ),
     ]
     rows = [
-        [c["token"], c["initials"], c["closed"], c["case_type"] or "", c["worker"] or ""]
+        [c["token"], c["initials"], long_date(c["closed"]), c["case_type"] or "", c["worker"] or ""]
         for c in dip["cases"]
     ]
     if rows:
         sample.append(
-            _table(["Token", "Code", "Closed", "Type", "Worker"], rows, [28, 15, 25, 20, 30])
+            _table(["Token", "Code", "Closed", "Type", "Worker"], rows, [28, 15, 30, 20, 30])
         )
     story.append(KeepTogether(sample))
     return story

@@ -129,6 +129,7 @@ def test_every_page_passes_axe_and_fits_the_screen(browser, server, role):
     base_url, urls = server
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
+    page.set_default_timeout(120_000)  # two cores shared with other work can be slow
     page.goto(f"{base_url}/login")
     check_login = check(page, "/login (logged out)") if role == "admin" else []
     page.fill("#username", role)
@@ -136,11 +137,15 @@ def test_every_page_passes_axe_and_fits_the_screen(browser, server, role):
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/")
     problems = check_login
-    pages_seen = 0
+    pages_seen, refused_seen = 0, False
     for url in urls:
         response = page.goto(base_url + url)
         if "text/html" not in response.headers.get("content-type", ""):
             continue
+        if response.status == 403:  # one "not open to your role" page is like the next
+            if refused_seen:
+                continue
+            refused_seen = True
         if page.locator("h1").count() != 1:
             problems.append(f"{url} as {role}: {page.locator('h1').count()} h1 headings")
         pages_seen += 1
@@ -180,6 +185,7 @@ def test_keyboard_only_log_in_open_a_tile_and_set_its_review_date(browser, serve
     base_url, _ = server
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
     page = context.new_page()
+    page.set_default_timeout(120_000)
     page.goto(f"{base_url}/login")
     assert page.evaluate(FOCUSED)["id"] == "username"  # the form starts in its first field
     page.keyboard.type("manager")
