@@ -140,6 +140,7 @@ def test_every_page_passes_axe_and_fits_the_screen(browser, server, role):
     pages_seen, refused_seen = 0, False
     for url in urls:
         response = page.goto(base_url + url)
+        print(role, url, response.status, flush=True)
         if "text/html" not in response.headers.get("content-type", ""):
             continue
         if response.status == 403:  # one "not open to your role" page is like the next
