@@ -81,6 +81,12 @@ def drift_charts(report: dict) -> dict[str, Chart]:
     }
 
 
+def _codes(initials: str) -> str:
+    """A family group's board codes, three to a line, so six still fit a narrow column."""
+    codes = initials.split()
+    return "\n".join(" ".join(codes[i : i + 3]) for i in range(0, len(codes), 3))
+
+
 def _table(header: list[str], rows: list[list], widths: list[float]) -> Table:
     table = Table([header] + rows, colWidths=[mm_to_pt(w) for w in widths], repeatRows=1)
     table.setStyle(
@@ -110,7 +116,8 @@ def _story(report: dict) -> list:
             f"{s['open']} open cases: {s['red']} overdue (red), {s['amber']} due within the "
             f"amber window, {s['stuck']} stuck beyond the team's limit, "
             f"{s['open_alerts']} open alerts; {s['moves_last_4_weeks']} stage moves in the "
-            f"last four weeks; {s['supervision_percent']}% of open cases discussed this month.",
+            f"last four weeks; {s['supervision_percent']}% of open cases had a formal "
+            "one-to-one this month.",
             body,
         ),
     ]
@@ -139,7 +146,7 @@ def _story(report: dict) -> list:
     rows = [
         [
             f["token"],
-            f["initials"],
+            _codes(f["initials"]),
             f["stage"],
             f["worker"] or "",
             f["days_in_stage"],
@@ -151,33 +158,72 @@ def _story(report: dict) -> list:
         _table(
             ["Token", "Code", "Stage", "Worker", "Days in stage", "Limit"],
             rows,
-            [28, 15, 15, 30, 28, 20],
+            [28, 22, 13, 28, 25, 20],
         )
         if rows
         else Paragraph("None.", body)
     )
-    months = report["reopen_window_months"]
+    missed = report.get("missed_reviews", [])
+    story.append(Paragraph(f"Missed reviews ({sum(m['missed'] for m in missed)})", h2))
     story.append(
-        Paragraph(f"Reopened within {months} months of closing ({len(report['reopened'])})", h2)
+        _table(
+            ["Month", "Rule", "Missed"],
+            [[m["month"], m["rule"], m["missed"]] for m in missed],
+            [25, 40, 20],
+        )
+        if missed
+        else Paragraph("None: every alert was answered before its rule fired again.", body)
     )
+    gaps = report.get("no_meeting_weeks", [])
+    story.append(Paragraph(f"Weeks with no meeting recorded ({len(gaps)})", h2))
+    story.append(Paragraph("Weeks of " + ", ".join(gaps) + "." if gaps else "None.", body))
+    months = report["reopen_window_months"]
+    story.append(Paragraph(f"Starting again: reopened ({len(report['reopened'])})", h2))
     rows = [
         [
             r["token"],
-            r["initials"],
+            _codes(r["initials"]),
             long_date(r["closed_on"]),
             long_date(r["reopened_on"]),
             r["days_closed"],
+            "yes" if r.get("within_window", True) else "no",
         ]
         for r in report["reopened"]
     ]
     story.append(
-        _table(["Token", "Code", "Closed", "Reopened", "Days closed"], rows, [28, 15, 30, 30, 25])
+        _table(
+            ["Token", "Code", "Closed", "Reopened", "Days closed", f"Within {months} months"],
+            rows,
+            [26, 22, 27, 27, 20, 28],
+        )
+        if rows
+        else Paragraph("None.", body)
+    )
+    rereferrals = report.get("rereferrals", [])
+    story.append(Paragraph(f"Re-referrals ({len(rereferrals)})", h2))
+    rows = [
+        [
+            r["token"],
+            _codes(r["initials"]),
+            long_date(r["opened"]),
+            r["earlier"],
+            long_date(r["closed_on"]),
+            r["days_closed"],
+        ]
+        for r in rereferrals
+    ]
+    story.append(
+        _table(
+            ["Token", "Code", "Opened", "Earlier case", "Closed", "Days between"],
+            rows,
+            [26, 22, 27, 26, 27, 22],
+        )
         if rows
         else Paragraph("None.", body)
     )
     dip = report["dip_sample"]
     sample = [
-        Paragraph("Dip sample of closed cases", h2),
+        Paragraph("Dip sample of closed and stepped-down cases", h2),
         Paragraph(
             f"{len(dip['cases'])} of {dip['eligible']} cases closed between "
             f"{long_date(dip['closed_from'])} and {long_date(dip['closed_to'])}, "
@@ -187,12 +233,24 @@ def _story(report: dict) -> list:
         ),
     ]
     rows = [
-        [c["token"], c["initials"], long_date(c["closed"]), c["case_type"] or "", c["worker"] or ""]
+        [
+            c["token"],
+            _codes(c["initials"]),
+            long_date(c["closed"]),
+            c.get("closed_as") or "closed",
+            "" if c.get("scaling") is None else c["scaling"],
+            c["case_type"] or "",
+            c["worker"] or "",
+        ]
         for c in dip["cases"]
     ]
     if rows:
         sample.append(
-            _table(["Token", "Code", "Closed", "Type", "Worker"], rows, [28, 15, 30, 20, 30])
+            _table(
+                ["Token", "Code", "Closed", "As", "Scaling", "Type", "Worker"],
+                rows,
+                [26, 22, 27, 24, 16, 16, 30],
+            )
         )
     story.append(KeepTogether(sample))
     return story

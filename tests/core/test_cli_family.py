@@ -149,11 +149,13 @@ def test_close_and_reopen(runner):
     token = runner.json("family", "add", "--initials", "TWr", "--stage", "6", "--review", iso(3))[
         "token"
     ]
-    assert runner("family", "close", token).exit_code == 0
+    assert runner("family", "close", token, "--as", "closed").exit_code == 2  # no views
+    close = ("family", "close", token, "--as", "closed", "--views", "child", "--scaling", "6")
+    assert runner(*close).exit_code == 0
     assert runner.json("family", "list") == []
     closed = runner.json("family", "list", "--closed")
-    assert closed[0]["status"] == "closed"
-    again = runner("family", "close", token)
+    assert (closed[0]["status"], closed[0]["closed_as"]) == ("closed", "closed")
+    again = runner(*close)
     assert again.exit_code == 2 and "already closed" in again.output
     assert runner("family", "reopen", token).exit_code == 0
     assert runner.json("family", "list")[0]["status"] == "amber"

@@ -1,28 +1,13 @@
-"""The admin page: families, CSV import report, users and team settings."""
+"""The admin page: families, users and team settings (imports: tests/imports)."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 
 from webapp.cases.families import get_family_row
 from webapp.cases.teams import get_team, team_settings
-
-GOOD_CSV = "initials,stage,review,worker\nTWr,2,2030-01-10,Sam\nABc,1,2030-02-01,\n"
-BAD_CSV = (
-    "initials,stage,review,team\n"
-    "TWr,2,2030-01-10,\n"
-    "T1r,2,2030-01-10,\n"
-    "ABc,9,2030-02-30,\n"
-    "XYz,1,2030-02-01,Elsewhere\n"
-)
-
-
-def upload(client, text: str):
-    data = {"csv": (io.BytesIO(text.encode()), "families.csv")}
-    return client.post("/admin/families/import", data=data, content_type="multipart/form-data")
 
 
 def test_only_admins_see_admin(client_for):
@@ -32,23 +17,6 @@ def test_only_admins_see_admin(client_for):
         assert client_for(role).post("/admin/team", data={}).status_code == 403
 
 
-def test_csv_import_with_errors_reports_every_row_and_imports_nothing(client_for, store):
-    answer = upload(client_for("admin"), BAD_CSV)
-    assert answer.status_code == 400
-    html = answer.get_data(as_text=True)
-    rows = re.findall(r'<tr class="(ok|bad)"><td>(\d+)</td>', html)
-    assert rows == [("ok", "2"), ("bad", "3"), ("bad", "4"), ("bad", "5")]
-    assert "board code must be three letters" in html
-    assert "team &#39;Elsewhere&#39; is not your team" in html
-    assert store["families"].count == 0
-
-
-def test_csv_import_of_good_rows(client_for, store):
-    answer = upload(client_for("admin"), GOOD_CSV)
-    assert answer.status_code == 302
-    assert sorted(r["initials"] for r in store["families"].rows) == ["ABc", "TWr"]
-
-
 def test_add_close_and_reopen_a_family(client_for, store):
     client = client_for("admin")
     form = {"initials": "twr", "stage": "3", "review": "2030-01-01", "flags": ["CSE", "MARAC"]}
@@ -56,6 +24,9 @@ def test_add_close_and_reopen_a_family(client_for, store):
     row = next(store["families"].rows)
     assert (row["initials"], row["stage"]) == ("TWr", 3)
     client.post(f"/admin/families/{row['token']}/close")
+    assert get_family_row(store, row["token"])["closed"] is None  # no views, no scaling
+    close = {"closed_as": "closed", "views": ["child", "network"], "scaling": "8"}
+    client.post(f"/admin/families/{row['token']}/close", data=close)
     assert get_family_row(store, row["token"])["closed"] is not None
     client.post(f"/admin/families/{row['token']}/reopen")
     assert get_family_row(store, row["token"])["closed"] is None

@@ -19,6 +19,7 @@ COMMANDS = {
     "family": ("webapp.cli.family:family", "Register, list and change family groups."),
     "scan": ("webapp.cli.scan:scan", "Read photos of the boards (optionally apply them)."),
     "agenda": ("webapp.cli.meeting:agenda", "The weekly meeting agenda."),
+    "meeting": ("webapp.cli.meeting:meeting", "The weekly meeting's record."),
     "serve": ("webapp.cli.serve:serve", "Serve the web app on a production WSGI server."),
     "print": ("webapp.cli.printing:print_group", "Tiles, stickers and the board kit to print."),
     "alerts": ("webapp.cli.rules:alerts", "Alerts open on a date."),

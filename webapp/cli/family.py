@@ -1,4 +1,5 @@
-"""`caseboard family ...`: register, list, import, close and reopen family groups."""
+"""`caseboard family ...`: register, list, import, change, close, transfer and reopen
+family groups (docs/contract.md §3 and §6)."""
 
 from pathlib import Path
 
@@ -6,13 +7,11 @@ import click
 
 from webapp.cases.families import (
     add_family,
-    close_family,
     family_view,
     get_family_row,
-    import_families,
     list_families,
-    reopen_family,
 )
+from webapp.cases.lifecycle import close_case, reopen_case, set_case, transfer_case
 from webapp.cases.teams import get_team, team_by_id
 from webapp.cli.common import (
     CaseboardGroup,
@@ -24,7 +23,6 @@ from webapp.cli.common import (
     open_cli_store,
     team_option,
 )
-from webapp.errors import BadInput
 
 LIST_COLUMNS = [
     ("token", "TOKEN"),
@@ -46,14 +44,14 @@ def public(view: dict) -> dict:
 
 @click.group("family", cls=CaseboardGroup)
 def family():
-    """Register and list family groups (one tile each)."""
+    """Register, list and change family groups (one tile each), through a case's whole life."""
 
 
 @family.command("add")
 @db_option
 @team_option
 @json_option
-@click.option("--initials", required=True, help="Board code, e.g. TWr.")
+@click.option("--initials", required=True, help='Board codes, one to six: "TWr" or "TWr JWr KWr".')
 @click.option("--stage", required=True, help="Stage board 1-6.")
 @click.option("--review", required=True, help="Next review date, YYYY-MM-DD.")
 @click.option("--ref", help="Case reference in the case system (never printed).")
@@ -107,33 +105,151 @@ def family_show(db_path, as_json, token):
 @db_option
 @team_option
 @json_option
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def family_import(db_path, team_name, as_json, csv_file):
-    """Register every family in a CSV (initials, stage, review; optional ref, worker, team,
-    opened, type, flags). Every row is checked before anything is written."""
+@click.option("--columns", help='Which header holds which field: "field=Header,...".')
+@click.option("--mapping", "mapping_name", help="Use the team's saved mapping NAME.")
+@click.option("--save-mapping", "save_as", help="Save the columns used as NAME for the team.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what would change.")
+@click.option("--reconcile", is_flag=True, help="Also list families not in the export.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def family_import(db_path, team_name, as_json, columns, mapping_name, save_as, dry_run, reconcile,
+                  file):  # fmt: skip
+    """Register or update every family in a case-system export (.xlsx or .csv).
+
+    Rows sharing a case reference are one family group (one tile); a reference already
+    in the store updates that family. Board codes are derived from first names and
+    surnames, which are never stored. Every row is checked before anything is written.
+    """
+    from webapp.cases.imports import ImportRefused, import_export, prepare_import
+
     db = open_cli_store(db_path)
-    try:
-        text = csv_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BadInput(f"{csv_file} is not a UTF-8 CSV file") from None
-    views = import_families(db, text, team_name)
-    line = f"imported {len(views)} families from {csv_file}"
-    echo_result([public(v) for v in views], as_json, line)
+    plan = prepare_import(
+        db,
+        file.read_bytes(),
+        file.name,
+        team_name=team_name,
+        columns=columns,
+        mapping_name=mapping_name,
+        reconcile=reconcile,
+    )
+    if plan.errors:
+        if not as_json:
+            raise ImportRefused(plan)
+        echo_json(plan.as_json())
+        click.echo(f"Error: nothing imported, {len(plan.errors)} problem(s)", err=True)
+        raise click.exceptions.Exit(2)
+    if dry_run and save_as:
+        click.echo(f"(a dry run: the mapping {save_as!r} is not saved)", err=True)
+    if not dry_run:
+        team = get_team(db, team_name) if save_as else None
+        import_export(db, plan, team=team, save_as=save_as)
+    if as_json:
+        echo_json(plan.as_json())
+        return
+    _echo_plan(plan, file, dry_run)
 
 
-def _change_command(name, action, verb):
-    @family.command(name)
-    @db_option
-    @click.argument("token")
-    def command(db_path, token):
-        db = open_cli_store(db_path)
-        row = get_family_row(db, token)
-        action(db, row, team_by_id(db, row["team_id"]))
-        click.echo(f"{verb} {row['token']} ({row['initials']})")
+def _echo_plan(plan, file, dry_run) -> None:
+    """What an import did (or, with --dry-run, would do), one line a family."""
+    counts = f"{len(plan.new)} new, {len(plan.changed)} changed, {plan.unchanged} unchanged"
+    if dry_run:
+        click.echo(f"dry run, nothing written: {counts}")
+    else:
+        done = len(plan.new) + len(plan.changed)
+        click.echo(f"imported {done} families from {file}: {counts}")
+    for new in plan.new:
+        row = new.row
+        click.echo(
+            f"  new      {new.token or '':10}  {row['initials']:23}  ref {row['ref'] or '-'}"
+            f"  board {row['stage']}  review {row['next_review']}"
+        )
+        if new.closed:
+            click.echo(
+                f"           (ref closed on {new.closed['closed']} as {new.closed['token']}:"
+                " a new tile; reopen that one instead to keep one history)"
+            )
+    for change in plan.changed:
+        what = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in change.changes.items())
+        click.echo(
+            f"  changed  {change.family['token']:10}  {change.family['initials']:23}"
+            f"  ref {change.family['ref']}: {what}"
+        )
+    for row in plan.not_in_export:
+        click.echo(
+            f"  not in the export (close it or keep it)  {row['token']:10}"
+            f"  {row['initials']:23}  ref {row['ref']}"
+        )
+    if plan.new and not dry_run:
+        click.echo("print the new tiles: caseboard print tiles --unprinted --out tiles.pdf")
 
-    command.__doc__ = f"Mark a family group {verb}."
-    return command
+
+def _row(db_path: str, token: str):
+    db = open_cli_store(db_path)
+    row = get_family_row(db, token)
+    return db, row, team_by_id(db, row["team_id"])
 
 
-family_close = _change_command("close", close_family, "closed")
-family_reopen = _change_command("reopen", reopen_family, "reopened")
+date_option = click.option("--date", "on", help="Date it takes effect, YYYY-MM-DD (default today).")
+
+
+@family.command("set")
+@db_option
+@date_option
+@click.argument("token")
+@click.option("--type", "case_type", help="New case type; its clock starts on --date.")
+@click.option("--flag", "flags", multiple=True, help="Add a flag from --date (repeatable).")
+@click.option("--unflag", "unflags", multiple=True, help="Remove a flag from --date (repeatable).")
+@click.option("--proceedings-start", help="Date court proceedings started (court clocks start).")
+@click.option("--s47", help="Date of the referral that led to s.47 enquiries.")
+@click.option("--assessment-done", help="Date the core assessment was completed.")
+@click.option("--worker", help="Newly allocated worker.")
+@click.option("--initials", help='Board codes, one to six: "TWr JWr".')
+def family_set(db_path, on, token, **fields):
+    """Change a case from a date: type, flags, court and assessment dates, worker, codes."""
+    db, row, team = _row(db_path, token)
+    row = set_case(db, row, team, on=on, **fields)
+    click.echo(f"changed {row['token']} ({row['initials']})")
+
+
+@family.command("close")
+@db_option
+@date_option
+@click.argument("token")
+@click.option(
+    "--as", "closed_as", type=click.Choice(["closed", "stepped-down"]), required=True,
+    help="Closed, or stepped down to another service.",
+)  # fmt: skip
+@click.option("--views", required=True, help="Whose views were considered: child,family,network.")
+@click.option("--scaling", required=True, help="Signs of Safety scaling score, 0-10.")
+@click.option("--reason", help="A short reason, with no names or personal detail.")
+def family_close(db_path, on, token, closed_as, views, scaling, reason):
+    """Close a case or step it down, recording the views considered and the scaling."""
+    db, row, team = _row(db_path, token)
+    row = close_case(
+        db, row, team, closed_as=closed_as, views=views, scaling=scaling, reason=reason, on=on
+    )
+    click.echo(f"{row['closed_as']} {row['token']} ({row['initials']}) on {row['closed']}")
+
+
+@family.command("transfer")
+@db_option
+@date_option
+@click.argument("token")
+@click.option("--to-team", required=True, help="The team taking the case.")
+@click.option("--stage", help="Stage board on the new team's wall (default the same).")
+def family_transfer(db_path, on, token, to_team, stage):
+    """Move a case, with its tile, token and history, to another team."""
+    db, row, team = _row(db_path, token)
+    row, new_team = transfer_case(db, row, team, to_team, stage=stage, on=on)
+    click.echo(f"transferred {row['token']} ({row['initials']}) to {new_team['name']}, "
+               f"board {row['stage']}")  # fmt: skip
+
+
+@family.command("reopen")
+@db_option
+@date_option
+@click.argument("token")
+def family_reopen(db_path, on, token):
+    """Reopen a closed case as a new episode starting on --date."""
+    db, row, team = _row(db_path, token)
+    row = reopen_case(db, row, team, on=on)
+    click.echo(f"reopened {row['token']} ({row['initials']}) from {row['opened']}")

@@ -22,7 +22,14 @@ EDITABLE = {
     "duration": {"case_type": str, "first_weeks": int, "every_weeks": int},
     "flag": {"every_weeks": int, "flags": list},
     "shield": {"flag": str},
-    "assessment": {"stage": int, "working_days": int},
+    "assessment": {"working_days": int},
+    "statutory": {
+        "case_type": str,
+        "first_working_days": int,
+        "first_months": int,
+        "then_months": int,
+        "every_months": int,
+    },
     "review_interval": {"days": int},
     "stuck_limit": {"weeks": int},
     "audit_interval": {"months": int},
@@ -33,7 +40,11 @@ ROLES = (defaults.SM, defaults.HOP, defaults.TM)
 
 
 def _decode(row: dict) -> dict:
-    return {**row, "params": json.loads(row["params"] or "{}")}
+    return {
+        **row,
+        "params": json.loads(row["params"] or "{}"),
+        "standing": defaults.standing(row["key"]),
+    }
 
 
 def seed_rules(db: Database, team: dict) -> None:
@@ -54,7 +65,7 @@ def seed_rules(db: Database, team: dict) -> None:
                 "role": r["role"],
                 "params": json.dumps(r["params"]),
                 "policy": r["policy"],
-                "active": 1,
+                "active": r.get("active", 1),
                 "updated_at": now,
             }
             for r in missing

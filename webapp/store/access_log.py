@@ -19,6 +19,8 @@ REVIEW_SET = "review.set"
 STAGE_MOVE = "stage.move"
 CASE_CLOSE = "case.close"
 CASE_REOPEN = "case.reopen"
+CASE_CHANGE = "case.change"
+CASE_TRANSFER = "case.transfer"
 
 
 def record(

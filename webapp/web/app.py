@@ -19,6 +19,7 @@ from webapp.web import dates, extensions, words
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
+from webapp.web.requests import CaseboardRequest
 
 DEFAULTS = {
     "DB": "caseboard.db",
@@ -40,6 +41,7 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CaseboardRequest
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("caseboard.cfg", silent=True)
     app.config.from_prefixed_env("CASEBOARD")

@@ -5,25 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.cases import team_admin
+from webapp.cases import lifecycle, team_admin
 from webapp.cases.families import (
     add_family,
-    close_family,
-    import_families,
     list_families,
-    reopen_family,
 )
 from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import boards, team_settings
 from webapp.cases.users import ROLES, add_user, team_users
-from webapp.errors import BadInput, NotFound
+from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 def _page(status: int = 200, **extra):
@@ -40,7 +35,6 @@ def _page(status: int = 200, **extra):
         roles=ROLES,
         weekdays=WEEKDAYS,
         papers=list(PAPERS),
-        report=None,
     )
     context.update(extra)
     return render_template("admin/index.html", **context), status
@@ -89,40 +83,29 @@ def family_add():
     return _done(f"Added {view['initials']}: tile token {view['token']}.", "families")
 
 
-@bp.post("/families/import")
-@role_required("admin")
-def family_import():
-    """Check every row first; show a row-by-row report and import nothing if any is bad."""
-    upload = request.files.get("csv")
-    if upload is None or not upload.filename:
-        return back_with_error("choose a CSV file to import", _section("import"))
-    data = upload.read(MAX_CSV_BYTES + 1)
-    if len(data) > MAX_CSV_BYTES:
-        return back_with_error("the CSV is larger than 2 MB", _section("import"))
-    team = current_team()
-    try:
-        text = data.decode("utf-8")
-        report = team_admin.check_csv(team, text)
-    except UnicodeDecodeError:
-        return back_with_error(f"{upload.filename} is not a UTF-8 CSV file", _section("import"))
-    except BadInput as exc:
-        return back_with_error(exc, _section("import"))
-    if any(line["error"] for line in report):
-        flash("Nothing was imported: fix the rows marked below and upload the file again.", "error")
-        return _page(400, report=report, report_name=upload.filename)
-    try:
-        views = import_families(
-            get_db(), text, team["name"], user_id=current_user.user_id, source="web"
-        )
-    except (BadInput, NotFound) as exc:
-        return back_with_error(exc, _section("import"))
-    return _done(f"Imported {len(views)} families from {upload.filename}.", "families")
+def _close(db, row, team, form, **who):
+    return lifecycle.close_case(
+        db,
+        row,
+        team,
+        closed_as=form.get("closed_as", "closed"),
+        views=form.getlist("views"),
+        scaling=form.get("scaling", ""),
+        reason=form.get("reason"),
+        on=form.get("date") or None,
+        **who,
+    )
+
+
+def _reopen(db, row, team, form, **who):
+    return lifecycle.reopen_case(db, row, team, on=form.get("date") or None, **who)
 
 
 #: What closing or reopening does, and what to tell the admin about the tile afterwards.
+#: Closing asks for the views considered and the scaling, as on the tile page.
 _CASE_CHANGES = {
-    "close": (close_family, "Closed {}: take its tile off the board."),
-    "reopen": (reopen_family, "Reopened {}: put its tile back on the board."),
+    "close": (_close, "Closed {}: take its tile off the board."),
+    "reopen": (_reopen, "Reopened {} as a new episode: put its tile back on the board."),
 }
 
 
@@ -132,7 +115,9 @@ def family_change(token: str, change: str):
     row = team_family(token)
     apply, done = _CASE_CHANGES[change]
     try:
-        apply(get_db(), row, current_team(), user_id=current_user.user_id, source="web")
+        apply(
+            get_db(), row, current_team(), request.form, user_id=current_user.user_id, source="web"
+        )
     except BadInput as exc:
         return back_with_error(exc, _section("families"))
     return _done(done.format(row["initials"]), "families")

@@ -56,6 +56,7 @@ def tile(token):
     )  # fmt: skip
     keys = ("token", "initials", "stage", "zone", "next_review", "status", "should_move")
     extras = ("due", "expected_zone", "wrong_board", "last_stage", "last_seen_at", "closed")
+    extras += ("codes", "closed_as")
     out = {k: view[k] for k in keys + extras}
     out["stage_name"] = stage_names(db, team).get(view["stage"])
     return jsonify(out)
