@@ -199,8 +199,9 @@ def test_keyboard_only_log_in_open_a_tile_and_set_its_review_date(browser, serve
     assert first["cls"] == "skip-link" and "Skip to the main content" in first["text"]
     page.keyboard.press("Enter")
     tile = tab_to(page, lambda f: f["tag"] == "a" and f["href"].startswith("/t/"), limit=15)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base_url}{tile['href']}")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{base_url}{tile['href']}"
     code = page.locator(".tile-code strong").inner_text()
 
     new_date = date.today() + timedelta(days=23)
@@ -209,8 +210,8 @@ def test_keyboard_only_log_in_open_a_tile_and_set_its_review_date(browser, serve
         page.keyboard.press("Control+A")
         page.keyboard.type(str(value))
     tab_to(page, lambda f: f["tag"] == "button" and f["text"].strip() == "Set date")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("#next-review").inner_text() == new_date.strftime("%a %-d %b %Y")
     assert page.locator(".tile-code strong").inner_text() == code
     assert new_date.strftime("%a %-d %b %Y") in page.locator(".flash").inner_text()
