@@ -124,14 +124,64 @@ WIDEST = """(width) => {
 }"""
 
 
+#: An export file as a case system writes it, for the import preview.
+EXPORT_CSV = (
+    "Case Ref,Child first name,Surname,Allocated Worker,CP Stage,Next Review Date\r\n"
+    "LCS-1001,Thomasina,Wrightson,Sam Okafor,2,04/12/2027\r\n"
+    "LCS-2002,Elodie,Banez,Ray Mensah,4,01/02/2028\r\n"
+).encode()
+
+
+def check_states(page, base_url: str, role: str, values: dict) -> list[str]:
+    """Pages that only a form reaches: the admin's import preview (with its column
+    choices) and a refused review date (the error summary and the field's message)."""
+    problems = []
+    if role == "admin":
+        page.goto(f"{base_url}/admin/")
+        page.set_input_files(
+            "#import-file", {"name": "export.csv", "mimeType": "text/csv", "buffer": EXPORT_CSV}
+        )
+        with page.expect_navigation():
+            page.click("#import button[type=submit]")
+        assert page.locator("select#column-0").count() == 1, page.content()[:2000]
+        for width, height in SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            problems += check(page, f"import preview as admin at {width}px")
+    if role == "manager":
+        page.goto(f"{base_url}/t/{values['token']}")
+        page.fill("#review-day", "31")
+        page.fill("#review-month", "2")
+        page.fill("#review-year", "2027")
+        with page.expect_navigation():
+            page.click("form:has(#review) button[type=submit]")
+        summary = page.locator(".error-summary")
+        assert summary.is_visible() and "There is a problem" in summary.inner_text()
+        assert summary.locator('a[href="#review"]').count() == 1
+        assert page.locator("#review-error").is_visible()  # the message at the field too
+        assert page.evaluate("document.activeElement.className") == "error-summary"
+        for width, height in SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            problems += check(page, f"a refused date as manager at {width}px")
+    return problems
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_passes_axe_and_fits_the_screen(browser, server, role):
+def test_every_page_passes_axe_and_fits_the_screen(browser, server, sample, role):
     base_url, urls = server
+    values = sample[1]
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.set_default_timeout(120_000)  # two cores shared with other work can be slow
     page.goto(f"{base_url}/login")
-    check_login = check(page, "/login (logged out)") if role == "admin" else []
+    check_login = []
+    if role == "admin":  # the log-in page, as it is and after a wrong password
+        check_login = check(page, "/login (logged out)")
+        page.fill("#username", role)
+        page.fill("#password", "wrong")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert page.locator(".error-summary").is_visible()
+        check_login += check(page, "/login (wrong password)")
     page.fill("#username", role)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
@@ -153,6 +203,7 @@ def test_every_page_passes_axe_and_fits_the_screen(browser, server, role):
             page.set_viewport_size({"width": width, "height": height})
             problems += check(page, f"{url} as {role} at {width}px")
         page.set_viewport_size({"width": 320, "height": 640})
+    problems += check_states(page, base_url, role, values)
     context.close()
     assert len(urls) >= 15 and pages_seen >= 8, (pages_seen, urls)
     assert not problems, "\n".join(problems)

@@ -57,7 +57,7 @@ def login():
     row = authenticate(db, username, password) if username and password else None
     if row is None:
         record_login_failure(db, username, ip, window)
-        flash("That username and password do not match.", "error")
+        flash("That username and password do not match.", "error:username")
         page = render_template("auth/login.html", next=target or "", username=username)
         return page, 401
     clear_login_failures(db, username, ip)
