@@ -9,8 +9,11 @@ per role, reused for every page.
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from web_helpers import PASSWORD, needs_chromium, running_server
@@ -63,10 +66,13 @@ def board_photo_of():
         from scanner.synth import TileSpec, make_board_photo
 
         on_one = [f for f in families if f["stage"] == 1][:4]
+        places = [(200, 200), (450, 300), (800, 250), (600, 480)]
         tiles = [
-            TileSpec(f["token"], f["initials"], 1, 200 + 220 * i, 250) for i, f in enumerate(on_one)
+            TileSpec(f["token"], f["initials"], 1, x, y)
+            for f, (x, y) in zip(on_one, places, strict=False)
         ]
-        return make_board_photo(tiles, (1,), size=(2000, 1500), px_per_module=3.0).jpeg_bytes()
+        shot = make_board_photo(tiles, (1,), seed=3)  # the whole board in a 12 MP photo
+        return shot.jpeg_bytes()
 
     return make
 
@@ -126,10 +132,10 @@ WIDEST = """(width) => {
 
 #: An export file as a case system writes it, for the import preview.
 EXPORT_CSV = (
-    "Case Ref,Child first name,Surname,Allocated Worker,CP Stage,Next Review Date\r\n"
-    "LCS-1001,Thomasina,Wrightson,Sam Okafor,2,04/12/2027\r\n"
-    "LCS-2002,Elodie,Banez,Ray Mensah,4,01/02/2028\r\n"
-).encode()
+    b"Case Ref,Child first name,Surname,Allocated Worker,CP Stage,Next Review Date\r\n"
+    b"LCS-1001,Thomasina,Wrightson,Sam Okafor,2,04/12/2027\r\n"
+    b"LCS-2002,Elodie,Banez,Ray Mensah,4,01/02/2028\r\n"
+)
 
 
 def check_states(page, base_url: str, role: str, values: dict) -> list[str]:
@@ -267,3 +273,60 @@ def test_keyboard_only_log_in_open_a_tile_and_set_its_review_date(browser, serve
     assert page.locator(".tile-code strong").inner_text() == code
     assert new_date.strftime("%a %-d %b %Y") in page.locator(".flash").inner_text()
     context.close()
+
+
+# -- the screenshots in docs/img ----------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CASEBOARD_SCREENSHOTS"), reason="set CASEBOARD_SCREENSHOTS=docs/img"
+)
+def test_screenshots_for_the_docs(browser, server, sample):
+    """``CASEBOARD_SCREENSHOTS=docs/img pytest tests/web -m browser`` refreshes the pages
+    the docs show from this store with its four months of history (the phone pages of
+    the scan flow come from test_browser.py)."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from test_browser import shot
+
+    base_url, _ = server
+    _, values, stranger = sample
+    folder = Path(os.environ["CASEBOARD_SCREENSHOTS"])
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"{base_url}/login")
+    page.fill("#username", "manager")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.goto(f"{base_url}/agenda")
+    shot(page, folder, "meeting-agenda")
+    page.set_viewport_size({"width": 1200, "height": 600})
+    page.goto(f"{base_url}/agenda/print")
+    shot(page, folder, "meeting-print")
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto(f"{base_url}/t/{stranger}")
+    shot(page, folder, "error-phone")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base_url}/rules")
+    shot(page, folder, "rules-phone")
+    page.goto(f"{base_url}/alerts")
+    shot(page, folder, "alerts-phone")
+    photo = page.request.get(f"{base_url}/scans/{values['scan_id']}/photo/0.jpg").body()
+    save_png(Image.open(io.BytesIO(photo)), folder / "annotated-board.png", 900)
+    drift = page.request.get(f"{base_url}/reports/drift.pdf").body()
+    pdf = pdfium.PdfDocument(drift)
+    save_png(pdf[0].render(scale=1.6).to_pil(), folder / "drift-report.png", 745)
+    pdf.close()
+    context.close()
+
+
+def save_png(picture, path: Path, width: int) -> None:
+    """``picture`` scaled to ``width`` px across, as a small palette PNG."""
+    from PIL import Image
+
+    picture = picture.convert("RGB")
+    height = round(picture.height * width / picture.width)
+    small = picture.resize((width, height), Image.LANCZOS).quantize(colors=128)
+    small.save(path, optimize=True)
