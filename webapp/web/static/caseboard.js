@@ -56,6 +56,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-filters]").forEach(filterCases);
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.hidden = false;  /* printing needs the script, so the button does too */
+      button.addEventListener("click", function () { window.print(); });
+    });
     document.querySelectorAll("main table").forEach(labelCells);
     document.querySelectorAll("select[data-fills]").forEach(fillFromChoice);
     var summary = document.querySelector(".error-summary");
