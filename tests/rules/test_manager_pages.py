@@ -141,7 +141,7 @@ def test_weeks_without_a_meeting_show_on_the_board_and_the_drift_report(
     gaps = runner.json("meeting", "gaps", "--weeks", "8", "--team", "Team")
     assert (monday - WEEK).isoformat() not in gaps and (monday - 2 * WEEK).isoformat() in gaps
     board = text(client_for("practitioner").get("/"))
-    weeks = ", ".join((monday - n * WEEK).isoformat() for n in (4, 3, 2))
+    weeks = ", ".join(longdate(monday - n * WEEK) for n in (4, 3, 2))
     assert f"No meeting recorded in the week of {weeks}." in board
     report = runner.json("report", "drift", "--weeks", "8", "--team", "Team")
     assert report["no_meeting_weeks"] == gaps

@@ -38,6 +38,12 @@ PARAM_WORDS = {
     "flag": "Flag",
     "stage": "Stage",
     "working_days": "Working days",
+    "first_working_days": "First after (working days)",
+    "first_months": "First after (months)",
+    "then_months": "Then after (months)",
+    "every_months": "Then every (months)",
+    "anchor": "Counts from",
+    "label": "What is due",
     "days": "Days to the next review",
     "weeks": "Weeks",
     "months": "Months",
@@ -55,13 +61,43 @@ RULE_SENTENCES = {
     "weeks while the flag stays.",
     "shield": "Once, when a case is flagged {flag}, alert the {role}.",
     "assessment": "Once, {working_days} working days after a case opens, alert the {role} "
-    "if it is still at stage {stage}.",
+    "if its assessment is not done.",
     "review_interval": "When a tile moves to stage {stage}, propose a review {days} days on.",
     "stuck_limit": "A case longer than {weeks} weeks at stage {stage} counts as stuck.",
     "audit_interval": "Ask for a meeting audit when {months} months have passed since the last.",
     "dip_sample": "Dip-sample {size} cases closed {from_months} to {to_months} months ago.",
     "reopen_window": "A case reopened within {months} months of closing counts as starting again.",
 }
+
+
+#: Where a statutory timescale counts from.
+ANCHOR_WORDS = {
+    "s47": "the s.47 referral",
+    "type_since": "the day the case became this type",
+    "proceedings_start": "the start of proceedings",
+    "assessment_done": "the end of the assessment",
+    "opened": "the day the case opened",
+}
+
+
+def _statutory(params: dict, role: str) -> str:
+    """``A CP case: the initial child protection conference is due 15 working days from
+    the s.47 referral; alert the team manager.`` (off until a case type is set)."""
+    steps = []
+    if params.get("first_working_days"):
+        steps.append(f"{params['first_working_days']} working days")
+    if params.get("first_months"):
+        steps.append(f"{params['first_months']} months")
+    if params.get("then_months"):
+        steps.append(f"then {params['then_months']} months")
+    when = ", ".join(steps) or "on the day"
+    every = f", then every {params['every_months']} months" if params.get("every_months") else ""
+    case = f"A {params['case_type']} case" if params.get("case_type") else "For the case type set"
+    anchor = ANCHOR_WORDS.get(params.get("anchor"), str(params.get("anchor", "")).replace("_", " "))
+    return (
+        f"{case}: the {params.get('label', 'review')} is due {when} from {anchor}{every}; "
+        f"alert the {role}."
+    )
 
 
 def param_word(name: str) -> str:
@@ -75,6 +111,8 @@ def rule_sentence(rule: dict) -> str:
         k: ", ".join(map(str, v)) if isinstance(v, list) else v
         for k, v in (rule.get("params") or {}).items()
     }
+    if rule.get("kind") == "statutory":
+        return _statutory(rule.get("params") or {}, rule.get("role") or "team manager")
     template = RULE_SENTENCES.get(rule.get("kind") or "")
     try:
         return template.format(role=rule.get("role") or "team manager", **params)
