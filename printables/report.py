@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -81,6 +82,12 @@ def drift_charts(report: dict) -> dict[str, Chart]:
     }
 
 
+def _e(value) -> str:
+    """A stored value as text inside reportlab's paragraph markup: names and notes come
+    from users, and ``<img src=...>`` or an unknown attribute must print as typed."""
+    return escape("" if value is None else str(value))
+
+
 def _codes(initials: str) -> str:
     """A family group's board codes, three to a line, so six still fit a narrow column."""
     codes = initials.split()
@@ -109,7 +116,7 @@ def _story(report: dict) -> list:
     s = report["summary"]
     audit = report["audit"]
     story = [
-        Paragraph(f"Drift and quality report: {report['team']}", h1),
+        Paragraph(f"Drift and quality report: {_e(report['team'])}", h1),
         Paragraph(
             f"On {long_date(report['on'])}, covering {long_date(report['from'])} to "
             f"{long_date(report['on'])}. "
@@ -125,7 +132,7 @@ def _story(report: dict) -> list:
         last = long_date(audit["last_audit"]) or "never"
         story.append(
             Paragraph(
-                f"<b>Meeting audit due:</b> last audited {last}; each meeting is audited at "
+                f"<b>Meeting audit due:</b> last audited {_e(last)}; each meeting is audited at "
                 f"least every {audit['interval_months']} months.",
                 body,
             )
@@ -133,8 +140,8 @@ def _story(report: dict) -> list:
     else:
         story.append(
             Paragraph(
-                f"Meeting last audited {long_date(audit['last_audit'])} ({audit['auditor']}); "
-                f"next audit due {long_date(audit['next_due'])}.",
+                f"Meeting last audited {_e(long_date(audit['last_audit']))} "
+                f"({_e(audit['auditor'])}); next audit due {_e(long_date(audit['next_due']))}.",
                 body,
             )
         )

@@ -163,7 +163,7 @@ def test_close_and_reopen(runner):
 
 def test_user_and_api_token(runner, db_path):
     result = runner(
-        "user", "add", "mia", "--role", "manager", "--password-stdin", input="s3cret-pass\n"
+        "user", "add", "mia", "--role", "manager", "--password-stdin", input="s3cret-pass-for-mia\n"
     )
     assert result.exit_code == 0, result.output
     token = runner("token", "create", "mia").output.strip()
@@ -172,13 +172,19 @@ def test_user_and_api_token(runner, db_path):
         stored = conn.execute("select token_hash from api_tokens").fetchone()[0]
     assert token not in stored
     dup = runner(
-        "user", "add", "mia", "--role", "manager", "--password-stdin", input="another-pass\n"
+        "user",
+        "add",
+        "mia",
+        "--role",
+        "manager",
+        "--password-stdin",
+        input="another-pass-for-mia\n",
     )
     assert dup.exit_code == 2
     bad_role = runner("user", "add", "zed", "--role", "boss", "--password-stdin", input="x" * 9)
     assert bad_role.exit_code == 2
     short = runner("user", "add", "zed", "--role", "admin", "--password-stdin", input="short\n")
-    assert short.exit_code == 2 and "at least 8" in short.output
+    assert short.exit_code == 2 and "at least 12" in short.output
 
 
 def test_several_teams_need_team_option(runner):

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from tilegen import domain
 from tilegen.payload import new_token
 from tilegen.standard import STAGES
+from webapp.cases.bounds import check_date, check_text
 from webapp.cases.teams import team_by_id, team_settings, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.rules.workdays import add_months
@@ -27,16 +28,17 @@ DEFAULT_REREFERRAL_MONTHS = 12
 
 
 def parse_date(value: str | date | None, name: str) -> date:
-    """An ISO date (YYYY-MM-DD) that exists in the calendar."""
+    """An ISO date (YYYY-MM-DD) that exists in the calendar, from 2000 to 2100."""
     if isinstance(value, date):
-        return value
+        return check_date(value, name)
     text = (value or "").strip()
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        parsed = date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{name} must be a real date as YYYY-MM-DD, not {value!r}") from None
+    return check_date(parsed, name)
 
 
 def parse_stage(value: str | int) -> int:
@@ -80,8 +82,8 @@ def clean_family(fields: dict, team: dict, today: date) -> dict:
         "stage": parse_stage(fields.get("stage")),
         "next_review": parse_date(fields.get("review"), "review").isoformat(),
         "opened": opened.isoformat(),
-        "ref": (fields.get("ref") or "").strip() or None,
-        "worker": (fields.get("worker") or "").strip() or None,
+        "ref": check_text(fields.get("ref") or "", "ref") or None,
+        "worker": check_text(fields.get("worker") or "", "worker") or None,
         "case_type": canonical_name(case_type, settings["case_types"], "case type")
         if case_type
         else None,

@@ -13,6 +13,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from tilegen import domain
+from webapp.cases.bounds import check_text
 from webapp.cases.families import (
     canonical_name,
     parse_date,
@@ -132,7 +133,7 @@ def _plan_changes(db, row, team, day, fields) -> tuple[dict, list, list, list[di
             if new.isoformat() != row[column]:
                 changes[column] = new.isoformat()
                 details.append({"field": column, "from": row[column], "to": new.isoformat()})
-    worker = (fields.get("worker") or "").strip()
+    worker = check_text(fields.get("worker") or "", "worker")
     if worker and worker != row["worker"]:
         changes["worker"] = worker
         details.append({"field": "worker", "from": row["worker"], "to": worker})

@@ -20,7 +20,7 @@ from tilegen.standard import (
 )
 from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import team_settings, update_team_settings
-from webapp.cases.users import set_password
+from webapp.cases.users import end_sessions, set_password
 from webapp.errors import BadInput, NotFound
 
 MAX_AMBER_DAYS = 90
@@ -187,8 +187,18 @@ def set_active(db: Database, team: dict, user_id: int, active: bool, *, acting_i
     user = team_user(db, team, user_id)
     if user["id"] == acting_id and not active:
         raise BadInput("you cannot deactivate yourself")
-    db["users"].update(user["id"], {"active": 1 if active else 0})
+    with db.atomic():
+        db["users"].update(user["id"], {"active": 1 if active else 0})
+        if not active:
+            end_sessions(db, user["id"])  # a copied cookie must not outlive the account
     return db["users"].get(user["id"])
+
+
+def sign_out_everywhere(db: Database, team: dict, user_id: int) -> dict:
+    """End every session and remember cookie of one of the team's users."""
+    user = team_user(db, team, user_id)
+    end_sessions(db, user["id"])
+    return user
 
 
 def reset_password(db: Database, team: dict, user_id: int, password: str) -> dict:

@@ -15,7 +15,7 @@ COMMANDS = {
     "init": ("webapp.cli.store:init", "Create or migrate the store (safe to run twice)."),
     "demo": ("webapp.cli.demo:demo", "Build a demo store, scan a sample photo and serve it."),
     "user": ("webapp.cli.users:user", "Add and manage users."),
-    "token": ("webapp.cli.users:token", "Create API tokens."),
+    "token": ("webapp.cli.users:token", "Create, list and revoke API tokens."),
     "family": ("webapp.cli.family:family", "Register, list and change family groups."),
     "scan": ("webapp.cli.scan:scan", "Read photos of the boards (optionally apply them)."),
     "agenda": ("webapp.cli.meeting:agenda", "The weekly meeting agenda."),
@@ -29,6 +29,13 @@ COMMANDS = {
     "clinic": ("webapp.cli.clinic:clinic", "The legal and practice clinic."),
     "audit": ("webapp.cli.report:audit", "Record and check case-file audits."),
     "report": ("webapp.cli.report:report", "Drift and quality reports."),
+    "backup": ("webapp.cli.backups:backup", "Write a consistent copy of the store while it runs."),
+    "restore": ("webapp.cli.backups:restore", "Put a checked backup back as the store."),
+    "purge": ("webapp.cli.backups:purge", "Remove what has passed its retention (safe to repeat)."),
+    "retention": (
+        "webapp.cli.backups:retention",
+        "How long pictures, the log and closed cases are kept.",
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
 from webapp.rules import triggers
@@ -253,7 +254,7 @@ def follow_up(
         "alert_key": alert_key,
         "due_on": answered["due"],
         "followed_on": on.isoformat(),
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }
@@ -295,7 +296,7 @@ def record_interim_assessment(
         "team_id": team["id"],
         "family_id": row["id"],
         "on_date": on.isoformat(),
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }
@@ -318,7 +319,7 @@ def add_manager_alert(
     (e.g. "request school information", "within two weeks"). It stays open until
     someone records the follow-up."""
     row = get_family_row(db, token, team)
-    action = (action or "").strip()
+    action = check_text(action or "", "action")
     if not action:
         raise BadInput("say what action the alert is for")
     if role not in ROLES:
@@ -328,7 +329,7 @@ def add_manager_alert(
         "family_id": row["id"],
         "due_on": parse_date(due_on, "alert date").isoformat(),
         "action": action,
-        "timescale": (timescale or "").strip() or None,
+        "timescale": check_text(timescale or "", "timescale") or None,
         "role": role,
         "user_id": user_id,
         "created_at": utcnow(),

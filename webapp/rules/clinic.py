@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.cases.teams import team_settings, team_today, update_team_settings
 from webapp.errors import BadInput, NotFound
@@ -277,7 +278,7 @@ def add_action(
 ) -> dict:
     """An action agreed at the clinic, with an owner and a due date."""
     booking = _booking(db, team, booking_id)
-    text, owner = (text or "").strip(), (owner or "").strip()
+    text, owner = check_text(text or "", "text"), check_text(owner or "", "owner")
     if not text or not owner:
         raise BadInput("a clinic action needs what is to be done and who owns it")
     due = parse_date(due_on, "due date")

@@ -18,6 +18,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_date, check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
 from webapp.rules.defaults import DISCUSSION_KINDS, FORMAL_KIND, FREQUENCIES
@@ -44,12 +45,13 @@ def parse_kind(kind: str) -> str:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` -> (year, month)."""
+    """``YYYY-MM`` -> (year, month), from 2000-01 to 2100-12."""
     try:
         year, month = (int(p) for p in text.strip().split("-"))
-        date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         raise BadInput(f"month must be YYYY-MM, not {text!r}") from None
+    check_date(first, "month")
     return year, month
 
 
@@ -77,10 +79,10 @@ def add_discussion(
         "family_id": row["id"],
         "on_date": on.isoformat(),
         "kind": parse_kind(kind),
-        "who": (who or "").strip() or None,
+        "who": check_text(who or "", "who") or None,
         "significant": int(bool(significant)),
         "recorded_on": recorded.isoformat() if recorded else None,
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }
@@ -217,7 +219,8 @@ def set_frequency(
 ) -> dict:
     """How often a practitioner needs formal one-to-one supervision: ``monthly`` (the
     policy's minimum) or ``fortnightly`` (suggested for ASYE and probation)."""
-    name = (name or "").strip()
+    name = check_text(name or "", "worker")
+    note = check_text(note, "note")
     if not name:
         raise BadInput("say which practitioner")
     frequency = (frequency or "").strip().lower()
@@ -237,7 +240,8 @@ def mark_leave(
 ) -> dict:
     """Record that a practitioner was on leave (sickness or annual leave) for a month, so
     the gap in supervision shows as leave (Islington policy: "clearly recorded")."""
-    name = (name or "").strip()
+    name = check_text(name or "", "worker")
+    reason = check_text(reason, "reason")
     if not name:
         raise BadInput("say which practitioner")
     year, mon = parse_month(month)

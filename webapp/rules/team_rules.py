@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_number, check_text
 from webapp.cases.teams import team_settings, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.rules import defaults
@@ -37,6 +38,23 @@ EDITABLE = {
     "reopen_window": {"months": int},
 }
 ROLES = (defaults.SM, defaults.HOP, defaults.TM)
+#: The sensible range of each whole-number parameter (a larger one would overflow date
+#: arithmetic on every tile page, or mean nothing).
+RANGES = {
+    "first_weeks": (1, 520),
+    "every_weeks": (1, 104),
+    "stage": (1, 6),
+    "working_days": (1, 260),
+    "days": (1, 365),
+    "weeks": (1, 520),
+    "months": (1, 120),
+    "size": (1, 100),
+    "from_months": (0, 120),
+    "to_months": (1, 120),
+    "seed": (0, 2**31 - 1),
+}
+MAX_NAME = 40  # a case type or flag name
+MAX_ITEMS = 50
 
 
 def _decode(row: dict) -> dict:
@@ -96,17 +114,15 @@ def _coerce(kind: str, name: str, value):
         raise BadInput(f"a {kind} rule has no setting {name!r} (it has {allowed})")
     wanted = types[name]
     if wanted is int:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise BadInput(f"{name} must be a whole number, not {value!r}") from None
-        if number < 0:
-            raise BadInput(f"{name} must not be negative")
-        return number
+        low, high = RANGES.get(name, (0, 10_000))
+        return int(check_number(value, name, low, high, whole=True))
     if wanted is list:
         items = value if isinstance(value, list) else str(value).split(",")
-        return [i.strip() for i in items if i.strip()]
-    return str(value).strip()
+        items = [check_text(str(i), name, MAX_NAME) for i in items if str(i).strip()]
+        if len(items) > MAX_ITEMS:
+            raise BadInput(f"{name} may list at most {MAX_ITEMS} names")
+        return items
+    return check_text(str(value), name, MAX_NAME)
 
 
 def update_rule(

@@ -16,7 +16,15 @@ ACTION_WORDS = {
     "stage.move": "Moved a stage",
     "case.close": "Closed a case",
     "case.reopen": "Reopened a case",
+    "case.change": "Changed a case",
+    "case.transfer": "Transferred a case",
     "login": "Logged in",
+    "login.failed": "A log-in failed",
+    "login.throttled": "Log-ins paused after failures",
+    "logout": "Logged out",
+    "read": "Read case data",
+    "change": "Changed the store",
+    "export": "Downloaded data",
 }
 ZONE_WORDS = {"main": "main area", "amber": "amber section", "red": "red section"}
 

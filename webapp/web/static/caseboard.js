@@ -1,4 +1,8 @@
-/* caseboard on every page: small progressive touches, no inline scripts (the CSP forbids them).
+/* caseboard on every page: small behaviours declared by data attributes rather than inline
+   handlers, so the Content-Security-Policy can forbid inline script everywhere.
+   - <select data-autosubmit> submits its form when it changes (pages that use it also
+     offer a submit button: changing a choice alone should not move a keyboard user on);
+   - <button data-print> prints the page (hidden until this script runs);
    - each table cell learns its column header (data-label), for the stacked rows on a phone;
    - a select with data-fills fills another field from its option's data-value
      (the tile page proposes a review date for the chosen stage);
@@ -54,11 +58,18 @@
     });
   }
 
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest && event.target.closest("[data-autosubmit]");
+    if (field && field.form) { field.form.submit(); }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-filters]").forEach(filterCases);
     document.querySelectorAll("button[data-print]").forEach(function (button) {
       button.hidden = false;  /* printing needs the script, so the button does too */
-      button.addEventListener("click", function () { window.print(); });
     });
     document.querySelectorAll("main table").forEach(labelCells);
     document.querySelectorAll("select[data-fills]").forEach(fillFromChoice);

@@ -12,7 +12,7 @@ from webapp.cases.families import (
 )
 from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import boards, team_settings
-from webapp.cases.users import ROLES, add_user, team_users
+from webapp.cases.users import ROLES, add_user, api_tokens, revoke_api_token, team_users
 from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
@@ -31,6 +31,7 @@ def _page(status: int = 200, **extra):
         settings=team_settings(team),
         families=list_families(db, team, include_closed=True),
         users=team_users(db, team),
+        tokens=api_tokens(db, team=team),
         boards=[{**b, **team_admin.zone_fields(b)} for b in boards(db, team)],
         roles=ROLES,
         weekdays=WEEKDAYS,
@@ -166,6 +167,21 @@ def user_password(user_id: int):
     except BadInput as exc:
         return back_with_error(exc, _section("users"))
     return _done(f"Password of {row['username']} reset.", "users")
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@role_required("admin")
+def user_sign_out(user_id: int):
+    """End every session and remember cookie of the user (e.g. a lost phone)."""
+    row = team_admin.sign_out_everywhere(get_db(), current_team(), user_id)
+    return _done(f"{row['username']} is signed out everywhere.", "users")
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@role_required("admin")
+def token_revoke(token_id: int):
+    row = revoke_api_token(get_db(), token_id, team=current_team())
+    return _done(f"API token {row['prefix']}… of {row['username']} revoked.", "tokens")
 
 
 # -- settings -----------------------------------------------------------------------
