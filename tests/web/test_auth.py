@@ -131,7 +131,7 @@ def test_audit_page_is_for_admins_of_their_own_team(client_for, fam, store):
     row = flatten(text(page))
     assert "manager Opened a tile page TWr" in row  # plain words and the board code
     assert "tile.view" not in row and fam["TWr"]["token"] not in row
-    assert f'href="/t/{fam["TWr"]["token"]}"' in text(page)
+    assert f'href="/audit?family={fam["TWr"]["token"]}"' in text(page)  # its entries
     assert client_for("manager").get("/audit").status_code == 403
     assert client_for("practitioner").get("/audit").status_code == 403
     outsider = text(client_for("outsider").get("/audit"))
