@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+
 import click
 
 from webapp.cli.common import db_option
 
 DEFAULT_THREADS = 8
+DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
 
 
 def serve_app(
@@ -15,12 +21,15 @@ def serve_app(
     port: int = 5000,
     *,
     threads: int = DEFAULT_THREADS,
+    workers: int = 1,
     trusted_proxy: str | None = None,
 ) -> None:
     """Serve the store at ``db_path`` until interrupted.
 
     Behind a TLS-terminating proxy, pass its address as ``trusted_proxy``: its
     X-Forwarded-Proto/For headers are then believed, so cookies are marked Secure.
+    With ``workers`` > 1, that many waitress processes share one listening socket, so
+    pages are served on every core (Python runs one thread at a time per process).
     """
     from waitress import serve
 
@@ -29,14 +38,45 @@ def serve_app(
 
     open_store(db_path).close()  # a missing store is one clear line, not an empty new one
     app = create_app({"DB": db_path, "DB_KEEP_OPEN": True})
-    options = {"host": host, "port": port, "threads": threads, "ident": "caseboard"}
+    options = {"threads": threads, "ident": "caseboard"}
     if trusted_proxy:
         options.update(
             trusted_proxy=trusted_proxy,
             trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for"},
             clear_untrusted_proxy_headers=True,
         )
-    serve(app, **options)
+    if workers <= 1:
+        serve(app, host=host, port=port, **options)
+        return
+    listener = socket.create_server((host, port), backlog=1024)
+    serve_forked(lambda: serve(app, sockets=[listener], **options), workers)
+
+
+def serve_forked(run, workers: int) -> None:
+    """Run ``run`` in ``workers`` forked processes; stop them all when this one is stopped."""
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: serve until killed, never return into the CLI
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                run()
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(_signum=None, _frame=None):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    with contextlib.suppress(KeyboardInterrupt):
+        os.wait()  # one worker gone (killed or crashed): stop the rest
+    stop()
 
 
 @click.command("serve")
@@ -45,11 +85,21 @@ def serve_app(
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=click.IntRange(1, 64))
 @click.option(
+    "--workers",
+    default=DEFAULT_WORKERS,
+    show_default="the number of cores, at most 4",
+    type=click.IntRange(1, 32),
+    help="Server processes sharing the port.",
+)
+@click.option(
     "--trusted-proxy",
     metavar="IP",
     help="Address of a reverse proxy (e.g. doing HTTPS) whose X-Forwarded-* headers to trust.",
 )
-def serve(db_path, host, port, threads, trusted_proxy):
+def serve(db_path, host, port, threads, workers, trusted_proxy):
     """Serve the web app on waitress (Ctrl+C to stop)."""
-    click.echo(f"caseboard: serving {db_path} on http://{host}:{port}/ (Ctrl+C to stop)")
-    serve_app(db_path, host, port, threads=threads, trusted_proxy=trusted_proxy)
+    click.echo(
+        f"caseboard: serving {db_path} on http://{host}:{port}/ with {workers} "
+        f"process{'es' * (workers != 1)} (Ctrl+C to stop)"
+    )
+    serve_app(db_path, host, port, threads=threads, workers=workers, trusted_proxy=trusted_proxy)
