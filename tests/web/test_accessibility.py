@@ -113,6 +113,10 @@ def check(page, label: str) -> list[str]:
     if scroll > width:
         wide = page.evaluate(WIDEST, width)
         problems.append(f"{label}: {scroll}px wide at {width}px: {wide}")
+    words = page.inner_text("body")
+    stray = sorted(set(re.findall(r"\b\d{4}-\d{2}-\d{2}\b|\bUTC\b", words)))
+    if stray:  # one date format on every page, and no UTC
+        problems.append(f"{label}: dates not written out: {stray[:4]}")
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     for rule in result.response["violations"]:
         targets = [n["target"] for n in rule["nodes"]][:4]

@@ -8,6 +8,7 @@ from flask import request
 
 from webapp.cases.families import parse_date
 from webapp.cases.teams import team_today
+from webapp.errors import BadInput
 
 
 def field(name: str) -> str:
@@ -21,12 +22,12 @@ def requested_day(team: dict) -> date:
     return parse_date(value, "date") if value else team_today(team)
 
 
-def date_field(name: str) -> str:
+def date_field(name: str, what: str = "The date") -> str:
     """A date as ``YYYY-MM-DD`` from either one ``name`` field (a date picker, the API's
-    form) or the three GOV.UK-style fields ``name-day``, ``name-month`` and ``name-year``
-    (see the ``date_input`` macro in templates/_forms.html). Returns what was typed,
-    unchecked, when it is no whole date, so the library's check names the problem;
-    "" when nothing was typed."""
+    form; checked later by the library) or the three GOV.UK-style fields ``name-day``,
+    ``name-month`` and ``name-year`` (the ``date_input`` macro in templates/_forms.html);
+    "" when nothing was typed. Three fields that make no real date are a
+    :class:`BadInput` in the words of the form ("... must be a real date")."""
     single = field(name)
     if single:
         return single
@@ -34,6 +35,9 @@ def date_field(name: str) -> str:
     if not any(parts):
         return ""
     day, month, year = parts
-    if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
-        return f"{year}-{int(month):02d}-{int(day):02d}"
-    return "/".join(parts)
+    try:
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+            raise ValueError(name)
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        raise BadInput(f"{what} must be a real date, for example 15 12 2026") from None

@@ -214,6 +214,11 @@ def _change(token: str, action: str, change, done: str, field: str | None = None
     return redirect(page)
 
 
+def _refused(token: str, exc: BadInput, field: str):
+    """A form on the tile page that could not be read: back to it, the message at ``field``."""
+    return back_with_error(exc, url_for("tiles.tile", token=team_family(token)["token"]), field)
+
+
 def _who() -> dict:
     return {"user_id": current_user.user_id, "source": "web"}
 
@@ -221,7 +226,10 @@ def _who() -> dict:
 @bp.route("/t/<token>/review", methods=["POST"])
 @role_required("manager")
 def review(token):
-    value = date_field("review")
+    try:
+        value = date_field("review", "The next review date")
+    except BadInput as exc:
+        return _refused(token, exc, "review")
     return _change(
         token,
         access_log.REVIEW_SET,
@@ -237,7 +245,10 @@ def review(token):
 def stage(token):
     """Move the stage and, when given, set the review date the manager agreed with it."""
     value = request.form.get("stage", "")
-    review = date_field("review")
+    try:
+        review = date_field("review", "The next review with the move")
+    except BadInput as exc:
+        return _refused(token, exc, "stage-review")
 
     def change(db, row, team):
         return move_stage(db, row, team, value, review=review or None, **_who())
