@@ -56,23 +56,35 @@ def _families(db: Database, team: dict, on: date, family_id: int | None) -> list
     return list(db["families"].rows_where(where, params, order_by="id"))
 
 
-def _flags(db: Database, team: dict) -> dict[int, list[dict]]:
+def _one_family(column: str, family_id: int | None) -> tuple[str, list]:
+    """An extra condition (and its parameter) when only one family's rows are wanted:
+    the tile page asks for one family, and should not read the whole team's."""
+    return ("", []) if family_id is None else (f" and {column} = ?", [family_id])
+
+
+def _flags(db: Database, team: dict, family_id: int | None = None) -> dict[int, list[dict]]:
     found = defaultdict(list)
+    extra, params = _one_family("f.family_id", family_id)
     for r in db.query(
         """select f.* from flags f join families fa on fa.id = f.family_id
-           where fa.team_id = ?""",
-        [team["id"]],
+           where fa.team_id = ?"""
+        + extra,
+        [team["id"], *params],
     ):
         found[r["family_id"]].append(r)
     return found
 
 
-def _follow_ups(db: Database, team: dict) -> dict[tuple[int, str], list[tuple]]:
+def _follow_ups(
+    db: Database, team: dict, family_id: int | None = None
+) -> dict[tuple[int, str], list[tuple]]:
     """(family id, alert key) -> (followed on, the firing's due date or None) pairs."""
     found = defaultdict(list)
+    extra, params = _one_family("family_id", family_id)
     for r in db.query(
-        "select family_id, alert_key, followed_on, due_on from follow_ups where team_id = ?",
-        [team["id"]],
+        "select family_id, alert_key, followed_on, due_on from follow_ups where team_id = ?"
+        + extra,
+        [team["id"], *params],
     ):
         found[(r["family_id"], r["alert_key"])].append(
             (date.fromisoformat(r["followed_on"]), triggers.as_date(r["due_on"]))
@@ -144,7 +156,7 @@ def team_firings(
     the day a follow-up answered it or None)."""
     rules = [r for r in team_rules(db, team) if r["kind"] in triggers.TRIGGER_KINDS]
     region = holiday_region(team)
-    flags, follow_ups = _flags(db, team), _follow_ups(db, team)
+    flags, follow_ups = _flags(db, team, family_id), _follow_ups(db, team, family_id)
     manager, clinic = _manager_firings(db, team, on), _clinic_firings(db, team, on)
     found = []
     for family in _families(db, team, on, family_id):
