@@ -83,6 +83,24 @@ class Store(Database):
     """
 
     write_lock: threading.RLock | None = None
+    _names: tuple[int, list[str], list[str]] | None = None
+
+    def _schema_names(self) -> tuple[int, list[str], list[str]]:
+        """(schema version, table names, view names), read again only when the schema
+        changed: sqlite-utils asks for them on every ``db[name]`` and ``rows_where``,
+        which on a busy page was more queries than the page's own."""
+        version = self.conn.execute("PRAGMA schema_version").fetchone()[0]
+        if self._names is None or self._names[0] != version:
+            self._names = (version, super().table_names(), super().view_names())
+        return self._names
+
+    def table_names(self, fts4: bool = False, fts5: bool = False) -> list[str]:
+        if fts4 or fts5:
+            return super().table_names(fts4=fts4, fts5=fts5)
+        return list(self._schema_names()[1])
+
+    def view_names(self) -> list[str]:
+        return list(self._schema_names()[2])
 
     @contextlib.contextmanager
     def atomic(self) -> Generator[Database, None, None]:
