@@ -51,25 +51,35 @@ def blob_pass(
             continue
         glared = glare is not None and bool(glare[y0 : y1 + 1, x0 : x1 + 1].any())
         full = box / scale
-        got = _decode_region(gray, full, located, qr_mm, qr_px / scale, blurs, kernels, glared)
+        likely = _code_like(box, peak, qr_px, ref, glared, LIKELY)
+        got = _decode_region(
+            gray, full, located, qr_mm, qr_px / scale, blurs, kernels, glared, likely
+        )
         found += got
-        if not got and _code_like(box, peak, qr_px, ref, glared):
+        if not got and _code_like(box, peak, qr_px, ref, glared, UNREAD):
             unread.append(full)
     return found, unread
 
 
-UNREAD_PEAK = 0.6  # an unread region counts as a code when its texture is this dense
+# What a code's texture region looks like, as shares of a code's side and of the edge
+# density of codes read (or markers): (least density, smallest side, largest side,
+# longest/shortest). LIKELY gates the costly deblurring and thresholding; UNREAD,
+# stricter, counts a region left unread as a code in the quality report. Under glare,
+# what is left of a tile (a corner of its code, its lettering) is enough: GLARED.
+LIKELY = (0.7, 0.5, 3.2, 3.0)
+UNREAD = (0.75, 0.6, 2.5, 2.2)
+GLARED = (0.4, 0.25, 3.2, 99.0)
 
 
-def _code_like(box: np.ndarray, peak: float, qr_px: float, ref, glared: bool) -> bool:
-    """True when an unread texture region looks like a code (about a code's size, square,
-    dense) rather than a tile's lettering or a pen line; under glare, part of one will do."""
+def _code_like(box: np.ndarray, peak: float, qr_px: float, ref, glared: bool, limits) -> bool:
+    """True when a texture region looks like a code (about a code's size, square, dense)
+    rather than a tile's lettering, a heading or a pen line; under glare, part of one will do."""
+    density, smallest, largest, aspect = GLARED if glared else limits
     w, h = box[2] - box[0], box[3] - box[1]
-    if ref is not None and peak < UNREAD_PEAK * ref:
+    if ref is not None and peak < density * ref:
         return False
-    if glared:
-        return 0.35 * qr_px <= min(w, h) and max(w, h) <= 2.5 * qr_px
-    return 0.6 * qr_px <= min(w, h) and max(w, h) <= 2.5 * qr_px and max(w, h) < 2.2 * min(w, h)
+    small, big = min(w, h), max(w, h)
+    return smallest * qr_px <= small and big <= largest * qr_px and big < aspect * small
 
 
 def _expected_qr_px(small, scale, located, codes, qr_mm) -> float:
@@ -98,13 +108,17 @@ def _explained(box: np.ndarray, quads: list[np.ndarray]) -> bool:
     return covered > 0.6 * area
 
 
-def _decode_region(gray, box, located, qr_mm, qr_px_full, blurs, kernels, glared) -> list[Code]:
+def _decode_region(
+    gray, box, located, qr_mm, qr_px_full, blurs, kernels, glared, likely=True
+) -> list[Code]:
     """Decode one region: rectified through its board when it lies on one, else upsampled."""
     quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
     for b in located:
         mm = b.to_board(quad)
         if b.covers(mm.mean(axis=0), margin=qr_mm):
             kernel = nearest((kernels or {}).get(b.stage, []), quad.mean(axis=0))
+            if not likely:  # lettering or a pen line, most likely: the plain crop only
+                return _plain(gray, b, _window(mm, qr_mm), qr_mm / decode.DEFAULT_MODULES)
             return _decode_on_board(gray, b, mm, qr_mm, blurs.get(b.stage), kernel, glared)
     return _decode_off_board(gray, box, qr_px_full)
 
@@ -120,9 +134,7 @@ def _decode_on_board(
     streak, that comes first. Under glare, a local threshold is tried last.
     """
     module_mm = qr_mm / decode.DEFAULT_MODULES
-    pad = 0.35 * qr_mm
-    (x0, y0), (x1, y1) = mm.min(axis=0) - pad, mm.max(axis=0) + pad
-    window = (x0, y0, x1, y1)
+    window = _window(mm, qr_mm)
     module_px = b.px_per_mm_at(mm.mean(axis=0)) * module_mm
     spread = kernel.spread_px if kernel is not None else blur
     blurred = bool(spread) and spread >= decode.DEBLUR_MIN_BLUR_RATIO * module_px
@@ -140,6 +152,13 @@ def _decode_on_board(
         if codes:
             return codes
     return []
+
+
+def _window(mm: np.ndarray, qr_mm: float) -> tuple:
+    """The board window (mm) around a region, with room for a whole code."""
+    pad = 0.35 * qr_mm
+    (x0, y0), (x1, y1) = mm.min(axis=0) - pad, mm.max(axis=0) + pad
+    return (x0, y0, x1, y1)
 
 
 STREAK_MODULES = 0.5  # a streak this long against a module: deconvolve before the plain crop

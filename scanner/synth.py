@@ -146,6 +146,7 @@ def make_board_photo(
     hide_markers: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
     gradient: float = 0.35,
     glare: bool | str = True,
+    glare_at: tuple[float, float] | None = None,
     motion_px: float = 0.0,
     motion_deg: float = 0.0,
     distortion: float = 0.0,
@@ -166,7 +167,8 @@ def make_board_photo(
 
     Hand-held effects: ``motion_px`` and ``motion_deg``, a straight hand-shake streak
     (its length in photo pixels and its direction); ``glare="hard"``, a saturating
-    specular spot; ``skew_deg``, how far random tiles may be stuck on askew;
+    specular spot (centred at ``glare_at``, fractions of the photo, else at random);
+    ``skew_deg``, how far random tiles may be stuck on askew;
     ``distortion``, the residual radial distortion at the photo's corners (see
     :class:`scanner.synth_camera.Optics`).
     """
@@ -197,7 +199,7 @@ def make_board_photo(
     cam = frame(cam, geoms, origins, size) if view_center is None else cam
     photo = shoot(wall, cam, k, size)
     del wall  # the flat wall can be far larger than the photo
-    optics = Optics(blur, noise, gradient, glare, motion_px, motion_deg, distortion)
+    optics = Optics(blur, noise, gradient, glare, motion_px, motion_deg, distortion, glare_at, ppm)
     img = develop(photo, optics, jpeg_quality, rng)
     truth = [
         _truth(t, geoms[t.stage], origins[t.stage], arts[t.token], cam, size, base_url, distortion)

@@ -119,6 +119,8 @@ class Optics:
     motion_px: float = 0.0
     motion_deg: float = 0.0
     distortion: float = 0.0
+    glare_at: tuple[float, float] | None = None  # the spot's centre, as fractions of the photo
+    px_per_mm: float = 2.5  # the wall's scale in the photo, which sizes the hard glare spot
 
 
 def develop(photo: np.ndarray, optics: Optics, jpeg_quality, rng) -> Image.Image:
@@ -143,7 +145,7 @@ def apply_optics(photo: np.ndarray, o: Optics, rng) -> np.ndarray:
     out = photo.astype(np.float32)
     out *= light[:, :, None]
     if o.glare:
-        _add_glare(out, o.glare == "hard", rng)
+        _add_glare(out, o.glare == "hard", rng, o.glare_at, o.px_per_mm)
     if o.blur > 0:
         out = cv2.GaussianBlur(out, (0, 0), o.blur)
     if o.motion_px > 0:
@@ -154,11 +156,13 @@ def apply_optics(photo: np.ndarray, o: Optics, rng) -> np.ndarray:
     return out.astype(np.uint8)
 
 
-def _add_glare(out: np.ndarray, hard: bool, rng) -> None:
+def _add_glare(out: np.ndarray, hard: bool, rng, at=None, px_per_mm=2.5) -> None:
     """A soft sheen, or a hard specular spot: an elongated reflection whose core is far
     brighter than white (so the sensor clips it) with a halo that washes contrast out."""
     h, w = out.shape[:2]
     gx, gy = rng.uniform(0.3, 0.7) * w, rng.uniform(0.25, 0.6) * h
+    if at is not None:
+        gx, gy = at[0] * w, at[1] * h
     yy, xx = np.ogrid[:h, :w]
     if not hard:
         r2 = ((xx - gx) ** 2 + (yy - gy) ** 2) / (0.08 * w) ** 2
@@ -168,8 +172,9 @@ def _add_glare(out: np.ndarray, hard: bool, rng) -> None:
     ca, sa = math.cos(a), math.sin(a)
     step = 4  # the spot is smooth: computed on a coarser grid, then enlarged
     yy, xx = (v.astype(np.float32) * step for v in np.ogrid[: h // step + 1, : w // step + 1])
-    u = ((xx - gx) * ca + (yy - gy) * sa) / (0.022 * w)
-    v = (-(xx - gx) * sa + (yy - gy) * ca) / (0.012 * w)
+    # the reflection of a ceiling light: about 70 x 38 mm across its clipped core
+    u = ((xx - gx) * ca + (yy - gy) * sa) / (35 * px_per_mm)
+    v = (-(xx - gx) * sa + (yy - gy) * ca) / (19 * px_per_mm)
     r2 = u**2 + v**2
     spot = 420.0 * np.exp(-(r2**2)) + 90.0 * np.exp(-r2 / 6)
     spot = cv2.resize(spot, (spot.shape[1] * step, spot.shape[0] * step))[:h, :w]

@@ -145,7 +145,7 @@ def two_halves(board_tokens) -> tuple[bytes, bytes]:
         TileSpec(t["RSm"], "RSm", 1, 600, 420),
     ]
     shots = [
-        make_board_photo(tiles, (1,), px_per_module=3.0, size=(2800, 3000), view_center=c, seed=s)
+        make_board_photo(tiles, (1,), px_per_module=2.4, size=(2000, 2200), view_center=c, seed=s)
         for c, s in (((380, 450), 1), ((820, 450), 2))
     ]
     left, right = ({v.token for v in shot.visible} for shot in shots)
