@@ -68,13 +68,13 @@ URL = tile_url("http://127.0.0.1:5000", "K7M2Q9XH3A")
 
 @pytest.fixture(scope="module")
 def streaked_code() -> np.ndarray:
-    """A code at 3 px per module, streaked 4.5 px by hand shake at 30 degrees."""
+    """A code at 2.5 px per module, streaked 5.5 px by hand shake at 30 degrees."""
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     qr.add_data(URL)
     modules = np.where(np.array(qr.get_matrix()), 0, 255).astype(np.float32)
-    small = cv2.resize(modules, None, fx=3, fy=3, interpolation=cv2.INTER_NEAREST)
+    small = cv2.resize(modules, None, fx=2.5, fy=2.5, interpolation=cv2.INTER_AREA)
     blurred = cv2.GaussianBlur(small, (0, 0), 0.6)
-    blurred = cv2.filter2D(blurred, -1, motion_kernel(4.5, 30))
+    blurred = cv2.filter2D(blurred, -1, motion_kernel(5.5, 30))
     noise = np.random.default_rng(0).normal(0, 2, blurred.shape)
     return np.clip(blurred + noise, 0, 255).astype(np.uint8)
 
@@ -87,7 +87,7 @@ def reads(gray: np.ndarray) -> set[str]:
 
 def test_a_streaked_code_reads_only_after_deconvolving_the_streak(streaked_code):
     assert reads(streaked_code) == set()
-    sharp = wiener_deconvolve(streaked_code, kernel_image(4.5, 30, 0.6), 0.004)
+    sharp = wiener_deconvolve(streaked_code, kernel_image(5.5, 30, 0.6), 0.004)
     assert sharp.shape == streaked_code.shape and sharp.dtype == np.uint8
     assert reads(sharp) == {URL}
 
