@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from import_helpers import CHILDREN, write_xlsx
 
 from scanner.synth import TileSpec, make_board_photo
 from webapp.cases.families import get_family_row
@@ -48,6 +49,7 @@ def test_every_tour_command_runs(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = runner.on(tmp_path / "tour" / "caseboard.db")
     Path("families.csv").write_text("initials,stage,review\nABc,2,2027-02-01\nDEf,3,2027-03-01\n")
+    write_xlsx(Path("open-cases.xlsx"), CHILDREN)  # a case system's export
     token = None
     for args in tour_commands():
         if args[0] in RUN_ELSEWHERE:

@@ -8,6 +8,7 @@ next day (BST) and the answer must follow London, not the server clock.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,15 +61,45 @@ def should_move(last_zone: str | None, status: str) -> bool:
     return last_zone is not None and expected is not None and last_zone != expected
 
 
+#: Letters that Unicode does not decompose into a base letter and an accent.
+_LATIN_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i"}
+)  # fmt: skip
+
+
+def name_letters(name: str) -> str:
+    """The plain letters A-Z of a name, in order: accents dropped (``Zoë`` -> ``Zoe``,
+    ``Łucja`` -> ``Lucja``), and hyphens, apostrophes, spaces and anything else skipped."""
+    decomposed = unicodedata.normalize("NFKD", (name or "").translate(_LATIN_LETTERS))
+    return "".join(c for c in decomposed if c.isascii() and c.isalpha())
+
+
 def board_code(first_name: str, surname: str) -> str:
-    """``Thomas Wright`` -> ``TWr``: first initial, then the first two letters of the surname.
+    """``Thomas Wright`` -> ``TWr``: first initial, then the first two letters of the surname
+    (Kent policy §10).
+
+    The rule for names the policy's example does not cover:
+
+    - accents are dropped and only the letters A-Z count (``Élodie Bañez`` -> ``EBa``);
+    - a hyphen, apostrophe or space inside a name is skipped, so the letters are the first
+      two of the surname as written (``O'Brien`` -> ``Ob``, ``Smith-Jones`` -> ``Sm``,
+      ``de la Cruz`` -> ``De``);
+    - a one-letter surname repeats its letter (``Thomas O`` -> ``TOo``), so every code has
+      three letters;
+    - a name with no letter A-Z left (a non-Latin script) raises ValueError: give that
+      family's code by hand.
 
     Only the code is ever stored; callers must not keep the names.
     """
-    first = [c for c in first_name if c.isalpha()]
-    last = [c for c in surname if c.isalpha()]
-    if not first or len(last) < 2:
-        raise ValueError("need a first name and a surname of at least two letters")
+    first = name_letters(first_name)
+    last = name_letters(surname)
+    if not first:
+        raise ValueError("the first name has no letter A-Z to take an initial from")
+    if not last:
+        raise ValueError("the surname has no letter A-Z to take a code from")
+    if len(last) == 1:
+        last += last
     return first[0].upper() + last[0].upper() + last[1].lower()
 
 

@@ -63,8 +63,29 @@ def test_today_follows_london_not_utc_near_midnight():
 def test_board_code_from_names():
     assert domain.board_code("Thomas", "Wright") == "TWr"
     assert domain.board_code("aisha", "o'neil") == "AOn"
-    with pytest.raises(ValueError):
-        domain.board_code("T", "W")
+
+
+@pytest.mark.parametrize(
+    ("first", "surname", "code"),
+    [
+        ("Élodie", "Bañez", "EBa"),  # accents dropped
+        ("Zoë", "Smith-Jones", "ZSm"),  # hyphen skipped: the first two letters as written
+        ("Liam", "O'Brien", "LOb"),  # apostrophe skipped
+        ("Ann", "de la Cruz", "ADe"),  # spaces skipped
+        ("Mary-Jane", "Wright", "MWr"),
+        ("Thomas", "O", "TOo"),  # a one-letter surname repeats its letter
+        ("Łucja", "Øster", "LOs"),  # letters Unicode does not decompose
+    ],
+)
+def test_board_code_rule_for_other_names(first, surname, code):
+    assert domain.board_code(first, surname) == code
+
+
+@pytest.mark.parametrize(("first", "surname"), [("", "Wright"), ("Thomas", " "), ("Иван", "Ли")])
+def test_board_code_needs_latin_letters_and_never_echoes_the_name(first, surname):
+    with pytest.raises(ValueError) as raised:
+        domain.board_code(first, surname)
+    assert "Wright" not in str(raised.value) and "Иван" not in str(raised.value)
 
 
 @pytest.mark.parametrize(("raw", "code"), [("TWr", "TWr"), ("twr", "TWr"), (" TWR ", "TWr")])

@@ -1,8 +1,7 @@
-"""The admin page: families, CSV import report, users and team settings."""
+"""The admin page: families, users and team settings (imports: tests/imports)."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -10,43 +9,12 @@ import pytest
 from webapp.cases.families import get_family_row
 from webapp.cases.teams import get_team, team_settings
 
-GOOD_CSV = "initials,stage,review,worker\nTWr,2,2030-01-10,Sam\nABc,1,2030-02-01,\n"
-BAD_CSV = (
-    "initials,stage,review,team\n"
-    "TWr,2,2030-01-10,\n"
-    "T1r,2,2030-01-10,\n"
-    "ABc,9,2030-02-30,\n"
-    "XYz,1,2030-02-01,Elsewhere\n"
-)
-
-
-def upload(client, text: str):
-    data = {"csv": (io.BytesIO(text.encode()), "families.csv")}
-    return client.post("/admin/families/import", data=data, content_type="multipart/form-data")
-
 
 def test_only_admins_see_admin(client_for):
     assert client_for("admin").get("/admin/").status_code == 200
     for role in ("manager", "practitioner"):
         assert client_for(role).get("/admin/").status_code == 403
         assert client_for(role).post("/admin/team", data={}).status_code == 403
-
-
-def test_csv_import_with_errors_reports_every_row_and_imports_nothing(client_for, store):
-    answer = upload(client_for("admin"), BAD_CSV)
-    assert answer.status_code == 400
-    html = answer.get_data(as_text=True)
-    rows = re.findall(r'<tr class="(ok|bad)"><td>(\d+)</td>', html)
-    assert rows == [("ok", "2"), ("bad", "3"), ("bad", "4"), ("bad", "5")]
-    assert "board code must be three letters" in html
-    assert "team &#39;Elsewhere&#39; is not your team" in html
-    assert store["families"].count == 0
-
-
-def test_csv_import_of_good_rows(client_for, store):
-    answer = upload(client_for("admin"), GOOD_CSV)
-    assert answer.status_code == 302
-    assert sorted(r["initials"] for r in store["families"].rows) == ["ABc", "TWr"]
 
 
 def test_add_close_and_reopen_a_family(client_for, store):

@@ -6,8 +6,6 @@ or :class:`NotFound`; the CLI and the web pages only translate those.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from sqlite_utils import Database
@@ -15,14 +13,10 @@ from sqlite_utils import Database
 from tilegen import domain
 from tilegen.payload import new_token
 from tilegen.standard import STAGES
-from webapp.cases.teams import get_team, team_by_id, team_settings, team_today
+from webapp.cases.teams import team_settings, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.store import events
 from webapp.store.connection import utcnow
-
-CSV_REQUIRED = ("initials", "stage", "review")
-CSV_OPTIONAL = ("ref", "worker", "team", "opened", "type", "flags")
-
 
 # -- checking input ---------------------------------------------------------
 
@@ -123,67 +117,6 @@ def add_family(
     with db.atomic():
         stored = _insert(db, row, user_id, source, team["timezone"])
     return family_view(db, stored, team, today)
-
-
-def read_csv_rows(text: str) -> list[dict]:
-    """Rows of a family CSV, checking the header first."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        raise BadInput(
-            f"the CSV header must name {', '.join(missing)} (it has {', '.join(header)})"
-        )
-    unknown = [h for h in header if h not in CSV_REQUIRED + CSV_OPTIONAL]
-    if unknown:
-        raise BadInput(f"the CSV has unknown columns: {', '.join(unknown)}")
-    reader.fieldnames = header
-    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
-
-
-def csv_family_fields(fields: dict) -> dict:
-    """A CSV row as :func:`clean_family` takes it: ``type`` is the case type, and
-    ``flags`` are separated by ``|`` or ``;``."""
-    return {
-        **fields,
-        "case_type": fields.get("type") or None,
-        "flags": (fields.get("flags") or "").replace(";", "|").split("|"),
-    }
-
-
-def import_families(
-    db: Database,
-    text: str,
-    default_team: str | None = None,
-    *,
-    user_id: int | None = None,
-    source: str = "cli",
-) -> list[dict]:
-    """Import every row of a CSV, or none: each row is checked before anything is written.
-
-    A bad row raises :class:`BadInput` naming every bad row (data rows count
-    from 2, as a spreadsheet shows them).
-    """
-    rows = read_csv_rows(text)
-    if not rows:
-        raise BadInput("the CSV has a header but no rows")
-    cleaned, problems = [], []
-    teams: dict[str | None, dict] = {}
-    for number, fields in enumerate(rows, start=2):
-        try:
-            team_name = fields.get("team") or default_team
-            if team_name not in teams:
-                teams[team_name] = get_team(db, team_name)
-            team = teams[team_name]
-            cleaned.append((clean_family(csv_family_fields(fields), team, team_today(team)), team))
-        except (BadInput, NotFound) as exc:
-            problems.append(f"row {number}: {exc}")
-    if problems:
-        shown = "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
-        raise BadInput(f"nothing imported, {len(problems)} bad row(s): {shown}")
-    with db.atomic():
-        stored = [_insert(db, row, user_id, source, team["timezone"]) for row, team in cleaned]
-    return [family_view(db, row, team_by_id(db, row["team_id"])) for row in stored]
 
 
 # -- reading ------------------------------------------------------------------

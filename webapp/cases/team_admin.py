@@ -1,4 +1,4 @@
-"""What a team's admin changes: team settings, boards, printer, users, and checking a CSV.
+"""What a team's admin changes: team settings, boards, printer and users.
 
 Plain functions taking form-like values (strings); each checks everything first and
 raises :class:`BadInput` with a message naming the field, so a page can show it.
@@ -18,9 +18,8 @@ from tilegen.standard import (
     check_marker_base,
     zones_from_dicts,
 )
-from webapp.cases.families import clean_family, csv_family_fields, read_csv_rows
 from webapp.cases.meetings import WEEKDAYS
-from webapp.cases.teams import team_settings, team_today, update_team_settings
+from webapp.cases.teams import team_settings, update_team_settings
 from webapp.cases.users import set_password
 from webapp.errors import BadInput, NotFound
 
@@ -183,29 +182,3 @@ def reset_password(db: Database, team: dict, user_id: int, password: str) -> dic
     user = team_user(db, team, user_id)
     set_password(db, user, password or "")
     return user
-
-
-# -- checking a CSV before importing it ----------------------------------------------------
-
-
-def check_csv(team: dict, text: str) -> list[dict]:
-    """A report line for every data row: ``{"row", "initials", "error"}`` (error None if fine).
-
-    The import page shows this report and imports nothing when any row has an error.
-    A row naming another team is an error: an admin imports into their own team.
-    """
-    report = []
-    today = team_today(team)
-    for number, fields in enumerate(read_csv_rows(text), start=2):
-        error = None
-        if fields.get("team") and fields["team"] != team["name"]:
-            error = f"team {fields['team']!r} is not your team ({team['name']})"
-        else:
-            try:
-                clean_family(csv_family_fields(fields), team, today)
-            except BadInput as exc:
-                error = str(exc)
-        report.append({"row": number, "initials": fields.get("initials", ""), "error": error})
-    if not report:
-        raise BadInput("the CSV has a header but no rows")
-    return report

@@ -9,7 +9,6 @@ from webapp.cases.families import (
     close_family,
     family_view,
     get_family_row,
-    import_families,
     list_families,
     reopen_family,
 )
@@ -24,7 +23,6 @@ from webapp.cli.common import (
     open_cli_store,
     team_option,
 )
-from webapp.errors import BadInput
 
 LIST_COLUMNS = [
     ("token", "TOKEN"),
@@ -107,18 +105,81 @@ def family_show(db_path, as_json, token):
 @db_option
 @team_option
 @json_option
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def family_import(db_path, team_name, as_json, csv_file):
-    """Register every family in a CSV (initials, stage, review; optional ref, worker, team,
-    opened, type, flags). Every row is checked before anything is written."""
+@click.option("--columns", help='Which header holds which field: "field=Header,...".')
+@click.option("--mapping", "mapping_name", help="Use the team's saved mapping NAME.")
+@click.option("--save-mapping", "save_as", help="Save the columns used as NAME for the team.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what would change.")
+@click.option("--reconcile", is_flag=True, help="Also list families not in the export.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def family_import(db_path, team_name, as_json, columns, mapping_name, save_as, dry_run, reconcile,
+                  file):  # fmt: skip
+    """Register or update every family in a case-system export (.xlsx or .csv).
+
+    Rows sharing a case reference are one family group (one tile); a reference already
+    in the store updates that family. Board codes are derived from first names and
+    surnames, which are never stored. Every row is checked before anything is written.
+    """
+    from webapp.cases.imports import ImportRefused, import_export, prepare_import
+
     db = open_cli_store(db_path)
-    try:
-        text = csv_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BadInput(f"{csv_file} is not a UTF-8 CSV file") from None
-    views = import_families(db, text, team_name)
-    line = f"imported {len(views)} families from {csv_file}"
-    echo_result([public(v) for v in views], as_json, line)
+    plan = prepare_import(
+        db,
+        file.read_bytes(),
+        file.name,
+        team_name=team_name,
+        columns=columns,
+        mapping_name=mapping_name,
+        reconcile=reconcile,
+    )
+    if plan.errors:
+        if not as_json:
+            raise ImportRefused(plan)
+        echo_json(plan.as_json())
+        click.echo(f"Error: nothing imported, {len(plan.errors)} problem(s)", err=True)
+        raise click.exceptions.Exit(2)
+    if dry_run and save_as:
+        click.echo(f"(a dry run: the mapping {save_as!r} is not saved)", err=True)
+    if not dry_run:
+        team = get_team(db, team_name) if save_as else None
+        import_export(db, plan, team=team, save_as=save_as)
+    if as_json:
+        echo_json(plan.as_json())
+        return
+    _echo_plan(plan, file, dry_run)
+
+
+def _echo_plan(plan, file, dry_run) -> None:
+    """What an import did (or, with --dry-run, would do), one line a family."""
+    counts = f"{len(plan.new)} new, {len(plan.changed)} changed, {plan.unchanged} unchanged"
+    if dry_run:
+        click.echo(f"dry run, nothing written: {counts}")
+    else:
+        done = len(plan.new) + len(plan.changed)
+        click.echo(f"imported {done} families from {file}: {counts}")
+    for new in plan.new:
+        row = new.row
+        click.echo(
+            f"  new      {new.token or '':10}  {row['initials']:23}  ref {row['ref'] or '-'}"
+            f"  board {row['stage']}  review {row['next_review']}"
+        )
+        if new.closed:
+            click.echo(
+                f"           (ref closed on {new.closed['closed']} as {new.closed['token']}:"
+                " a new tile; reopen that one instead to keep one history)"
+            )
+    for change in plan.changed:
+        what = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in change.changes.items())
+        click.echo(
+            f"  changed  {change.family['token']:10}  {change.family['initials']:23}"
+            f"  ref {change.family['ref']}: {what}"
+        )
+    for row in plan.not_in_export:
+        click.echo(
+            f"  not in the export (close it or keep it)  {row['token']:10}"
+            f"  {row['initials']:23}  ref {row['ref']}"
+        )
+    if plan.new and not dry_run:
+        click.echo("print the new tiles: caseboard print tiles --unprinted --out tiles.pdf")
 
 
 def _change_command(name, action, verb):

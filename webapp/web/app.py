@@ -18,6 +18,7 @@ from webapp.web import extensions
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
+from webapp.web.requests import CaseboardRequest
 
 DEFAULTS = {
     "DB": "caseboard.db",
@@ -36,6 +37,7 @@ DEFAULTS = {
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CaseboardRequest
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("caseboard.cfg", silent=True)
     app.config.from_prefixed_env("CASEBOARD")

@@ -9,6 +9,7 @@ from webapp.web.views import (
     auth,
     board,
     clinic,
+    imports,
     meeting,
     printing,
     reports,
@@ -18,8 +19,8 @@ from webapp.web.views import (
     tiles,
 )
 
-VIEWS = (auth, board, tiles, scans, printing, admin, api, meeting, alerts, supervision, clinic,
-         team_rules, reports)  # fmt: skip
+VIEWS = (auth, board, tiles, scans, printing, admin, imports, api, meeting, alerts, supervision,
+         clinic, team_rules, reports)  # fmt: skip
 
 
 def register_blueprints(app: Flask) -> None:

@@ -118,7 +118,7 @@ def _words(status: int) -> tuple[str, str]:
         return TILE_NOT_FOUND
     heading, sentence = PAGES.get(status, PAGES[500] if status >= 500 else PAGES[400])
     if status == 413:
-        sentence = sentence.format(limit=_size(current_app.config.get("MAX_CONTENT_LENGTH")))
+        sentence = sentence.format(limit=_size(request.max_content_length))  # this page's own
     return heading, sentence
 
 

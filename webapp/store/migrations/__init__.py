@@ -1,7 +1,7 @@
 """Schema migrations: one sqlite-utils ``Migrations`` set per area, each module named for its
 set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 
-from webapp.store.migrations import core, lifecycle, meeting, rules, web
+from webapp.store.migrations import core, imports, lifecycle, meeting, rules, web
 
 SETS = [
     core.migrations,
@@ -9,4 +9,5 @@ SETS = [
     meeting.migrations,
     rules.migrations,
     lifecycle.migrations,
+    imports.migrations,
 ]

@@ -9,21 +9,18 @@ from webapp.cases import team_admin
 from webapp.cases.families import (
     add_family,
     close_family,
-    import_families,
     list_families,
     reopen_family,
 )
 from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import boards, team_settings
 from webapp.cases.users import ROLES, add_user, team_users
-from webapp.errors import BadInput, NotFound
+from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 def _page(status: int = 200, **extra):
@@ -40,7 +37,6 @@ def _page(status: int = 200, **extra):
         roles=ROLES,
         weekdays=WEEKDAYS,
         papers=list(PAPERS),
-        report=None,
     )
     context.update(extra)
     return render_template("admin/index.html", **context), status
@@ -87,36 +83,6 @@ def family_add():
     except BadInput as exc:
         return back_with_error(exc, _section("families"))
     return _done(f"Added {view['initials']}: tile token {view['token']}.", "families")
-
-
-@bp.post("/families/import")
-@role_required("admin")
-def family_import():
-    """Check every row first; show a row-by-row report and import nothing if any is bad."""
-    upload = request.files.get("csv")
-    if upload is None or not upload.filename:
-        return back_with_error("choose a CSV file to import", _section("import"))
-    data = upload.read(MAX_CSV_BYTES + 1)
-    if len(data) > MAX_CSV_BYTES:
-        return back_with_error("the CSV is larger than 2 MB", _section("import"))
-    team = current_team()
-    try:
-        text = data.decode("utf-8")
-        report = team_admin.check_csv(team, text)
-    except UnicodeDecodeError:
-        return back_with_error(f"{upload.filename} is not a UTF-8 CSV file", _section("import"))
-    except BadInput as exc:
-        return back_with_error(exc, _section("import"))
-    if any(line["error"] for line in report):
-        flash("Nothing was imported: fix the rows marked below and upload the file again.", "error")
-        return _page(400, report=report, report_name=upload.filename)
-    try:
-        views = import_families(
-            get_db(), text, team["name"], user_id=current_user.user_id, source="web"
-        )
-    except (BadInput, NotFound) as exc:
-        return back_with_error(exc, _section("import"))
-    return _done(f"Imported {len(views)} families from {upload.filename}.", "families")
 
 
 #: What closing or reopening does, and what to tell the admin about the tile afterwards.

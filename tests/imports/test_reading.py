@@ -1,0 +1,127 @@
+"""Reading exports: dates in UK order, common headers, files and family groups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from import_helpers import CHILDREN, COLUMNS, write_xlsx
+
+from webapp.cases.imports.columns import COMMON_HEADERS, header_key, parse_columns
+from webapp.cases.imports.dates import DateError, parse_export_date
+from webapp.cases.imports.tables import read_table
+from webapp.errors import BadInput
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("2026-12-04", date(2026, 12, 4)),
+        ("04/12/2026", date(2026, 12, 4)),  # ambiguous: read day first
+        ("4/12/26", date(2026, 12, 4)),
+        ("31.12.2026", date(2026, 12, 31)),
+        ("31-12-2026", date(2026, 12, 31)),
+        ("04/12/2026 00:00", date(2026, 12, 4)),
+        ("2026-12-04 00:00:00", date(2026, 12, 4)),
+        (datetime(2026, 12, 4, 0, 0), date(2026, 12, 4)),  # an Excel date cell
+        (date(2026, 12, 4), date(2026, 12, 4)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates_exports_write(cell, day):
+    assert parse_export_date(cell) == day
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            "12/31/2026",
+            "'12/31/2026' reads only month first (US order); write it day first, as 31/12/2026",
+        ),  # fmt: skip
+        ("31/02/2026", "'31/02/2026' is not a real date"),
+        ("Wrightson", "the cell is not a date"),  # never quoted: it could be a name
+        (46000, "is a number, not a date"),
+    ],
+)
+def test_dates_refused_with_a_reason(cell, message):
+    with pytest.raises(DateError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_export_date(cell)
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Child first name", "first_name"),
+        ("Child's First-Name", "first_name"),
+        ("SURNAME", "surname"),
+        ("Case Ref", "ref"),
+        ("Family ID", "ref"),
+        ("Allocated Worker", "worker"),
+        ("Next Review Date", "review"),
+        ("Case Type", "type"),
+        ("Risk Flags", "flags"),
+        ("Date Opened", "opened"),
+        ("Initials", "initials"),
+    ],
+)
+def test_common_headers(header, field):
+    assert COMMON_HEADERS[header_key(header)] == field
+
+
+def test_columns_option():
+    assert parse_columns(COLUMNS)["review"] == "Next Review Date"
+    assert parse_columns("worker=") == {"worker": ""}
+    with pytest.raises(BadInput, match="--columns"):
+        parse_columns("child=Name")
+
+
+def test_xlsx_title_lines_are_skipped_and_rows_keep_their_numbers(tmp_path):
+    table = read_table(write_xlsx(tmp_path / "e.xlsx", CHILDREN).read_bytes(), "e.xlsx")
+    assert table.header_row == 3
+    assert [n for n, _ in table.rows] == [4, 5, 6, 7]
+    assert table.rows[0][1][6] == datetime(2026, 3, 9)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"PK\x03\x04 not really", "e.xlsx", "not a readable Excel workbook"),
+        (b"\xd0\xcf\x11\xe0", "e.xls", "save it as an Excel workbook"),
+        (b"a,b\n", "e.csv", "has a header but no rows"),
+        (b"title only\n\n", "e.csv", "has no header row"),
+        (b"x", "e.pdf", "reads .xlsx and .csv"),
+    ],
+)
+def test_unreadable_files(data, name, message):
+    with pytest.raises(BadInput, match=message):
+        read_table(data, name)
+
+
+def test_more_than_six_children_under_one_reference(runner, tmp_path):
+    rows = [["R1", f"Child{i}", "Wrightson", "Sam", 1, "04/12/2027", "01/01/2026"]
+            for i in range(7)]  # fmt: skip
+    result = runner(
+        "family", "import", str(write_xlsx(tmp_path / "e.xlsx", rows)), "--columns", COLUMNS
+    )
+    assert result.exit_code == 2
+    assert "row 4 (ref R1), initials: 7 children share this reference" in result.output
+
+
+def test_rows_of_one_family_that_disagree(runner, tmp_path):
+    rows = [r[:] for r in CHILDREN[:3]]
+    rows[1][5] = "01/11/2027"  # an earlier review for one child: the tile takes it
+    plan = runner.json(
+        "family", "import", str(write_xlsx(tmp_path / "e.xlsx", rows)), "--columns", COLUMNS,
+        "--dry-run",
+    )  # fmt: skip
+    assert plan["new"][0]["next_review"] == "2027-11-01"
+    rows[2][4] = 5
+    result = runner(
+        "family", "import", str(write_xlsx(tmp_path / "f.xlsx", rows)), "--columns", COLUMNS
+    )
+    assert result.exit_code == 2
+    assert "row 6 (ref LCS-1001), column 'CP Stage': stage 5 differs from stage 2" in (
+        result.output
+    )

@@ -1,0 +1,96 @@
+"""The admin page's import: upload -> the first rows under a drop-down per column -> what
+would change -> confirm.
+
+Between the preview and the confirm step only the family groups travel (codes, dates,
+references; see :func:`~.records.group_to_json`), never a name. Choosing other columns
+means choosing the file again: the file is never kept, so there is nothing to re-read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from webapp.cases.imports import ImportRefused, import_export
+from webapp.cases.imports.columns import FIELDS, LABELS, as_headers, resolve
+from webapp.cases.imports.mappings import PAGE_MAPPING, find_mapping
+from webapp.cases.imports.plan import Plan, plan_import
+from webapp.cases.imports.records import (
+    cell_text,
+    group_from_json,
+    group_to_json,
+    read_groups,
+)
+from webapp.cases.imports.tables import read_table
+from webapp.errors import BadInput
+
+#: Rows shown under the drop-downs.
+SAMPLE_ROWS = 5
+#: The drop-downs' choices: (value, label); "" leaves a column out.
+FIELD_CHOICES = [("", "(not used)")] + [(f, LABELS[f]) for f in FIELDS]
+
+
+@dataclass
+class Preview:
+    headers: list[str]
+    sample: list[tuple[int, list[str]]]  # shown on the page only, never kept
+    selected: list[str]  # the field chosen for each column ("" for none)
+    plan: Plan
+    carry: dict  # what the confirm step needs: groups and mapping, no names
+
+
+def chosen_columns(headers: list[str], form_fields: dict[int, str]) -> dict[str, str]:
+    """The drop-downs as a full mapping: every field not chosen is left out on purpose."""
+    mapping = dict.fromkeys(FIELDS, "")
+    for index, field in sorted(form_fields.items()):
+        if not field or index >= len(headers) or not headers[index]:
+            continue
+        if field not in FIELDS:
+            raise BadInput(f"unknown field {field!r}")
+        if mapping[field]:
+            raise BadInput(f"two columns are both chosen as {LABELS[field]}")
+        mapping[field] = headers[index]
+    return mapping
+
+
+def preview_upload(
+    db, team: dict, data: bytes, filename: str, form_fields: dict[int, str] | None = None
+) -> Preview:
+    """Read an upload in memory and show what importing it into ``team`` would change:
+    with the columns chosen on the page, else the team's saved mapping and common names."""
+    table = read_table(data, filename)
+    if form_fields:
+        chosen = [chosen_columns(table.headers, form_fields)]
+    else:
+        chosen = [find_mapping(db, team, PAGE_MAPPING)]
+    found, problems = resolve(table.headers, table.header_row, *chosen)
+    mapping = as_headers(found, table.headers)
+    groups = []
+    if problems:
+        plan = Plan(mapping, errors=problems)
+    else:
+        groups, problems = read_groups(table, found, team["name"])
+        plan = plan_import(db, groups, problems, mapping, only_team=team, reconcile=True)
+    by_index = {index: field for field, index in found.items()}
+    return Preview(
+        headers=table.headers,
+        sample=[(n, [cell_text(c) for c in cells]) for n, cells in table.rows[:SAMPLE_ROWS]],
+        selected=[by_index.get(i, "") for i in range(len(table.headers))],
+        plan=plan,
+        carry={
+            "team": team["id"],
+            "mapping": mapping,
+            "groups": [group_to_json(g) for g in groups],
+        },
+    )
+
+
+def confirm_import(db, team: dict, carry: dict, *, user_id: int | None) -> Plan:
+    """Write what a preview showed (compared with the store again now), and save its
+    columns as the team's mapping. Raises :class:`ImportRefused` if anything is bad."""
+    if carry.get("team") != team["id"]:
+        raise BadInput("this preview belongs to another team: upload the file again")
+    groups = [group_from_json(g) for g in carry["groups"]]
+    plan = plan_import(db, groups, [], carry["mapping"], only_team=team, reconcile=True)
+    if plan.errors:
+        raise ImportRefused(plan)
+    return import_export(db, plan, team=team, save_as=PAGE_MAPPING, user_id=user_id, source="web")
