@@ -267,11 +267,12 @@ def main():
             + f" | {ratio:.2f}x |",
             flush=True,
         )
-    print(
-        f"\nall bands: median {statistics.median(all_times):.2f} s, max {max(all_times):.2f} s "
-        f"per 12 MP photo (caseboard, wall clock); CPU median {statistics.median(all_cpu):.2f} s, "
-        f"max {max(all_cpu):.2f} s"
-    )
+    if all_times:
+        print(
+            f"\nall bands: median {statistics.median(all_times):.2f} s, max {max(all_times):.2f} s "
+            f"per 12 MP photo (caseboard, wall clock); "
+            f"CPU median {statistics.median(all_cpu):.2f} s, max {max(all_cpu):.2f} s"
+        )
     print(f"load average at the end {os.getloadavg()[0]:.1f} (the machine is shared)")
     if args.no_memory:
         return
