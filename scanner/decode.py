@@ -36,6 +36,8 @@ DEBLUR_MIN_BLUR_RATIO = 0.4  # deblur only where blur sigma exceeds this share o
 DEBLUR_SETTINGS = ((1.0, 0.002), (1.0, 0.005), (1.0, 0.001), (0.9, 0.002), (0.9, 0.001))
 # Wiener deconvolution with the fitted kernel: noise-to-signal ratios tried in turn
 KERNEL_NSR = (0.004, 0.012, 0.0015)
+GLARE_NSR = 0.03  # under glare: a gentler filter, since the threshold does the rest
+GLARE_BLOCKS = (2.0, 1.5, 3.0)  # local threshold neighbourhoods tried, in modules
 MAX_UPSAMPLE = 3.5
 DEFAULT_QR_MM = QR_SIZE_MM  # the printed QR side, used until codes in the photo tell us better
 DEFAULT_MODULES = 29  # a version-3 code: a tile URL with a 10-character token
@@ -209,10 +211,10 @@ def deblurred_board_window(
     return crop, np.linalg.inv(shift) @ m
 
 
-def local_threshold(crop: np.ndarray, module_px: float) -> np.ndarray:
-    """Black and white by each pixel's neighbourhood (about three modules across), for a
+def local_threshold(crop: np.ndarray, module_px: float, modules: float = 2.0) -> np.ndarray:
+    """Black and white by each pixel's neighbourhood (``modules`` modules across), for a
     code whose contrast glare has squeezed towards white; clipped pixels stay white."""
-    block = max(3, int(3 * module_px)) | 1
+    block = max(3, int(modules * module_px)) | 1
     return cv2.adaptiveThreshold(crop, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 2)
 
 

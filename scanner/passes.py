@@ -116,10 +116,12 @@ def _decode_region(
     for b in located:
         mm = b.to_board(quad)
         if b.covers(mm.mean(axis=0), margin=qr_mm):
-            kernel = nearest((kernels or {}).get(b.stage, []), quad.mean(axis=0))
-            if not likely:  # lettering or a pen line, most likely: the plain crop only
-                return _plain(gray, b, _window(mm, qr_mm), qr_mm / decode.DEFAULT_MODULES)
-            return _decode_on_board(gray, b, mm, qr_mm, blurs.get(b.stage), kernel, glared)
+            # lettering or a pen line, most likely: no kernel deconvolution, no threshold
+            near = nearest((kernels or {}).get(b.stage, []), quad.mean(axis=0))
+            kernel = near if likely else None
+            return _decode_on_board(
+                gray, b, mm, qr_mm, blurs.get(b.stage), kernel, glared and likely
+            )
     return _decode_off_board(gray, box, qr_px_full)
 
 
@@ -129,24 +131,23 @@ def _decode_on_board(
     """The region ``mm`` (board mm) rectified at about five pixels per module.
 
     When the blur there is large against the modules, the photo around the region is
-    deconvolved with the kernel of the nearest marker (or, with no kernel fitted, a round
-    Gaussian of the measured blur) and rectified again; when the kernel is a clear
-    streak, that comes first. Under glare, a local threshold is tried last.
+    deconvolved with the kernel of the nearest marker, then with a round Gaussian of the
+    blur measured on the marker edges, and rectified again; when the kernel is a clear
+    streak, it comes before the plain crop. Under glare, a local threshold is tried last.
     """
     module_mm = qr_mm / decode.DEFAULT_MODULES
     window = _window(mm, qr_mm)
     module_px = b.px_per_mm_at(mm.mean(axis=0)) * module_mm
-    spread = kernel.spread_px if kernel is not None else blur
-    blurred = bool(spread) and spread >= decode.DEBLUR_MIN_BLUR_RATIO * module_px
+    least = decode.DEBLUR_MIN_BLUR_RATIO * module_px
     attempts = [lambda: _plain(gray, b, window, module_mm)]
-    if blurred and kernel is not None:
+    if kernel is not None and kernel.spread_px >= least:
         streak = kernel.length_px >= STREAK_MODULES * module_px
         deconvolved = lambda: _deconvolved(gray, b, window, module_mm, kernel)  # noqa: E731
         attempts.insert(0 if streak else 1, deconvolved)
-    elif blurred:
+    if blur and blur >= least:
         attempts.append(lambda: _deblurred(gray, b, window, module_mm, blur))
     if glared:
-        attempts.append(lambda: _thresholded(gray, b, window, module_mm))
+        attempts.append(lambda: _thresholded(gray, b, window, module_mm, kernel))
     for attempt in attempts:
         codes = attempt()
         if codes:
@@ -195,14 +196,22 @@ def _deblurred(gray, b: Board, window, module_mm, blur: float) -> list[Code]:
     return []
 
 
-def _thresholded(gray, b: Board, window, module_mm) -> list[Code]:
-    """A local threshold over the rectified crop: what glare left of the code."""
-    ppm = min(decode.TARGET_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
-    crop, m = decode.warp_board_window(gray, b.h, *window, ppm)
-    binary = decode.local_threshold(crop, module_mm * ppm)
-    codes = decode.zxing(binary, "glare/local-threshold", decode.GLOBAL, False)
-    codes = codes or decode.zbar(binary, "glare/local-threshold/zbar")
-    return decode.to_photo(codes, m)
+def _thresholded(gray, b: Board, window, module_mm, kernel: Kernel | None) -> list[Code]:
+    """A local threshold over the rectified crop (deconvolved gently first when a kernel
+    was measured): what glare left of the code."""
+    ppm = min(decode.DEBLUR_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
+    if kernel is not None:
+        image = kernel.image()
+        crop, m = decode.deblurred_board_window(gray, b.h, window, ppm, image, decode.GLARE_NSR)
+    else:
+        crop, m = decode.warp_board_window(gray, b.h, *window, ppm)
+    for modules in decode.GLARE_BLOCKS:
+        binary = decode.local_threshold(crop, module_mm * ppm, modules)
+        codes = decode.zxing(binary, "glare/local-threshold", decode.GLOBAL, False)
+        codes = codes or decode.zbar(binary, "glare/local-threshold/zbar")
+        if codes:
+            return decode.to_photo(codes, m)
+    return []
 
 
 def _decode_off_board(gray, box, qr_px_full: float) -> list[Code]:
