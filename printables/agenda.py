@@ -40,12 +40,13 @@ STATUS_COLOURS = {"red": "#c62828", "amber": "#b26a00", "green": "#2e7d32"}
 SECTION_TITLES = {
     "red": "Red: overdue",
     "amber": "Amber: due soon",
+    "stuck": "Stuck: over the stage limit",
     "alert": "Open alerts",
     "moved": "Moved stage since the last meeting",
     "new": "New tiles",
     "requested": "Asked to discuss",
 }
-SECTIONS = ("red", "amber", "alert", "moved", "new", "requested")
+SECTIONS = ("red", "amber", "stuck", "alert", "moved", "new", "requested")
 
 
 def _fonts() -> None:

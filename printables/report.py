@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -81,6 +82,18 @@ def drift_charts(report: dict) -> dict[str, Chart]:
     }
 
 
+def _e(value) -> str:
+    """A stored value as text inside reportlab's paragraph markup: names and notes come
+    from users, and ``<img src=...>`` or an unknown attribute must print as typed."""
+    return escape("" if value is None else str(value))
+
+
+def _codes(initials: str) -> str:
+    """A family group's board codes, three to a line, so six still fit a narrow column."""
+    codes = initials.split()
+    return "\n".join(" ".join(codes[i : i + 3]) for i in range(0, len(codes), 3))
+
+
 def _table(header: list[str], rows: list[list], widths: list[float]) -> Table:
     table = Table([header] + rows, colWidths=[mm_to_pt(w) for w in widths], repeatRows=1)
     table.setStyle(
@@ -103,13 +116,14 @@ def _story(report: dict) -> list:
     s = report["summary"]
     audit = report["audit"]
     story = [
-        Paragraph(f"Drift and quality report: {report['team']}", h1),
+        Paragraph(f"Drift and quality report: {_e(report['team'])}", h1),
         Paragraph(
             f"On {report['on']}, covering {report['from']} to {report['on']}. "
             f"{s['open']} open cases: {s['red']} overdue (red), {s['amber']} due within the "
             f"amber window, {s['stuck']} stuck beyond the team's limit, "
             f"{s['open_alerts']} open alerts; {s['moves_last_4_weeks']} stage moves in the "
-            f"last four weeks; {s['supervision_percent']}% of open cases discussed this month.",
+            f"last four weeks; {s['supervision_percent']}% of open cases had a formal "
+            "one-to-one this month.",
             body,
         ),
     ]
@@ -117,7 +131,7 @@ def _story(report: dict) -> list:
         last = audit["last_audit"] or "never"
         story.append(
             Paragraph(
-                f"<b>Meeting audit due:</b> last audited {last}; each meeting is audited at "
+                f"<b>Meeting audit due:</b> last audited {_e(last)}; each meeting is audited at "
                 f"least every {audit['interval_months']} months.",
                 body,
             )
@@ -125,8 +139,8 @@ def _story(report: dict) -> list:
     else:
         story.append(
             Paragraph(
-                f"Meeting last audited {audit['last_audit']} ({audit['auditor']}); "
-                f"next audit due {audit['next_due']}.",
+                f"Meeting last audited {_e(audit['last_audit'])} ({_e(audit['auditor'])}); "
+                f"next audit due {_e(audit['next_due'])}.",
                 body,
             )
         )
@@ -138,7 +152,7 @@ def _story(report: dict) -> list:
     rows = [
         [
             f["token"],
-            f["initials"],
+            _codes(f["initials"]),
             f["stage"],
             f["worker"] or "",
             f["days_in_stage"],
@@ -150,27 +164,72 @@ def _story(report: dict) -> list:
         _table(
             ["Token", "Code", "Stage", "Worker", "Days in stage", "Limit"],
             rows,
-            [28, 15, 15, 30, 28, 20],
+            [28, 22, 13, 28, 25, 20],
         )
         if rows
         else Paragraph("None.", body)
     )
-    months = report["reopen_window_months"]
+    missed = report.get("missed_reviews", [])
+    story.append(Paragraph(f"Missed reviews ({sum(m['missed'] for m in missed)})", h2))
     story.append(
-        Paragraph(f"Reopened within {months} months of closing ({len(report['reopened'])})", h2)
+        _table(
+            ["Month", "Rule", "Missed"],
+            [[m["month"], m["rule"], m["missed"]] for m in missed],
+            [25, 40, 20],
+        )
+        if missed
+        else Paragraph("None: every alert was answered before its rule fired again.", body)
     )
+    gaps = report.get("no_meeting_weeks", [])
+    story.append(Paragraph(f"Weeks with no meeting recorded ({len(gaps)})", h2))
+    story.append(Paragraph("Weeks of " + ", ".join(gaps) + "." if gaps else "None.", body))
+    months = report["reopen_window_months"]
+    story.append(Paragraph(f"Starting again: reopened ({len(report['reopened'])})", h2))
     rows = [
-        [r["token"], r["initials"], r["closed_on"], r["reopened_on"], r["days_closed"]]
+        [
+            r["token"],
+            _codes(r["initials"]),
+            r["closed_on"],
+            r["reopened_on"],
+            r["days_closed"],
+            "yes" if r.get("within_window", True) else "no",
+        ]
         for r in report["reopened"]
     ]
     story.append(
-        _table(["Token", "Code", "Closed", "Reopened", "Days closed"], rows, [28, 15, 25, 25, 25])
+        _table(
+            ["Token", "Code", "Closed", "Reopened", "Days closed", f"Within {months} months"],
+            rows,
+            [26, 24, 22, 22, 20, 28],
+        )
+        if rows
+        else Paragraph("None.", body)
+    )
+    rereferrals = report.get("rereferrals", [])
+    story.append(Paragraph(f"Re-referrals ({len(rereferrals)})", h2))
+    rows = [
+        [
+            r["token"],
+            _codes(r["initials"]),
+            r["opened"],
+            r["earlier"],
+            r["closed_on"],
+            r["days_closed"],
+        ]
+        for r in rereferrals
+    ]
+    story.append(
+        _table(
+            ["Token", "Code", "Opened", "Earlier case", "Closed", "Days between"],
+            rows,
+            [26, 24, 22, 26, 22, 22],
+        )
         if rows
         else Paragraph("None.", body)
     )
     dip = report["dip_sample"]
     sample = [
-        Paragraph("Dip sample of closed cases", h2),
+        Paragraph("Dip sample of closed and stepped-down cases", h2),
         Paragraph(
             f"{len(dip['cases'])} of {dip['eligible']} cases closed between {dip['closed_from']} "
             f"and {dip['closed_to']}, chosen at random with seed {dip['seed']} "
@@ -179,12 +238,24 @@ def _story(report: dict) -> list:
         ),
     ]
     rows = [
-        [c["token"], c["initials"], c["closed"], c["case_type"] or "", c["worker"] or ""]
+        [
+            c["token"],
+            _codes(c["initials"]),
+            c["closed"],
+            c.get("closed_as") or "closed",
+            "" if c.get("scaling") is None else c["scaling"],
+            c["case_type"] or "",
+            c["worker"] or "",
+        ]
         for c in dip["cases"]
     ]
     if rows:
         sample.append(
-            _table(["Token", "Code", "Closed", "Type", "Worker"], rows, [28, 15, 25, 20, 30])
+            _table(
+                ["Token", "Code", "Closed", "As", "Scaling", "Type", "Worker"],
+                rows,
+                [26, 24, 22, 24, 16, 16, 30],
+            )
         )
     story.append(KeepTogether(sample))
     return story

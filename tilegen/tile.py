@@ -69,10 +69,10 @@ def tile_layout(token: str, board_code: str, base_url: str, team_name: str = "")
     module = QR_SIZE_MM / symbol.modules
     items: list = [Matrix(QR_X_MM, QR_Y_MM, module, symbol.rows)]
 
-    # Board code: large, top of the text area, above the sticker box.
+    # Board codes: large, top of the text area, above the sticker box.
     sx, sy, sw, sh = STICKER_BOX_MM
-    code_size = fit_size(board_code, TILE_WIDTH_MM - 1.0 - _TEXT_X, 12.0, "bold")
-    items.append(Text(_TEXT_X, 10.3, board_code, code_size, "bold"))
+    for line, size, baseline in code_lines(board_code):
+        items.append(Text(_TEXT_X, baseline, line, size, "bold"))
 
     # Team name (wrapped) and the token for typing in, left of the sticker box.
     column = sx - 1.0 - _TEXT_X
@@ -98,6 +98,30 @@ def tile_layout(token: str, board_code: str, base_url: str, team_name: str = "")
             "qr_box_mm": qr_box_mm(),
         },
     )
+
+
+#: Em size and baseline of the board codes: one line for one to three codes, two lines
+#: (three codes at most each) for four to six, all above the sticker box.
+_ONE_LINE = (12.0, 10.3)
+_TWO_LINES = (6.2, (5.75, 12.1))
+
+
+def code_lines(board_code: str) -> list[tuple[str, float, float]]:
+    """(text, em size in mm, baseline y in mm) for each line of a tile's board codes.
+
+    A family group's tile carries one to six children's codes (docs/contract.md §6);
+    they share one size, the largest at which every line fits the text area, so a
+    three-child tile still reads across the room. The QR code is never shrunk for them.
+    """
+    codes = board_code.split()
+    width = TILE_WIDTH_MM - 1.0 - _TEXT_X
+    if len(codes) <= 3:
+        text = " ".join(codes)
+        return [(text, fit_size(text, width, _ONE_LINE[0], "bold"), _ONE_LINE[1])]
+    half = (len(codes) + 1) // 2
+    lines = [" ".join(codes[:half]), " ".join(codes[half:])]
+    size = min(fit_size(line, width, _TWO_LINES[0], "bold") for line in lines)
+    return [(line, size, y) for line, y in zip(lines, _TWO_LINES[1], strict=True)]
 
 
 def format_review_date(day: date) -> str:
@@ -136,10 +160,14 @@ def sticker_layout(
     text = format_review_date(next_review)
     size = fit_size(text, w - 2 * m - 1.0, 7.0, "bold")
     items.append(Text(w / 2, 14.6, text, size, "bold", anchor="middle"))
-    items.append(Text(m + 0.4, h - 1.5, board_code, 3.4, "bold"))
-    if printed_on is not None:
-        note = f"printed {printed_on.day} {printed_on:%b}"
-        items.append(Text(w - m - 0.4, h - 1.5, note, min(2.0, 2.0), anchor="end", fill="#555555"))
+    note = f"printed {printed_on.day} {printed_on:%b}" if printed_on is not None else ""
+    # Every code of the family group, as large as fits beside the printed-on note.
+    room = w - 2 * m - 0.8 - (text_width(note, 2.0) + 1.0 if note else 0.0)
+    items.append(
+        Text(m + 0.4, h - 1.5, board_code, fit_size(board_code, room, 3.4, "bold"), "bold")
+    )
+    if note:
+        items.append(Text(w - m - 0.4, h - 1.5, note, 2.0, anchor="end", fill="#555555"))
     if status == RED:
         items.append(outline(0.35, 0.35, w - 0.7, h - 0.7, stroke_mm=0.7))
     return Layout(

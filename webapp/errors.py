@@ -16,3 +16,12 @@ class NotFound(CaseboardError):
 
 class NoStore(CaseboardError):
     """The store file does not exist yet."""
+
+
+class StoreBusy(CaseboardError):
+    """The store stayed locked by other writers past the retries: try again shortly.
+
+    The web answers 503 with ``Retry-After: RETRY_AFTER_SECONDS``; the CLI exits 2.
+    """
+
+    retry_after = 2

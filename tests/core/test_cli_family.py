@@ -149,11 +149,13 @@ def test_close_and_reopen(runner):
     token = runner.json("family", "add", "--initials", "TWr", "--stage", "6", "--review", iso(3))[
         "token"
     ]
-    assert runner("family", "close", token).exit_code == 0
+    assert runner("family", "close", token, "--as", "closed").exit_code == 2  # no views
+    close = ("family", "close", token, "--as", "closed", "--views", "child", "--scaling", "6")
+    assert runner(*close).exit_code == 0
     assert runner.json("family", "list") == []
     closed = runner.json("family", "list", "--closed")
-    assert closed[0]["status"] == "closed"
-    again = runner("family", "close", token)
+    assert (closed[0]["status"], closed[0]["closed_as"]) == ("closed", "closed")
+    again = runner(*close)
     assert again.exit_code == 2 and "already closed" in again.output
     assert runner("family", "reopen", token).exit_code == 0
     assert runner.json("family", "list")[0]["status"] == "amber"
@@ -161,7 +163,7 @@ def test_close_and_reopen(runner):
 
 def test_user_and_api_token(runner, db_path):
     result = runner(
-        "user", "add", "mia", "--role", "manager", "--password-stdin", input="s3cret-pass\n"
+        "user", "add", "mia", "--role", "manager", "--password-stdin", input="s3cret-pass-for-mia\n"
     )
     assert result.exit_code == 0, result.output
     token = runner("token", "create", "mia").output.strip()
@@ -170,13 +172,19 @@ def test_user_and_api_token(runner, db_path):
         stored = conn.execute("select token_hash from api_tokens").fetchone()[0]
     assert token not in stored
     dup = runner(
-        "user", "add", "mia", "--role", "manager", "--password-stdin", input="another-pass\n"
+        "user",
+        "add",
+        "mia",
+        "--role",
+        "manager",
+        "--password-stdin",
+        input="another-pass-for-mia\n",
     )
     assert dup.exit_code == 2
     bad_role = runner("user", "add", "zed", "--role", "boss", "--password-stdin", input="x" * 9)
     assert bad_role.exit_code == 2
     short = runner("user", "add", "zed", "--role", "admin", "--password-stdin", input="short\n")
-    assert short.exit_code == 2 and "at least 8" in short.output
+    assert short.exit_code == 2 and "at least 12" in short.output
 
 
 def test_several_teams_need_team_option(runner):

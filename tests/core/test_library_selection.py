@@ -14,11 +14,11 @@ from tilegen.payload import new_token
 from webapp.cases import families, logins
 from webapp.cases.families import (
     add_family,
-    close_family,
     get_family_row,
     move_stage,
     team_workers,
 )
+from webapp.cases.lifecycle import close_case
 from webapp.cases.sync import previews, records
 from webapp.cases.teams import team_count
 from webapp.cases.users import team_users
@@ -101,7 +101,7 @@ def test_sticker_choice_errors(store, team, family):
     queues.mark_stickers_printed(store, team, [view["token"]])
     with pytest.raises(BadInput, match="every sticker is up to date"):
         queues.stickers_to_print(store, team, pending=True)
-    close_family(store, get_family_row(store, view["token"]), team)
+    close_case(store, get_family_row(store, view["token"]), team, views="child", scaling=5)
     with pytest.raises(BadInput, match="closed case"):
         queues.stickers_to_print(store, team, [view["token"]])
 
@@ -167,7 +167,7 @@ def test_the_teams_workers_users_and_how_many_teams(store, team, other_team, use
     for initials, worker in (("AAa", "Sam"), ("BBb", "Jo"), ("CCc", "Sam"), ("DDd", None)):
         family(initials, worker=worker)
     gone = family("EEe", worker="Old")
-    close_family(store, get_family_row(store, gone["token"]), team)
+    close_case(store, get_family_row(store, gone["token"]), team, views="child", scaling=5)
     add_family(store, other_team, initials="ZZz", stage=1, review="2030-01-01", worker="Zed")
     assert team_workers(store, team) == ["Jo", "Sam"]  # open families only, this team only
     assert [u["username"] for u in team_users(store, team)] == ["admin", "manager", "practitioner"]
@@ -271,9 +271,9 @@ def test_an_unknown_token_reads_the_same_everywhere_and_another_teams_like_a_mad
     assert answers(theirs) == made_up_answers
     assert "Elsewhere" not in json.dumps(made_up_answers)
 
-    closed = runner("family", "close", made_up)  # the command line spans every team
+    closed = runner("family", "reopen", made_up)  # the command line spans every team
     assert (closed.exit_code, closed.output) == (2, f"Error: no family with token {made_up}\n")
-    typed = runner("family", "close", f" {made_up.lower()} ")
+    typed = runner("family", "reopen", f" {made_up.lower()} ")
     assert typed.output == closed.output
     # a path that cannot even be a token gets the same sentence on the tile page
     odd = client.get("/t/not-a-token")

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from printing_helpers import page_sizes
 
-from webapp.cases.families import close_family, get_family_row, set_review
+from webapp.cases.families import get_family_row, set_review
+from webapp.cases.lifecycle import close_case
 from webapp.cases.teams import team_today
 from webapp.printing.queues import mark_stickers_printed, pending_stickers
 from webapp.store import events
@@ -37,7 +38,7 @@ def test_pending_rule_follows_status_and_date(store, team, family):
     set_review(store, get_family_row(store, green["token"]), team, today + timedelta(days=60))
     assert pending_tokens(store, team) == [green["token"]]
     # A closed case is off the boards: no sticker.
-    close_family(store, get_family_row(store, green["token"]), team)
+    close_case(store, get_family_row(store, green["token"]), team, views="child", scaling=5)
     assert pending_tokens(store, team) == []
 
 

@@ -20,6 +20,7 @@ from webapp.rules.clinic import (
 from webapp.rules.meeting_audits import add_audit, audit_status
 
 THU = date(2025, 6, 12)
+MON = date(2025, 6, 9)  # "today" in these tests: the Monday of that week
 
 
 def test_clinic_days():
@@ -31,29 +32,44 @@ def test_clinic_days():
 
 
 def test_empty_clinic_offers_every_fitting_slot(store, team):
-    assert free_slots(store, team, THU, "lpm") == ["14:00", "14:15", "14:30", "14:45", "15:00"]
-    assert free_slots(store, team, THU, "pre-proceedings") == ["14:00", "14:15", "14:30", "14:45"]
+    assert free_slots(store, team, THU, "lpm", today=MON) == [
+        "14:00",
+        "14:15",
+        "14:30",
+        "14:45",
+        "15:00",
+    ]
+    assert free_slots(store, team, THU, "pre-proceedings", today=MON) == [
+        "14:00",
+        "14:15",
+        "14:30",
+        "14:45",
+    ]
     with pytest.raises(BadInput):
-        free_slots(store, team, date(2025, 6, 11), "lpm")
+        free_slots(store, team, date(2025, 6, 11), "lpm", today=MON)
 
 
 def test_bookings_fill_the_afternoon(store, team, add):
     a, b, c = add(initials="AAa"), add(initials="BBb"), add(initials="CCc")
     request_clinic(store, team, a["token"], "pre-proceedings", on=date(2025, 6, 10))
     assert [r["token"] for r in waiting_requests(store, team)] == [a["token"]]
-    first = book(store, team, a["token"], day=THU, start="14:00", purpose="pre-proceedings")
+    first = book(
+        store, team, a["token"], day=THU, start="14:00", purpose="pre-proceedings", today=MON
+    )
     assert waiting_requests(store, team) == []
     assert first["minutes"] == 45
     # 14:00-14:45 taken: a 30-minute LPM slot fits from 14:45 to 15:00 start
-    assert free_slots(store, team, THU, "lpm") == ["14:45", "15:00"]
-    assert free_slots(store, team, THU, "pre-proceedings") == ["14:45"]
+    assert free_slots(store, team, THU, "lpm", today=MON) == ["14:45", "15:00"]
+    assert free_slots(store, team, THU, "pre-proceedings", today=MON) == ["14:45"]
     with pytest.raises(BadInput, match="no free"):
-        book(store, team, b["token"], day=THU, start="14:30", purpose="lpm")
-    book(store, team, b["token"], day=THU, start="14:45", purpose="lpm")
-    assert free_slots(store, team, THU, "lpm") == []  # 15:15 would end at 15:45, after closing
+        book(store, team, b["token"], day=THU, start="14:30", purpose="lpm", today=MON)
+    book(store, team, b["token"], day=THU, start="14:45", purpose="lpm", today=MON)
+    assert (
+        free_slots(store, team, THU, "lpm", today=MON) == []
+    )  # 15:15 would end at 15:45, after closing
     with pytest.raises(BadInput):
-        book(store, team, c["token"], day=THU, start="15:15", purpose="lpm")
-    week = week_bookings(store, team, date(2025, 6, 9))
+        book(store, team, c["token"], day=THU, start="15:15", purpose="lpm", today=MON)
+    week = week_bookings(store, team, date(2025, 6, 9), today=MON)
     assert [(x["start"], x["end"], x["initials"]) for x in week["bookings"]] == [
         ("14:00", "14:45", "AAa"),
         ("14:45", "15:15", "BBb"),
@@ -62,7 +78,7 @@ def test_bookings_fill_the_afternoon(store, team, add):
 
 def test_actions_alert_the_team_manager_when_overdue(store, team, add):
     a = add(opened=date(2025, 1, 1))
-    booking = book(store, team, a["token"], day=THU, start="14:00", purpose="lpm")
+    booking = book(store, team, a["token"], day=THU, start="14:00", purpose="lpm", today=MON)
     action = add_action(
         store, team, booking["id"], text="send genogram", owner="SW", due_on="2025-06-19"
     )
@@ -101,7 +117,17 @@ def test_cli_clinic_and_audit(runner):
     week = runner.json("clinic", "week", "--date", "2025-06-09")
     assert week["day"] == "2025-06-12" and week["waiting"][0]["token"] == token
     booked = runner.json(
-        "clinic", "book", token, "--for", "lpm", "--day", "2025-06-12", "--start", "14:30"
+        "clinic",
+        "book",
+        token,
+        "--for",
+        "lpm",
+        "--day",
+        "2025-06-12",
+        "--start",
+        "14:30",
+        "--date",
+        "2025-06-09",
     )
     assert booked["start"] == "14:30"
     assert (
@@ -112,7 +138,17 @@ def test_cli_clinic_and_audit(runner):
     )
     assert (
         runner(
-            "clinic", "book", token, "--for", "lpm", "--day", "2025-06-12", "--start", "2pm"
+            "clinic",
+            "book",
+            token,
+            "--for",
+            "lpm",
+            "--day",
+            "2025-06-12",
+            "--start",
+            "2pm",
+            "--date",
+            "2025-06-09",
         ).exit_code
         == 2
     )

@@ -132,13 +132,16 @@ def test_moves_are_counted_in_monday_to_sunday_weeks(store, team):
     assert [m["moves"] for m in moves_per_week(store, team, weeks)] == [1, 2, 1]
 
 
-def test_reopened_within_twelve_months(store, team):
+def test_every_reopening_counts_with_its_gap_and_whether_within_twelve_months(store, team):
     a = family(store, team, token="AAAAAAAAAA")
     b = family(store, team, token="BBBBBBBBBB")
     event(store, team, a, "2025-06-01", events.REOPENED, {"closed_on": "2024-06-01"})
     event(store, team, b, "2025-06-02", events.REOPENED, {"closed_on": "2024-06-01"})
     found = reopened(store, team, date(2025, 1, 1), date(2025, 6, 30), 12)
-    assert [(r["token"], r["days_closed"]) for r in found] == [("AAAAAAAAAA", 365)]
+    assert [(r["token"], r["days_closed"], r["within_window"]) for r in found] == [
+        ("AAAAAAAAAA", 365, True),
+        ("BBBBBBBBBB", 366, False),
+    ]
 
 
 def test_dip_sample_window_and_reproducibility(store, team):
@@ -198,7 +201,8 @@ def test_year_report_sections(year, year_report):
     assert max(w["overdue"] for w in r["overdue"]) > 0
     assert sum(s["cases"] for s in r["stage_time"]) == open_now
     assert sum(m["moves"] for m in r["moves"]) > 50
-    assert r["reopened"] and all(x["days_closed"] <= 366 for x in r["reopened"])
+    assert r["reopened"] and all(x["days_closed"] >= 0 for x in r["reopened"])
+    assert r["summary"]["start_again"] == len(r["reopened"])
     assert r["audit"]["last_audit"] is not None
     dip = r["dip_sample"]
     assert all(dip["closed_from"] <= c["closed"] <= dip["closed_to"] for c in dip["cases"])
@@ -229,7 +233,9 @@ def test_pdf_charts_render_with_the_data(tmp_path, year_report):
         "Overdue cases (red) each week",
         "Time in current stage",
         "Stage moves per week",
-        "Dip sample of closed cases",
+        "Dip sample of closed and stepped-down cases",
+        "Starting again: reopened",
+        "Re-referrals",
         "Stuck cases",
     ):
         assert title in text

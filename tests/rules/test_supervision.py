@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from webapp.cases.families import close_family, get_family_row
+from webapp.cases.families import get_family_row
+from webapp.cases.lifecycle import close_case
 from webapp.errors import BadInput
 from webapp.rules.supervision import (
     LATE,
@@ -31,12 +32,14 @@ def test_discussion_on_the_31st_covers_january_not_february(store, team, add):
     assert missing(store, team, 2024, 1) == {"BBb"}
     assert missing(store, team, 2024, 2) == {"AAa", "BBb"}
     add_discussion(store, team, a["token"], on=date(2024, 2, 1), kind="group")
+    assert missing(store, team, 2024, 2) == {"AAa", "BBb"}  # group does not count
+    add_discussion(store, team, a["token"], on=date(2024, 2, 1), kind="one-to-one")
     assert missing(store, team, 2024, 2) == {"BBb"}
 
 
 def test_leap_day_and_as_of_dates(store, team, add):
     a = add(initials="AAa", opened=date(2023, 6, 1))
-    add_discussion(store, team, a["token"], on=date(2024, 2, 29), kind="situational")
+    add_discussion(store, team, a["token"], on=date(2024, 2, 29), kind="one-to-one")
     assert missing(store, team, 2024, 2) == set()
     # looking from 28 February, the 29th has not happened yet
     assert missing(store, team, 2024, 2, as_of=date(2024, 2, 28)) == {"AAa"}
@@ -48,9 +51,23 @@ def test_which_cases_count_in_a_month(store, team, add):
     add(initials="NEw", opened=date(2024, 3, 31))  # opened on the last day: counts for March
     add(initials="LAt", opened=date(2024, 4, 1))  # opened next month: does not
     gone = add(initials="GOn", opened=date(2023, 1, 1))
-    close_family(store, get_family_row(store, gone["token"]), team, on=date(2024, 2, 29))
+    close_case(
+        store,
+        get_family_row(store, gone["token"]),
+        team,
+        on=date(2024, 2, 29),
+        views="child",
+        scaling=5,
+    )
     left = add(initials="LEf", opened=date(2023, 1, 1))
-    close_family(store, get_family_row(store, left["token"]), team, on=date(2024, 3, 1))
+    close_case(
+        store,
+        get_family_row(store, left["token"]),
+        team,
+        on=date(2024, 3, 1),
+        views="child",
+        scaling=5,
+    )
     assert missing(store, team, 2024, 3) == {"NEw", "LEf"}
 
 
@@ -59,7 +76,7 @@ def test_coverage_per_practitioner(store, team, add):
     b = add(initials="ABb", worker="Ann")
     add(initials="BBb", worker="Ben")
     add(initials="UUu")
-    add_discussion(store, team, b["token"], on=date(2024, 5, 10), kind="weekly meeting")
+    add_discussion(store, team, b["token"], on=date(2024, 5, 10), kind="one-to-one")
     report = coverage(store, team, 2024, 5)
     by = {w["worker"]: w for w in report["workers"]}
     assert (by["Ann"]["cases"], by["Ann"]["discussed"]) == (2, 1)
@@ -68,7 +85,7 @@ def test_coverage_per_practitioner(store, team, add):
     assert (report["cases"], report["discussed"], report["percent"]) == (4, 1, 25)
 
 
-def test_weekly_meeting_outcomes_count_as_discussions(store, team, add):
+def test_weekly_meeting_outcomes_are_listed_but_do_not_count(store, team, add):
     a = add(initials="AAa")
     store["events"].insert(
         {
@@ -80,8 +97,9 @@ def test_weekly_meeting_outcomes_count_as_discussions(store, team, add):
             "detail": "{}",
         }
     )
-    assert missing(store, team, 2024, 5) == set()
-    assert missing(store, team, 2024, 6) == {"AAa"}
+    assert missing(store, team, 2024, 5) == {"AAa"}
+    [item] = coverage(store, team, 2024, 5)["missing"]
+    assert item["other_kinds"] == ["weekly meeting"]
 
 
 def test_record_due_five_working_days_or_24_hours(store, team, add):

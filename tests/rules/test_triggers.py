@@ -15,7 +15,7 @@ from webapp.rules.triggers import (
 TODAY = date(2025, 6, 11)
 WEEK = timedelta(weeks=1)
 DAY = timedelta(days=1)
-RULES = [{**r, "active": 1} for r in DEFAULT_RULES]
+RULES = [{**r, "active": r.get("active", 1)} for r in DEFAULT_RULES]
 
 
 def fired(family, flags=(), on=TODAY):
@@ -111,14 +111,69 @@ def test_shielded_alerts_head_of_practice_once():
     assert not fired(family, flags, on=TODAY - DAY)
 
 
-def test_core_assessment_after_42_working_days_at_stage_1():
-    # opened Friday 20 Dec 2024; 42 working days skip Christmas, Boxing Day and New Year
-    opened = date(2024, 12, 20)
+def test_core_assessment_42_working_days_after_the_s47_referral():
+    # s.47 referral Friday 20 Dec 2024; 42 working days skip Christmas, Boxing Day, New Year
+    s47 = date(2024, 12, 20)
     due = date(2025, 2, 21)  # 23, 24, 27, 30, 31 Dec, 2 Jan ... 21 Feb
-    family = case(None, opened, stage=1)
+    family = case(None, date(2024, 11, 1), stage=1, s47=s47.isoformat())
     assert fired(family, on=due) == {("core-assessment", due, "team manager")}
     assert not fired(family, on=due - DAY)
-    assert not fired({**family, "stage": 2}, on=due)
+    # the stage does not matter: the s.47 date does
+    assert fired({**family, "stage": 3}, on=due) == {("core-assessment", due, "team manager")}
+    # done on the due day or before it: no alert; done later: open until then
+    assert not fired({**family, "assessment_done": due.isoformat()}, on=due)
+    late = {**family, "assessment_done": (due + 3 * DAY).isoformat()}
+    assert fired(late, on=due + 2 * DAY) == {("core-assessment", due, "team manager")}
+    assert not fired(late, on=due + 3 * DAY)
+
+
+def test_stage_1_case_with_no_s47_date_has_no_core_assessment_alert():
+    opened = date(2024, 12, 20)
+    family = case(None, opened, stage=1)
+    for on in (date(2025, 2, 21), date(2025, 2, 24), date(2026, 12, 1)):
+        assert not fired(family, on=on)
+
+
+def test_every_firing_is_listed_with_the_next_one():
+    opened = TODAY - 41 * WEEK
+    found = [f for f in family_firings(RULES, case("s.31", opened), [], TODAY)]
+    assert [(f.key, f.due, f.next_due) for f in found] == [
+        ("s31-sm", TODAY - 3 * WEEK, TODAY),
+        ("s31-sm", TODAY, TODAY + 3 * WEEK),
+    ]
+
+
+def test_firings_before_the_current_episode_do_not_count():
+    # flagged long ago, case reopened (opened moved) today: the old firings are gone
+    family = case(None, TODAY)
+    flags = [{"name": "MARAC", "added_on": (TODAY - 25 * WEEK).isoformat(), "removed_on": None}]
+    assert fired(family, flags, on=TODAY) == set()
+    due = TODAY - 25 * WEEK + 30 * WEEK
+    assert fired(family, flags, on=due) == {("risk-flag:marac", due, "service manager")}
+
+
+def test_working_together_rules_are_off_until_a_team_names_the_case_type():
+    statutory = {r["key"]: {**r} for r in DEFAULT_RULES if r["kind"] == "statutory"}
+    assert set(statutory) == {"wt-icpc", "wt-cp-review", "wt-cla-review"}
+    assert all(r["active"] == 0 for r in statutory.values())
+    assert all("Working Together" in r["policy"] for r in statutory.values())
+    family = case("CLA", date(2025, 1, 6), type_since="2025-01-06", s47="2025-01-06")
+    assert family_firings(list(statutory.values()), family, [], TODAY) == []
+    on = [{**r, "active": 1} for r in statutory.values()]
+    # on, but no case type named: only the s.47-anchored conference fires
+    assert {f.key for f in family_firings(on, family, [], TODAY)} == {"wt-icpc"}
+    cla = [{**r, "params": {**r["params"], "case_type": "CLA"}} for r in on]
+    dates = [(f.key, f.due) for f in family_firings(cla, family, [], date(2026, 1, 5))]
+    # ICPC: 15 working days after Monday 6 Jan 2025 is Monday 27 Jan
+    assert ("wt-icpc", date(2025, 1, 27)) in dates
+    # looked-after: 20 working days (3 Feb), then 3 months (3 May), then every 6 (3 Nov)
+    assert [d for k, d in dates if k == "wt-cla-review"] == [
+        date(2025, 2, 3),
+        date(2025, 5, 3),
+        date(2025, 11, 3),
+    ]
+    # child protection reviews: 3 months after the plan started, then every 6 months
+    assert [d for k, d in dates if k == "wt-cp-review"] == [date(2025, 4, 6), date(2025, 10, 6)]
 
 
 def test_inactive_rules_do_not_fire():

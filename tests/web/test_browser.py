@@ -149,3 +149,22 @@ def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, 
     assert "JBa" in page.locator("#board-3").inner_text()
     shot(page, tmp_path, "board-projector")
     context.close()
+
+
+def test_pages_run_their_scripts_under_the_csp_without_a_violation(live_server, phone, fam):
+    """The CSP forbids inline script: the tile page's stage proposal (static tile.js) and
+    the board's worker filter (data-autosubmit) still work, and Chromium reports no
+    violation on the pages with scripts."""
+    violations = []
+    phone.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
+    phone.goto(f"{live_server}/t/{fam['MOl']['token']}")
+    log_in(phone, "manager")
+    phone.wait_for_url(f"{live_server}/t/{fam['MOl']['token']}")
+    phone.select_option("#stage", "3")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", phone.input_value("#stage-review"))
+    phone.goto(f"{live_server}/")
+    phone.select_option("#worker", "Sam")
+    phone.wait_for_url(re.compile(r".*worker=Sam"))
+    for path in ("/agenda", "/scans/new", "/agenda/print"):
+        phone.goto(f"{live_server}{path}")
+    assert violations == []

@@ -24,6 +24,9 @@ def test_add_close_and_reopen_a_family(client_for, store):
     row = next(store["families"].rows)
     assert (row["initials"], row["stage"]) == ("TWr", 3)
     client.post(f"/admin/families/{row['token']}/close")
+    assert get_family_row(store, row["token"])["closed"] is None  # no views, no scaling
+    close = {"closed_as": "closed", "views": ["child", "network"], "scaling": "8"}
+    client.post(f"/admin/families/{row['token']}/close", data=close)
     assert get_family_row(store, row["token"])["closed"] is not None
     client.post(f"/admin/families/{row['token']}/reopen")
     assert get_family_row(store, row["token"])["closed"] is None
@@ -109,7 +112,8 @@ def test_boards_and_printer(client_for, store):
 def test_users_added_deactivated_and_reset(client_for, store, users):
     client = client_for("admin")
     client.post(
-        "/admin/users", data={"username": "sam", "role": "manager", "password": "long enough"}
+        "/admin/users",
+        data={"username": "sam", "role": "manager", "password": "long enough for sam"},
     )
     sam = next(store["users"].rows_where("username = 'sam'"))
     assert sam["role"] == "manager" and sam["team_id"] == users["admin"]["team_id"]
@@ -118,7 +122,7 @@ def test_users_added_deactivated_and_reset(client_for, store, users):
     short = client.post(
         f"/admin/users/{sam['id']}/password", data={"password": "short"}, follow_redirects=True
     )
-    assert "at least 8 characters" in short.get_data(as_text=True)
+    assert "at least 12 characters" in short.get_data(as_text=True)
     me = client.post(
         f"/admin/users/{users['admin']['id']}/active", data={"active": "0"}, follow_redirects=True
     )

@@ -4,9 +4,10 @@ The agenda follows the Kent policy (docs/policies.md#kent-policy, §5): the
 boards show which families need discussing this week; tiles in the red
 (overdue) and amber (due within the amber window) sections come first, then
 tiles that moved stage since the last meeting, new tiles, and families a
-practitioner asked to discuss. Open alerts from the review rules are added
-after amber. A family appears once, under its most urgent reason; the other
-reasons stay in its ``reasons`` list.
+practitioner asked to discuss. Stuck cases (longer in their stage than the team's
+limit, Kent policy §11) come after amber, then open alerts from the review rules.
+A family appears once, under its most urgent reason; the other reasons stay in its
+``reasons`` list.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from webapp.cases.families import family_view, team_flags
 from webapp.cases.meetings import since_date
 from webapp.cases.teams import stage_names
 from webapp.rules.alerts import open_alerts
+from webapp.rules.drift import stuck_cases
 from webapp.store import events
 
 #: Reasons, most urgent first: the order of the agenda's sections.
-REASONS = ("red", "amber", "alert", "moved", "new", "requested")
+REASONS = ("red", "amber", "stuck", "alert", "moved", "new", "requested")
 REASON_TITLES = {
     "red": "Overdue (red)",
     "amber": "Due soon (amber)",
+    "stuck": "Stuck: over the stage limit",
     "alert": "Open alerts",
     "moved": "Moved stage since the last meeting",
     "new": "New tiles",
@@ -79,7 +82,7 @@ def _alerts_by_token(db: Database, team: dict, on: date) -> dict[str, list[dict]
     found: dict[str, list[dict]] = {}
     for alert in open_alerts(db, team, on):
         found.setdefault(alert["token"], []).append(
-            {k: alert.get(k) for k in ("rule", "key", "due", "role", "message")}
+            {k: alert.get(k) for k in ("rule", "key", "due", "role", "message", "missed")}
         )
     return found
 
@@ -100,11 +103,43 @@ def _outcomes(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
     return found
 
 
+#: Meetings in a row with the same scaling score after which the agenda notes a case as
+#: possibly stuck (a note on the item; it is not a reason of its own).
+STUCK_MEETINGS = 3
+
+
+def _scaling(db: Database, team: dict, on: date) -> dict[int, list[int]]:
+    """Family id -> the scaling scores of its current episode's outcomes up to ``on``,
+    oldest first."""
+    found: dict[int, list[int]] = {}
+    for e in db.query(
+        """select e.family_id, json_extract(e.detail, '$.scaling') as score from events e
+           join families f on f.id = e.family_id
+           where e.team_id = ? and e.kind = ? and json_extract(e.detail, '$.scaling') is not null
+             and json_extract(e.detail, '$.meeting_date') between f.opened and ?
+           order by json_extract(e.detail, '$.meeting_date'), e.at, e.id""",
+        [team["id"], events.OUTCOME, on.isoformat()],
+    ):
+        found.setdefault(e["family_id"], []).append(e["score"])
+    return found
+
+
+def stuck_note(scores: list[int]) -> str | None:
+    """``possibly stuck: scaling 4 at the last 3 meetings`` when the last three scores
+    are the same, else None."""
+    last = scores[-STUCK_MEETINGS:]
+    if len(last) < STUCK_MEETINGS or len(set(last)) != 1:
+        return None
+    return f"possibly stuck: scaling {last[0]} at the last {STUCK_MEETINGS} meetings"
+
+
 def _reasons(view: dict, family_id: int, found: dict) -> dict[str, object]:
     """Reason -> its details for one family, in order of urgency."""
     reasons: dict[str, object] = {}
     if view["status"] in ("red", "amber"):
         reasons[view["status"]] = {"due": view["due"], "next_review": view["next_review"]}
+    if view["token"] in found["stuck"]:
+        reasons["stuck"] = found["stuck"][view["token"]]
     if view["token"] in found["alert"]:
         reasons["alert"] = found["alert"][view["token"]]
     for name in ("moved", "new", "requested"):
@@ -122,12 +157,17 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
     """
     since = since_date(db, team, on)
     found = {
+        "stuck": {
+            s["token"]: {k: s[k] for k in ("days_in_stage", "limit_days")}
+            for s in stuck_cases(db, team, on)
+        },
         "alert": _alerts_by_token(db, team, on),
         "moved": _stage_moves(db, team, since, on),
         "new": _new_tiles(db, team, since, on),
         "requested": open_requests(db, team, on),
     }
     outcomes = _outcomes(db, team, on)
+    scaling = _scaling(db, team, on)
     names = stage_names(db, team)
     flags = team_flags(db, team)
     items = []
@@ -144,13 +184,13 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
             reasons = _reasons(view, row["id"], found)
         if not reasons:
             continue
-        items.append(_item(view, names, reasons, recorded))
+        items.append(_item(view, names, reasons, recorded, scaling.get(row["id"], [])))
     order = {reason: n for n, reason in enumerate(REASONS)}
     items.sort(key=lambda i: (order[i["reason"]], i["stage"], i["initials"], i["token"]))
     return items
 
 
-def _item(view: dict, names: dict, reasons: dict, recorded: list[dict]) -> dict:
+def _item(view: dict, names: dict, reasons: dict, recorded: list[dict], scores: list[int]) -> dict:
     item = {k: view[k] for k in ("token", "initials", "stage", "next_review", "status", "due")}
     item.update(
         stage_name=names.get(view["stage"], ""),
@@ -162,7 +202,12 @@ def _item(view: dict, names: dict, reasons: dict, recorded: list[dict]) -> dict:
         reasons=list(reasons),
         details=reasons,
         outcome=recorded[-1] if recorded else None,
+        codes=view["codes"],
+        scaling=scores[-1] if scores else None,
     )
+    note = stuck_note(scores)
+    item["possibly_stuck"] = note is not None
+    item["notes"] = [note] if note else []
     item["summary"] = item_summary(item)
     return item
 
@@ -177,8 +222,17 @@ def item_summary(item: dict) -> str:
             # The review column already says how due it is; say more only if it changed.
             if detail and detail.get("due") != item["due"]:
                 parts.append(f"was {detail['due']}")
+        elif reason == "stuck" and detail:
+            parts.append(
+                f"{detail['days_in_stage']} days in stage {item['stage']} "
+                f"(limit {detail['limit_days']})"
+            )
         elif reason == "alert":
-            parts.extend(f"alert: {a.get('message') or a.get('rule')}" for a in detail or [])
+            parts.extend(
+                f"alert: {a.get('message') or a.get('rule')}"
+                + (" (missed)" if a.get("missed") else "")
+                for a in detail or []
+            )
         elif reason == "moved" and detail:
             parts.append(f"moved stage {detail['from']} -> {detail['to']} on {detail['on']}")
         elif reason == "new" and detail:
@@ -186,6 +240,7 @@ def item_summary(item: dict) -> str:
         elif reason == "requested":
             for r in detail or []:
                 parts.append(f"asked by {r['by']}" + (f": {r['note']}" if r.get("note") else ""))
+    parts.extend(item.get("notes", []))
     return "; ".join(parts)
 
 

@@ -13,25 +13,32 @@ from sqlite_utils import Database
 from tilegen import domain
 from tilegen.payload import new_token
 from tilegen.standard import STAGES
-from webapp.cases.teams import team_settings, team_today
+from webapp.cases.bounds import check_date, check_text
+from webapp.cases.teams import team_by_id, team_settings, team_today
 from webapp.errors import BadInput, NotFound
+from webapp.rules.workdays import add_months
 from webapp.store import events
 from webapp.store.connection import utcnow
+
+#: The re-referral window when a team has not set one: our default, not a policy figure.
+DEFAULT_REREFERRAL_MONTHS = 12
+
 
 # -- checking input ---------------------------------------------------------
 
 
 def parse_date(value: str | date | None, name: str) -> date:
-    """An ISO date (YYYY-MM-DD) that exists in the calendar."""
+    """An ISO date (YYYY-MM-DD) that exists in the calendar, from 2000 to 2100."""
     if isinstance(value, date):
-        return value
+        return check_date(value, name)
     text = (value or "").strip()
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        parsed = date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{name} must be a real date as YYYY-MM-DD, not {value!r}") from None
+    return check_date(parsed, name)
 
 
 def parse_stage(value: str | int) -> int:
@@ -44,7 +51,7 @@ def parse_stage(value: str | int) -> int:
     return stage
 
 
-def _canonical(value: str, allowed: list[str], what: str) -> str:
+def canonical_name(value: str, allowed: list[str], what: str) -> str:
     """Match ``value`` case-insensitively against the team's configured names."""
     for name in allowed:
         if name.lower() == value.strip().lower():
@@ -61,19 +68,27 @@ def clean_family(fields: dict, team: dict, today: date) -> dict:
     settings = team_settings(team)
     case_type = fields.get("case_type")
     flags = [f for f in (fields.get("flags") or []) if f.strip()]
-    opened = fields.get("opened")
+    opened = parse_date(fields["opened"], "opened") if fields.get("opened") else today
+    case_dates = {}  # only when given: a store made before contract §6 has no such columns
+    for column, what in (("proceedings_start", "proceedings start"), ("s47", "s.47 referral")):
+        if fields.get(column):
+            day = parse_date(fields[column], what)
+            if day < opened:
+                raise BadInput(f"the {what} {day} is before the case opened on {opened}")
+            case_dates[column] = day.isoformat()
     return {
         "team_id": team["id"],
         "initials": initials,
         "stage": parse_stage(fields.get("stage")),
         "next_review": parse_date(fields.get("review"), "review").isoformat(),
-        "opened": (parse_date(opened, "opened") if opened else today).isoformat(),
-        "ref": (fields.get("ref") or "").strip() or None,
-        "worker": (fields.get("worker") or "").strip() or None,
-        "case_type": _canonical(case_type, settings["case_types"], "case type")
+        "opened": opened.isoformat(),
+        "ref": check_text(fields.get("ref") or "", "ref") or None,
+        "worker": check_text(fields.get("worker") or "", "worker") or None,
+        "case_type": canonical_name(case_type, settings["case_types"], "case type")
         if case_type
         else None,
-        "flags": sorted({_canonical(f, settings["flags"], "flag") for f in flags}),
+        "flags": sorted({canonical_name(f, settings["flags"], "flag") for f in flags}),
+        **case_dates,
     }
 
 
@@ -92,11 +107,19 @@ def _insert(db: Database, row: dict, user_id: int | None, source: str, timezone:
     """Insert one checked row inside the caller's transaction."""
     flags = row.pop("flags")
     now = utcnow()
+    earlier = closed_case_with_ref(
+        db, row["team_id"], row["ref"], date.fromisoformat(row["opened"])
+    )
     row = {**row, "token": _unused_token(db), "created_at": now, "updated_at": now}
+    if earlier:
+        row["rereferral_of"] = earlier["id"]
     family_id = db["families"].insert(row).last_pk
     for flag in flags:
         db["flags"].insert({"family_id": family_id, "name": flag, "added_on": row["opened"]})
     detail = {k: row[k] for k in ("stage", "next_review", "initials")}
+    if earlier:
+        detail["rereferral_of"] = earlier["token"]
+        detail["closed_on"] = earlier["closed"]
     events.record_event(
         db, row["team_id"], family_id, events.CREATED, detail, user_id, source, timezone
     )
@@ -117,6 +140,31 @@ def add_family(
     with db.atomic():
         stored = _insert(db, row, user_id, source, team["timezone"])
     return family_view(db, stored, team, today)
+
+
+# -- re-referrals ---------------------------------------------------------------
+
+
+def rereferral_months(team: dict) -> int:
+    """The team's re-referral window in months (a team setting; 12 is our default, not
+    a figure from the policy documents)."""
+    return int(team_settings(team).get("rereferral_months") or DEFAULT_REREFERRAL_MONTHS)
+
+
+def closed_case_with_ref(db: Database, team_id: int, ref: str | None, on: date) -> dict | None:
+    """The team's case with reference ``ref`` closed within the team's re-referral window
+    before ``on`` (the latest, if several), or None: a new family with that reference is a
+    re-referral of it."""
+    if not ref:
+        return None
+    since = add_months(on, -rereferral_months(team_by_id(db, team_id))).isoformat()
+    rows = db["families"].rows_where(
+        "team_id = ? and ref = ? and closed is not null and closed between ? and ?",
+        [team_id, ref, since, on.isoformat()],
+        order_by="closed desc, id desc",
+        limit=1,
+    )
+    return next(iter(rows), None)
 
 
 # -- reading ------------------------------------------------------------------
@@ -158,6 +206,7 @@ def family_view(
     return {
         "token": row["token"],
         "initials": row["initials"],
+        "codes": row["initials"].split(),
         "stage": row["stage"],
         "zone": row["last_zone"],
         "next_review": row["next_review"],
@@ -173,7 +222,11 @@ def family_view(
         "worker": row["worker"],
         "opened": row["opened"],
         "closed": row["closed"],
+        "closed_as": row.get("closed_as"),
         "case_type": row["case_type"],
+        "proceedings_start": row.get("proceedings_start"),
+        "s47": row.get("s47"),
+        "assessment_done": row.get("assessment_done"),
         "flags": flags_of(db, row["id"]) if flags is None else flags,
         "last_stage": row["last_stage"],
         "last_seen_at": row["last_seen_at"],
@@ -291,21 +344,3 @@ def move_stage(db, row, team, stage, *, review=None, user_id=None, source="cli")
         if new_review:
             row = set_review(db, row, team, new_review, user_id=user_id, source=source)
     return row
-
-
-def close_family(db, row, team, *, on: date | None = None, user_id=None, source="cli") -> dict:
-    """Close the case: it leaves the boards but keeps its history."""
-    if row["closed"]:
-        raise BadInput(f"{row['token']} is already closed (since {row['closed']})")
-    closed = (on or team_today(team)).isoformat()
-    return change_family(
-        db, row, team, events.CLOSED, {"closed": closed}, {"on": closed}, user_id, source
-    )
-
-
-def reopen_family(db, row, team, *, user_id=None, source="cli") -> dict:
-    """Reopen a closed case; the history shows it was closed, for the 'start again' report."""
-    if not row["closed"]:
-        raise BadInput(f"{row['token']} is not closed")
-    detail = {"closed_on": row["closed"]}
-    return change_family(db, row, team, events.REOPENED, {"closed": None}, detail, user_id, source)

@@ -109,3 +109,123 @@ def recent_meetings(db: Database, team: dict, limit: int = 10) -> list[dict]:
             [events.OUTCOME, team["id"], limit],
         )
     )
+
+
+# -- the meeting record (Kent Case Progression Policy §6, §8, §9) ------------------------
+
+ATTENDED, AGREED_ABSENCE = "attended", "agreed-absence"
+#: Roles that may authorise the administrator's record: the team manager (and admins).
+AUTHORISERS = ("manager", "admin")
+
+
+def _names(values) -> list[str]:
+    """Names from a list or a comma-separated string, stripped, without repeats."""
+    if isinstance(values, str):
+        values = values.split(",")
+    found: list[str] = []
+    for value in values or ():
+        name = (value or "").strip()
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def record_meeting(
+    db: Database,
+    team: dict,
+    on: date,
+    *,
+    attended,
+    absent=(),
+    facilitator: str | None = None,
+    administrator: str | None = None,
+    user_id: int | None = None,
+) -> dict:
+    """Record who attended the meeting of ``on``, whose absence the team manager agreed,
+    who facilitated and which administrator wrote the record. Changing the record
+    withdraws an earlier authorisation: the manager authorises the wording as it is."""
+    attended, absent = _names(attended), _names(absent)
+    if not attended:
+        raise BadInput("say who attended the meeting")
+    both = sorted(set(attended) & set(absent))
+    if both:
+        raise BadInput(f"{', '.join(both)} cannot both attend and be absent")
+    facilitator = (facilitator or "").strip() or None
+    administrator = (administrator or "").strip() or None
+    with db.atomic():
+        meeting = get_meeting(db, team, on) or start_meeting(db, team, on, user_id)
+        db["meeting_people"].delete_where("meeting_id = ?", [meeting["id"]])
+        db["meeting_people"].insert_all(
+            [{"meeting_id": meeting["id"], "name": n, "status": ATTENDED} for n in attended]
+            + [{"meeting_id": meeting["id"], "name": n, "status": AGREED_ABSENCE} for n in absent]
+        )
+        db["meetings"].update(
+            meeting["id"],
+            {
+                "facilitator": facilitator,
+                "administrator": administrator,
+                "authorised_by": None,
+                "authorised_at": None,
+            },
+        )
+    return meeting_record(db, team, on)
+
+
+def authorise_record(db: Database, team: dict, on: date, user: dict) -> dict:
+    """The team manager authorises the wording of the administrator's record."""
+    if user.get("role") not in AUTHORISERS:
+        raise BadInput(f"only the team manager authorises the record, not a {user.get('role')}")
+    if user.get("role") != "admin" and user.get("team_id") != team["id"]:
+        raise BadInput(f"{user.get('username')} is not a manager of {team['name']}")
+    meeting = get_meeting(db, team, on)
+    if meeting is None or not meeting.get("administrator"):
+        raise BadInput(f"no administrator's record of the meeting of {on.isoformat()} yet")
+    db["meetings"].update(meeting["id"], {"authorised_by": user["id"], "authorised_at": utcnow()})
+    return meeting_record(db, team, on)
+
+
+def meeting_record(db: Database, team: dict, on: date) -> dict | None:
+    """The record of the meeting of ``on``: ``date``, ``attended``, ``agreed_absences``,
+    ``facilitator``, ``administrator``, ``authorised_by`` (a user name) and
+    ``authorised_at``; None when no meeting was held that day."""
+    meeting = get_meeting(db, team, on)
+    if meeting is None:
+        return None
+    people = list(db["meeting_people"].rows_where("meeting_id = ?", [meeting["id"]], order_by="id"))
+    authoriser = (
+        db["users"].get(meeting["authorised_by"])["username"] if meeting["authorised_by"] else None
+    )
+    return {
+        "date": meeting["meeting_date"],
+        "attended": [p["name"] for p in people if p["status"] == ATTENDED],
+        "agreed_absences": [p["name"] for p in people if p["status"] == AGREED_ABSENCE],
+        "facilitator": meeting["facilitator"],
+        "administrator": meeting["administrator"],
+        "authorised_by": authoriser,
+        "authorised_at": meeting["authorised_at"],
+        "closed": meeting["closed_at"] is not None,
+    }
+
+
+def weeks_without_meeting(db: Database, team: dict, start: date, end: date) -> list[str]:
+    """Mondays of the finished weeks (Monday to Sunday) from ``start`` to ``end`` in which
+    the team recorded no meeting; weeks before the team existed are left out."""
+    created = date.fromisoformat((team.get("created_at") or start.isoformat())[:10])
+    monday = max(start, created)
+    monday -= timedelta(days=monday.weekday())
+    if monday < created:
+        monday += timedelta(days=7)
+    held = {
+        r["meeting_date"]
+        for r in db.query(
+            "select meeting_date from meetings where team_id = ? and meeting_date between ? and ?",
+            [team["id"], monday.isoformat(), end.isoformat()],
+        )
+    }
+    found = []
+    while monday + timedelta(days=6) < end:
+        days = {(monday + timedelta(days=n)).isoformat() for n in range(7)}
+        if not days & held:
+            found.append(monday.isoformat())
+        monday += timedelta(days=7)
+    return found

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from webapp.cases.agenda import build_agenda
 from webapp.cases.families import move_stage, parse_date, parse_stage, set_review
+from webapp.cases.lifecycle import parse_scaling
 from webapp.cases.meetings import get_meeting, next_meeting_date, start_meeting
 from webapp.cases.teams import team_today
 from webapp.errors import BadInput
@@ -79,10 +80,12 @@ def record_outcome(
     stage: str | int | None = None,
     note: str,
     meeting_date: str | date,
+    scaling: str | int | None = None,
     source: str = "web",
 ) -> dict:
-    """Record the meeting's decision on one family: a short note, and any new review date
-    or stage. All in one transaction; the family's open requests to discuss are resolved.
+    """Record the meeting's decision on one family: a short note, any new review date
+    or stage, and the Signs of Safety scaling score (0-10) if the meeting scaled. All in
+    one transaction; the family's open requests to discuss are resolved.
     Returns the family's updated row."""
     meeting_date = parse_date(meeting_date, "meeting date")
     note = clean_note(note, required=True)
@@ -94,8 +97,11 @@ def record_outcome(
     if new_review and new_review < meeting_date:
         raise BadInput("the new review date must be on or after the meeting date")
     new_stage = parse_stage(stage) if stage not in (None, "") else None
+    score = parse_scaling(scaling) if str(scaling or "").strip() else None
     snapshot = _snapshot(db, team, row, meeting_date)
     detail = {"meeting_date": meeting_date.isoformat(), "note": note, "agenda": snapshot}
+    if score is not None:
+        detail["scaling"] = score
     with db.atomic():
         if get_meeting(db, team, meeting_date) is None:
             start_meeting(db, team, meeting_date, user_id)

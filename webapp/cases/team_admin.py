@@ -20,7 +20,7 @@ from tilegen.standard import (
 )
 from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import team_settings, update_team_settings
-from webapp.cases.users import set_password
+from webapp.cases.users import end_sessions, set_password
 from webapp.errors import BadInput, NotFound
 
 MAX_AMBER_DAYS = 90
@@ -69,6 +69,8 @@ def update_team(db: Database, team: dict, form: dict) -> dict:
     meeting_day = (form.get("meeting_day") or "").strip()
     if meeting_day and meeting_day not in WEEKDAYS:
         raise BadInput(f"meeting day must be a day of the week, not {meeting_day!r}")
+    months = form.get("rereferral_months")
+    rereferral = int(_number(months, "re-referral window", 1, 60, whole=True)) if months else None
     with db.atomic():
         db["teams"].update(
             team["id"],
@@ -81,6 +83,8 @@ def update_team(db: Database, team: dict, form: dict) -> dict:
         )
         team = db["teams"].get(team["id"])
         update_team_settings(db, team, meeting_day=meeting_day or None)
+        if rereferral:
+            update_team_settings(db, db["teams"].get(team["id"]), rereferral_months=rereferral)
     return db["teams"].get(team["id"])
 
 
@@ -174,8 +178,18 @@ def set_active(db: Database, team: dict, user_id: int, active: bool, *, acting_i
     user = team_user(db, team, user_id)
     if user["id"] == acting_id and not active:
         raise BadInput("you cannot deactivate yourself")
-    db["users"].update(user["id"], {"active": 1 if active else 0})
+    with db.atomic():
+        db["users"].update(user["id"], {"active": 1 if active else 0})
+        if not active:
+            end_sessions(db, user["id"])  # a copied cookie must not outlive the account
     return db["users"].get(user["id"])
+
+
+def sign_out_everywhere(db: Database, team: dict, user_id: int) -> dict:
+    """End every session and remember cookie of one of the team's users."""
+    user = team_user(db, team, user_id)
+    end_sessions(db, user["id"])
+    return user
 
 
 def reset_password(db: Database, team: dict, user_id: int, password: str) -> dict:

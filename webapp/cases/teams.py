@@ -16,6 +16,7 @@ from tilegen.standard import (
     check_marker_base,
     zones_from_dicts,
 )
+from webapp.cases.bounds import check_text
 from webapp.errors import BadInput, NotFound
 from webapp.rules.defaults import DEFAULT_FLAGS
 from webapp.store.connection import utcnow
@@ -35,7 +36,7 @@ DEFAULT_SETTINGS = {
 
 def create_team(db: Database, name: str, *, marker_base: int = 0, amber_days: int = 14) -> dict:
     """A team with its six boards at the default geometry."""
-    name = name.strip()
+    name = check_text(name, "team")
     if not name:
         raise BadInput("team name must not be empty")
     if db["teams"].count_where("name = ?", [name]):

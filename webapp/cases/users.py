@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
+from importlib.resources import files
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.cases.bounds import MAX_ID, check_id, check_text
 from webapp.cases.teams import get_team
 from webapp.errors import BadInput, NotFound
 from webapp.store.connection import utcnow
 
 ROLES = ("admin", "manager", "practitioner")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024  # hashing a megabyte would be a cheap way to load the server
 API_TOKEN_PREFIX = "cb_"
 
 
@@ -26,10 +30,10 @@ def add_user(
     username = username.strip()
     if not username or any(c.isspace() for c in username):
         raise BadInput(f"username must be one word, not {username!r}")
+    check_text(username, "username")
     if role not in ROLES:
         raise BadInput(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    if len(password) < MIN_PASSWORD:
-        raise BadInput(f"password must be at least {MIN_PASSWORD} characters")
+    check_password(password, username)
     if db["users"].count_where("username = ?", [username]):
         raise BadInput(f"user {username!r} already exists")
     team = get_team(db, team_name)
@@ -64,6 +68,8 @@ def user_by_id(db: Database, user_id: int | str) -> dict | None:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
+    if not 0 < user_id <= MAX_ID:
+        return None
     rows = list(db["users"].rows_where("id = ?", [user_id]))
     return rows[0] if rows else None
 
@@ -73,18 +79,80 @@ def team_users(db: Database, team: dict) -> list[dict]:
     return list(db["users"].rows_where("team_id = ?", [team["id"]], order_by="username"))
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords of 12 or more characters, lower-cased."""
+    text = files("webapp.cases").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def check_password(password: str, username: str) -> str:
+    """At least 12 characters, not the user name (give or take digits and symbols at
+    the ends), and not on the list of common passwords."""
+    if len(password) < MIN_PASSWORD:
+        raise BadInput(f"the password must be at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise BadInput(f"the password must be at most {MAX_PASSWORD} characters")
+    lowered = password.lower()
+    core = lowered.strip("0123456789!@#$%^&*()-_=+.,;:?'\" ")
+    if username.strip().lower() in (lowered.strip(), core):
+        raise BadInput("the password must not be the user name")
+    if lowered in common_passwords() or core in common_passwords():
+        raise BadInput("that password is on the list of common passwords: choose another")
+    return password
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check unknown user names against, so they take as long as known ones."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(db: Database, username: str, password: str) -> dict | None:
-    """The active user with this name and password, or None."""
+    """The active user with this name and password, or None.
+
+    An unknown or inactive user name is checked against a dummy hash, so the time
+    taken does not tell which user names exist.
+    """
     rows = list(db["users"].rows_where("username = ? and active = 1", [username]))
-    if rows and check_password_hash(rows[0]["password_hash"], password):
+    stored = rows[0]["password_hash"] if rows else _dummy_hash()
+    if check_password_hash(stored, password[:MAX_PASSWORD]) and rows:
         return rows[0]
     return None
 
 
 def set_password(db: Database, user: dict, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise BadInput(f"password must be at least {MIN_PASSWORD} characters")
-    db["users"].update(user["id"], {"password_hash": generate_password_hash(password)})
+    """A new password: every session and remember cookie of the user ends with it."""
+    check_password(password, user["username"])
+    with db.atomic():
+        db["users"].update(user["id"], {"password_hash": generate_password_hash(password)})
+        end_sessions(db, user["id"])
+
+
+def end_sessions(db: Database, user_id: int) -> None:
+    """Bump the user's session generation: every earlier session and remember cookie is
+    refused from now on (logout, password change or reset, deactivation, "sign out
+    everywhere")."""
+    db.execute("update users set session_gen = session_gen + 1 where id = ?", [user_id])
+
+
+def session_id(user: dict) -> str:
+    """What a session and remember cookie carry for ``user``: ``<id>:<generation>``."""
+    return f"{user['id']}:{user.get('session_gen') or 0}"
+
+
+def user_for_session(db: Database, value: str) -> dict | None:
+    """The active user a session's ``<id>:<generation>`` names, or None when the user is
+    gone, inactive, or has ended that generation's sessions."""
+    user_id, _, generation = str(value).partition(":")
+    if not (user_id.isdigit() and generation.isdigit()):
+        return None
+    row = user_by_id(db, user_id)
+    if row is None or not row["active"] or (row.get("session_gen") or 0) != int(generation):
+        return None
+    return row
 
 
 def _digest(token: str) -> str:
@@ -107,12 +175,43 @@ def create_api_token(db: Database, username: str) -> str:
 
 
 def user_for_api_token(db: Database, token: str) -> dict | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None (also for a revoked token)."""
     rows = list(
         db.query(
             """select u.* from api_tokens t join users u on u.id = t.user_id
-               where t.token_hash = ? and u.active = 1""",
+               where t.token_hash = ? and u.active = 1 and t.revoked_at is null""",
             [_digest(token)],
         )
     )
     return rows[0] if rows else None
+
+
+def api_tokens(db: Database, *, team: dict | None = None, username: str | None = None):
+    """API tokens (never the token itself: its first characters, who, when, revoked)."""
+    where, params = ["1 = 1"], []
+    if team is not None:
+        where.append("u.team_id = ?")
+        params.append(team["id"])
+    if username is not None:
+        where.append("u.id = ?")
+        params.append(get_user(db, username)["id"])
+    return list(
+        db.query(
+            f"""select t.id, t.prefix, u.username, u.team_id, t.created_at, t.last_used_at,
+                       t.revoked_at
+                from api_tokens t join users u on u.id = t.user_id
+                where {" and ".join(where)} order by t.id""",
+            params,
+        )
+    )
+
+
+def revoke_api_token(db: Database, token_id: int | str, *, team: dict | None = None) -> dict:
+    """Revoke a token by its id (within ``team`` when given); revoking twice is a no-op."""
+    token_id = check_id(token_id, "token id")
+    rows = [r for r in api_tokens(db, team=team) if r["id"] == token_id]
+    if not rows:
+        raise NotFound(f"no API token {token_id}")
+    if not rows[0]["revoked_at"]:
+        db["api_tokens"].update(token_id, {"revoked_at": utcnow()})
+    return [r for r in api_tokens(db, team=team) if r["id"] == token_id][0]

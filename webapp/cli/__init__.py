@@ -15,10 +15,11 @@ COMMANDS = {
     "init": ("webapp.cli.store:init", "Create or migrate the store (safe to run twice)."),
     "demo": ("webapp.cli.demo:demo", "Build a demo store, scan a sample photo and serve it."),
     "user": ("webapp.cli.users:user", "Add and manage users."),
-    "token": ("webapp.cli.users:token", "Create API tokens."),
+    "token": ("webapp.cli.users:token", "Create, list and revoke API tokens."),
     "family": ("webapp.cli.family:family", "Register, list and change family groups."),
     "scan": ("webapp.cli.scan:scan", "Read photos of the boards (optionally apply them)."),
     "agenda": ("webapp.cli.meeting:agenda", "The weekly meeting agenda."),
+    "meeting": ("webapp.cli.meeting:meeting", "The weekly meeting's record."),
     "serve": ("webapp.cli.serve:serve", "Serve the web app on a production WSGI server."),
     "print": ("webapp.cli.printing:print_group", "Tiles, stickers and the board kit to print."),
     "alerts": ("webapp.cli.rules:alerts", "Alerts open on a date."),
@@ -28,6 +29,13 @@ COMMANDS = {
     "clinic": ("webapp.cli.clinic:clinic", "The legal and practice clinic."),
     "audit": ("webapp.cli.report:audit", "Record and check case-file audits."),
     "report": ("webapp.cli.report:report", "Drift and quality reports."),
+    "backup": ("webapp.cli.backups:backup", "Write a consistent copy of the store while it runs."),
+    "restore": ("webapp.cli.backups:restore", "Put a checked backup back as the store."),
+    "purge": ("webapp.cli.backups:purge", "Remove what has passed its retention (safe to repeat)."),
+    "retention": (
+        "webapp.cli.backups:retention",
+        "How long pictures, the log and closed cases are kept.",
+    ),
 }
 
 

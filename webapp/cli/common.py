@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sqlite3
@@ -12,6 +13,7 @@ import click
 from webapp.cases.families import parse_date
 from webapp.cases.teams import get_team, team_today
 from webapp.errors import CaseboardError
+from webapp.store import access_log
 from webapp.store.connection import open_store
 
 DEFAULT_DB = "caseboard.db"
@@ -33,6 +35,8 @@ class CaseboardGroup(click.Group):
             raise CliError(str(exc)) from None
         except OSError as exc:  # a folder that is not there, a file that cannot be written
             raise CliError(str(exc)) from None
+        except OverflowError:  # an id of 2^63 or more, a date past the calendar
+            raise CliError("a number given is too large") from None
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"the store could not be used: {exc}") from None
 
@@ -54,10 +58,71 @@ team_option = click.option("--team", "team_name", help="Team name (default: the 
 
 def open_cli_store(db_path: str, *, create: bool = False):
     """Open the store for the running command, closed when the command ends (as
-    sqlite-utils does); a missing store is a clear error, not a traceback."""
+    sqlite-utils does); a missing store is a clear error, not a traceback.
+
+    When the command ends, it leaves an entry in the access log (see
+    :func:`log_command`): what ran, with which arguments, and whether it changed the store.
+    """
     db = open_store(db_path, create=create)
-    click.get_current_context().call_on_close(db.close)
+    ctx = click.get_current_context()
+    start = (db.conn.total_changes, access_log.recorded())
+
+    def close():
+        try:
+            log_command(db, ctx, *start)
+        finally:
+            db.close()
+
+    ctx.call_on_close(close)
     return db
+
+
+#: Commands that show no case data and change none (or manage the store itself).
+NOT_LOGGED = {"init", "serve", "demo"}
+
+
+def log_command(db, ctx: click.Context, changes_before: int, recorded_before: int) -> None:
+    """An access-log entry for a command that read or changed case data, unless the
+    library already wrote a named one (a scan applied, ...)."""
+    names, node = [], ctx
+    while node.parent is not None:  # every level but the program itself
+        names.insert(0, node.info_name)
+        node = node.parent
+    name = " ".join(names)
+    if name in NOT_LOGGED or access_log.recorded() != recorded_before:
+        return
+    changed = db.conn.total_changes > changes_before
+    params = {
+        k: (" ".join(map(str, v)) if isinstance(v, list | tuple) else v)
+        for k, v in ctx.params.items()
+        if k != "db_path" and "password" not in k and v not in (None, False, (), [])
+    }
+    detail = {"command": name, **{k: str(v)[:100] for k, v in params.items()}}
+    detail["os_user"] = _os_user()
+    token = str(params.get("token") or params.get("tokens") or "").split(" ")[0] or None
+    team_id = _team_id(db, params.get("team_name"), token)
+    action = access_log.CHANGE if changed else access_log.READ
+    access_log.record(db, team_id, None, action, token, detail, source="cli")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "?"
+
+
+def _team_id(db, team_name: str | None, token: str | None) -> int | None:
+    """The team a command worked on: its family's, the one named, or the only one."""
+    if token:
+        row = db.execute("select team_id from families where token = ?", [token.upper()])
+        found = row.fetchone()
+        if found:
+            return found[0]
+    try:
+        return get_team(db, team_name)["id"]
+    except CaseboardError:
+        return None
 
 
 def echo_json(value) -> None:

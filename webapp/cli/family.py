@@ -1,4 +1,5 @@
-"""`caseboard family ...`: register, list, import, close and reopen family groups."""
+"""`caseboard family ...`: register, list, import, change, close, transfer and reopen
+family groups (docs/contract.md §3 and §6)."""
 
 from pathlib import Path
 
@@ -6,12 +7,11 @@ import click
 
 from webapp.cases.families import (
     add_family,
-    close_family,
     family_view,
     get_family_row,
     list_families,
-    reopen_family,
 )
+from webapp.cases.lifecycle import close_case, reopen_case, set_case, transfer_case
 from webapp.cases.teams import get_team, team_by_id
 from webapp.cli.common import (
     CaseboardGroup,
@@ -44,14 +44,14 @@ def public(view: dict) -> dict:
 
 @click.group("family", cls=CaseboardGroup)
 def family():
-    """Register and list family groups (one tile each)."""
+    """Register, list and change family groups (one tile each), through a case's whole life."""
 
 
 @family.command("add")
 @db_option
 @team_option
 @json_option
-@click.option("--initials", required=True, help="Board code, e.g. TWr.")
+@click.option("--initials", required=True, help='Board codes, one to six: "TWr" or "TWr JWr KWr".')
 @click.option("--stage", required=True, help="Stage board 1-6.")
 @click.option("--review", required=True, help="Next review date, YYYY-MM-DD.")
 @click.option("--ref", help="Case reference in the case system (never printed).")
@@ -182,19 +182,74 @@ def _echo_plan(plan, file, dry_run) -> None:
         click.echo("print the new tiles: caseboard print tiles --unprinted --out tiles.pdf")
 
 
-def _change_command(name, action, verb):
-    @family.command(name)
-    @db_option
-    @click.argument("token")
-    def command(db_path, token):
-        db = open_cli_store(db_path)
-        row = get_family_row(db, token)
-        action(db, row, team_by_id(db, row["team_id"]))
-        click.echo(f"{verb} {row['token']} ({row['initials']})")
-
-    command.__doc__ = f"Mark a family group {verb}."
-    return command
+def _row(db_path: str, token: str):
+    db = open_cli_store(db_path)
+    row = get_family_row(db, token)
+    return db, row, team_by_id(db, row["team_id"])
 
 
-family_close = _change_command("close", close_family, "closed")
-family_reopen = _change_command("reopen", reopen_family, "reopened")
+date_option = click.option("--date", "on", help="Date it takes effect, YYYY-MM-DD (default today).")
+
+
+@family.command("set")
+@db_option
+@date_option
+@click.argument("token")
+@click.option("--type", "case_type", help="New case type; its clock starts on --date.")
+@click.option("--flag", "flags", multiple=True, help="Add a flag from --date (repeatable).")
+@click.option("--unflag", "unflags", multiple=True, help="Remove a flag from --date (repeatable).")
+@click.option("--proceedings-start", help="Date court proceedings started (court clocks start).")
+@click.option("--s47", help="Date of the referral that led to s.47 enquiries.")
+@click.option("--assessment-done", help="Date the core assessment was completed.")
+@click.option("--worker", help="Newly allocated worker.")
+@click.option("--initials", help='Board codes, one to six: "TWr JWr".')
+def family_set(db_path, on, token, **fields):
+    """Change a case from a date: type, flags, court and assessment dates, worker, codes."""
+    db, row, team = _row(db_path, token)
+    row = set_case(db, row, team, on=on, **fields)
+    click.echo(f"changed {row['token']} ({row['initials']})")
+
+
+@family.command("close")
+@db_option
+@date_option
+@click.argument("token")
+@click.option(
+    "--as", "closed_as", type=click.Choice(["closed", "stepped-down"]), required=True,
+    help="Closed, or stepped down to another service.",
+)  # fmt: skip
+@click.option("--views", required=True, help="Whose views were considered: child,family,network.")
+@click.option("--scaling", required=True, help="Signs of Safety scaling score, 0-10.")
+@click.option("--reason", help="A short reason, with no names or personal detail.")
+def family_close(db_path, on, token, closed_as, views, scaling, reason):
+    """Close a case or step it down, recording the views considered and the scaling."""
+    db, row, team = _row(db_path, token)
+    row = close_case(
+        db, row, team, closed_as=closed_as, views=views, scaling=scaling, reason=reason, on=on
+    )
+    click.echo(f"{row['closed_as']} {row['token']} ({row['initials']}) on {row['closed']}")
+
+
+@family.command("transfer")
+@db_option
+@date_option
+@click.argument("token")
+@click.option("--to-team", required=True, help="The team taking the case.")
+@click.option("--stage", help="Stage board on the new team's wall (default the same).")
+def family_transfer(db_path, on, token, to_team, stage):
+    """Move a case, with its tile, token and history, to another team."""
+    db, row, team = _row(db_path, token)
+    row, new_team = transfer_case(db, row, team, to_team, stage=stage, on=on)
+    click.echo(f"transferred {row['token']} ({row['initials']}) to {new_team['name']}, "
+               f"board {row['stage']}")  # fmt: skip
+
+
+@family.command("reopen")
+@db_option
+@date_option
+@click.argument("token")
+def family_reopen(db_path, on, token):
+    """Reopen a closed case as a new episode starting on --date."""
+    db, row, team = _row(db_path, token)
+    row = reopen_case(db, row, team, on=on)
+    click.echo(f"reopened {row['token']} ({row['initials']}) from {row['opened']}")

@@ -17,7 +17,13 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
-from webapp.rules.alerts import add_manager_alert, follow_up, open_alerts
+from webapp.rules.alerts import (
+    add_manager_alert,
+    follow_up,
+    missed_reviews,
+    open_alerts,
+    record_interim_assessment,
+)
 from webapp.rules.defaults import SM
 from webapp.rules.team_rules import (
     ROLES,
@@ -31,6 +37,7 @@ ALERT_COLUMNS = [
     ("token", "TOKEN"),
     ("initials", "CODE"),
     ("due", "DUE"),
+    ("missed_text", "MISSED"),
     ("role", "FOR"),
     ("key", "ALERT"),
     ("message", "WHAT"),
@@ -55,7 +62,24 @@ def alerts(ctx, db_path, team_name, as_json, on):
     if as_json:
         echo_json(found)
     else:
+        for a in found:
+            a["missed_text"] = f"missed ({a['next_due']})" if a["missed"] else ""
         echo_table(found, ALERT_COLUMNS)
+
+
+@alerts.command("missed")
+@db_option
+@team_option
+@json_option
+@date_option
+def alerts_missed(db_path, team_name, as_json, on):
+    """Missed reviews (still open when their rule fired again), per rule and month."""
+    db, team = store_and_team(db_path, team_name)
+    found = missed_reviews(db, team, day(team, on))
+    if as_json:
+        echo_json(found)
+    else:
+        echo_table(found, [("month", "MONTH"), ("rule", "RULE"), ("missed", "MISSED")])
 
 
 @alerts.command("follow-up")
@@ -64,12 +88,26 @@ def alerts(ctx, db_path, team_name, as_json, on):
 @date_option
 @click.argument("token")
 @click.argument("key")
+@click.option("--due", help="Which firing: the date it was due (default the oldest open).")
 @click.option("--note", default="", help="What was done.")
-def alerts_follow_up(db_path, team_name, on, token, key, note):
-    """Record that alert KEY of the family TOKEN was followed up (this closes it)."""
+def alerts_follow_up(db_path, team_name, on, token, key, due, note):
+    """Record that alert KEY of the family TOKEN was followed up (this closes that firing)."""
     db, team = store_and_team(db_path, team_name)
-    follow_up(db, team, token, key, on=day(team, on), note=note)
-    click.echo(f"followed up {key} for {token.upper()}")
+    record = follow_up(db, team, token, key, on=day(team, on), due=due, note=note)
+    click.echo(f"followed up {key} due {record['due_on']} for {token.upper()}")
+
+
+@alerts.command("interim")
+@db_option
+@team_option
+@date_option
+@click.argument("token")
+@click.option("--note", help="A short note.")
+def alerts_interim(db_path, team_name, on, token, note):
+    """Record an interim core assessment (Kent audit §10.1); the alert stays open."""
+    db, team = store_and_team(db_path, team_name)
+    record = record_interim_assessment(db, team, token, on=day(team, on), note=note)
+    click.echo(f"interim assessment recorded for {token.upper()} on {record['on_date']}")
 
 
 @alerts.command("add")
@@ -111,7 +149,14 @@ def rules_list(db_path, team_name, as_json):
         r["on"] = "on" if r["active"] else "off"
     echo_table(
         found,
-        [("key", "RULE"), ("kind", "KIND"), ("role", "FOR"), ("settings", "SETTINGS"), ("on", "")],
+        [
+            ("key", "RULE"),
+            ("kind", "KIND"),
+            ("role", "FOR"),
+            ("settings", "SETTINGS"),
+            ("on", ""),
+            ("standing", "STANDING"),
+        ],
     )
 
 

@@ -16,14 +16,16 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
-from webapp.rules.defaults import DISCUSSION_KINDS
+from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES, SUGGESTED_CLOSER
 from webapp.rules.supervision import (
     add_discussion,
     coverage,
     discussions,
     flagged_records,
+    mark_leave,
     mark_recorded,
     parse_month,
+    set_frequency,
 )
 from webapp.rules.workdays import month_bounds
 
@@ -96,6 +98,10 @@ def discussion_list(db_path, team_name, as_json, month, flagged, on):
     if as_json:
         echo_json(found)
     else:
+        for d in found:
+            d["record_due_text"] = f"{d['record_due_day'][:3]} {d['record_due']}"
+            if d["kind"] != "one-to-one":
+                d["kind"] += " (not counted)"
         echo_table(
             found,
             [
@@ -105,20 +111,24 @@ def discussion_list(db_path, team_name, as_json, month, flagged, on):
                 ("initials", "CODE"),
                 ("kind", "KIND"),
                 ("who", "WHO"),
-                ("record_due", "RECORD DUE"),
+                ("record_due_text", "RECORD DUE"),
                 ("record_status", "RECORD"),
             ],
         )
 
 
-@click.command("supervision")
+@click.group("supervision", cls=CaseboardGroup, invoke_without_command=True)
 @db_option
 @team_option
 @json_option
 @click.option("--month", help="YYYY-MM (default this month).")
 @date_option
-def supervision(db_path, team_name, as_json, month, on):
-    """Monthly coverage: open cases not yet discussed this month, per practitioner."""
+@click.pass_context
+def supervision(ctx, db_path, team_name, as_json, month, on):
+    """Monthly coverage: open cases without a formal one-to-one this month, and each
+    practitioner's own sessions against their frequency."""
+    if ctx.invoked_subcommand:
+        return
     db, team = store_and_team(db_path, team_name)
     today = day(team, on)
     year, mon = parse_month(month) if month else (today.year, today.month)
@@ -128,7 +138,7 @@ def supervision(db_path, team_name, as_json, month, on):
         return
     click.echo(
         f"{report['month']} to {report['to']}: {report['discussed']} of {report['cases']} "
-        f"open cases discussed ({report['percent']}%)"
+        f"open cases had a formal one-to-one ({report['percent']}%)"
     )
     echo_table(
         [
@@ -138,7 +148,43 @@ def supervision(db_path, team_name, as_json, month, on):
         [
             ("worker", "PRACTITIONER"),
             ("cases", "CASES"),
-            ("discussed", "DISCUSSED"),
+            ("discussed", "ONE-TO-ONE"),
             ("not_yet", "NOT YET"),
         ],
     )
+    click.echo("")
+    echo_table(
+        [{**p, "had": f"{len(p['sessions'])} of {p['needed']}"} for p in report["practitioners"]],
+        [
+            ("worker", "PRACTITIONER"),
+            ("frequency", "FREQUENCY"),
+            ("had", "SESSIONS"),
+            ("status", "THIS MONTH"),
+        ],
+    )
+
+
+@supervision.command("frequency")
+@db_option
+@team_option
+@click.argument("name")
+@click.argument("frequency", type=click.Choice(list(FREQUENCIES)))
+@click.option("--note", help=f"Why, e.g. ASYE or probation ({SUGGESTED_CLOSER} suggested).")
+def supervision_frequency(db_path, team_name, name, frequency, note):
+    """Set how often practitioner NAME needs a formal one-to-one."""
+    db, team = store_and_team(db_path, team_name)
+    record = set_frequency(db, team, name, frequency, note)
+    click.echo(f"{record['name']}: {record['frequency']}")
+
+
+@supervision.command("leave")
+@db_option
+@team_option
+@click.argument("name")
+@click.option("--month", required=True, help="YYYY-MM.")
+@click.option("--reason", help="e.g. annual leave, sickness.")
+def supervision_leave(db_path, team_name, name, month, reason):
+    """Record that practitioner NAME was on leave for a month (shown as leave)."""
+    db, team = store_and_team(db_path, team_name)
+    record = mark_leave(db, team, name, month, reason=reason)
+    click.echo(f"{record['name']} on leave in {record['month']}")

@@ -2,8 +2,17 @@
 
 import click
 
-from webapp.cases.users import ROLES, add_user, create_api_token
-from webapp.cli.common import CaseboardGroup, CliError, db_option, open_cli_store, read_stdin_line
+from webapp.cases.users import ROLES, add_user, api_tokens, create_api_token, revoke_api_token
+from webapp.cli.common import (
+    CaseboardGroup,
+    CliError,
+    db_option,
+    echo_json,
+    echo_table,
+    json_option,
+    open_cli_store,
+    read_stdin_line,
+)
 
 
 @click.group("user", cls=CaseboardGroup)
@@ -33,7 +42,7 @@ def user_add(db_path, name, role, team_name, password_stdin):
 
 @click.group("token", cls=CaseboardGroup)
 def token():
-    """Manage API tokens."""
+    """Create, list and revoke API tokens."""
 
 
 @token.command("create")
@@ -43,3 +52,26 @@ def token_create(db_path, name):
     """Print a new API token for user NAME (shown once; only its digest is kept)."""
     db = open_cli_store(db_path)
     click.echo(create_api_token(db, name))
+
+
+@token.command("list")
+@db_option
+@json_option
+@click.argument("name", required=False)
+def token_list(db_path, as_json, name):
+    """List API tokens (of user NAME): id, first characters, user, made, revoked."""
+    rows = api_tokens(open_cli_store(db_path), username=name)
+    if as_json:
+        echo_json(rows)
+    else:
+        echo_table(rows, [("id", "id"), ("prefix", "starts"), ("username", "user"),
+                          ("created_at", "made"), ("revoked_at", "revoked")])  # fmt: skip
+
+
+@token.command("revoke")
+@db_option
+@click.argument("token_id")
+def token_revoke(db_path, token_id):
+    """Revoke the API token with id TOKEN_ID (see `token list`); it stops working at once."""
+    row = revoke_api_token(open_cli_store(db_path), token_id)
+    click.echo(f"revoked token {row['id']} ({row['prefix']}...) of {row['username']}")

@@ -22,7 +22,7 @@ from webapp.errors import BadInput
 from webapp.store.connection import open_store
 
 DEMO_TEAM = "Riverside CIN team"
-DEMO_PASSWORD = "caseboard"
+DEMO_PASSWORD = "caseboard-demo"  # a demo password, 12+ characters like any other
 DEMO_USERS = (("admin", "admin"), ("manager", "manager"), ("practitioner", "practitioner"))
 HISTORY_FAMILIES = 40
 HISTORY_SEED = 7

@@ -117,8 +117,7 @@ class _Sim:
             self.follow_up_alerts(fid, on)
             stage = fam["stage"]
             if stage == 6 and rng.random() < 0.6:
-                self.update(fid, on, closed=on.isoformat())
-                self.event(fid, on, events.CLOSED, {"on": on.isoformat()})
+                self.close(fid, on)
                 continue
             if rng.random() < 0.45:
                 new = max(1, stage - 1) if rng.random() < 0.1 else min(6, stage + 1)
@@ -131,14 +130,17 @@ class _Sim:
     def follow_up_alerts(self, fid: int, on: date) -> None:
         """Most alerts that have fired are followed up when the case is discussed."""
         fam = self.live[fid]
+        latest: dict[str, triggers.Firing] = {}  # the latest firing of each series
         for firing in triggers.family_firings(self.rules, fam, self.flags.get(fid, []), on):
+            latest[firing.key] = firing
+        for firing in latest.values():
             if self.rng.random() < 0.8:
                 self.db["follow_ups"].insert(
                     {
                         "team_id": self.team["id"],
                         "family_id": fid,
                         "alert_key": firing.key,
-                        "followed_on": on.isoformat(),
+                        "followed_on": on.isoformat(),  # no due_on: answers every firing so far
                         "note": "discussed at the weekly meeting",
                         "user_id": None,
                         "created_at": f"{on}T12:00:00+00:00",
@@ -175,12 +177,40 @@ class _Sim:
             if not fam["closed"] and self.rng.random() < 0.85:
                 self.discuss(fid, on + timedelta(days=self.rng.randint(0, 3)), "one-to-one")
 
+    def close(self, fid: int, on: date) -> None:
+        """Close or step down with the views considered and a scaling score, as the
+        policy asks (drawn from their own generator, so the rest of the year is as before)."""
+        pick = random.Random(f"{fid}:{on}")
+        closed_as = "stepped-down" if pick.random() < 0.4 else "closed"
+        views = ["child", "family", "network"] if pick.random() < 0.8 else ["family", "network"]
+        scaling = pick.randint(6, 10)
+        self.update(
+            fid,
+            on,
+            closed=on.isoformat(),
+            closed_as=closed_as,
+            closed_views=",".join(views),
+            closed_scaling=scaling,
+        )
+        for flag in self.flags.get(fid, []):  # the flags end with the episode
+            flag["removed_on"] = flag["removed_on"] or on.isoformat()
+        self.db.execute(
+            "update flags set removed_on = ? where family_id = ? and removed_on is null",
+            [on.isoformat(), fid],
+        )
+        detail = {"on": on.isoformat(), "as": closed_as, "views": views, "scaling": scaling}
+        self.event(fid, on, events.CLOSED, detail)
+
     def reopen_some(self, on: date) -> None:
         for fid, fam in self.live.items():
             if fam["closed"] and fam["closed"] < on.isoformat() and self.rng.random() < 0.012:
                 closed, stage = fam["closed"], fam["stage"]
-                self.update(fid, on, closed=None, stage=1)
-                self.event(fid, on, events.REOPENED, {"closed_on": closed})
+                self.update(
+                    fid, on, closed=None, closed_as=None, closed_views=None, closed_scaling=None,
+                    stage=1, opened=on.isoformat(),
+                )  # fmt: skip
+                days = (on - date.fromisoformat(closed)).days
+                self.event(fid, on, events.REOPENED, {"closed_on": closed, "days_closed": days})
                 self.event(fid, on, events.STAGE_MOVED, {"from": stage, "to": 1})
                 self.set_review(fid, on, on + timedelta(days=14))
 

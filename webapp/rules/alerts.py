@@ -1,8 +1,12 @@
 """Open alerts: the store side of the review triggers, manager alerts and clinic actions.
 
 An alert is open on a day D when it was triggered on or before D and has not been
-followed up (docs/contract.md §5). :func:`open_alerts` is what the alerts page, the weekly
-agenda (reason ``alert``) and ``caseboard alerts`` all show.
+followed up (docs/contract.md §5). Every firing is its own alert: a follow-up names the
+series (``key``) and the firing (``due``) it answers, and a later firing never hides an
+earlier one. A firing still open on the day the next firing of its series comes is
+*missed* (§7). :func:`open_alerts` is what the alerts page, the weekly agenda (reason
+``alert``) and ``caseboard alerts`` all show; :func:`open_alert_firings` gives the same
+for every team, for notifications.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
 from webapp.rules import triggers
@@ -23,6 +28,7 @@ MANAGER, CLINIC = "manager", "clinic"
 
 
 def _alert(family: dict, firing: triggers.Firing, on: date) -> dict:
+    following = firing.next_due
     return {
         "token": family["token"],
         "initials": family["initials"],
@@ -35,6 +41,8 @@ def _alert(family: dict, firing: triggers.Firing, on: date) -> dict:
         "days_open": (on - firing.due).days,
         "role": firing.role,
         "message": firing.message,
+        "missed": following is not None and following <= on,
+        "next_due": following.isoformat() if following else None,
         "family_id": family["id"],
     }
 
@@ -59,14 +67,31 @@ def _flags(db: Database, team: dict) -> dict[int, list[dict]]:
     return found
 
 
-def _follow_ups(db: Database, team: dict) -> dict[tuple[int, str], list[date]]:
+def _follow_ups(db: Database, team: dict) -> dict[tuple[int, str], list[tuple]]:
+    """(family id, alert key) -> (followed on, the firing's due date or None) pairs."""
     found = defaultdict(list)
     for r in db.query(
-        "select family_id, alert_key, followed_on from follow_ups where team_id = ?",
+        "select family_id, alert_key, followed_on, due_on from follow_ups where team_id = ?",
         [team["id"]],
     ):
-        found[(r["family_id"], r["alert_key"])].append(date.fromisoformat(r["followed_on"]))
+        found[(r["family_id"], r["alert_key"])].append(
+            (date.fromisoformat(r["followed_on"]), triggers.as_date(r["due_on"]))
+        )
     return found
+
+
+def answered_on(firing: triggers.Firing, since: date, follow_ups, on: date) -> date | None:
+    """The first day on or before ``on`` a follow-up answered this firing, else None.
+
+    A follow-up answers the firing it names (its due date); one recorded before
+    follow-ups named their firing answers every firing due up to its own date.
+    """
+    days = [
+        followed
+        for followed, due in follow_ups
+        if since <= followed <= on and (due == firing.due if due else firing.due <= followed)
+    ]
+    return min(days, default=None)
 
 
 def _manager_firings(db: Database, team: dict, on: date) -> dict[int, list[tuple]]:
@@ -112,13 +137,11 @@ def _clinic_firings(db: Database, team: dict, on: date) -> dict[int, list[trigge
     return found
 
 
-def open_alerts(db: Database, team: dict, on: date, *, family_id: int | None = None) -> list[dict]:
-    """Every alert open on ``on``, oldest first.
-
-    Each is a dict with ``token``, ``initials``, ``stage``, ``worker``, ``rule``,
-    ``kind``, ``key`` (what a follow-up names), ``due`` (the date it triggered),
-    ``days_open``, ``role``, ``message`` and ``family_id``.
-    """
+def team_firings(
+    db: Database, team: dict, on: date, *, family_id: int | None = None
+) -> list[tuple[dict, triggers.Firing, date | None]]:
+    """Every firing on or before ``on`` for the team's open cases: (family row, firing,
+    the day a follow-up answered it or None)."""
     rules = [r for r in team_rules(db, team) if r["kind"] in triggers.TRIGGER_KINDS]
     region = holiday_region(team)
     flags, follow_ups = _flags(db, team), _follow_ups(db, team)
@@ -130,13 +153,65 @@ def open_alerts(db: Database, team: dict, on: date, *, family_id: int | None = N
         candidates = [
             (f, f.due) for f in triggers.family_firings(rules, family, flags[fid], on, region)
         ]
-        candidates += [(f, min(created, f.due)) for f, created in manager[fid]]
-        candidates += [(f, f.due) for f in clinic[fid]]
+        # Meeting-time alerts and clinic actions of an earlier episode never come back.
+        episode = date.fromisoformat(family["opened"])
+        candidates += [(f, min(created, f.due)) for f, created in manager[fid] if f.due >= episode]
+        candidates += [(f, f.due) for f in clinic[fid] if f.due >= episode]
         for firing, since in candidates:
-            if triggers.is_open(since, follow_ups.get((fid, firing.key), ()), on):
-                found.append(_alert(family, firing, on))
+            answers = follow_ups.get((fid, firing.key), ())
+            found.append((family, firing, answered_on(firing, since, answers, on)))
+    return found
+
+
+def open_alerts(db: Database, team: dict, on: date, *, family_id: int | None = None) -> list[dict]:
+    """Every alert open on ``on``, oldest first: each firing not yet answered.
+
+    Each is a dict with ``token``, ``initials``, ``stage``, ``worker``, ``rule``,
+    ``kind``, ``key`` and ``due`` (what a follow-up names), ``days_open``, ``role``,
+    ``message``, ``missed`` (the series has fired again since), ``next_due`` and
+    ``family_id``.
+    """
+    found = [
+        _alert(family, firing, on)
+        for family, firing, answered in team_firings(db, team, on, family_id=family_id)
+        if answered is None
+    ]
+    interim = interim_assessments(db, team, on)
+    for alert in found:
+        if alert["kind"] == triggers.ASSESSMENT and alert["family_id"] in interim:
+            alert["interim"] = interim[alert["family_id"]]
+            alert["message"] += f"; interim assessment recorded {alert['interim']}"
     found.sort(key=lambda a: (a["due"], a["token"], a["key"]))
     return found
+
+
+def open_alert_firings(db: Database, on: date, teams: list[dict] | None = None) -> list[dict]:
+    """The alerts open on ``on`` in every team (or in ``teams``), for notifications: each
+    with ``team``, ``team_id``, ``token``, ``initials``, ``rule``, ``key``, ``due``,
+    ``role``, ``missed`` and ``message``."""
+    teams = teams if teams is not None else list(db["teams"].rows_where(order_by="id"))
+    found = []
+    for team in teams:
+        for alert in open_alerts(db, team, on):
+            alert = {k: v for k, v in alert.items() if k != "family_id"}
+            found.append({"team": team["name"], "team_id": team["id"], **alert})
+    return found
+
+
+def missed_reviews(db: Database, team: dict, on: date, since: date | None = None) -> list[dict]:
+    """Firings missed (still open when their series fired again), counted per rule and
+    calendar month of the firing, on or after ``since``: ``rule``, ``month``, ``missed``."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for _family, firing, answered in team_firings(db, team, on):
+        following = firing.next_due
+        if following is None or following > on or (since and firing.due < since):
+            continue
+        if answered is None or answered >= following:
+            counts[(firing.rule, firing.due.strftime("%Y-%m"))] += 1
+    return [
+        {"rule": rule, "month": month, "missed": n}
+        for (rule, month), n in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]
 
 
 def alerts_for_family(db: Database, team: dict, family_row: dict, on: date) -> list[dict]:
@@ -151,26 +226,81 @@ def follow_up(
     alert_key: str,
     *,
     on: date,
+    due: date | str | None = None,
     note: str = "",
     user_id: int | None = None,
 ) -> dict:
-    """Record that an open alert was followed up on ``on``; this closes it."""
+    """Record that one firing of an alert was followed up on ``on``; this closes it.
+
+    ``due`` names the firing (its due date); without it, the oldest firing of
+    ``alert_key`` still open is the one answered.
+    """
     row = get_family_row(db, token, team)
     on = parse_date(on, "follow-up date")
-    keys = {a["key"] for a in alerts_for_family(db, team, row, on)}
-    if alert_key not in keys:
-        shown = ", ".join(sorted(keys)) or "none"
-        raise NotFound(f"{row['token']} has no open alert {alert_key!r} on {on} (open: {shown})")
+    open_now = [a for a in alerts_for_family(db, team, row, on) if a["key"] == alert_key]
+    if due is not None:
+        due = parse_date(due, "alert due date").isoformat()
+        open_now = [a for a in open_now if a["due"] == due]
+    if not open_now:
+        shown = ", ".join(
+            sorted(f"{a['key']} due {a['due']}" for a in alerts_for_family(db, team, row, on))
+        )
+        what = alert_key + (f" due {due}" if due else "")
+        raise NotFound(f"{row['token']} has no open alert {what} on {on} (open: {shown or 'none'})")
+    answered = min(open_now, key=lambda a: a["due"])
     record = {
         "team_id": team["id"],
         "family_id": row["id"],
         "alert_key": alert_key,
+        "due_on": answered["due"],
         "followed_on": on.isoformat(),
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }
     record["id"] = db["follow_ups"].insert(record).last_pk
+    return record
+
+
+def interim_assessments(db: Database, team: dict, on: date) -> dict[int, str]:
+    """Family id -> the date of its latest interim core assessment on or before ``on``."""
+    return {
+        r["family_id"]: r["last"]
+        for r in db.query(
+            """select family_id, max(on_date) as last from interim_assessments
+               where team_id = ? and on_date <= ? group by family_id""",
+            [team["id"], on.isoformat()],
+        )
+    }
+
+
+def record_interim_assessment(
+    db: Database,
+    team: dict,
+    token: str,
+    *,
+    on: date | str,
+    note: str | None = None,
+    user_id: int | None = None,
+) -> dict:
+    """Record an interim core assessment, which the Kent audit (§10.1) asks for where the
+    full one cannot be done in 42 working days. It is shown with the alert; only the
+    assessment marked done closes it."""
+    row = get_family_row(db, token, team)
+    if not row.get("s47"):
+        raise BadInput(f"{row['token']} has no s.47 date, so no core assessment is due")
+    on = parse_date(on, "interim assessment date")
+    if on.isoformat() < row["s47"]:
+        raise BadInput(f"an interim assessment cannot come before the s.47 date {row['s47']}")
+    record = {
+        "team_id": team["id"],
+        "family_id": row["id"],
+        "on_date": on.isoformat(),
+        "note": check_text(note or "", "note") or None,
+        "user_id": user_id,
+        "created_at": utcnow(),
+    }
+    record["id"] = db["interim_assessments"].insert(record).last_pk
     return record
 
 
@@ -189,7 +319,7 @@ def add_manager_alert(
     (e.g. "request school information", "within two weeks"). It stays open until
     someone records the follow-up."""
     row = get_family_row(db, token, team)
-    action = (action or "").strip()
+    action = check_text(action or "", "action")
     if not action:
         raise BadInput("say what action the alert is for")
     if role not in ROLES:
@@ -199,7 +329,7 @@ def add_manager_alert(
         "family_id": row["id"],
         "due_on": parse_date(due_on, "alert date").isoformat(),
         "action": action,
-        "timescale": (timescale or "").strip() or None,
+        "timescale": check_text(timescale or "", "timescale") or None,
         "role": role,
         "user_id": user_id,
         "created_at": utcnow(),

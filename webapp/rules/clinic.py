@@ -5,8 +5,16 @@
 * It runs every Thursday from 14:00 to 15:30, in 30-minute slots for LPM preparation
   and 45-minute slots for pre-proceedings (§3).
 * Each session ends with actions, and the team manager sees they are taken forward (§5).
+* The documents to have ready (§4, §5) and the case note's recipients (§5) are recorded.
+* "Every case where a LPM will be held and Care Pathways recommendation to start
+  pre-proceedings is discussed at the clinic" (§2): a quarterly report checks it.
 
-Bookings are kept per team; slots start on a quarter-hour.
+The clinic is run by one service manager, so it is one calendar for the whole service
+(docs/contract.md §7): every team in the store, or, where teams have a ``service`` set,
+every team of the same service. Slots start on a quarter-hour and are offered from the
+free ones; overlaps, past days, days that are not Thursdays and bank-holiday Thursdays
+are refused with the reason, and nothing is written. Another team's booking shows only
+as taken: its case stays invisible.
 """
 
 from __future__ import annotations
@@ -15,8 +23,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
+from webapp.cases.teams import team_settings, team_today, update_team_settings
 from webapp.errors import BadInput, NotFound
+from webapp.rules.team_rules import holiday_region
+from webapp.rules.workdays import holiday_name
 from webapp.store.connection import utcnow
 
 LPM, PRE_PROCEEDINGS = "lpm", "pre-proceedings"
@@ -25,6 +37,14 @@ PURPOSE_LABELS = {LPM: "Legal Planning Meeting preparation", PRE_PROCEEDINGS: "P
 THURSDAY = 3
 OPENS, CLOSES = time(14, 0), time(15, 30)
 STEP_MINUTES = 15
+#: What should be ready for the session (Clinic ToR §4 for an LPM, §5 for pre-proceedings).
+DOCUMENTS = {
+    LPM: ["draft LPM referral", "genogram", "chronology"],
+    PRE_PROCEEDINGS: ["draft pre-proceedings letter", "draft written agreement"],
+}
+#: Who the service manager's case note and its actions go to (Clinic ToR §5).
+NOTE_RECIPIENTS = ["social worker", "team manager", "service manager", "Legal Services"]
+DOCUMENT, NOTE = "document", "note"
 
 
 def parse_purpose(text: str) -> str:
@@ -45,6 +65,14 @@ def next_clinic(on: date) -> date:
     return on + timedelta(days=(THURSDAY - on.weekday()) % 7)
 
 
+def next_open_clinic(team: dict, today: date) -> date:
+    """The first clinic Thursday from ``today`` that is not a bank holiday."""
+    day = next_clinic(today)
+    while day_refusal(day, today, holiday_region(team)):
+        day += timedelta(days=7)
+    return day
+
+
 def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
@@ -60,15 +88,48 @@ def parse_start(text: str) -> int:
         raise BadInput(f"slot start must be HH:MM, not {text!r}") from None
 
 
+def service_team_ids(db: Database, team: dict) -> list[int]:
+    """The teams sharing the clinic calendar with ``team``: those of the same ``service``
+    setting (all teams, when no service is set anywhere)."""
+    service = team_settings(team).get("service") or None
+    return [
+        t["id"]
+        for t in db["teams"].rows_where(order_by="id")
+        if (team_settings(t).get("service") or None) == service
+    ]
+
+
 def _bookings_on(db: Database, team: dict, day: date) -> list[dict]:
-    return list(
-        db.query(
-            """select b.*, f.token, f.initials, f.worker from clinic_bookings b
-               join families f on f.id = b.family_id
-               where b.team_id = ? and b.day = ? order by b.start""",
-            [team["id"], day.isoformat()],
-        )
+    """Every booking of the service on ``day``; another team's carries only its time."""
+    ids = service_team_ids(db, team)
+    marks = ", ".join("?" for _ in ids)
+    rows = db.query(
+        f"""select b.*, f.token, f.initials, f.worker from clinic_bookings b
+            join families f on f.id = b.family_id
+            where b.team_id in ({marks}) and b.day = ? order by b.start""",
+        [*ids, day.isoformat()],
     )
+    found = []
+    for row in rows:
+        if row["team_id"] != team["id"]:
+            row = {k: row[k] for k in ("id", "team_id", "day", "start", "minutes", "purpose")}
+            row.update(token=None, initials=None, worker=None, other_team=True)
+        else:
+            row["other_team"] = False
+        found.append(row)
+    return found
+
+
+def day_refusal(day: date, today: date, region: str) -> str | None:
+    """Why ``day`` cannot take a booking, or None when it can."""
+    if day.weekday() != THURSDAY:
+        return f"the clinic is on Thursdays; {day} is a {day:%A}"
+    if day < today:
+        return f"{day} is in the past (today is {today})"
+    holiday = holiday_name(day, region)
+    if holiday:
+        return f"{day} is a bank holiday ({holiday}): no clinic"
+    return None
 
 
 def _fits(start: int, minutes: int, taken: list[tuple[int, int]]) -> bool:
@@ -78,10 +139,16 @@ def _fits(start: int, minutes: int, taken: list[tuple[int, int]]) -> bool:
     return all(end <= s or start >= e for s, e in taken)
 
 
-def free_slots(db: Database, team: dict, day: date, purpose: str) -> list[str]:
-    """The start times still free on a clinic day for a session of this purpose."""
+def free_slots(
+    db: Database, team: dict, day: date, purpose: str, *, today: date | None = None
+) -> list[str]:
+    """The start times still free on a clinic day for a session of this purpose (none on
+    a past day or a bank holiday)."""
     if day.weekday() != THURSDAY:
         raise BadInput(f"the clinic is on Thursdays; {day} is a {day:%A}")
+    today = today or team_today(team)
+    if day_refusal(day, today, holiday_region(team)):
+        return []
     minutes = PURPOSES[parse_purpose(purpose)]
     taken = [
         (parse_start(b["start"]), parse_start(b["start"]) + b["minutes"])
@@ -134,18 +201,46 @@ def book(
     start: str,
     purpose: str,
     user_id: int | None = None,
+    today: date | None = None,
 ) -> dict:
-    """Book a case into a clinic slot (linked to its waiting request, if any)."""
+    """Book a case into a free slot of the service's clinic (linked to its waiting
+    request, if any). A refused booking says why and writes nothing."""
     row = get_family_row(db, token, team)
     day = parse_date(day, "clinic day")
     purpose = parse_purpose(purpose)
-    slots = free_slots(db, team, day, purpose)
+    today = today or team_today(team)
+    refusal = day_refusal(day, today, holiday_region(team))
+    if refusal:
+        raise BadInput(f"cannot book {day}: {refusal}")
     begin = _clock(parse_start(start))
-    if begin not in slots:
-        free = ", ".join(slots) or "none"
-        raise BadInput(
-            f"no free {PURPOSES[purpose]}-minute slot at {begin} on {day} (free: {free})"
+    with db.atomic():
+        slots = free_slots(db, team, day, purpose, today=today)
+        if begin not in slots:
+            raise BadInput(_taken_reason(db, team, day, purpose, begin, slots))
+        return _insert_booking(db, team, row, day, begin, purpose, user_id)
+
+
+def _taken_reason(
+    db: Database, team: dict, day: date, purpose: str, begin: str, slots: list[str]
+) -> str:
+    free = ", ".join(slots) or "none"
+    start, end = parse_start(begin), parse_start(begin) + PURPOSES[purpose]
+    if start < _minutes(OPENS) or end > _minutes(CLOSES):
+        why = f"the clinic runs {OPENS:%H:%M}-{CLOSES:%H:%M}"
+    else:
+        clash = next(
+            b
+            for b in _bookings_on(db, team, day)
+            if start < parse_start(b["start"]) + b["minutes"] and end > parse_start(b["start"])
         )
+        who = "another team" if clash["other_team"] else clash["initials"]
+        why = f"it overlaps the booking at {clash['start']} ({who})"
+    return f"no free {PURPOSES[purpose]}-minute slot at {begin} on {day}: {why} (free: {free})"
+
+
+def _insert_booking(
+    db: Database, team: dict, row: dict, day: date, begin: str, purpose: str, user_id
+) -> dict:
     request = next(
         (
             r
@@ -183,7 +278,7 @@ def add_action(
 ) -> dict:
     """An action agreed at the clinic, with an owner and a due date."""
     booking = _booking(db, team, booking_id)
-    text, owner = (text or "").strip(), (owner or "").strip()
+    text, owner = check_text(text or "", "text"), check_text(owner or "", "owner")
     if not text or not owner:
         raise BadInput("a clinic action needs what is to be done and who owns it")
     due = parse_date(due_on, "due date")
@@ -215,21 +310,167 @@ def complete_action(db: Database, team: dict, action_id: int, on: date | str) ->
     return db["clinic_actions"].get(action_id)
 
 
-def week_bookings(db: Database, team: dict, on: date) -> dict:
-    """The clinic of the week containing ``on``: its bookings, each with its actions."""
+def _items(db: Database, booking_id: int) -> dict[tuple[str, str], str]:
+    return {
+        (r["kind"], r["item"]): r["done_on"]
+        for r in db["clinic_items"].rows_where("booking_id = ?", [booking_id])
+    }
+
+
+def booking_record(db: Database, booking: dict) -> dict:
+    """A booking's checklist: each document to have ready and each case-note recipient,
+    with the day it was ticked (None while not)."""
+    done = _items(db, booking["id"])
+    return {
+        "documents": [
+            {"item": item, "done_on": done.get((DOCUMENT, item))}
+            for item in DOCUMENTS[booking["purpose"]]
+        ],
+        "note_sent_to": [
+            {"item": who, "done_on": done.get((NOTE, who))} for who in NOTE_RECIPIENTS
+        ],
+    }
+
+
+def tick(
+    db: Database,
+    team: dict,
+    booking_id: int,
+    kind: str,
+    item: str,
+    *,
+    on: date | str,
+    user_id: int | None = None,
+) -> dict:
+    """Tick a document as ready (``document``) or the case note as sent to a recipient
+    (``note``) for one of the team's bookings."""
+    booking = _booking(db, team, booking_id)
+    allowed = DOCUMENTS[booking["purpose"]] if kind == DOCUMENT else NOTE_RECIPIENTS
+    if kind not in (DOCUMENT, NOTE):
+        raise BadInput(f"a clinic record item is a document or a note, not {kind!r}")
+    match = next((a for a in allowed if a.lower() == (item or "").strip().lower()), None)
+    if match is None:
+        raise BadInput(f"{kind} must be one of: {', '.join(allowed)} (not {item!r})")
+    on = parse_date(on, "date")
+    existing = list(
+        db["clinic_items"].rows_where(
+            "booking_id = ? and kind = ? and item = ?", [booking_id, kind, match]
+        )
+    )
+    if existing:
+        return existing[0]
+    record = {
+        "booking_id": booking_id,
+        "kind": kind,
+        "item": match,
+        "done_on": on.isoformat(),
+        "user_id": user_id,
+        "created_at": utcnow(),
+    }
+    record["id"] = db["clinic_items"].insert(record).last_pk
+    return record
+
+
+def record_legal_step(
+    db: Database,
+    team: dict,
+    token: str,
+    kind: str,
+    *,
+    on: date | str,
+    user_id: int | None = None,
+) -> dict:
+    """Record that a case went to a Legal Planning Meeting or into pre-proceedings."""
+    row = get_family_row(db, token, team)
+    record = {
+        "team_id": team["id"],
+        "family_id": row["id"],
+        "kind": parse_purpose(kind),
+        "on_date": parse_date(on, "date").isoformat(),
+        "user_id": user_id,
+        "created_at": utcnow(),
+    }
+    record["id"] = db["legal_steps"].insert(record).last_pk
+    return record
+
+
+def quarter_bounds(text: str) -> tuple[date, date]:
+    """``YYYY-Qn`` -> the quarter's first and last day."""
+    try:
+        year, q = text.strip().upper().split("-Q")
+        year, q = int(year), int(q)
+        if not 1 <= q <= 4:
+            raise ValueError
+    except ValueError:
+        raise BadInput(f"quarter must be YYYY-Qn (n 1 to 4), not {text!r}") from None
+    first = date(year, 3 * q - 2, 1)
+    last = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)
+    return first, last
+
+
+def quarterly_report(db: Database, team: dict, quarter: str) -> dict:
+    """Every case of the team that went to an LPM or pre-proceedings in the quarter, and
+    whether it came through the clinic first (a booking for that purpose on or before)."""
+    first, last = quarter_bounds(quarter)
+    cases = []
+    for r in db.query(
+        """select s.*, f.token, f.initials, f.worker,
+             (select max(b.day) from clinic_bookings b where b.family_id = s.family_id
+                and b.purpose = s.kind and b.day <= s.on_date) as clinic_day
+           from legal_steps s join families f on f.id = s.family_id
+           where s.team_id = ? and s.on_date between ? and ?
+           order by s.on_date, s.id""",
+        [team["id"], first.isoformat(), last.isoformat()],
+    ):
+        cases.append(
+            {
+                "token": r["token"],
+                "initials": r["initials"],
+                "worker": r["worker"],
+                "kind": r["kind"],
+                "on": r["on_date"],
+                "clinic_day": r["clinic_day"],
+                "through_clinic": r["clinic_day"] is not None,
+            }
+        )
+    return {
+        "quarter": quarter.strip().upper(),
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "cases": cases,
+        "total": len(cases),
+        "through_clinic": sum(c["through_clinic"] for c in cases),
+        "not_through_clinic": [c for c in cases if not c["through_clinic"]],
+    }
+
+
+def week_bookings(db: Database, team: dict, on: date, *, today: date | None = None) -> dict:
+    """The service's clinic of the week containing ``on``: the bookings (the team's own
+    with their actions and checklist; other teams' only as taken) and the free slots."""
     day = clinic_day(on)
+    today = today or team_today(team)
     bookings = _bookings_on(db, team, day)
     for booking in bookings:
-        booking["actions"] = list(
-            db["clinic_actions"].rows_where("booking_id = ?", [booking["id"]], order_by="id")
-        )
         booking["label"] = PURPOSE_LABELS[booking["purpose"]]
         end = parse_start(booking["start"]) + booking["minutes"]
         booking["end"] = _clock(end)
+        if booking["other_team"]:
+            booking["actions"] = []
+            continue
+        booking["actions"] = list(
+            db["clinic_actions"].rows_where("booking_id = ?", [booking["id"]], order_by="id")
+        )
+        booking.update(booking_record(db, booking))
     return {
         "day": day.isoformat(),
         "opens": OPENS.strftime("%H:%M"),
         "closes": CLOSES.strftime("%H:%M"),
         "bookings": bookings,
-        "free": {p: free_slots(db, team, day, p) for p in PURPOSES},
+        "closed_because": day_refusal(day, today, holiday_region(team)),
+        "free": {p: free_slots(db, team, day, p, today=today) for p in PURPOSES},
     }
+
+
+def set_service(db: Database, team: dict, service: str | None) -> dict:
+    """Put a team in a service: teams of one service share one clinic calendar."""
+    return update_team_settings(db, team, service=(service or "").strip() or None)

@@ -3,8 +3,9 @@ File Audit §5). Plain data, no Flask: the CLI writes it as JSON, CSV or PDF and
 dashboard draws it.
 
 Past states are replayed from each family's events (created, review set, stage
-moved, closed, reopened), so "how many cases were overdue in March" is answered from
-what the store recorded at the time, not from today's dates.
+moved, closed, reopened, transferred, and the dated changes of ``family set``), so
+"how many cases were overdue in March" is answered from what the store recorded at the
+time, not from today's dates.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from tilegen import domain
+from webapp.cases.families import rereferral_months
+from webapp.cases.meetings import weeks_without_meeting
 from webapp.cases.teams import stage_names, team_today
-from webapp.rules.alerts import open_alerts
+from webapp.rules.alerts import missed_reviews, open_alerts
 from webapp.rules.meeting_audits import audit_status
 from webapp.rules.supervision import coverage
 from webapp.rules.team_rules import limit, stuck_weeks
@@ -42,7 +45,7 @@ def _timelines(db: Database, team: dict) -> dict[int, list[tuple[str, str, dict]
     found = defaultdict(list)
     for r in db.query(
         """select family_id, on_date, kind, detail from events
-           where team_id = ? and family_id is not null and kind in (?, ?, ?, ?, ?)
+           where team_id = ? and family_id is not null and kind in (?, ?, ?, ?, ?, ?, ?)
            order by on_date, id""",
         [
             team["id"],
@@ -51,6 +54,8 @@ def _timelines(db: Database, team: dict) -> dict[int, list[tuple[str, str, dict]
             events.STAGE_MOVED,
             events.CLOSED,
             events.REOPENED,
+            events.TRANSFERRED,
+            events.CHANGED,
         ],
     ):
         found[r["family_id"]].append((r["on_date"], r["kind"], json.loads(r["detail"] or "{}")))
@@ -75,6 +80,12 @@ def _apply(state: dict | None, on: str, kind: str, detail: dict) -> dict | None:
         return {**state, "closed": True}
     if kind == events.REOPENED:
         return {**state, "closed": False}
+    if kind == events.TRANSFERRED:
+        stage = (detail.get("stage") or {}).get("to", state["stage"])
+        moved = stage != state["stage"]
+        return {**state, "stage": stage, "stage_since": on if moved else state["stage_since"]}
+    if kind == events.CHANGED and detail.get("field"):
+        return {**state, detail["field"]: detail.get("to")}
     return state
 
 
@@ -160,7 +171,8 @@ def moves_per_week(db: Database, team: dict, weeks: list[date]) -> list[dict]:
 
 
 def reopened(db: Database, team: dict, start: date, on: date, months: int) -> list[dict]:
-    """Cases reopened between ``start`` and ``on`` within ``months`` of closing."""
+    """Every reopening between ``start`` and ``on`` (the start-again section), with the days
+    the case was closed and whether that was within ``months`` of closing."""
     found = []
     for r in db.query(
         """select e.on_date, e.detail, f.token, f.initials, f.worker, f.stage from events e
@@ -170,9 +182,9 @@ def reopened(db: Database, team: dict, start: date, on: date, months: int) -> li
         [team["id"], events.REOPENED, start.isoformat(), on.isoformat()],
     ):
         closed_on = json.loads(r["detail"] or "{}").get("closed_on")
-        reopened_on = date.fromisoformat(r["on_date"])
-        if not closed_on or add_months(date.fromisoformat(closed_on), months) < reopened_on:
+        if not closed_on:
             continue
+        reopened_on = date.fromisoformat(r["on_date"])
         found.append(
             {
                 "token": r["token"],
@@ -181,15 +193,38 @@ def reopened(db: Database, team: dict, start: date, on: date, months: int) -> li
                 "closed_on": closed_on,
                 "reopened_on": r["on_date"],
                 "days_closed": (reopened_on - date.fromisoformat(closed_on)).days,
+                "within_window": add_months(date.fromisoformat(closed_on), months) >= reopened_on,
             }
         )
     return found
 
 
+def rereferrals(db: Database, team: dict, start: date, on: date) -> list[dict]:
+    """New families registered between ``start`` and ``on`` with the case reference of a
+    case closed within the team's re-referral window (linked when they were registered)."""
+    return [
+        {
+            **r,
+            "days_closed": (
+                date.fromisoformat(r["opened"]) - date.fromisoformat(r["closed_on"])
+            ).days,
+        }
+        for r in db.query(
+            """select f.token, f.initials, f.worker, f.opened, old.token as earlier,
+                      old.closed as closed_on, old.closed_as as closed_as from families f
+               join families old on old.id = f.rereferral_of
+               where f.team_id = ? and f.opened between ? and ?
+               order by f.opened, f.token""",
+            [team["id"], start.isoformat(), on.isoformat()],
+        )
+    ]
+
+
 def dip_sample(
     db: Database, team: dict, on: date, size: int, seed: int, from_months: int, to_months: int
 ) -> dict:
-    """A reproducible random sample of cases closed 3-6 months ago (by default).
+    """A reproducible random sample of cases closed or stepped down 3-6 months ago (by
+    default; Kent Case Progression Policy §11), with the scaling and views at closure.
 
     The eligible cases are sorted by closing date and token before sampling, so the
     same store, size and seed always give the same sample.
@@ -197,7 +232,9 @@ def dip_sample(
     newest, oldest = add_months(on, -from_months), add_months(on, -to_months)
     eligible = list(
         db.query(
-            """select token, initials, worker, stage, case_type, opened, closed from families
+            """select token, initials, worker, stage, case_type, opened, closed,
+                      coalesce(closed_as, 'closed') as closed_as, closed_scaling as scaling,
+                      closed_views as views from families
                where team_id = ? and closed between ? and ? order by closed, token""",
             [team["id"], oldest.isoformat(), newest.isoformat()],
         )
@@ -236,6 +273,48 @@ def _current(db: Database, team: dict, timelines: dict, on: date) -> list[dict]:
     return sorted(found, key=lambda f: (f["stage"], f["initials"], f["token"]))
 
 
+def _stuck(current: list[dict], limits: dict[int, int]) -> list[dict]:
+    stuck = [
+        {**f, "limit_days": limits[f["stage"]] * 7}
+        for f in current
+        if f["stage"] in limits and f["days_in_stage"] > limits[f["stage"]] * 7
+    ]
+    stuck.sort(key=lambda f: f["days_in_stage"] - f["limit_days"], reverse=True)
+    return stuck
+
+
+def stuck_cases(db: Database, team: dict, on: date) -> list[dict]:
+    """Open cases on ``on`` longer in their stage than the team's limit (``stuck-stage-N``),
+    most over first: ``token``, ``initials``, ``stage``, ``days_in_stage``, ``limit_days``.
+
+    For the agenda, which asks every time it is drawn: from each case's last stage event
+    on or before ``on`` and whether it is open as it stands, rather than the drift
+    report's replay of its whole history (the two agree on the present)."""
+    last: dict[int, tuple[str, dict]] = {}
+    for r in db.query(
+        """select e.family_id, e.on_date, e.detail from events e
+           join families f on f.id = e.family_id
+           where e.team_id = ? and e.kind in (?, ?) and e.on_date <= ?
+             and f.opened <= ? and (f.closed is null or f.closed > ?)
+           order by e.on_date, e.id""",
+        [team["id"], events.CREATED, events.STAGE_MOVED, *[on.isoformat()] * 3],
+    ):
+        last[r["family_id"]] = (r["on_date"], json.loads(r["detail"] or "{}"))
+    rows = {r["id"]: r for r in db["families"].rows_where("team_id = ?", [team["id"]])}
+    current = [
+        {
+            "token": rows[fid]["token"],
+            "initials": rows[fid]["initials"],
+            "worker": rows[fid]["worker"],
+            "stage": detail.get("to", detail.get("stage")),
+            "next_review": rows[fid]["next_review"],
+            "days_in_stage": (on - date.fromisoformat(since)).days,
+        }
+        for fid, (since, detail) in last.items()
+    ]
+    return _stuck(current, stuck_weeks(db, team))
+
+
 def drift_report(
     db: Database,
     team: dict,
@@ -254,17 +333,15 @@ def drift_report(
     timelines = _timelines(db, team)
     names = stage_names(db, team)
     current = _current(db, team, timelines, on)
-    limits = stuck_weeks(db, team)
-    stuck = [
-        {**f, "limit_days": limits[f["stage"]] * 7}
-        for f in current
-        if f["stage"] in limits and f["days_in_stage"] > limits[f["stage"]] * 7
-    ]
-    stuck.sort(key=lambda f: f["days_in_stage"] - f["limit_days"], reverse=True)
+    stuck = _stuck(current, stuck_weeks(db, team))
+    missed = missed_reviews(db, team, on, since=start)
+    no_meeting = weeks_without_meeting(db, team, start, on)
     dip = limit(db, team, "dip_sample")
     series = overdue_series(timelines, week_ends)
     month = coverage(db, team, on.year, on.month, as_of=on)
     alerts = open_alerts(db, team, on)
+    start_again = reopened(db, team, start, on, limit(db, team, "reopen_window")["months"])
+    referred = rereferrals(db, team, start, on)
     statuses = [domain.review_status(_d(f["next_review"]), on, team["amber_days"]) for f in current]
     moves = moves_per_week(db, team, week_starts)
     return {
@@ -278,6 +355,10 @@ def drift_report(
             "stuck": len(stuck),
             "moves_last_4_weeks": sum(m["moves"] for m in moves[-4:]),
             "open_alerts": len(alerts),
+            "start_again": len(start_again),
+            "rereferrals": len(referred),
+            "missed_reviews": sum(m["missed"] for m in missed),
+            "weeks_without_meeting": len(no_meeting),
             "supervision_percent": month["percent"],
         },
         "overdue": series,
@@ -285,7 +366,9 @@ def drift_report(
         "stage_buckets": [label for label, _ in STAGE_BUCKETS],
         "stuck": stuck,
         "moves": moves,
-        "reopened": reopened(db, team, start, on, limit(db, team, "reopen_window")["months"]),
+        "reopened": start_again,
+        "rereferrals": referred,
+        "rereferral_months": rereferral_months(team),
         "reopen_window_months": limit(db, team, "reopen_window")["months"],
         "dip_sample": dip_sample(
             db,
@@ -299,6 +382,8 @@ def drift_report(
         "audit": audit_status(db, team, on),
         "supervision": {k: month[k] for k in ("month", "cases", "discussed", "percent")},
         "alerts_by_rule": _count(a["rule"] for a in alerts),
+        "missed_reviews": missed,
+        "no_meeting_weeks": no_meeting,
     }
 
 
@@ -365,8 +450,25 @@ def report_rows(report: dict) -> list[dict]:
             r["token"],
             r["initials"],
         )
+    for r in report.get("rereferrals", []):
+        add(
+            "rereferral",
+            "days_closed",
+            r["days_closed"],
+            r["opened"],
+            None,
+            r["token"],
+            r["initials"],
+        )
     for c in report["dip_sample"]["cases"]:
-        add("dip_sample", "closed", c["closed"], c["closed"], c["stage"], c["token"], c["initials"])
+        where = (c["closed"], c["stage"], c["token"], c["initials"])
+        add("dip_sample", "closed", c["closed"], *where)
+        add("dip_sample", "closed_as", c["closed_as"], *where)
+        add("dip_sample", "scaling_at_closure", c["scaling"], *where)
+    for m in report.get("missed_reviews", []):
+        add("missed_reviews", m["rule"], m["missed"], m["month"])
+    for monday in report.get("no_meeting_weeks", []):
+        add("no_meeting", "week_starting", 1, monday)
     audit = report["audit"]
     add("audit", "last_audit", audit["last_audit"], report["on"])
     add("audit", "next_due", audit["next_due"], report["on"])

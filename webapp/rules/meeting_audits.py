@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_text
 from webapp.cases.families import parse_date
 from webapp.errors import BadInput
 from webapp.rules.team_rules import limit
@@ -24,14 +25,14 @@ def add_audit(
     user_id: int | None = None,
 ) -> dict:
     """Record that the team's meeting was audited on ``on`` by ``auditor``."""
-    auditor = (auditor or "").strip()
+    auditor = check_text(auditor or "", "auditor")
     if not auditor:
         raise BadInput("say who audited the meeting")
     record = {
         "team_id": team["id"],
         "audited_on": parse_date(on, "audit date").isoformat(),
         "auditor": auditor,
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }

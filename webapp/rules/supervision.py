@@ -1,12 +1,15 @@
 """Supervision cadence (Islington Case Management Supervision Policy, "Frequency").
 
-* Every open case must be discussed at least once each calendar month.
+* Every open case must be discussed in formal one-to-one supervision at least once each
+  calendar month. Informal, group and situational supervision, the weekly meeting and
+  the clinic are good practice but "do NOT replace" it: they are recorded and listed,
+  and never count (docs/contract.md §7).
+* Each case-holding practitioner has a formal one-to-one at least once a calendar month;
+  ASYE and probation staff may need more (a per-practitioner frequency, fortnightly
+  suggested). A month on leave is shown as leave, not as a failure.
 * The supervision record is due within 5 working days of the discussion, or within
-  24 hours for a significant case decision or an urgent matter.
-
-A discussion is recorded with its date, its kind and who took part. Outcomes recorded
-at the weekly Case Progression meeting (events of kind ``outcome``) count as
-``weekly meeting`` discussions too, so a case discussed at the meeting is covered.
+  24 hours for a significant case decision or an urgent matter: a significant decision
+  on a Friday is due on the Saturday, and the page says so.
 """
 
 from __future__ import annotations
@@ -15,15 +18,19 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_date, check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
-from webapp.rules.defaults import DISCUSSION_KINDS
+from webapp.rules.defaults import DISCUSSION_KINDS, FORMAL_KIND, FREQUENCIES
 from webapp.rules.team_rules import holiday_region
 from webapp.rules.workdays import month_bounds, record_due
 from webapp.store import events
 from webapp.store.connection import utcnow
 
 RECORDED, LATE, WAITING, OVERDUE = "recorded", "late", "waiting", "overdue"
+#: A practitioner's month: enough formal sessions, on leave, month still running, short.
+MET, ON_LEAVE, NOT_YET, MISSED = "met", "on leave", "not yet", "missed"
+UNALLOCATED = "(unallocated)"
 
 
 def parse_kind(kind: str) -> str:
@@ -38,12 +45,13 @@ def parse_kind(kind: str) -> str:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` -> (year, month)."""
+    """``YYYY-MM`` -> (year, month), from 2000-01 to 2100-12."""
     try:
         year, month = (int(p) for p in text.strip().split("-"))
-        date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         raise BadInput(f"month must be YYYY-MM, not {text!r}") from None
+    check_date(first, "month")
     return year, month
 
 
@@ -71,10 +79,10 @@ def add_discussion(
         "family_id": row["id"],
         "on_date": on.isoformat(),
         "kind": parse_kind(kind),
-        "who": (who or "").strip() or None,
+        "who": check_text(who or "", "who") or None,
         "significant": int(bool(significant)),
         "recorded_on": recorded.isoformat() if recorded else None,
-        "note": (note or "").strip() or None,
+        "note": check_text(note or "", "note") or None,
         "user_id": user_id,
         "created_at": utcnow(),
     }
@@ -121,7 +129,16 @@ def discussions(
     found = []
     for row in rows:
         due, status = record_status(row, today, region)
-        found.append({**row, "record_due": due.isoformat(), "record_status": status})
+        found.append(
+            {
+                **row,
+                "record_due": due.isoformat(),
+                "record_due_day": f"{due:%A}",
+                "record_due_weekend": due.weekday() >= 5,
+                "record_status": status,
+                "counts": row["kind"] == FORMAL_KIND,
+            }
+        )
     return found
 
 
@@ -136,33 +153,157 @@ def flagged_records(db: Database, team: dict, today: date, days: int = 92) -> li
 
 
 def _discussed(db: Database, team: dict, start: date, end: date) -> dict[int, str]:
-    """Family id -> the last day it was discussed between ``start`` and ``end``."""
-    found: dict[int, str] = {}
+    """Family id -> the last day it had a formal one-to-one between ``start`` and ``end``."""
+    return {
+        r["family_id"]: r["last"]
+        for r in db.query(
+            """select family_id, max(on_date) as last from discussions
+               where team_id = ? and kind = ? and on_date between ? and ?
+               group by family_id""",
+            [team["id"], FORMAL_KIND, start.isoformat(), end.isoformat()],
+        )
+    }
+
+
+def _other_kinds(db: Database, team: dict, start: date, end: date) -> dict[int, list[str]]:
+    """Family id -> the other kinds of discussion it had (listed, never counted); weekly
+    meeting outcomes recorded on the agenda are listed as ``weekly meeting``."""
+    found: dict[int, set[str]] = {}
     for r in db.query(
-        """select family_id, max(on_date) as last from (
-             select family_id, on_date from discussions
-               where team_id = :team and on_date between :start and :end
-             union all
-             select family_id, on_date from events
-               where team_id = :team and kind = :kind and on_date between :start and :end
-           ) group by family_id""",
+        """select family_id, kind from discussions
+             where team_id = :team and kind != :formal and on_date between :start and :end
+           union
+           select family_id, :weekly from events
+             where team_id = :team and kind = :outcome and on_date between :start and :end""",
         {
             "team": team["id"],
+            "formal": FORMAL_KIND,
+            "weekly": "weekly meeting",
+            "outcome": events.OUTCOME,
             "start": start.isoformat(),
             "end": end.isoformat(),
-            "kind": events.OUTCOME,
         },
     ):
-        found[r["family_id"]] = r["last"]
+        found.setdefault(r["family_id"], set()).add(r["kind"])
+    return {fid: sorted(kinds) for fid, kinds in found.items()}
+
+
+def _sessions(db: Database, team: dict, start: date, end: date) -> dict[str, list[str]]:
+    """Practitioner (the worker on the case) -> the days they had a formal one-to-one."""
+    found: dict[str, list[str]] = {}
+    for r in db.query(
+        """select distinct f.worker, d.on_date from discussions d
+           join families f on f.id = d.family_id
+           where d.team_id = ? and d.kind = ? and d.on_date between ? and ?
+             and f.worker is not null order by d.on_date""",
+        [team["id"], FORMAL_KIND, start.isoformat(), end.isoformat()],
+    ):
+        found.setdefault(r["worker"], []).append(r["on_date"])
+    return found
+
+
+def _month_text(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def practitioner_settings(db: Database, team: dict) -> dict[str, dict]:
+    """Practitioner name -> their row (``frequency``, ``note``)."""
+    return {
+        r["name"]: r
+        for r in db["practitioners"].rows_where("team_id = ?", [team["id"]], order_by="name")
+    }
+
+
+def set_frequency(
+    db: Database, team: dict, name: str, frequency: str, note: str | None = None
+) -> dict:
+    """How often a practitioner needs formal one-to-one supervision: ``monthly`` (the
+    policy's minimum) or ``fortnightly`` (suggested for ASYE and probation)."""
+    name = check_text(name or "", "worker")
+    note = check_text(note, "note")
+    if not name:
+        raise BadInput("say which practitioner")
+    frequency = (frequency or "").strip().lower()
+    if frequency not in FREQUENCIES:
+        raise BadInput(f"frequency must be one of {', '.join(FREQUENCIES)}, not {frequency!r}")
+    record = {"team_id": team["id"], "name": name, "frequency": frequency, "note": note}
+    existing = practitioner_settings(db, team).get(name)
+    if existing:
+        db["practitioners"].update(existing["id"], {"frequency": frequency, "note": note})
+        return db["practitioners"].get(existing["id"])
+    pk = db["practitioners"].insert(record).last_pk
+    return db["practitioners"].get(pk)
+
+
+def mark_leave(
+    db: Database, team: dict, name: str, month: str, *, reason: str | None = None
+) -> dict:
+    """Record that a practitioner was on leave (sickness or annual leave) for a month, so
+    the gap in supervision shows as leave (Islington policy: "clearly recorded")."""
+    name = check_text(name or "", "worker")
+    reason = check_text(reason, "reason")
+    if not name:
+        raise BadInput("say which practitioner")
+    year, mon = parse_month(month)
+    text = _month_text(year, mon)
+    existing = list(
+        db["practitioner_leave"].rows_where(
+            "team_id = ? and name = ? and month = ?", [team["id"], name, text]
+        )
+    )
+    if existing:
+        return existing[0]
+    record = {"team_id": team["id"], "name": name, "month": text, "reason": reason}
+    record["id"] = db["practitioner_leave"].insert(record).last_pk
+    return record
+
+
+def _on_leave(db: Database, team: dict, month: str) -> set[str]:
+    return {
+        r["name"]
+        for r in db["practitioner_leave"].rows_where(
+            "team_id = ? and month = ?", [team["id"], month]
+        )
+    }
+
+
+def practitioner_check(
+    db: Database, team: dict, year: int, month: int, names: list[str], end: date
+) -> list[dict]:
+    """Each practitioner's formal one-to-one sessions in the month against their frequency."""
+    first, last = month_bounds(year, month)
+    settings = practitioner_settings(db, team)
+    sessions = _sessions(db, team, first, end)
+    leave = _on_leave(db, team, _month_text(year, month))
+    found = []
+    for name in sorted(set(names) | set(settings)):
+        frequency = settings.get(name, {}).get("frequency") or "monthly"
+        needed, had = FREQUENCIES.get(frequency, 1), sessions.get(name, [])
+        if name in leave:
+            status = ON_LEAVE
+        elif len(had) >= needed:
+            status = MET
+        else:
+            status = NOT_YET if end < last else MISSED
+        found.append(
+            {
+                "worker": name,
+                "frequency": frequency,
+                "needed": needed,
+                "sessions": had,
+                "status": status,
+            }
+        )
     return found
 
 
 def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None = None) -> dict:
-    """Which open cases have been discussed in a calendar month, per practitioner and team.
+    """Which open cases have had a formal one-to-one in a calendar month, per
+    practitioner and team, and each practitioner's own sessions.
 
     A case counts for the month when it was open on any day of the month up to
-    ``as_of`` (default: the month's last day). It is covered by a discussion of any
-    kind dated within the month.
+    ``as_of`` (default: the month's last day). Only a ``one-to-one`` dated within the
+    month covers it; other kinds are listed with the case (``other_kinds``).
     """
     first, last = month_bounds(year, month)
     end = min(last, as_of) if as_of else last
@@ -176,12 +317,15 @@ def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None
         )
     )
     discussed = _discussed(db, team, first, end)
+    others = _other_kinds(db, team, first, end)
+    leave = _on_leave(db, team, _month_text(year, month))
     workers: dict[str, dict] = {}
     missing = []
     for row in rows:
-        name = row["worker"] or "(unallocated)"
+        name = row["worker"] or UNALLOCATED
         entry = workers.setdefault(
-            name, {"worker": name, "cases": 0, "discussed": 0, "missing": []}
+            name,
+            {"worker": name, "cases": 0, "discussed": 0, "missing": [], "on_leave": name in leave},
         )
         entry["cases"] += 1
         if row["id"] in discussed:
@@ -192,12 +336,15 @@ def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None
             "initials": row["initials"],
             "stage": row["stage"],
             "worker": name,
+            "other_kinds": others.get(row["id"], []),
+            "on_leave": name in leave,
         }
         entry["missing"].append(item)
         missing.append(item)
     total = len(rows)
+    names = [n for n in workers if n != UNALLOCATED]
     return {
-        "month": f"{year}-{month:02d}",
+        "month": _month_text(year, month),
         "from": first.isoformat(),
         "to": end.isoformat(),
         "cases": total,
@@ -205,4 +352,5 @@ def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None
         "percent": round(100 * (total - len(missing)) / total) if total else 100,
         "missing": missing,
         "workers": sorted(workers.values(), key=lambda w: w["worker"]),
+        "practitioners": practitioner_check(db, team, year, month, names, end),
     }

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from webapp.cases.bounds import check_number, check_text
 from webapp.cases.teams import team_settings, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.rules import defaults
@@ -22,7 +23,14 @@ EDITABLE = {
     "duration": {"case_type": str, "first_weeks": int, "every_weeks": int},
     "flag": {"every_weeks": int, "flags": list},
     "shield": {"flag": str},
-    "assessment": {"stage": int, "working_days": int},
+    "assessment": {"working_days": int},
+    "statutory": {
+        "case_type": str,
+        "first_working_days": int,
+        "first_months": int,
+        "then_months": int,
+        "every_months": int,
+    },
     "review_interval": {"days": int},
     "stuck_limit": {"weeks": int},
     "audit_interval": {"months": int},
@@ -30,10 +38,31 @@ EDITABLE = {
     "reopen_window": {"months": int},
 }
 ROLES = (defaults.SM, defaults.HOP, defaults.TM)
+#: The sensible range of each whole-number parameter (a larger one would overflow date
+#: arithmetic on every tile page, or mean nothing).
+RANGES = {
+    "first_weeks": (1, 520),
+    "every_weeks": (1, 104),
+    "stage": (1, 6),
+    "working_days": (1, 260),
+    "days": (1, 365),
+    "weeks": (1, 520),
+    "months": (1, 120),
+    "size": (1, 100),
+    "from_months": (0, 120),
+    "to_months": (1, 120),
+    "seed": (0, 2**31 - 1),
+}
+MAX_NAME = 40  # a case type or flag name
+MAX_ITEMS = 50
 
 
 def _decode(row: dict) -> dict:
-    return {**row, "params": json.loads(row["params"] or "{}")}
+    return {
+        **row,
+        "params": json.loads(row["params"] or "{}"),
+        "standing": defaults.standing(row["key"]),
+    }
 
 
 def seed_rules(db: Database, team: dict) -> None:
@@ -54,7 +83,7 @@ def seed_rules(db: Database, team: dict) -> None:
                 "role": r["role"],
                 "params": json.dumps(r["params"]),
                 "policy": r["policy"],
-                "active": 1,
+                "active": r.get("active", 1),
                 "updated_at": now,
             }
             for r in missing
@@ -85,17 +114,15 @@ def _coerce(kind: str, name: str, value):
         raise BadInput(f"a {kind} rule has no setting {name!r} (it has {allowed})")
     wanted = types[name]
     if wanted is int:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise BadInput(f"{name} must be a whole number, not {value!r}") from None
-        if number < 0:
-            raise BadInput(f"{name} must not be negative")
-        return number
+        low, high = RANGES.get(name, (0, 10_000))
+        return int(check_number(value, name, low, high, whole=True))
     if wanted is list:
         items = value if isinstance(value, list) else str(value).split(",")
-        return [i.strip() for i in items if i.strip()]
-    return str(value).strip()
+        items = [check_text(str(i), name, MAX_NAME) for i in items if str(i).strip()]
+        if len(items) > MAX_ITEMS:
+            raise BadInput(f"{name} may list at most {MAX_ITEMS} names")
+        return items
+    return check_text(str(value), name, MAX_NAME)
 
 
 def update_rule(

@@ -52,6 +52,14 @@ def bank_holidays(year: int, region: str = DEFAULT_REGION) -> frozenset[date]:
     return _holidays_for(check_region(region), year)
 
 
+def holiday_name(day: date, region: str = DEFAULT_REGION) -> str | None:
+    """The name of the bank holiday on ``day`` in ``region``, or None."""
+    if day not in bank_holidays(day.year, region):
+        return None
+    found = holidays.country_holidays("GB", subdiv=REGIONS[check_region(region)], years=day.year)
+    return found.get(day)
+
+
 def is_working_day(day: date, region: str = DEFAULT_REGION) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year, region)
 

@@ -17,6 +17,8 @@ TILE_PRINTED = "tile_printed"
 STICKER_PRINTED = "sticker_printed"
 CLOSED = "closed"
 REOPENED = "reopened"
+TRANSFERRED = "transferred"
+CHANGED = "changed"
 FLAG_ADDED = "flag_added"
 FLAG_REMOVED = "flag_removed"
 OUTCOME = "outcome"
@@ -31,8 +33,10 @@ def record_event(
     user_id: int | None = None,
     source: str = "cli",
     timezone: str = "Europe/London",
+    on_date: str | None = None,
 ) -> int:
-    """Append one event; the caller owns the transaction."""
+    """Append one event; the caller owns the transaction. ``on_date`` is the date the
+    change takes effect (ISO), when it is not today."""
     return (
         db["events"]
         .insert(
@@ -40,7 +44,7 @@ def record_event(
                 "team_id": team_id,
                 "family_id": family_id,
                 "at": utcnow(),
-                "on_date": local_today(timezone).isoformat(),
+                "on_date": on_date or local_today(timezone).isoformat(),
                 "kind": kind,
                 "detail": json.dumps(detail or {}, sort_keys=True),
                 "user_id": user_id,

@@ -17,7 +17,8 @@ from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from webapp.errors import BadInput, CaseboardError, NoStore, NotFound
+from webapp.errors import BadInput, CaseboardError, NoStore, NotFound, StoreBusy
+from webapp.store.connection import is_busy
 from webapp.web.redirects import safe_next
 
 #: status -> (heading, sentence) shown on the error page
@@ -53,6 +54,10 @@ PAGES = {
         "caseboard cannot open its store right now. Ask your admin to check it is set up.",
     ),
 }
+BUSY = (
+    "Busy: please try again",
+    "Many changes are being saved at this moment. Nothing was changed: try again in a moment.",
+)
 TILE_NOT_FOUND = (
     "We can't find that tile",
     "This tile is not on your team's boards, or the link is wrong.",
@@ -61,12 +66,13 @@ FORM_EXPIRED = (
     "The form expired",
     "The form expired or was sent twice. Go back, reload the page and try again.",
 )
-LIBRARY_STATUS = ((BadInput, 400), (NotFound, 404), (NoStore, 503))
+LIBRARY_STATUS = ((BadInput, 400), (NotFound, 404), (NoStore, 503), (StoreBusy, 503))
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CaseboardError, library_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OverflowError, number_too_large)
     app.register_error_handler(Exception, unexpected_error)
 
 
@@ -76,7 +82,16 @@ def library_error(exc: CaseboardError):
     if isinstance(exc, NoStore):
         current_app.logger.error("no store: %s", exc)
         return _answer(status, detail=None)
+    if isinstance(exc, StoreBusy):
+        return store_busy(exc)
     return _answer(status, detail=str(exc))
+
+
+def store_busy(exc: Exception):
+    """Writers queued past the retries: 503 and Retry-After, so clients and people retry."""
+    current_app.logger.warning("store busy on %s %s: %s", request.method, request.path, exc)
+    retry = [("Retry-After", str(StoreBusy.retry_after))]
+    return _answer(503, detail=None, json_message=BUSY[1], words=BUSY, headers=retry)
 
 
 def http_error(exc: HTTPException):
@@ -89,8 +104,15 @@ def http_error(exc: HTTPException):
     return _answer(exc.code, custom, json_message=exc.description, words=words, headers=headers)
 
 
+def number_too_large(exc: OverflowError):
+    """A number past what the store or the calendar holds (an id of 2^63, a year 10000)."""
+    return _answer(400, detail="a number in the request is too large")
+
+
 def unexpected_error(exc: Exception):
-    """Anything else: log the traceback, show a plain 500."""
+    """Anything else: log the traceback, show a plain 500 (a locked store: a 503)."""
+    if is_busy(exc):
+        return store_busy(exc)
     current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
     return _answer(500, detail=None)
 

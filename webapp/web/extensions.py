@@ -8,7 +8,7 @@ from flask import Flask, current_app, g
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
-from webapp.cases.users import user_by_id
+from webapp.cases.users import session_id, user_for_session
 from webapp.store.connection import connect
 
 login_manager = LoginManager()
@@ -21,7 +21,7 @@ class User(UserMixin):
 
     def __init__(self, row: dict):
         self.row = row
-        self.id = str(row["id"])
+        self.id = session_id(row)  # what the session and remember cookies carry
         self.user_id = row["id"]
         self.username = row["username"]
         self.role = row["role"]
@@ -64,10 +64,11 @@ def close_db(_exc=None) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    """The session's user; a session whose user is gone or inactive is logged out."""
-    row = user_by_id(get_db(), user_id) if user_id.isdigit() else None
-    return User(row) if row and row["active"] else None
+def load_user(value: str):
+    """The session's user; a session whose user is gone or inactive, or whose generation
+    the user has ended (logout elsewhere, new password, ...) is logged out."""
+    row = user_for_session(get_db(), value)
+    return User(row) if row else None
 
 
 def init_app(app: Flask) -> None:

@@ -24,6 +24,8 @@ FIELDS = (
     "opened",
     "type",
     "flags",
+    "proceedings_start",
+    "s47",
 )
 #: Only used to derive a board code, never stored, logged or shown.
 NAME_FIELDS = ("first_name", "surname")
@@ -40,6 +42,8 @@ LABELS = {
     "opened": "date opened",
     "type": "case type",
     "flags": "risk flags",
+    "proceedings_start": "proceedings start date",
+    "s47": "s.47 referral date",
 }
 
 _COMMON = {
@@ -60,6 +64,10 @@ _COMMON = {
     "start date, case start date",
     "type": "type, case type",
     "flags": "flags, flag, risk flags, risks, risk",
+    "proceedings_start": "proceedings start, proceedings started, proceedings start date, "
+    "court proceedings start, date proceedings started, issue date",
+    "s47": "s47, s 47, s47 date, s47 referral, s47 referral date, section 47, "
+    "section 47 referral, section 47 date",
 }
 COMMON_HEADERS = {
     key: field for field, names in _COMMON.items() for key in (n.strip() for n in names.split(","))

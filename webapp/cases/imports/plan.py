@@ -17,7 +17,17 @@ from webapp.cases.teams import get_team, team_settings, team_today
 from webapp.errors import BadInput, NotFound
 
 #: Stored family fields an import compares, in the order changes are listed.
-COMPARED = ("initials", "stage", "next_review", "opened", "worker", "case_type", "flags")
+COMPARED = (
+    "initials",
+    "stage",
+    "next_review",
+    "opened",
+    "worker",
+    "case_type",
+    "flags",
+    "proceedings_start",
+    "s47",
+)
 
 
 @dataclass
@@ -209,7 +219,17 @@ def _clean(group, team, existing, mapping, errors) -> dict | None:
         "worker": values.get("worker") if "worker" in mapping else keep.get("worker"),
         "case_type": values.get("type") if "type" in mapping else keep.get("case_type"),
         "flags": flags if "flags" in mapping else None,
+        **{
+            name: values.get(name) if name in mapping else keep.get(name)
+            for name in ("proceedings_start", "s47")
+        },
     }
+    opened = fields["opened"] or team_today(team)
+    for name, what in (("proceedings_start", "proceedings start"), ("s47", "s.47 referral")):
+        if fields[name] and str(fields[name]) < str(opened):
+            message = f"the {what} {fields[name]} is before the case opened on {opened}"
+            errors.append(_problem(group, mapping, name, message))
+            return None
     try:
         row = clean_family(fields, team, team_today(team))
     except BadInput as exc:
@@ -232,7 +252,7 @@ def _changes(db, existing: dict, row: dict) -> dict[str, tuple]:
             if sorted(old.split()) == sorted(new.split()):
                 continue
         else:
-            old, new = existing[name], row[name]
+            old, new = existing[name], row.get(name)
         if old != new:
             changes[name] = (old, new)
     return changes

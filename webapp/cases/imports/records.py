@@ -2,9 +2,9 @@
 
 Rows sharing a case reference (within a team) are one family group and one tile: their
 children's codes go on it together. For the fields a tile has once, the group takes the
-earliest review and opening dates, every row's flags, and the first filled worker and
-case type; rows that disagree on the stage are a problem. Names are read only to derive
-a code and go no further than this module's local variables.
+earliest review, opening, proceedings-start and s.47 dates, every row's flags, and the
+first filled worker and case type; rows that disagree on the stage are a problem. Names
+are read only to derive a code and go no further than this module's local variables.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from tilegen import domain
 from tilegen.standard import STAGES
 from webapp.cases.imports.dates import DateError, parse_export_date, shown
 from webapp.cases.imports.problems import Problem
+
+#: The date fields of a group: for each, the earliest of its rows' dates.
+DATES = ("review", "opened", "proceedings_start", "s47")
 
 
 @dataclass
@@ -154,7 +157,7 @@ def _merge(group: Group, row: _Row) -> None:
                 f"in row {group.rows[0]} of the same reference",
             )
         values.setdefault("stage", stage)
-    for name in ("review", "opened"):
+    for name in DATES:
         day = row.date(name)
         if day and (name not in values or day < values[name]):
             values[name] = day
@@ -175,7 +178,7 @@ def group_to_json(group: Group) -> dict:
 
 def group_from_json(data: dict) -> Group:
     values = dict(data["values"])
-    for name in ("review", "opened"):
+    for name in DATES:
         if values.get(name):
             values[name] = date.fromisoformat(values[name])
     return Group(list(data["rows"]), data["ref"], data["team"], list(data["codes"]), values)

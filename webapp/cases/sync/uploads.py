@@ -17,6 +17,11 @@ from webapp.cases.teams import scan_settings
 from webapp.errors import BadInput
 
 MAX_MEGAPIXELS = 52  # a 50 MP phone photo is the largest a phone makes by default
+MIN_SIDE = 64  # px: a board photo narrower than this holds no readable code
+MAX_ASPECT = 8.0  # a photo of a board is never thinner than 1:8
+#: The decoded pixel buffer of one photo: a 52 MP photo in 8-bit RGB fits, a 16-bit
+#: 50 MP PNG (or an RGBA palette image of that size) does not.
+MAX_PIXEL_BYTES = 160 * 2**20
 PREVIEW_SIDE = 1600  # annotated photos are stored at most this wide
 
 
@@ -51,7 +56,8 @@ def json_hash(scan_json: dict) -> str:
 
 
 def check_photo_size(name: str, data: bytes, max_megapixels: float = MAX_MEGAPIXELS) -> None:
-    """Refuse a photo whose header promises more pixels than a phone photo has.
+    """Refuse, from its header alone and before any pixel is decoded, a photo that is too
+    large, too small, too thin, or whose decoded pixels would take too much memory.
 
     Pillow's own bomb guard only starts at ~89 MP; a 60 MP image (or a tiny PNG
     claiming 60 MP) would still cost seconds and hundreds of MB to scan here.
@@ -62,14 +68,44 @@ def check_photo_size(name: str, data: bytes, max_megapixels: float = MAX_MEGAPIX
     try:
         with Image.open(io.BytesIO(data)) as img:
             width, height = img.size
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            pixel_bytes = width * height * _bytes_per_pixel(img, data)
+    except Image.DecompressionBombError:
+        raise BadInput(f"{name}: the image is far too large to scan") from None
+    except (OSError, SyntaxError, ValueError):
         return
+    size = f"{width} x {height}"
+    if min(width, height) < MIN_SIDE:
+        raise BadInput(f"{name}: the image is {size} px; a board photo is at least "
+                       f"{MIN_SIDE} px on each side")  # fmt: skip
+    if max(width, height) / min(width, height) > MAX_ASPECT:
+        raise BadInput(f"{name}: the image is {size} px, too long and thin for a board photo")
     megapixels = width * height / 1e6
     if megapixels > max_megapixels:
         raise BadInput(
-            f"{name}: the image is {width} x {height} ({megapixels:.0f} MP); caseboard scans "
+            f"{name}: the image is {size} ({megapixels:.0f} MP); caseboard scans "
             f"photos up to {max_megapixels:.0f} MP, so take it at the phone's normal resolution"
         )
+    if pixel_bytes > MAX_PIXEL_BYTES:
+        raise BadInput(
+            f"{name}: the image is {size} with deep colour ({pixel_bytes / 2**20:.0f} MiB "
+            f"decoded, the limit is {MAX_PIXEL_BYTES // 2**20} MiB); send an ordinary photo"
+        )
+
+
+def _bytes_per_pixel(img: Image.Image, data: bytes) -> int:
+    """Bytes each pixel takes once decoded as the scanner decodes it (JPEGs straight to
+    grey; palettes and alpha via RGBA; 16-bit PNG samples as read from the header)."""
+    if img.format in ("JPEG", "MPO"):
+        return 1
+    if img.mode in ("P", "PA", "LA", "RGBA", "La"):
+        return 4
+    if img.mode in ("I", "F"):
+        return 4
+    bands = len(img.getbands())
+    deep = img.mode.startswith("I;16") or (
+        img.format == "PNG" and data[12:16] == b"IHDR" and data[24] == 16
+    )
+    return bands * (2 if deep else 1)
 
 
 def expected_hints(db: Database, team: dict) -> dict[int, list[str]]:
@@ -97,7 +133,10 @@ def scan_uploads(
 ) -> tuple[dict, list[tuple[str, bytes]]]:
     """Scan uploaded photos with this team's board geometry and hints.
 
-    Returns the scan JSON and the annotated photos as (name, JPEG bytes).
+    Returns the scan JSON and the annotated photos as (name, JPEG bytes). The photos are
+    decoded and scanned one at a time, and each annotated copy is shrunk to a JPEG at
+    once, so memory holds one photo's pixels (at most ``MAX_PIXEL_BYTES`` decoded) plus
+    the scanner's working copies of it, whatever the number of photos.
     Raises :class:`BadInput` when no photo could be read at all; one bad photo
     among good ones is reported in the scan's ``errors`` instead.
     """
@@ -113,15 +152,18 @@ def scan_uploads(
         except BadInput as exc:
             errors.append({"photo": name, "error": str(exc)})
     settings = scan_settings(db, team)
-    result = scan_photos(
-        good,
-        settings["geometries"],
-        settings["marker_base"],
-        hints=expected_hints(db, team),
-        keep_annotated=True,
-    )
+    hints = expected_hints(db, team)
+    result = scan_photos([], settings["geometries"], settings["marker_base"])
+    images = []
+    for photo in good:  # one at a time: one decoded photo in memory, never all of them
+        one = scan_photos(
+            [photo], settings["geometries"], settings["marker_base"], hints=hints,
+            keep_annotated=True,
+        )  # fmt: skip
+        images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
+        result.photos += one.photos
+        result.errors += one.errors
     scan_json = result.to_json()
-    images = [(name, _small_jpeg(picture)) for name, picture in result.annotated]
     scan_json["errors"] = errors + scan_json.get("errors", [])
     if not scan_json.get("photos"):
         raise BadInput(

@@ -1,7 +1,7 @@
 """Schema migrations: one sqlite-utils ``Migrations`` set per area, each module named for its
 set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 
-from webapp.store.migrations import core, imports, lifecycle, meeting, rules, web
+from webapp.store.migrations import core, imports, lifecycle, meeting, rules, rules2, safety, web
 
 SETS = [
     core.migrations,
@@ -10,4 +10,6 @@ SETS = [
     rules.migrations,
     lifecycle.migrations,
     imports.migrations,
+    rules2.migrations,
+    safety.migrations,
 ]

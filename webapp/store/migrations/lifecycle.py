@@ -16,3 +16,16 @@ def m001_case_dates(db):
     db["families"].add_column("assessment_done", str)  # ISO date the core assessment was done
     db["families"].add_column("type_since", str)  # ISO date the current case type was set
     db["families"].add_column("closed_as", str)  # "closed" or "stepped-down", NULL while open
+
+
+@migrations()
+def m002_closure_and_rereferral(db):
+    # How a case was closed or stepped down (Kent Case Progression Policy §5, §7, §11): the views
+    # considered ("child,family,network"), the Signs of Safety scaling score (0-10) and a
+    # short reason with no personal detail. NULL while open.
+    db["families"].add_column("closed_views", str)
+    db["families"].add_column("closed_scaling", int)
+    db["families"].add_column("closed_reason", str)
+    # A family registered with the reference of a case closed within the team's
+    # re-referral window points at that case (a re-referral).
+    db["families"].add_column("rereferral_of", int, fk="families", fk_col="id")

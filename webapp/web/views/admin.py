@@ -5,16 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.cases import team_admin
+from webapp.cases import lifecycle, team_admin
 from webapp.cases.families import (
     add_family,
-    close_family,
     list_families,
-    reopen_family,
 )
 from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.teams import boards, team_settings
-from webapp.cases.users import ROLES, add_user, team_users
+from webapp.cases.users import ROLES, add_user, api_tokens, revoke_api_token, team_users
 from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
@@ -33,6 +31,7 @@ def _page(status: int = 200, **extra):
         settings=team_settings(team),
         families=list_families(db, team, include_closed=True),
         users=team_users(db, team),
+        tokens=api_tokens(db, team=team),
         boards=[{**b, **team_admin.zone_fields(b)} for b in boards(db, team)],
         roles=ROLES,
         weekdays=WEEKDAYS,
@@ -85,10 +84,29 @@ def family_add():
     return _done(f"Added {view['initials']}: tile token {view['token']}.", "families")
 
 
+def _close(db, row, team, form, **who):
+    return lifecycle.close_case(
+        db,
+        row,
+        team,
+        closed_as=form.get("closed_as", "closed"),
+        views=form.getlist("views"),
+        scaling=form.get("scaling", ""),
+        reason=form.get("reason"),
+        on=form.get("date") or None,
+        **who,
+    )
+
+
+def _reopen(db, row, team, form, **who):
+    return lifecycle.reopen_case(db, row, team, on=form.get("date") or None, **who)
+
+
 #: What closing or reopening does, and what to tell the admin about the tile afterwards.
+#: Closing asks for the views considered and the scaling, as on the tile page.
 _CASE_CHANGES = {
-    "close": (close_family, "Closed {}: take its tile off the board."),
-    "reopen": (reopen_family, "Reopened {}: put its tile back on the board."),
+    "close": (_close, "Closed {}: take its tile off the board."),
+    "reopen": (_reopen, "Reopened {} as a new episode: put its tile back on the board."),
 }
 
 
@@ -98,7 +116,9 @@ def family_change(token: str, change: str):
     row = team_family(token)
     apply, done = _CASE_CHANGES[change]
     try:
-        apply(get_db(), row, current_team(), user_id=current_user.user_id, source="web")
+        apply(
+            get_db(), row, current_team(), request.form, user_id=current_user.user_id, source="web"
+        )
     except BadInput as exc:
         return back_with_error(exc, _section("families"))
     return _done(done.format(row["initials"]), "families")
@@ -147,6 +167,21 @@ def user_password(user_id: int):
     except BadInput as exc:
         return back_with_error(exc, _section("users"))
     return _done(f"Password of {row['username']} reset.", "users")
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@role_required("admin")
+def user_sign_out(user_id: int):
+    """End every session and remember cookie of the user (e.g. a lost phone)."""
+    row = team_admin.sign_out_everywhere(get_db(), current_team(), user_id)
+    return _done(f"{row['username']} is signed out everywhere.", "users")
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@role_required("admin")
+def token_revoke(token_id: int):
+    row = revoke_api_token(get_db(), token_id, team=current_team())
+    return _done(f"API token {row['prefix']}… of {row['username']} revoked.", "tokens")
 
 
 # -- settings -----------------------------------------------------------------------

@@ -29,6 +29,7 @@ def index():
         on=on,
         today=team_today(team),
         alerts=alerts.open_alerts(get_db(), team, on),
+        missed=alerts.missed_reviews(get_db(), team, on),
         roles=ROLES,
         default_role=SM,
         can_write=current_user.can("manager"),
@@ -47,11 +48,30 @@ def follow_up():
         row["token"],
         field("key"),
         on=parse_date(field("date") or team_today(team), "follow-up date"),
+        due=field("due") or None,
         note=field("note"),
         user_id=current_user.user_id,
     )
     flash(f"Follow-up recorded for {row['initials']}.")
     return redirect(safe_next(request.form.get("back"), url_for("alerts.index")))
+
+
+@bp.post("/alerts/interim")
+@role_required("manager")
+def interim():
+    """Record an interim core assessment for a case with an s.47 date."""
+    team = current_team()
+    row = team_family(field("token"))
+    alerts.record_interim_assessment(
+        get_db(),
+        team,
+        row["token"],
+        on=field("date") or team_today(team),
+        note=field("note"),
+        user_id=current_user.user_id,
+    )
+    flash(f"Interim assessment recorded for {row['initials']}.")
+    return redirect(url_for("alerts.index"))
 
 
 @bp.post("/alerts/new")

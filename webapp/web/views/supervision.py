@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from webapp.cases.families import open_rows
 from webapp.cases.teams import team_today
 from webapp.rules import supervision
-from webapp.rules.defaults import DISCUSSION_KINDS
+from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES
 from webapp.rules.team_rules import holiday_region
 from webapp.rules.workdays import month_bounds
 from webapp.web.access import current_team, role_required, team_family
@@ -38,6 +38,7 @@ def index():
         flagged=supervision.flagged_records(db, team, today),
         families=open_rows(db, team),
         kinds=DISCUSSION_KINDS,
+        frequencies=list(FREQUENCIES),
         today=today,
         region=holiday_region(team),
         can_write=current_user.can("manager"),
@@ -72,3 +73,25 @@ def mark_recorded(discussion_id: int):
     supervision.mark_recorded(get_db(), team, discussion_id, field("date") or team_today(team))
     flash("Record noted.")
     return redirect(url_for("supervision.index"))
+
+
+@bp.post("/supervision/frequency")
+@role_required("manager")
+def frequency():
+    """How often a practitioner needs a formal one-to-one (ASYE, probation: fortnightly)."""
+    record = supervision.set_frequency(
+        get_db(), current_team(), field("name"), field("frequency"), field("note") or None
+    )
+    flash(f"{record['name']}: one-to-one {record['frequency']}.")
+    return redirect(url_for("supervision.index"))
+
+
+@bp.post("/supervision/leave")
+@role_required("manager")
+def leave():
+    """Mark a practitioner on leave for a month: shown as leave, not as a failure."""
+    record = supervision.mark_leave(
+        get_db(), current_team(), field("name"), field("month"), reason=field("reason") or None
+    )
+    flash(f"{record['name']} on leave in {record['month']}.")
+    return redirect(url_for("supervision.index", month=record["month"]))

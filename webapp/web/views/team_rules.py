@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.rules.team_rules import holiday_region, team_rules, update_rule
+from webapp.rules.team_rules import EDITABLE, holiday_region, team_rules, update_rule
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 
@@ -20,6 +20,7 @@ def index():
         "rules/settings.html",
         rules=team_rules(get_db(), team),
         region=holiday_region(team),
+        editable=EDITABLE,
         can_write=current_user.can("manager"),
     )
 

@@ -13,16 +13,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tilegen.payload import is_token
+from webapp.cases import lifecycle
 from webapp.cases.families import (
-    close_family,
     family_view,
     move_stage,
-    reopen_family,
     set_review,
     unknown_tokens,
 )
-from webapp.cases.teams import stage_names, team_today
-from webapp.errors import BadInput
+from webapp.cases.teams import stage_names, team_settings, team_today
+from webapp.errors import BadInput, NotFound
 from webapp.rules.alerts import alerts_for_family
 from webapp.rules.team_rules import proposed_reviews
 from webapp.store import access_log, events
@@ -63,7 +62,8 @@ def tile(token):
     row = team_family(token)
     view = family_view(db, row, team)
     names = stage_names(db, team)
-    history = [describe_event(e) for e in family_history(db, row["id"])]
+    events_ = family_history(db, row["id"])
+    history = [describe_event(e) for e in events_]
     today = team_today(team)
     proposals = proposed_reviews(db, team, today)
     access_log.record(
@@ -79,7 +79,29 @@ def tile(token):
         status_words=STATUS_WORDS,
         tile_alerts=alerts_for_family(db, team, row, today),
         proposals={n: d.isoformat() for n, d in proposals.items()},
+        settings=team_settings(team),
+        other_teams=lifecycle.other_team_names(db, team),
+        views=lifecycle.VIEWS,
+        today=today.isoformat(),
+        scaling=scaling_chart(lifecycle.scaling_series(events_)),
     )
+
+
+def scaling_chart(points: list[dict], width: int = 240, height: int = 80) -> dict:
+    """The scaling scores (0-10) over time as an SVG polyline's points, oldest first."""
+    if not points:
+        return {"points": [], "line": "", "width": width, "height": height}
+    step = (width - 20) / max(len(points) - 1, 1)
+    placed = [
+        {
+            **p,
+            "x": round(10 + i * step, 1),
+            "y": round(height - 8 - p["score"] * (height - 16) / 10, 1),
+        }
+        for i, p in enumerate(points)
+    ]
+    line = " ".join(f"{p['x']},{p['y']}" for p in placed)
+    return {"points": placed, "line": line, "width": width, "height": height}
 
 
 def last_seen(view: dict) -> str | None:
@@ -111,10 +133,26 @@ def describe_event(event: dict) -> dict:
             f"Seen on board {d.get('stage')}, {ZONE_WORDS.get(d.get('zone'), d.get('zone'))}"
         ),
         events.REVIEW_SET: lambda: f"Review date {d.get('from') or 'none'} → {d.get('to')}",
-        events.CLOSED: lambda: f"Case closed on {d.get('on')}",
-        events.REOPENED: lambda: f"Case reopened (had been closed on {d.get('closed_on')})",
+        events.CLOSED: lambda: describe_closure(d),
+        events.REOPENED: lambda: (
+            f"Case reopened as a new episode (had been closed on {d.get('closed_on')}"
+            + (f", {d['days_closed']} days" if d.get("days_closed") is not None else "")
+            + ")"
+        ),
+        events.CHANGED: lambda: (
+            f"{CHANGE_WORDS.get(d.get('field'), d.get('field'))}: "
+            f"{d.get('from') or 'none'} → {d.get('to')}"
+        ),
+        events.TRANSFERRED: lambda: (
+            f"Transferred from {d.get('from_team')} to {d.get('to_team')}, "
+            f"board {(d.get('stage') or {}).get('to')}"
+        ),
         events.FLAG_ADDED: lambda: f"Flag added: {d.get('flag')}",
         events.FLAG_REMOVED: lambda: f"Flag removed: {d.get('flag')}",
+        events.OUTCOME: lambda: (
+            f"Meeting of {d.get('meeting_date')}: {d.get('note')}"
+            + (f"; scaling {d['scaling']}/10" if d.get("scaling") is not None else "")
+        ),
         events.TILE_PRINTED: lambda: "Tile printed",
         events.STICKER_PRINTED: lambda: "Date sticker printed",
     }.get(kind, lambda: kind.replace("_", " ").capitalize())()
@@ -126,6 +164,30 @@ def describe_event(event: dict) -> dict:
         "who": event.get("username") or event["source"],
         "kind": kind,
     }
+
+
+CHANGE_WORDS = {
+    "case_type": "Case type",
+    "proceedings_start": "Proceedings start",
+    "s47": "s.47 referral",
+    "assessment_done": "Assessment done",
+    "worker": "Worker",
+    "initials": "Board codes",
+}
+
+
+def describe_closure(d: dict) -> str:
+    """``Stepped down on 2025-03-12; views: child, family; scaling 7; reason ...``."""
+    text = f"Case {'stepped down' if d.get('as') == 'stepped-down' else 'closed'} on {d.get('on')}"
+    if d.get("views"):
+        text += f"; views considered: {', '.join(d['views'])}"
+    if d.get("scaling") is not None:
+        text += f"; scaling {d['scaling']}/10"
+    if d.get("reason"):
+        text += f"; {d['reason']}"
+    if d.get("flags_ended"):
+        text += f"; flags ended: {', '.join(d['flags_ended'])}"
+    return text
 
 
 def _change(token: str, action: str, change, done: str, **detail):
@@ -176,18 +238,86 @@ def stage(token):
     return _change(token, access_log.STAGE_MOVE, change, done, to=value, review=review or None)
 
 
-#: Closing or reopening from the tile page: the library call, the log entry and the message.
-_CASE_CHANGES = {
-    "close": (close_family, access_log.CASE_CLOSE, "Case closed: take the tile off the boards."),
-    "reopen": (reopen_family, access_log.CASE_REOPEN, "Case reopened."),
-}
-
-
-@bp.route("/t/<token>/<any(close, reopen):change>", methods=["POST"])
+@bp.route("/t/<token>/set", methods=["POST"])
 @role_required("manager")
-def close_or_reopen(token, change):
-    apply, action, done = _CASE_CHANGES[change]
-    return _change(token, action, lambda db, row, team: apply(db, row, team, **_who()), done)
+def change_case(token):
+    """Change the case from a date: type, flags, court and assessment dates, worker, codes."""
+    form = request.form
+    fields = {
+        "case_type": form.get("case_type") or None,
+        "flags": form.getlist("flag"),
+        "unflags": form.getlist("unflag"),
+        "proceedings_start": form.get("proceedings_start") or None,
+        "s47": form.get("s47") or None,
+        "assessment_done": form.get("assessment_done") or None,
+        "worker": form.get("worker") or None,
+        "initials": form.get("initials") or None,
+    }
+    on = form.get("date") or None
+
+    def change(db, row, team):
+        return lifecycle.set_case(db, row, team, on=on, **fields, **_who())
+
+    shown = {k: v for k, v in fields.items() if v}
+    return _change(token, access_log.CASE_CHANGE, change, "Case changed.", on=on, **shown)
+
+
+@bp.route("/t/<token>/close", methods=["POST"])
+@role_required("manager")
+def close(token):
+    """Close or step down, with the views considered and the scaling score."""
+    form = request.form
+    closed_as = form.get("closed_as", "")
+    fields = {
+        "closed_as": closed_as,
+        "views": form.getlist("views"),
+        "scaling": form.get("scaling", ""),
+        "reason": form.get("reason"),
+        "on": form.get("date") or None,
+    }
+
+    def change(db, row, team):
+        return lifecycle.close_case(db, row, team, **fields, **_who())
+
+    done = "Case stepped down" if closed_as == "stepped-down" else "Case closed"
+    return _change(
+        token, access_log.CASE_CLOSE, change, f"{done}: take the tile off the boards.", **fields
+    )
+
+
+@bp.route("/t/<token>/reopen", methods=["POST"])
+@role_required("manager")
+def reopen(token):
+    on = request.form.get("date") or None
+
+    def change(db, row, team):
+        return lifecycle.reopen_case(db, row, team, on=on, **_who())
+
+    return _change(token, access_log.CASE_REOPEN, change, "Case reopened as a new episode.", on=on)
+
+
+@bp.route("/t/<token>/transfer", methods=["POST"])
+@role_required("manager")
+def transfer(token):
+    """Move the case to another team; this team no longer sees it, so go to the boards."""
+    db = get_db()
+    team = current_team()
+    row = team_family(token)
+    form = request.form
+    try:
+        row, new_team = lifecycle.transfer_case(
+            db,
+            row,
+            team,
+            form.get("to_team", ""),
+            stage=form.get("stage") or None,
+            on=form.get("date") or None,
+            **_who(),
+        )
+    except (BadInput, NotFound) as exc:
+        return back_with_error(exc, url_for("tiles.tile", token=row["token"]))
+    flash(f"{row['initials']} transferred to {new_team['name']}: give them the tile.")
+    return redirect(url_for("board.index"))
 
 
 @bp.app_template_filter("longdate")

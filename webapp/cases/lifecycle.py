@@ -1,0 +1,398 @@
+"""A case's life after registration (docs/contract.md §6): changes from a date, closing
+or stepping down, transfer to another team, and reopening as a new episode.
+
+Every change is checked in full before anything is written, then written in one
+transaction with a dated event (``on_date`` is the date it takes effect), so the tile's
+history, the review triggers and the drift report all count from the right day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+from tilegen import domain
+from webapp.cases.bounds import check_text
+from webapp.cases.families import (
+    canonical_name,
+    parse_date,
+    parse_stage,
+)
+from webapp.cases.teams import get_team, team_settings, team_today
+from webapp.errors import BadInput
+from webapp.store import access_log, events
+from webapp.store.connection import utcnow
+
+CLOSED_AS = ("closed", "stepped-down")
+#: Whose views were considered before closing or stepping down (Kent Case Progression
+#: Policy §5 and §7: "no case should be identified for closure or Step Down without
+#: explicit consideration of the views of the child, family and the professional network").
+VIEWS = ("child", "family", "network")
+SCALING_RANGE = range(0, 11)
+MAX_REASON = 120
+#: The dates ``family set`` can record, each a column of ``families``.
+CASE_DATES = {
+    "proceedings_start": "proceedings start",
+    "s47": "s.47 referral",
+    "assessment_done": "assessment done",
+}
+
+
+# -- checking -------------------------------------------------------------------------
+
+
+def effective_date(row: dict, team: dict, on: str | date | None, what: str = "date") -> date:
+    """The date a change takes effect (default the team's today); never before the case
+    opened."""
+    day = parse_date(on, what) if on else team_today(team)
+    not_before_opening(row, day, what)
+    return day
+
+
+def not_before_opening(row: dict, day: date, what: str) -> None:
+    if row["opened"] and day.isoformat() < row["opened"]:
+        raise BadInput(f"the {what} {day} is before the case opened on {row['opened']}")
+
+
+def parse_scaling(value: str | int | None) -> int:
+    """A Signs of Safety scaling score: a whole number from 0 to 10."""
+    try:
+        score = int(str(value).strip())
+    except ValueError:
+        score = None
+    if score not in SCALING_RANGE:
+        raise BadInput(f"the scaling score must be a whole number from 0 to 10, not {value!r}")
+    return score
+
+
+def parse_views(value: str | list[str] | None) -> list[str]:
+    """``"child,family"`` -> ``["child", "family"]``: at least one of child, family, network."""
+    items = value if isinstance(value, list | tuple) else (value or "").split(",")
+    views = [v.strip().lower() for v in items if v and v.strip()]
+    unknown = [v for v in views if v not in VIEWS]
+    if unknown:
+        raise BadInput(f"views must be among {', '.join(VIEWS)}, not {', '.join(unknown)}")
+    if not views:
+        raise BadInput(
+            "say whose views were considered before closing: child, family and/or network"
+        )
+    return [v for v in VIEWS if v in views]
+
+
+def clean_reason(value: str | None) -> str | None:
+    """A short reason, kept without personal detail: one line, at most 120 characters."""
+    text = " ".join((value or "").split())
+    if len(text) > MAX_REASON:
+        raise BadInput(
+            f"keep the reason short and without names: at most {MAX_REASON} characters, "
+            f"not {len(text)}"
+        )
+    return text or None
+
+
+def _open_case(row: dict, doing: str) -> None:
+    if row["closed"]:
+        raise BadInput(
+            f"{row['token']} is closed (since {row['closed']}); reopen it before {doing}"
+        )
+
+
+def _event(db, row, team, kind, detail, day, user_id, source) -> None:
+    events.record_event(
+        db, team["id"], row["id"], kind, detail, user_id, source, team["timezone"], day.isoformat()
+    )
+
+
+# -- family set -----------------------------------------------------------------------
+
+
+def _active_flags(db: Database, family_id: int) -> dict[str, dict]:
+    return {
+        r["name"].lower(): r
+        for r in db["flags"].rows_where("family_id = ? and removed_on is null", [family_id])
+    }
+
+
+def _plan_changes(db, row, team, day, fields) -> tuple[dict, list, list, list[dict]]:
+    """Check every requested change; returns (column changes, flags to add, flag rows to
+    end, change events' details). Raises BadInput before anything is written."""
+    settings = team_settings(team)
+    changes, details = {}, []
+    case_type = fields.get("case_type")
+    if case_type:
+        new = canonical_name(case_type, settings["case_types"], "case type")
+        if new != row["case_type"]:
+            changes.update(case_type=new, type_since=day.isoformat())
+            details.append({"field": "case_type", "from": row["case_type"], "to": new})
+    for column, what in CASE_DATES.items():
+        value = fields.get(column)
+        if value:
+            new = parse_date(value, what)
+            not_before_opening(row, new, what)
+            if new.isoformat() != row[column]:
+                changes[column] = new.isoformat()
+                details.append({"field": column, "from": row[column], "to": new.isoformat()})
+    worker = check_text(fields.get("worker") or "", "worker")
+    if worker and worker != row["worker"]:
+        changes["worker"] = worker
+        details.append({"field": "worker", "from": row["worker"], "to": worker})
+    if fields.get("initials"):
+        try:
+            codes = " ".join(domain.board_codes(fields["initials"]))
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+        if codes != row["initials"]:
+            # The printed tile shows the old codes: back in the unprinted queue.
+            changes.update(initials=codes, tile_printed_at=None)
+            details.append({"field": "initials", "from": row["initials"], "to": codes})
+    active = _active_flags(db, row["id"])
+    add = [canonical_name(f, settings["flags"], "flag") for f in fields.get("flags") or ()]
+    end = [canonical_name(f, settings["flags"], "flag") for f in fields.get("unflags") or ()]
+    for name in add:
+        if name.lower() in active or name in end:
+            raise BadInput(f"{row['token']} already has the flag {name}")
+    for name in end:
+        if name.lower() not in active:
+            raise BadInput(f"{row['token']} has no flag {name} to remove")
+        if active[name.lower()]["added_on"] > day.isoformat():
+            raise BadInput(f"the flag {name} was added after {day}")
+    return changes, sorted(set(add)), [active[n.lower()] for n in end], details
+
+
+def set_case(
+    db: Database,
+    row: dict,
+    team: dict,
+    *,
+    on: str | date | None = None,
+    user_id: int | None = None,
+    source: str = "cli",
+    **fields,
+) -> dict:
+    """Change an open case from date ``on``: ``case_type``, ``flags`` (to add), ``unflags``
+    (to remove), ``proceedings_start``, ``s47``, ``assessment_done``, ``worker``,
+    ``initials``. Each change is its own dated event; returns the updated row."""
+    _open_case(row, "changing it")
+    day = effective_date(row, team, on)
+    changes, add, end, details = _plan_changes(db, row, team, day, fields)
+    if not (changes or add or end):
+        raise BadInput(f"nothing to change for {row['token']}: every value is as stored")
+    with db.atomic():
+        if changes:
+            db["families"].update(row["id"], {**changes, "updated_at": utcnow()})
+        for detail in details:
+            _event(db, row, team, events.CHANGED, detail, day, user_id, source)
+        for name in add:
+            db["flags"].insert({"family_id": row["id"], "name": name, "added_on": day.isoformat()})
+            _event(db, row, team, events.FLAG_ADDED, {"flag": name}, day, user_id, source)
+        for flag in end:
+            db["flags"].update(flag["id"], {"removed_on": day.isoformat()})
+            _event(db, row, team, events.FLAG_REMOVED, {"flag": flag["name"]}, day, user_id, source)
+    return db["families"].get(row["id"])
+
+
+# -- closing and reopening ------------------------------------------------------------------
+
+
+def close_case(
+    db: Database,
+    row: dict,
+    team: dict,
+    *,
+    closed_as: str = "closed",
+    views: str | list[str] | None = None,
+    scaling: str | int | None = None,
+    reason: str | None = None,
+    on: str | date | None = None,
+    user_id: int | None = None,
+    source: str = "cli",
+) -> dict:
+    """Close the case or step it down. The Kent policy asks that no case is closed
+    "without explicit consideration of the views of the child, family and the
+    professional network" (§5, §7), on "clear evidence (through Signs of Safety
+    scaling)" (§11): both are required.
+
+    The case's flags end on the closing date, so nothing from this episode fires again
+    if it is ever reopened."""
+    if row["closed"]:
+        raise BadInput(f"{row['token']} is already closed (since {row['closed']})")
+    if closed_as not in CLOSED_AS:
+        raise BadInput(f"close --as closed or stepped-down, not {closed_as!r}")
+    views = parse_views(views)
+    scaling = parse_scaling(scaling)
+    reason = clean_reason(reason)
+    day = effective_date(row, team, on, "closing date")
+    ended = sorted(_active_flags(db, row["id"]).values(), key=lambda f: f["name"])
+    detail = {
+        "on": day.isoformat(),
+        "as": closed_as,
+        "views": views,
+        "scaling": scaling,
+        "reason": reason,
+        "flags_ended": [f["name"] for f in ended],
+    }
+    with db.atomic():
+        db["families"].update(
+            row["id"],
+            {
+                "closed": day.isoformat(),
+                "closed_as": closed_as,
+                "closed_views": ",".join(views),
+                "closed_scaling": scaling,
+                "closed_reason": reason,
+                "updated_at": utcnow(),
+            },
+        )
+        for flag in ended:
+            db["flags"].update(flag["id"], {"removed_on": day.isoformat()})
+        _event(db, row, team, events.CLOSED, detail, day, user_id, source)
+    return db["families"].get(row["id"])
+
+
+#: What a new episode starts without: the old episode's dates and closure details.
+_EPISODE_COLUMNS = (
+    "closed",
+    "closed_as",
+    "closed_views",
+    "closed_scaling",
+    "closed_reason",
+    "proceedings_start",
+    "s47",
+    "assessment_done",
+    "type_since",
+)
+
+
+def reopen_case(
+    db: Database,
+    row: dict,
+    team: dict,
+    *,
+    on: str | date | None = None,
+    user_id: int | None = None,
+    source: str = "cli",
+) -> dict:
+    """Start a new episode on ``on``: ``opened`` becomes that day and the old episode's
+    dates are cleared, so no clock or flag of the old episode fires again. The event
+    keeps the gap, for the drift report's start-again section."""
+    if not row["closed"]:
+        raise BadInput(f"{row['token']} is not closed")
+    day = parse_date(on, "reopening date") if on else team_today(team)
+    if day.isoformat() < row["closed"]:
+        raise BadInput(f"the reopening date {day} is before the case closed on {row['closed']}")
+    closed = date.fromisoformat(row["closed"])
+    detail = {
+        "closed_on": row["closed"],
+        "closed_as": row["closed_as"],
+        "opened_before": row["opened"],
+        "days_closed": (day - closed).days,
+    }
+    with db.atomic():
+        changes = dict.fromkeys(_EPISODE_COLUMNS)
+        db["families"].update(
+            row["id"], {**changes, "opened": day.isoformat(), "updated_at": utcnow()}
+        )
+        # Flags of a case closed before closing ended them belong to the old episode too.
+        db.execute(
+            "update flags set removed_on = ? where family_id = ? and removed_on is null",
+            [row["closed"], row["id"]],
+        )
+        _event(db, row, team, events.REOPENED, detail, day, user_id, source)
+    return db["families"].get(row["id"])
+
+
+# -- transfer -------------------------------------------------------------------------------
+
+#: Tables whose rows belong to a family and a team: they follow the case on transfer.
+_AUDIT_TABLES = {"audit"}
+
+
+def _family_tables(db: Database) -> list[str]:
+    return [
+        name
+        for name in db.table_names()
+        if name not in _AUDIT_TABLES
+        and name != "families"
+        and {"team_id", "family_id"} <= set(db[name].columns_dict)
+    ]
+
+
+def transfer_case(
+    db: Database,
+    row: dict,
+    team: dict,
+    to_team: str,
+    *,
+    stage: str | int | None = None,
+    on: str | date | None = None,
+    user_id: int | None = None,
+    source: str = "cli",
+) -> tuple[dict, dict]:
+    """Move an open case to another team with its token (the printed tile stays valid),
+    its history and its rules' records, onto stage ``stage`` (default the same number) of
+    the new team's boards. Both teams' audit logs record it; the old team no longer
+    finds the token. Returns (updated row, new team)."""
+    _open_case(row, "transferring it")
+    new_team = get_team(db, to_team)
+    if new_team["id"] == team["id"]:
+        raise BadInput(f"{row['token']} is already with {team['name']}")
+    new_stage = parse_stage(stage) if stage not in (None, "") else row["stage"]
+    day = effective_date(row, team, on, "transfer date")
+    detail = {
+        "from_team": team["name"],
+        "to_team": new_team["name"],
+        "stage": {"from": row["stage"], "to": new_stage},
+    }
+    with db.atomic():
+        db["families"].update(
+            row["id"],
+            {
+                "team_id": new_team["id"],
+                "stage": new_stage,
+                # Not seen on the new team's boards yet.
+                "last_stage": None,
+                "last_zone": None,
+                "last_x_mm": None,
+                "last_y_mm": None,
+                "last_seen_at": None,
+                "updated_at": utcnow(),
+            },
+        )
+        for table in _family_tables(db):
+            db.execute(f"update [{table}] set team_id = ? where family_id = ?",
+                       [new_team["id"], row["id"]])  # fmt: skip
+        _event(db, row, new_team, events.TRANSFERRED, detail, day, user_id, source)
+        for side in (team, new_team):
+            access_log.record(
+                db,
+                side["id"],
+                user_id,
+                access_log.CASE_TRANSFER,
+                row["token"],
+                detail,
+                source=source,
+            )
+    return db["families"].get(row["id"]), new_team
+
+
+def other_team_names(db: Database, team: dict) -> list[str]:
+    """The teams a case of ``team`` can be transferred to, by name."""
+    return [
+        r["name"]
+        for r in db["teams"].rows_where("id != ?", [team["id"]], order_by="name", select="name")
+    ]
+
+
+def scaling_series(history: list[dict]) -> list[dict]:
+    """The Signs of Safety scaling scores recorded for a case, oldest first: one per
+    meeting outcome that recorded one, and the score at closing. ``history`` is
+    :func:`webapp.store.events.family_history` (newest first)."""
+    found = []
+    for e in reversed(history):
+        score = e["detail"].get("scaling")
+        if score is None or e["kind"] not in (events.OUTCOME, events.CLOSED):
+            continue
+        on = e["detail"].get("meeting_date") or e["detail"].get("on") or e["on_date"]
+        found.append({"on": on, "score": score, "closing": e["kind"] == events.CLOSED})
+    return found

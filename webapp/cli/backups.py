@@ -1,0 +1,88 @@
+"""`caseboard backup`, `restore`, `purge` and `retention`: keeping the store safe and
+keeping it no longer than needed (docs/contract.md §8)."""
+
+from __future__ import annotations
+
+import click
+
+from webapp.cases.families import parse_date
+from webapp.cli.common import CaseboardGroup, db_option, echo_json, echo_result, open_cli_store
+from webapp.store import access_log
+from webapp.store import backup as backups
+from webapp.store import retention as keep
+
+
+@click.command("backup")
+@db_option
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="The backup file to write (replaced if it exists).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def backup(db_path, out, as_json):
+    """Write a consistent copy of the store while the app runs (SQLite online backup)."""
+    open_cli_store(db_path)  # a missing store is one clear line; the copy is logged
+    made = backups.backup(db_path, out)
+    line = f"backup written: {made['file']} ({made['families']} families, {made['bytes']} bytes)"
+    echo_result(made, as_json, line)
+
+
+@click.command("restore")
+@db_option
+@click.argument("backup_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def restore(db_path, backup_file, as_json):
+    """Put a backup back as the store, after checking it (integrity, a caseboard store).
+
+    The store it replaces is kept as STORE.before-restore-<time>.
+    """
+    done = backups.restore(backup_file, db_path)
+    detail = {"command": "restore", "file": str(backup_file), "kept": done["replaced_copy"]}
+    access_log.record(open_cli_store(db_path), None, None, access_log.CHANGE, None, detail,
+                      source="cli")  # fmt: skip
+    line = f"restored {backup_file} into {done['store']} ({done['families']} families)"
+    if done["replaced_copy"]:
+        line += f"; the store it replaced is kept as {done['replaced_copy']}"
+    echo_result(done, as_json, line)
+
+
+@click.command("purge")
+@db_option
+@click.option("--date", "on", help="Purge as on this day, YYYY-MM-DD (default today).")
+@click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def purge(db_path, on, dry_run, as_json):
+    """Remove what has passed its retention (`caseboard retention`); safe to repeat."""
+    db = open_cli_store(db_path)
+    done = keep.purge(db, parse_date(on, "--date") if on else None, dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    line = (f"{verb}: {done['scan_pictures']} scan pictures, {done['access_log']} access-log "
+            f"entries; {'would anonymise' if dry_run else 'anonymised'} "
+            f"{done['anonymised']} closed cases")  # fmt: skip
+    echo_result(done, as_json, line)
+
+
+@click.group("retention", cls=CaseboardGroup)
+def retention():
+    """How long the store keeps scan pictures, the access log and closed cases."""
+
+
+@retention.command("show")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def retention_show(db_path, as_json):
+    """Each retention setting, in days."""
+    values = keep.retention_settings(open_cli_store(db_path))
+    if as_json:
+        echo_json(values)
+        return
+    for name, days in values.items():
+        click.echo(f"{name:<14} {days:>6}  {keep.WORDS[name]}")
+
+
+@retention.command("set")
+@db_option
+@click.argument("name", type=click.Choice(list(keep.DEFAULTS)))
+@click.argument("days")
+def retention_set(db_path, name, days):
+    """Set one retention period, in days (e.g. `retention set scan-pictures 14`)."""
+    values = keep.set_retention(open_cli_store(db_path), name, days)
+    click.echo(f"{name}: {values[name]} days")

@@ -1,0 +1,138 @@
+"""How long the store keeps what, and the purge that applies it (``caseboard purge``).
+
+Per store, in the ``settings`` table; the defaults and why (also in the README):
+
+* ``scan-pictures`` 30 days: the annotated board photos of a scan. A scan is
+  checked and applied the same day; a month covers a late question about it. The scan
+  record itself (what moved, when, by whom) stays: it is the case history.
+* ``access-log`` 730 days: two years of who read or changed what, long enough to
+  answer a data-protection request or a complaint about last year's handling.
+* ``closed-cases`` 730 days after closing: the case is anonymised. Its board codes,
+  reference, worker and every free-text note go; its token, dates, stages, events and
+  flags stay, so the drift report's counts (moves, overdue weeks, reopenings within 12
+  months, the dip sample of cases closed 3 to 6 months ago) are unchanged. The child's
+  record lives in the case system, which has its own retention schedule.
+
+Purging is safe to repeat: a second run on the same day finds nothing left to do. Each
+kind is deleted in chunks of its own short transactions, so the app keeps working.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from webapp.errors import BadInput
+from webapp.store.chunks import CHUNK_ROWS, in_chunks
+from webapp.store.connection import utcnow
+
+DEFAULTS = {"scan-pictures": 30, "access-log": 730, "closed-cases": 730}
+LIMITS = {"scan-pictures": (1, 3650), "access-log": (30, 3650), "closed-cases": (183, 36500)}
+WORDS = {
+    "scan-pictures": "days an annotated scan photo is kept",
+    "access-log": "days an access-log entry is kept",
+    "closed-cases": "days after closing before a case is anonymised",
+}
+#: Free text a user may have typed about a family: removed when the case is anonymised.
+NOTE_KEYS = ("note", "initials", "agenda", "worker", "ref", "reason")
+
+
+def _key(name: str) -> str:
+    return f"retention.{name}"
+
+
+def retention_settings(db: Database) -> dict[str, int]:
+    """Each retention setting of the store (its default where none is set)."""
+    stored = {r["key"]: r["value"] for r in db.query("select key, value from settings")}
+    return {name: int(stored.get(_key(name), default)) for name, default in DEFAULTS.items()}
+
+
+def set_retention(db: Database, name: str, days) -> dict[str, int]:
+    if name not in DEFAULTS:
+        raise BadInput(f"no retention setting {name!r}: use {', '.join(DEFAULTS)}")
+    low, high = LIMITS[name]
+    try:
+        value = int(str(days).strip())
+    except ValueError:
+        raise BadInput(f"{name} must be a whole number of days, not {days!r}") from None
+    if not low <= value <= high:
+        raise BadInput(f"{name} must be from {low} to {high} days, not {value}")
+    db["settings"].upsert({"key": _key(name), "value": str(value)}, pk="key")
+    return retention_settings(db)
+
+
+def due(db: Database, today: date | None = None) -> dict:
+    """What a purge on ``today`` would remove: ids by kind, and the cut-off dates."""
+    today = today or datetime.now(UTC).date()
+    days = retention_settings(db)
+    cut = {name: today - timedelta(days=n) for name, n in days.items()}
+    pictures = _ids(
+        db,
+        """select i.id from scan_images i join scans s on s.id = i.scan_id
+                           where s.created_at < ? order by i.id""",
+        cut["scan-pictures"],
+    )
+    log = _ids(db, "select id from audit where at < ? order by id", cut["access-log"])
+    closed = _ids(
+        db,
+        """select id from families where closed is not null and closed < ?
+                         and anonymised_at is null order by id""",
+        cut["closed-cases"],
+    )
+    return {"pictures": pictures, "log": log, "closed": closed,
+            "cut_off": {k: v.isoformat() for k, v in cut.items()}}  # fmt: skip
+
+
+def purge(db: Database, today: date | None = None, *, dry_run: bool = False) -> dict:
+    """Delete what has passed its retention on ``today``; returns what was (or, with
+    ``dry_run``, would be) removed: ``{"scan_pictures", "access_log", "anonymised",
+    "cut_off"}``."""
+    found = due(db, today)
+    if not dry_run:
+        in_chunks(db, found["pictures"], _delete_pictures)
+        in_chunks(db, found["log"], _delete_log)
+        in_chunks(db, found["closed"], _anonymise, size=CHUNK_ROWS // 10)
+        db.execute("delete from login_failures where at < ?",
+                   [datetime.now(UTC).timestamp() - 86400])  # fmt: skip
+    return {"scan_pictures": len(found["pictures"]), "access_log": len(found["log"]),
+            "anonymised": len(found["closed"]), "cut_off": found["cut_off"],
+            "dry_run": dry_run}  # fmt: skip
+
+
+def _ids(db: Database, sql: str, cut_off: date) -> list[int]:
+    return [r[0] for r in db.execute(sql, [cut_off.isoformat()])]
+
+
+def _marks(ids: list[int]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def _delete_pictures(db: Database, ids: list[int]) -> None:
+    db.execute(f"delete from scan_images where id in ({_marks(ids)})", ids)
+
+
+def _delete_log(db: Database, ids: list[int]) -> None:
+    db.execute(f"delete from audit where id in ({_marks(ids)})", ids)
+
+
+def _anonymise(db: Database, ids: list[int]) -> None:
+    """Codes, reference, worker, the closing reason and notes go; dates, stages, events,
+    flags and the closing's views and scaling score stay."""
+    marks, now = _marks(ids), utcnow()
+    db.execute(
+        f"""update families set initials = '', ref = null, worker = null, closed_reason = null,
+            anonymised_at = ? where id in ({marks})""",
+        [now, *ids],
+    )
+    for row in db.query(f"select id, detail from events where family_id in ({marks})", ids):
+        detail = json.loads(row["detail"] or "{}")
+        kept = {k: v for k, v in detail.items() if k not in NOTE_KEYS}
+        if kept != detail:
+            db.execute("update events set detail = ? where id = ?",
+                       [json.dumps(kept, sort_keys=True), row["id"]])  # fmt: skip
+    for table, columns in (("discussions", "note = null, who = null"),
+                           ("agenda_requests", "note = null"), ("follow_ups", "note = null"),
+                           ("manager_alerts", "action = '', timescale = null")):  # fmt: skip
+        db.execute(f"update {table} set {columns} where family_id in ({marks})", ids)
