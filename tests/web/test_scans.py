@@ -174,6 +174,7 @@ def test_a_second_photo_added_to_the_preview_gives_the_union(
     assert "5 tiles placed" in page
     assert "JBa : board 2 (Agreeing a plan and outcomes) → board 1 (Assessment)" in page
     assert client.get(preview_url + "/photo/1.jpg").status_code == 200  # both photos kept
+    assert f'href="{preview_url}#add-photo"' in text(client.get("/scans/new"))
 
     applied = client.form(preview_url + "/apply", follow_redirects=True)
     assert "applied: 5 tiles seen, 1 moved board" in text(applied)
