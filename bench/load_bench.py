@@ -14,9 +14,11 @@ Two workloads, each on both servers:
 * saturated: 50 clients send their next request as soon as the last returns.
   This measures throughput; its latency is mostly queueing (50 / req/s).
 
-Baseline: the same app on Flask's development server (werkzeug, threaded),
-which is what ``flask run`` gives. Both servers run the same code and store,
-one after the other, in a separate process from the clients. The clients are
+Baselines: the same app on Flask's development server (werkzeug, threaded),
+which is what ``flask run`` gives; and, with ``--before REV``, ``caseboard serve`` as
+it was at git revision REV (checked out into a temporary folder with ``git archive``),
+so a change to the pages is measured against the code it replaces. The servers use the
+same store, one after the other, in a separate process from the clients. The clients are
 Python (http.client, in 2 processes x 25 threads) and share the machine's two
 cores with the server, so the figures include client overhead: they are an
 upper bound on what the server alone costs.
@@ -84,9 +86,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(kind: str, db_path: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if kind == "waitress":
+def checkout(rev: str, folder: Path) -> Path:
+    """The project's code at ``rev``, extracted into ``folder``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def start(kind: str, db_path: str, port: int, code: Path = ROOT) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    if kind in ("waitress", "before"):
         serve = ["serve", "--db", db_path, "--port", str(port)]
         cmd = [sys.executable, "-c", "from webapp.cli import main; main()", *serve]
     else:
@@ -186,16 +197,24 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1500, help="per page, server, workload")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause, paced workload")
     parser.add_argument("--quick", action="store_true", help="500 requests per run")
+    parser.add_argument("--before", metavar="REV", help="also serve the code of git revision REV")
+    parser.add_argument("--saturated-only", action="store_true", help="skip the paced workload")
     args = parser.parse_args()
     total = 500 if args.quick else args.requests
     workloads = {"paced": args.think, "saturated": 0.0}
+    if args.saturated_only:
+        del workloads["paced"]
     with tempfile.TemporaryDirectory() as tmp:
         db_path, token = build_store(Path(tmp))
         pages = {"tile page": f"/t/{token}", "board page": "/"}
         results: dict[tuple[str, str, str], dict] = {}
-        for kind in ("waitress", "flask-dev"):
+        kinds = {"waitress": ROOT, "flask-dev": ROOT}
+        if args.before:
+            (Path(tmp) / "before").mkdir()
+            kinds["before"] = checkout(args.before, Path(tmp) / "before")
+        for kind, code in kinds.items():
             port = free_port()
-            proc = start(kind, db_path, port)
+            proc = start(kind, db_path, port, code)
             try:
                 cookie = session_cookie(port)
                 for name, path in pages.items():
@@ -209,6 +228,24 @@ def main() -> None:
                 proc.wait(timeout=10)
     for workload, think in workloads.items():
         report(results, workload, think, args.clients, total)
+        if args.before:
+            report_before(results, workload, args.before)
+
+
+def report_before(results: dict, workload: str, rev: str) -> None:
+    """caseboard serve now against caseboard serve at ``rev``, on the same store and load."""
+    print(f"\ncaseboard serve now vs at {rev} ({workload}); ratio: times better now\n")
+    head = f"{'page':<11} {'metric':<7} {'now':>9} {'before':>9} {'ratio':>6}"
+    print(head)
+    print("-" * len(head))
+    for page in ("tile page", "board page"):
+        w, b = results[(workload, "waitress", page)], results[(workload, "before", page)]
+        for metric, unit in (("p50", "ms"), ("p95", "ms"), ("rps", "/s")):
+            ratio = b[metric] / w[metric] if metric != "rps" else w[metric] / b[metric]
+            print(
+                f"{page:<11} {metric:<7} {w[metric]:>7.1f}{unit} {b[metric]:>7.1f}{unit} "
+                f"{ratio:>5.2f}x"
+            )
 
 
 def report(results: dict, workload: str, think: float, clients: int, total: int) -> None:

@@ -11,10 +11,11 @@ while the decoded text stays exactly ``<base-url>/t/<token>``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
-from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, MODE_NUMBER, QRData
+from qrcode.util import BIT_LIMIT_TABLE, MODE_8BIT_BYTE, MODE_ALPHA_NUM, MODE_NUMBER, QRData
 
 _ALNUM = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 _DIGITS = set("0123456789")
@@ -24,6 +25,7 @@ _COUNT_BITS = {
     MODE_ALPHA_NUM: (9, 11, 13),
     MODE_8BIT_BYTE: (8, 16, 16),
 }
+_CLASS_VERSIONS = (range(1, 10), range(10, 27), range(27, 41))
 
 
 @dataclass(frozen=True)
@@ -76,18 +78,41 @@ def segment(text: str, version_class: int = 0) -> list[tuple[int, str]]:
     return best[n][1]
 
 
+def _bits(segments: list[tuple[int, str]], version_class: int) -> int:
+    """Data bits of ``segments`` (mode indicators, counts and payload) in a version class."""
+    return sum(
+        4 + _COUNT_BITS[mode][version_class] + _payload_bits(mode, chunk)
+        for mode, chunk in segments
+    )
+
+
+def smallest_version(text: str) -> tuple[int, list[tuple[int, str]]]:
+    """The lowest version at level M that holds ``text``, with the segments it uses there.
+
+    Counted from ISO/IEC 18004's capacities, so the symbol is built once, at that version;
+    its mask scoring is most of the cost of a tile.
+    """
+    for version_class, versions in enumerate(_CLASS_VERSIONS):
+        segments = segment(text, version_class)
+        bits = _bits(segments, version_class)
+        for version in versions:
+            if BIT_LIMIT_TABLE[ERROR_CORRECT_M][version] >= bits:
+                return version, segments
+    raise ValueError(f"{len(text)} characters are too many for one QR code")
+
+
+@lru_cache(maxsize=2048)
 def qr_symbol(text: str) -> QRSymbol:
-    """Encode ``text`` at error correction M in the lowest version; no quiet zone included."""
+    """Encode ``text`` at error correction M in the lowest version; no quiet zone included.
+
+    Cached by text: a tile's symbol is drawn again for its PNG, its sheet and the page.
+    """
     if not text:
         raise ValueError("nothing to encode")
-    choices = []
-    for version_class in range(3):
-        segments = segment(text, version_class)
-        qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-        for mode, chunk in segments:
-            qr.add_data(QRData(chunk, mode=mode))
-        qr.make(fit=True)
-        choices.append((qr.version, version_class, qr, segments))
-    version, _, qr, segments = min(choices, key=lambda c: (c[0], c[1]))
+    version, segments = smallest_version(text)
+    qr = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M, border=0)
+    for mode, chunk in segments:
+        qr.add_data(QRData(chunk, mode=mode))
+    qr.make(fit=False)
     rows = tuple(tuple(bool(v) for v in row) for row in qr.get_matrix())
     return QRSymbol(text=text, version=version, rows=rows, segments=tuple(segments))

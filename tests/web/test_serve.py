@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import io
 import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import requests
 from PIL import Image
@@ -46,5 +51,39 @@ def test_serve_refuses_a_missing_store(runner, tmp_path):
 def test_serve_is_registered_with_its_options(runner):
     result = runner("serve", "--help")
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--db", "--threads", "--trusted-proxy"):
+    for option in ("--host", "--port", "--db", "--threads", "--workers", "--trusted-proxy"):
         assert option in result.output
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def test_serve_with_two_workers_answers_from_both_and_stops_them(store, db_path):
+    """Two waitress processes share the port; stopping `caseboard serve` stops both."""
+    store.close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "webapp.cli", "serve", "--db", str(db_path)]
+    proc = subprocess.Popen([*cmd, "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline and len(_children(proc.pid)) < 2:
+            time.sleep(0.1)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        with requests.Session() as http:
+            for _ in range(20):
+                assert http.get(f"http://127.0.0.1:{port}/login", timeout=10).status_code == 200
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))  # the port is free again

@@ -12,21 +12,33 @@ from importlib.resources import files
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.cases import people
 from webapp.cases.bounds import MAX_ID, check_id, check_text
 from webapp.cases.teams import get_team
 from webapp.errors import BadInput, NotFound
 from webapp.store.connection import utcnow
 
-ROLES = ("admin", "manager", "practitioner")
+ROLES = ("admin", "manager", "practitioner", "service-manager", "head-of-practice")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing a megabyte would be a cheap way to load the server
 API_TOKEN_PREFIX = "cb_"
 
 
 def add_user(
-    db: Database, username: str, role: str, password: str, team_name: str | None = None
+    db: Database,
+    username: str,
+    role: str,
+    password: str,
+    team_name: str | None = None,
+    *,
+    email: str | None = None,
+    teams: list[str] = (),
+    full_name: str | None = None,
 ) -> dict:
-    """A new user in a team (the only team when none is named)."""
+    """A new user in a team (the only team when none is named).
+
+    ``teams`` are further teams the user reads (service managers and heads of practice
+    belong to several; :mod:`webapp.cases.people`)."""
     username = username.strip()
     if not username or any(c.isspace() for c in username):
         raise BadInput(f"username must be one word, not {username!r}")
@@ -37,20 +49,28 @@ def add_user(
     if db["users"].count_where("username = ?", [username]):
         raise BadInput(f"user {username!r} already exists")
     team = get_team(db, team_name)
-    user_id = (
-        db["users"]
-        .insert(
-            {
-                "username": username,
-                "password_hash": generate_password_hash(password),
-                "role": role,
-                "team_id": team["id"],
-                "active": 1,
-                "created_at": utcnow(),
-            }
+    email = people.check_email(db, email) if email else None
+    extra = [get_team(db, name) for name in teams]
+    if extra and role not in people.MULTI_TEAM_ROLES:
+        raise BadInput(f"only {' and '.join(people.MULTI_TEAM_ROLES)} belong to several teams")
+    with db.atomic():
+        user_id = (
+            db["users"]
+            .insert(
+                {
+                    "username": username,
+                    "password_hash": generate_password_hash(password),
+                    "role": role,
+                    "team_id": team["id"],
+                    "active": 1,
+                    "created_at": utcnow(),
+                    "email": email,
+                    "full_name": (full_name or "").strip() or None,
+                }
+            )
+            .last_pk
         )
-        .last_pk
-    )
+        people.add_memberships(db, user_id, [t for t in extra if t["id"] != team["id"]])
     return db["users"].get(user_id)
 
 

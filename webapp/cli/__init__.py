@@ -36,6 +36,7 @@ COMMANDS = {
         "webapp.cli.backups:retention",
         "How long pictures, the log and closed cases are kept.",
     ),
+    "notify": ("webapp.cli.notify:notify", "Send the email due today (alerts, weekly lists)."),
 }
 
 

@@ -2,7 +2,14 @@
 
 import click
 
-from webapp.cases.users import ROLES, add_user, api_tokens, create_api_token, revoke_api_token
+from webapp.cases.users import (
+    ROLES,
+    add_user,
+    api_tokens,
+    create_api_token,
+    get_user,
+    revoke_api_token,
+)
 from webapp.cli.common import (
     CaseboardGroup,
     CliError,
@@ -24,9 +31,17 @@ def user():
 @db_option
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--team", "team_name", help="Team name (default: the only team).")
+@click.option(
+    "--team",
+    "team_names",
+    multiple=True,
+    help="Team name (default: the only team). Service managers and heads of practice may "
+    "give several; the first is their home team.",
+)
+@click.option("--email", help="Where notifications go; also what single sign-on matches.")
+@click.option("--full-name", help="The name cases give as their worker, e.g. 'Sam Okafor'.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_add(db_path, name, role, team_name, password_stdin):
+def user_add(db_path, name, role, team_names, email, full_name, password_stdin):
     """Add a user NAME with a role."""
     db = open_cli_store(db_path)
     if password_stdin:
@@ -36,8 +51,37 @@ def user_add(db_path, name, role, team_name, password_stdin):
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         except click.Abort:
             raise CliError("no password given (use --password-stdin in scripts)") from None
-    row = add_user(db, name, role, password, team_name)
+    home = team_names[0] if team_names else None
+    row = add_user(
+        db, name, role, password, home, email=email, teams=list(team_names[1:]), full_name=full_name
+    )
     click.echo(f"added {row['username']} ({row['role']})")
+
+
+@user.command("email")
+@db_option
+@click.argument("name")
+@click.argument("address")
+def user_email(db_path, name, address):
+    """Set the email address of user NAME (where notifications go; what sign-in matches)."""
+    from webapp.cases.people import set_email
+
+    db = open_cli_store(db_path)
+    row = set_email(db, get_user(db, name), address)
+    click.echo(f"{row['username']}: {row['email']}")
+
+
+@user.command("join")
+@db_option
+@click.argument("name")
+@click.option("--team", "team_name", required=True, help="The team to read as well.")
+def user_join(db_path, name, team_name):
+    """Let a service manager or head of practice NAME read one more team."""
+    from webapp.cases.people import join_team
+
+    db = open_cli_store(db_path)
+    team = join_team(db, get_user(db, name), team_name)
+    click.echo(f"{name} now reads {team['name']}")
 
 
 @click.group("token", cls=CaseboardGroup)
@@ -52,6 +96,18 @@ def token_create(db_path, name):
     """Print a new API token for user NAME (shown once; only its digest is kept)."""
     db = open_cli_store(db_path)
     click.echo(create_api_token(db, name))
+
+
+@user.command("passwords")
+@db_option
+@click.argument("state", type=click.Choice(["on", "off"]))
+def user_passwords(db_path, state):
+    """Allow local passwords (on) or only council sign-in (off)."""
+    from webapp.cases.signin import set_local_passwords
+
+    db = open_cli_store(db_path)
+    set_local_passwords(db, state == "on")
+    click.echo(f"local passwords {state}")
 
 
 @token.command("list")

@@ -7,9 +7,12 @@ history ends today, so the demo shows red, amber and green tiles whenever it is 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +42,7 @@ class Demo:
     base_url: str
     files: list[Path]
     summary: dict
+    photo_jobs: dict = field(default_factory=dict)  # future -> board stage, while rendering
 
 
 def prepare_store(db_path: Path) -> Database:
@@ -172,22 +176,44 @@ def wall_tiles(families: list[dict]) -> dict[int, list]:
     return boards
 
 
-def photograph_wall(db: Database, demo: Demo, say) -> None:
-    """One synthetic phone photo of each board, from the real tile and marker artwork."""
+def board_photo_jpeg(tiles: list, stage: int, base_url: str) -> bytes:
+    """One board's synthetic phone photo (a fixed seed per board), as JPEG bytes."""
     from scanner.synth import make_board_photo
 
+    shot = make_board_photo(tiles, (stage,), base_url=base_url, yaw=CAMERA_YAW[stage], seed=stage)
+    return shot.jpeg_bytes()
+
+
+def start_photographs(db: Database, demo: Demo, say) -> None:
+    """Start rendering one synthetic phone photo of each board, in the background.
+
+    Each photo is rendered from scratch at phone resolution from the real tile and
+    marker artwork, and that is most of the demo's time: the boards are rendered side by
+    side, one process a core, while the admin's printing goes on.
+    """
+    boards = wall_tiles(list_families(db, demo.team))
+    workers = max(1, min(len(boards), os.cpu_count() or 1))
+    context = multiprocessing.get_context("fork") if workers > 1 else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    for stage, tiles in sorted(boards.items()):
+        demo.photo_jobs[pool.submit(board_photo_jpeg, tiles, stage, demo.base_url)] = stage
+    pool.shutdown(wait=False)
+    say(f"  photographing the six boards ({workers} at a time)")
+
+
+def photograph_wall(db: Database, demo: Demo, say) -> None:
+    """Wait for the board photos and keep them in the demo folder."""
+    if not demo.photo_jobs:
+        start_photographs(db, demo, say)
     photos = demo.folder / "photos"
     photos.mkdir()
-    boards = wall_tiles(list_families(db, demo.team))
-    for stage, tiles in sorted(boards.items()):
-        say(f"  photographing board {stage} of 6 ({len(tiles)} tiles)")
-        shot = make_board_photo(
-            tiles, (stage,), base_url=demo.base_url, yaw=CAMERA_YAW[stage], seed=stage
-        )
-        path = photos / f"board-{stage}.jpg"
-        path.write_bytes(shot.jpeg_bytes())
-        demo.files.append(path)
-    demo.summary["photos"] = len(boards)
+    for done, job in enumerate(as_completed(demo.photo_jobs), start=1):
+        stage = demo.photo_jobs[job]
+        (photos / f"board-{stage}.jpg").write_bytes(job.result())
+        say(f"  photographed board {stage}, {done} of {len(demo.photo_jobs)}")
+    demo.files.extend(photos / f"board-{stage}.jpg" for stage in sorted(demo.photo_jobs.values()))
+    demo.summary["photos"] = len(demo.photo_jobs)
+    demo.photo_jobs.clear()
 
 
 def scan_and_sync(db: Database, demo: Demo, say) -> None:
@@ -233,4 +259,4 @@ def scan_and_sync(db: Database, demo: Demo, say) -> None:
 
 def demo_steps() -> list[Callable]:
     """What the demo does after adding the sample, in order."""
-    return [print_kit, photograph_wall, scan_and_sync]
+    return [start_photographs, print_kit, photograph_wall, scan_and_sync]

@@ -9,19 +9,30 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, g, session
 from flask_login import current_user, login_required
 
 from webapp.cases.families import get_family_row
-from webapp.cases.teams import team_by_id
+from webapp.cases.people import readable_team, user_teams
 from webapp.web.extensions import get_db
+
+#: The session key of the team a user of several teams has switched to.
+TEAM_KEY = "team_id"
 
 
 def current_team() -> dict:
-    """The logged-in user's team, read once per request."""
+    """The team the logged-in user is looking at, read once per request: the one they
+    switched to (when they read it), else their home team."""
     if "team" not in g:
-        g.team = team_by_id(get_db(), current_user.team_id)
+        g.team = readable_team(get_db(), current_user.row, session.get(TEAM_KEY))
     return g.team
+
+
+def current_user_teams() -> list[dict]:
+    """Every team the logged-in user reads (one for most users)."""
+    if "user_teams" not in g:
+        g.user_teams = user_teams(get_db(), current_user.row)
+    return g.user_teams
 
 
 def team_family(token: str) -> dict:

@@ -22,6 +22,7 @@ from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
 from webapp.web.requests import CaseboardRequest
+from webapp.web.sso import init_sso
 
 SECRET_KEY_FILE = "secret_key"
 DEFAULTS = {
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     audit_trail.init_app(app)
     security_headers.init_app(app)
     input_guard.init_app(app)
+    init_sso(app)
     register_blueprints(app)
     register_error_handlers(app)
 

@@ -11,16 +11,19 @@ from webapp.web.views import (
     clinic,
     imports,
     meeting,
+    notifications,
+    people,
     printing,
     reports,
     scans,
+    sso,
     supervision,
     team_rules,
     tiles,
 )
 
 VIEWS = (auth, board, tiles, scans, printing, admin, imports, api, meeting, alerts, supervision,
-         clinic, team_rules, reports)  # fmt: skip
+         clinic, team_rules, reports, people, notifications, sso)  # fmt: skip
 
 
 def register_blueprints(app: Flask) -> None:

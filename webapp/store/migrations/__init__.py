@@ -1,7 +1,17 @@
 """Schema migrations: one sqlite-utils ``Migrations`` set per area, each module named for its
 set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 
-from webapp.store.migrations import core, imports, lifecycle, meeting, rules, rules2, safety, web
+from webapp.store.migrations import (
+    core,
+    imports,
+    lifecycle,
+    meeting,
+    people,
+    rules,
+    rules2,
+    safety,
+    web,
+)
 
 SETS = [
     core.migrations,
@@ -12,4 +22,5 @@ SETS = [
     imports.migrations,
     rules2.migrations,
     safety.migrations,
+    people.migrations,
 ]

@@ -138,6 +138,8 @@ def user_add():
             form.get("role", ""),
             form.get("password", ""),
             current_team()["name"],
+            email=form.get("email", "").strip() or None,
+            full_name=form.get("full_name"),
         )
     except BadInput as exc:
         return back_with_error(exc, _section("users"))

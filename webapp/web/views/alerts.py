@@ -33,11 +33,12 @@ def index():
         roles=ROLES,
         default_role=SM,
         can_write=current_user.can("manager"),
+        can_follow_up=current_user.can("manager", "service-manager", "head-of-practice"),
     )
 
 
 @bp.post("/alerts/follow-up")
-@role_required("manager")
+@role_required("manager", "service-manager", "head-of-practice")  # escalations are theirs
 def follow_up():
     """Record the follow-up, then go back to the page it was sent from (alerts or a tile)."""
     team = current_team()

@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from webapp.cases.bounds import check_id
 from webapp.cases.families import parse_date
 from webapp.cases.logins import clear_login_failures, login_retry_after, record_login_failure
+from webapp.cases.signin import local_passwords_allowed
 from webapp.cases.users import authenticate, end_sessions
 from webapp.store import access_log
 from webapp.web.access import current_team, role_required
@@ -42,6 +43,9 @@ def login():
     if request.method == "GET":
         return render_template("auth/login.html", next=target or "")
     db = get_db()
+    if not local_passwords_allowed(db):  # the admin left only council sign-in
+        flash("Passwords are switched off here: sign in with your council account.", "error")
+        return render_template("auth/login.html", next=target or ""), 403
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
     ip = _client_ip()

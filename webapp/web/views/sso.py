@@ -1,0 +1,126 @@
+"""Sign-in with the council's accounts over OpenID Connect (docs/contract.md §9), and the
+admin's switch for local passwords.
+
+``GET /login/oidc`` sends the browser to the issuer's authorization endpoint (code flow,
+``state``, ``nonce``, PKCE S256); ``/login/oidc/callback`` lets in only the active user
+whose email the verified ID token names, then goes on to the page they first opened.
+"""
+
+from __future__ import annotations
+
+import requests
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client.errors import MismatchingStateError
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user
+from joserfc.errors import JoseError
+
+from webapp.cases.signin import (
+    local_passwords_allowed,
+    parse_role_groups,
+    set_local_passwords,
+    user_for_claims,
+)
+from webapp.errors import CaseboardError
+from webapp.store import access_log
+from webapp.web import sso
+from webapp.web.access import role_required
+from webapp.web.extensions import User, get_db
+from webapp.web.redirects import safe_next
+from webapp.web.views.auth import REMEMBER_FOR
+
+bp = Blueprint("sso", __name__)
+
+NEXT_KEY = "oidc_next"
+REFUSED = "Sign-in with your council account was refused."
+
+
+@bp.get("/login/oidc")
+def start():
+    if not sso.sso_configured():
+        abort(404)
+    session[NEXT_KEY] = safe_next(request.args.get("next")) or ""
+    callback = url_for("sso.callback", _external=True)
+    try:
+        return sso.client().authorize_redirect(callback)
+    except (AuthlibBaseError, requests.RequestException) as exc:
+        current_app.logger.warning("OpenID Connect issuer not reachable: %s", exc)
+        abort(503, description="The council sign-in service cannot be reached. Try again "
+                               "later, or ask your admin.")  # fmt: skip
+
+
+@bp.get("/login/oidc/callback")
+def callback():
+    if not sso.sso_configured():
+        abort(404)
+    try:
+        token = sso.client().authorize_access_token()
+    except MismatchingStateError:
+        abort(400, description=f"{REFUSED} This sign-in was not started here or has "
+                               "expired (its state did not match). Start again from the "
+                               "log-in page.")  # fmt: skip
+    except (AuthlibBaseError, JoseError, requests.RequestException) as exc:
+        current_app.logger.warning("OpenID Connect sign-in failed: %s", exc)
+        abort(400, description=f"{REFUSED} The council sign-in service did not confirm "
+                               "who you are. Start again from the log-in page.")  # fmt: skip
+    claims = token.get("userinfo")
+    if not claims:
+        abort(400, description=f"{REFUSED} No verified ID token came back.")
+    config = current_app.config
+    try:
+        row = user_for_claims(
+            get_db(),
+            dict(claims),
+            email_claim=config.get("OIDC_EMAIL_CLAIM") or "email",
+            groups_claim=config.get("OIDC_GROUPS_CLAIM") or "groups",
+            role_groups=parse_role_groups(config.get("OIDC_ROLE_GROUPS")),
+        )
+    except CaseboardError as exc:
+        abort(403, description=f"{REFUSED} {exc}")
+    login_user(User(row), remember=True, duration=REMEMBER_FOR)
+    access_log.record(get_db(), row["team_id"], row["id"], access_log.LOGIN,
+                      detail={"username": row["username"], "via": "oidc"},
+                      ip=request.remote_addr)  # fmt: skip
+    return redirect(safe_next(session.pop(NEXT_KEY, None)) or url_for("board.index"))
+
+
+@bp.route("/admin/sign-in", methods=["GET", "POST"])
+@role_required("admin")
+def settings():
+    db = get_db()
+    if request.method == "POST":
+        allow = request.form.get("local_passwords") == "on"
+        if not allow and not sso.sso_configured():
+            flash("Set up council sign-in (CASEBOARD_OIDC_*) before switching passwords off.",
+                  "error")  # fmt: skip
+        else:
+            set_local_passwords(db, allow)
+            flash("Local passwords are " + ("allowed." if allow else "switched off."))
+        return redirect(url_for("sso.settings"))
+    return render_template(
+        "auth/sign_in_settings.html",
+        sso_on=sso.sso_configured(),
+        issuer=current_app.config.get("OIDC_ISSUER"),
+        passwords=local_passwords_allowed(db),
+        user=current_user,
+    )
+
+
+@bp.app_context_processor
+def sign_in_options():
+    """For the log-in page: whether to offer council sign-in and the password form."""
+
+    def passwords() -> bool:
+        return local_passwords_allowed(get_db())
+
+    return {"sso_on": sso.sso_configured(), "local_passwords": passwords}
