@@ -23,20 +23,20 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from tilegen.fonts import font_path
 from tilegen.units import mm_to_pt
 
-from .output import atomic_output
+from .output import atomic_output, long_date
 
 MARGIN_MM = 15.0
 REGULAR, BOLD = "CaseboardAgenda", "CaseboardAgenda-Bold"
 #: (heading, width in mm) of the table columns; the last one is left blank to write in.
 COLUMNS = (
-    ("Code", 20),
-    ("Stage", 27),
-    ("Review", 22),
+    ("Code", 24),
+    ("Stage", 29),
+    ("Review", 30),
     ("Worker", 20),
-    ("Why", 49),
-    ("Decision", 42),
+    ("Why", 37),
+    ("Decision", 40),
 )
-STATUS_COLOURS = {"red": "#c62828", "amber": "#b26a00", "green": "#2e7d32"}
+STATUS_COLOURS = {"red": "#b71c1c", "amber": "#8a5100", "green": "#1b5e20"}
 SECTION_TITLES = {
     "red": "Red: overdue",
     "amber": "Amber: due soon",
@@ -59,7 +59,9 @@ def _fonts() -> None:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5)
+    # splitLongWords=0: a token, a code or a date is never broken across lines; the
+    # columns are wide enough for each, and words wrap only at spaces.
+    base = ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5, splitLongWords=0)
     return {
         "cell": base,
         "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=15, leading=19),
@@ -74,7 +76,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _row(item: dict, styles: dict) -> list:
     cell = styles["cell"]
     colour = STATUS_COLOURS.get(item.get("status"), "#1a1a1a")
-    review = escape(item.get("next_review") or "none")
+    review = escape(long_date(item.get("next_review")) or "none").replace(" ", "&nbsp;")
     due = escape(item.get("due") or "")
     return [
         Paragraph(
@@ -96,7 +98,7 @@ def _outcome_text(item: dict) -> str:
         return ""
     parts = [outcome.get("note") or ""]
     if outcome.get("review"):
-        parts.append(f"review {outcome['review']['to']}")
+        parts.append(f"review {long_date(outcome['review']['to'])}")
     if outcome.get("stage"):
         parts.append(f"stage {outcome['stage']['to']}")
     return "; ".join(p for p in parts if p)
@@ -138,9 +140,9 @@ def write_agenda_pdf(
     _fonts()
     styles = _styles()
     story = [Paragraph(f"Case Progression meeting · {escape(team_name)}", styles["title"])]
-    sub = f"{on:%A %-d %B %Y} · {len(items)} famil{'y' if len(items) == 1 else 'ies'} to discuss"
+    sub = f"{long_date(on)} · {len(items)} famil{'y' if len(items) == 1 else 'ies'} to discuss"
     if since:
-        sub += f" · changes since {since:%-d %B %Y}"
+        sub += f" · changes since {long_date(since)}"
     story += [Paragraph(sub, styles["sub"]), Spacer(1, mm_to_pt(3))]
     groups = [(r, [i for i in items if i["reason"] == r]) for r in SECTIONS]
     for number, (reason, group) in enumerate([g for g in groups if g[1]], start=1):

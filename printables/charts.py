@@ -9,6 +9,7 @@ nothing depends on colour alone.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from html import escape
 
@@ -59,7 +60,11 @@ class Chart:
 
 
 # Plot margins in points.
-LEFT, RIGHT, TOP, BOTTOM = 36.0, 10.0, 22.0, 30.0
+LEFT, RIGHT, TOP, BOTTOM = 36.0, 10.0, 24.0, 30.0
+#: Type sizes in points: on A4 at full text width nothing is under 8 pt.
+TITLE_SIZE, LABEL_SIZE = 11.0, 8.0
+#: Helvetica's mean character width as a share of its size, to wrap labels to a slot.
+CHAR_WIDTH = 0.52
 
 
 def axis(value: float, most: int = 5) -> tuple[float, int]:
@@ -79,27 +84,45 @@ def axis(value: float, most: int = 5) -> tuple[float, int]:
     return step * steps, steps
 
 
-def _frame(chart: Chart, value_max: float) -> tuple[float, float, float, float]:
+def _frame(
+    chart: Chart, value_max: float, bottom: float = BOTTOM
+) -> tuple[float, float, float, float]:
     """Title, y axis with gridlines; sets ``chart.scale``; returns the plot box."""
     x0, y0 = LEFT, TOP
-    x1, y1 = chart.width - RIGHT, chart.height - BOTTOM
+    x1, y1 = chart.width - RIGHT, chart.height - bottom
     top, steps = axis(value_max)
     chart.scale = (y1 - y0) / top
-    chart.shapes.append(Text(x0 - 30, 12, chart.title, size=10))
+    chart.shapes.append(Text(x0 - 30, 13, chart.title, size=TITLE_SIZE))
     for i in range(steps + 1):
         value = top * i / steps
         y = y1 - (y1 - y0) * i / steps
         chart.shapes.append(Line(((x0, y), (x1, y)), GRID, 0.5))
         label = f"{value:g}" if value < 1000 else f"{value / 1000:g}k"
-        chart.shapes.append(Text(x0 - 4, y + 3, label, size=7, anchor="end"))
+        chart.shapes.append(Text(x0 - 4, y + 3, label, size=LABEL_SIZE, anchor="end"))
     chart.shapes.append(Line(((x0, y0), (x0, y1), (x1, y1)), INK, 0.8))
     return x0, y0, x1, y1
 
 
-def _x_labels(chart: Chart, labels: list[str], centres: list[float], y1: float, every: int):
+def wrap_label(label: str, width: float, size: float = LABEL_SIZE) -> list[str]:
+    """``label`` in lines that fit ``width`` points, broken only between words (a stage
+    name wraps rather than being cut off; a code or a date is never split)."""
+    chars = max(4, int(width / (size * CHAR_WIDTH)))
+    return textwrap.wrap(label, chars, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _x_labels(
+    chart: Chart, labels: list[str], centres: list[float], y1: float, every: int, slot: float
+):
+    """The x labels under the plot, each wrapped to ``every`` slots' width."""
     for i, (label, x) in enumerate(zip(labels, centres, strict=True)):
         if i % every == 0:
-            chart.shapes.append(Text(x, y1 + 11, label, size=7, anchor="middle"))
+            for row, line in enumerate(wrap_label(label, slot * every - 4)):
+                y = y1 + 11 + row * (LABEL_SIZE + 1.5)
+                chart.shapes.append(Text(x, y, line, size=LABEL_SIZE, anchor="middle"))
+
+
+def _label_rows(labels: list[str], slot: float, every: int = 1) -> int:
+    return max((len(wrap_label(label, slot * every - 4)) for label in labels), default=1)
 
 
 def bar_chart(
@@ -123,7 +146,7 @@ def bar_chart(
         centres.append(x0 + (i + 0.5) * slot)
         if h > 0:
             chart.shapes.append(Rect(x, y1 - h, slot * 0.7, h, colour))
-    _x_labels(chart, labels, centres, y1, label_every)
+    _x_labels(chart, labels, centres, y1, label_every, slot)
     return chart
 
 
@@ -148,9 +171,9 @@ def line_chart(
             chart.shapes.append(Line(points, colour, 2.0))
         # a legend entry: a short stroke and the name, top right
         lx = x1 - 150 + index * 75
-        chart.shapes.append(Line(((lx, 9), (lx + 14, 9)), colour, 2.0))
-        chart.shapes.append(Text(lx + 18, 12, name, size=7))
-    _x_labels(chart, labels, centres, y1, label_every)
+        chart.shapes.append(Line(((lx, 10), (lx + 14, 10)), colour, 2.0))
+        chart.shapes.append(Text(lx + 18, 13, name, size=LABEL_SIZE))
+    _x_labels(chart, labels, centres, y1, label_every, step)
     return chart
 
 
@@ -163,10 +186,12 @@ def stacked_bar_chart(
     width: float = 480,
     height: float = 180,
 ) -> Chart:
-    """One stacked bar per label; ``stacks[i][k]`` is bucket ``keys[k]`` of bar ``i``."""
-    chart = Chart(width, height, title)
-    x0, y0, x1, y1 = _frame(chart, max((sum(s) for s in stacks), default=0))
-    slot = (x1 - x0) / max(len(stacks), 1)
+    """One stacked bar per label; ``stacks[i][k]`` is bucket ``keys[k]`` of bar ``i``.
+    Long labels (stage names) wrap onto more lines; the chart grows to hold them."""
+    slot = (width - LEFT - RIGHT) / max(len(stacks), 1)
+    extra = (_label_rows(labels, slot) - 1) * (LABEL_SIZE + 1.5)
+    chart = Chart(width, height + extra, title)
+    x0, y0, x1, y1 = _frame(chart, max((sum(s) for s in stacks), default=0), BOTTOM + extra)
     centres = []
     for i, stack in enumerate(stacks):
         base = y1
@@ -178,11 +203,11 @@ def stacked_bar_chart(
                     Rect(x0 + i * slot + slot * 0.2, base - h, slot * 0.6, h, STACK[k])
                 )
                 base -= h
-    _x_labels(chart, labels, centres, y1, 1)
+    _x_labels(chart, labels, centres, y1, 1, slot)
     for k, key in enumerate(keys):
         lx = x0 + k * (x1 - x0) / len(keys)
         chart.shapes.append(Rect(lx, chart.height - 10, 8, 8, STACK[k]))
-        chart.shapes.append(Text(lx + 11, chart.height - 3, key, size=7))
+        chart.shapes.append(Text(lx + 11, chart.height - 2.5, key, size=LABEL_SIZE))
     return chart
 
 

@@ -41,3 +41,17 @@ def atomic_output(dest: str | os.PathLike | IO, text: bool = False) -> Iterator[
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def long_date(value) -> str:
+    """``2026-12-15`` (or a date) -> ``Tue 15 Dec 2026``, the one date format people read
+    on caseboard's pages and papers; "" for none, anything else as it is."""
+    from datetime import date
+
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return day.strftime("%a %-d %b %Y")

@@ -26,7 +26,7 @@ from reportlab.platypus import (
 from tilegen.units import mm_to_pt
 
 from .charts import LINE, LINE2, Chart, bar_chart, line_chart, stacked_bar_chart, to_drawing
-from .output import atomic_output
+from .output import atomic_output, long_date
 
 CHART_WIDTH = 480.0
 
@@ -35,9 +35,9 @@ def _short(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}"
 
 
-def _stage_label(stage: int, name: str, width: int = 17) -> str:
-    label = f"{stage}. {name}"
-    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+def _stage_label(stage: int, name: str) -> str:
+    """``2. Agreeing a plan and outcomes``: whole, the chart wraps it between words."""
+    return f"{stage}. {name}"
 
 
 def drift_charts(report: dict) -> dict[str, Chart]:
@@ -118,7 +118,8 @@ def _story(report: dict) -> list:
     story = [
         Paragraph(f"Drift and quality report: {_e(report['team'])}", h1),
         Paragraph(
-            f"On {report['on']}, covering {report['from']} to {report['on']}. "
+            f"On {long_date(report['on'])}, covering {long_date(report['from'])} to "
+            f"{long_date(report['on'])}. "
             f"{s['open']} open cases: {s['red']} overdue (red), {s['amber']} due within the "
             f"amber window, {s['stuck']} stuck beyond the team's limit, "
             f"{s['open_alerts']} open alerts; {s['moves_last_4_weeks']} stage moves in the "
@@ -128,7 +129,7 @@ def _story(report: dict) -> list:
         ),
     ]
     if audit["prompt"]:
-        last = audit["last_audit"] or "never"
+        last = long_date(audit["last_audit"]) or "never"
         story.append(
             Paragraph(
                 f"<b>Meeting audit due:</b> last audited {_e(last)}; each meeting is audited at "
@@ -139,8 +140,8 @@ def _story(report: dict) -> list:
     else:
         story.append(
             Paragraph(
-                f"Meeting last audited {_e(audit['last_audit'])} ({_e(audit['auditor'])}); "
-                f"next audit due {_e(audit['next_due'])}.",
+                f"Meeting last audited {_e(long_date(audit['last_audit']))} "
+                f"({_e(audit['auditor'])}); next audit due {_e(long_date(audit['next_due']))}.",
                 body,
             )
         )
@@ -189,8 +190,8 @@ def _story(report: dict) -> list:
         [
             r["token"],
             _codes(r["initials"]),
-            r["closed_on"],
-            r["reopened_on"],
+            long_date(r["closed_on"]),
+            long_date(r["reopened_on"]),
             r["days_closed"],
             "yes" if r.get("within_window", True) else "no",
         ]
@@ -200,7 +201,7 @@ def _story(report: dict) -> list:
         _table(
             ["Token", "Code", "Closed", "Reopened", "Days closed", f"Within {months} months"],
             rows,
-            [26, 24, 22, 22, 20, 28],
+            [26, 22, 27, 27, 20, 28],
         )
         if rows
         else Paragraph("None.", body)
@@ -211,9 +212,9 @@ def _story(report: dict) -> list:
         [
             r["token"],
             _codes(r["initials"]),
-            r["opened"],
+            long_date(r["opened"]),
             r["earlier"],
-            r["closed_on"],
+            long_date(r["closed_on"]),
             r["days_closed"],
         ]
         for r in rereferrals
@@ -222,7 +223,7 @@ def _story(report: dict) -> list:
         _table(
             ["Token", "Code", "Opened", "Earlier case", "Closed", "Days between"],
             rows,
-            [26, 24, 22, 26, 22, 22],
+            [26, 22, 27, 26, 27, 22],
         )
         if rows
         else Paragraph("None.", body)
@@ -231,8 +232,9 @@ def _story(report: dict) -> list:
     sample = [
         Paragraph("Dip sample of closed and stepped-down cases", h2),
         Paragraph(
-            f"{len(dip['cases'])} of {dip['eligible']} cases closed between {dip['closed_from']} "
-            f"and {dip['closed_to']}, chosen at random with seed {dip['seed']} "
+            f"{len(dip['cases'])} of {dip['eligible']} cases closed between "
+            f"{long_date(dip['closed_from'])} and {long_date(dip['closed_to'])}, "
+            f"chosen at random with seed {dip['seed']} "
             "(the same store, size and seed give the same sample).",
             body,
         ),
@@ -241,7 +243,7 @@ def _story(report: dict) -> list:
         [
             c["token"],
             _codes(c["initials"]),
-            c["closed"],
+            long_date(c["closed"]),
             c.get("closed_as") or "closed",
             "" if c.get("scaling") is None else c["scaling"],
             c["case_type"] or "",
@@ -254,7 +256,7 @@ def _story(report: dict) -> list:
             _table(
                 ["Token", "Code", "Closed", "As", "Scaling", "Type", "Worker"],
                 rows,
-                [26, 24, 22, 24, 16, 16, 30],
+                [26, 22, 27, 24, 16, 16, 30],
             )
         )
     story.append(KeepTogether(sample))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import cv2
 import numpy as np
 from PIL import Image
@@ -17,8 +19,12 @@ COLOURS = {
 }
 
 
-def annotate(gray: np.ndarray, scanned: PhotoScan) -> Image.Image:
-    """A colour JPEG-ready picture, at most 2400 px across."""
+def annotate(
+    gray: np.ndarray, scanned: PhotoScan, labels: Mapping[str, str] | None = None
+) -> Image.Image:
+    """A colour JPEG-ready picture, at most 2400 px across. Each tile is labelled with
+    ``labels[token]`` (its board code, when the caller knows it), else with its token,
+    board and zone; a label sits on a white plate above the tile so it stays legible."""
     s = min(1.0, MAX_SIDE / max(gray.shape))
     small = cv2.resize(gray, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else gray
     img = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
@@ -50,14 +56,18 @@ def annotate(gray: np.ndarray, scanned: PhotoScan) -> Image.Image:
         colour = COLOURS.get(t.zone, COLOURS[None])
         q = np.int32(t.corners * s)
         cv2.polylines(img, [q], True, colour, thick)
-        label = f"{t.token} {t.stage or '-'}/{t.zone or '?'}"
-        cv2.putText(
-            img,
-            label,
-            tuple(int(v) for v in q.min(axis=0) + [0, -6]),
-            cv2.FONT_HERSHEY_SIMPLEX,
-            0.5 * thick / 2,
-            colour,
-            max(1, thick // 2),
-        )
+        if labels and t.token in labels:
+            label = labels[t.token]
+        else:
+            label = f"{t.token} {t.stage or '-'}/{t.zone or '?'}"
+        _label(img, label, q.min(axis=0), colour, thick)
     return Image.fromarray(img)
+
+
+def _label(img: np.ndarray, text: str, top_left, colour, thick: int) -> None:
+    """``text`` on a white plate just above ``top_left``, in the tile's zone colour."""
+    font, scale, weight = cv2.FONT_HERSHEY_SIMPLEX, 0.9 * thick / 2, max(2, thick // 2 + 1)
+    (w, h), base = cv2.getTextSize(text, font, scale, weight)
+    x, y = int(top_left[0]), max(h + base + 4, int(top_left[1]) - 6)
+    cv2.rectangle(img, (x - 3, y - h - 4), (x + w + 3, y + base), (255, 255, 255), -1)
+    cv2.putText(img, text, (x, y), font, scale, tuple(int(c * 0.7) for c in colour), weight)

@@ -50,11 +50,14 @@ def scan_photos(
     base_url: str | None = None,
     annotate_dir: str | os.PathLike | None = None,
     keep_annotated: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> ScanResult:
     """Scan any number of photos. A bad photo is recorded in ``errors``; the rest go on.
 
     ``annotate_dir`` writes an annotated copy of each photo there; ``keep_annotated``
-    keeps them in ``result.annotated`` instead (the web preview stores them).
+    keeps them in ``result.annotated`` instead (the web preview stores them). ``labels``
+    (token -> what to print beside the tile, e.g. its board code) labels the annotated
+    tiles; a tile without one is labelled with its token, board and zone.
 
     ``hints`` maps a stage number to the tokens expected on that board; the
     scanner then tries harder on that board until they are found.
@@ -73,15 +76,17 @@ def scan_photos(
             continue
         scanned = scan_photo(photo, geoms, marker_base, hint_sets, base_url)
         if annotate_dir is not None or keep_annotated:
-            _annotate(result, photo, scanned, annotate_dir, keep_annotated)
+            _annotate(result, photo, scanned, annotate_dir, keep_annotated, labels)
         del photo
         result.photos.append(scanned)
     return result
 
 
-def _annotate(result: ScanResult, photo: Photo, scanned: PhotoScan, out_dir, keep: bool) -> None:
+def _annotate(
+    result: ScanResult, photo: Photo, scanned: PhotoScan, out_dir, keep: bool, labels=None
+) -> None:
     """Draw the annotated picture: keep it in ``result``, write it to ``out_dir``, or both."""
-    picture = annotate(photo.gray, scanned)
+    picture = annotate(photo.gray, scanned, labels)
     if keep:
         result.annotated.append((photo.name, picture))
     if out_dir is not None:

@@ -289,9 +289,9 @@ def error_card(response) -> str:
 
 
 def test_every_command_closes_the_store_it_opened(runner, monkeypatch):
-    from webapp.cli import common
+    from webapp.store import connection
 
-    closed, opened, open_store = [], [], common.open_store
+    closed, opened, open_store = [], [], connection.open_store
 
     def open_and_watch(path, *, create=False):
         db = open_store(path, create=create)
@@ -300,7 +300,7 @@ def test_every_command_closes_the_store_it_opened(runner, monkeypatch):
         opened.append(path)
         return db
 
-    monkeypatch.setattr(common, "open_store", open_and_watch)
+    monkeypatch.setattr(connection, "open_store", open_and_watch)
     assert runner("family", "list").exit_code == 0
     assert runner("print", "tiles", "NOSUCHTOKEN", "--out", "x.pdf").exit_code == 2
     assert len(opened) == 2 and closed == opened

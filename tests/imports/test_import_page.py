@@ -186,7 +186,7 @@ def test_preview_of_changes_and_families_not_in_the_export(client_for, store, tm
     page = answer.get_data(as_text=True)
     assert "0 new, 1 changed, 0 unchanged" in page
     changed = re.search(r'<table class="report" id="changed">.*?</table>', page, re.S).group(0)
-    assert "LCS-1001" in changed and "next_review: 2027-12-04 → 2027-11-01" in changed
+    assert "LCS-1001" in changed and "Next review: Sat 4 Dec 2027 → Mon 1 Nov 2027" in changed
     gone = re.search(r'<table class="report" id="not-in-export">.*?</table>', page, re.S)
     assert "LCS-2002" in gone.group(0) and "EBa" in gone.group(0)
     done = confirm(client, page).get_data(as_text=True)

@@ -10,6 +10,7 @@ from web_helpers import text
 
 from webapp.cases.meetings import meeting_record
 from webapp.rules.clinic import next_open_clinic
+from webapp.web.dates import longdate
 
 WEEK = timedelta(weeks=1)
 
@@ -19,7 +20,7 @@ def test_alerts_page_shows_each_firing_marked_missed(client_for, family, today):
     manager = client_for("manager")
     page = text(manager.get("/alerts"))
     assert (today - 3 * WEEK).isoformat() in page and today.isoformat() in page
-    assert "missed" in page and f"fired again {today.isoformat()}" in page
+    assert "missed" in page and f"fired again {longdate(today)}" in page
     assert "Missed reviews" in page and "s31-sm" in page
     # answering the older firing from the page closes that one only
     done = manager.post(
@@ -35,8 +36,9 @@ def test_clinic_offers_free_slots_and_refuses_with_the_reason(client_for, family
     fam = family("TWr", stage=4)
     manager = client_for("manager")
     page = manager.get("/clinic").get_data(as_text=True)
-    day = next_open_clinic({"settings": "{}"}, today).isoformat()
-    assert f"Thursday {day}" in page
+    day = next_open_clinic({"settings": "{}"}, today)
+    assert f"Clinic, {longdate(day)}" in page  # a Thursday
+    day = day.isoformat()
     assert '<select name="start"><option>14:00</option>' in page
     booked = manager.post(
         "/clinic/bookings",
@@ -139,7 +141,7 @@ def test_weeks_without_a_meeting_show_on_the_board_and_the_drift_report(
     gaps = runner.json("meeting", "gaps", "--weeks", "8", "--team", "Team")
     assert (monday - WEEK).isoformat() not in gaps and (monday - 2 * WEEK).isoformat() in gaps
     board = text(client_for("practitioner").get("/"))
-    weeks = ", ".join((monday - n * WEEK).isoformat() for n in (4, 3, 2))
+    weeks = ", ".join(longdate(monday - n * WEEK) for n in (4, 3, 2))
     assert f"No meeting recorded in the week of {weeks}." in board
     report = runner.json("report", "drift", "--weeks", "8", "--team", "Team")
     assert report["no_meeting_weeks"] == gaps

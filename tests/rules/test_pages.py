@@ -109,7 +109,8 @@ def test_supervision_and_clinic_pages(client_for, team, case):
 
     clinic = manager.get("/clinic")
     assert clinic.status_code == 200
-    day = re.search(rb"Thursday (\d{4}-\d\d-\d\d)", clinic.data).group(1).decode()
+    assert re.search(rb"Clinic, Thu \d{1,2} \w{3} \d{4}</h1>", clinic.data)
+    day = re.search(rb'name="day" value="(\d{4}-\d\d-\d\d)"', clinic.data).group(1).decode()
     assert (
         manager.post(
             "/clinic/requests", data={"token": case["token"], "purpose": "lpm"}

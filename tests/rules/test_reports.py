@@ -305,3 +305,25 @@ def test_chart_axes_use_round_steps_and_scale_bars_to_values():
     heights = [s.h for s in chart.shapes if isinstance(s, Rect)]
     assert len(heights) == 2 and heights[1] == pytest.approx(2 * heights[0])
     assert heights[0] == pytest.approx(2 * chart.scale)
+
+
+def test_drift_charts_wrap_stage_names_and_read_at_a4(year_report):
+    """Stage names wrap whole under their bars (never "2. Agreeing a pl…"), and no text
+    in a chart is under 8 pt where the PDF draws it (full text width on A4, unscaled)."""
+    from printables.charts import Text
+    from printables.report import CHART_WIDTH
+
+    charts = drift_charts(year_report)
+    stage_chart = charts["stage_time"]
+    words = " ".join(s.text for s in stage_chart.shapes if isinstance(s, Text))
+    for stage in year_report["stage_time"]:
+        assert f"{stage['stage']}. {stage['name']}" in words
+    assert "…" not in words
+    labels = [s for s in stage_chart.shapes if isinstance(s, Text) and s.anchor == "middle"]
+    slot = (CHART_WIDTH - 46) / len(year_report["stage_time"])
+    assert all(len(s.text) * s.size * 0.52 <= slot for s in labels)  # fits under its bar
+    bottom = max(s.y for s in stage_chart.shapes if isinstance(s, Text))
+    assert bottom <= stage_chart.height  # the chart grew to hold the wrapped names
+    assert CHART_WIDTH <= 180 / 25.4 * 72  # A4 less the report's margins: drawn at 100 %
+    for chart in charts.values():
+        assert min(s.size for s in chart.shapes if isinstance(s, Text)) >= 8

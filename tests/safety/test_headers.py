@@ -76,7 +76,7 @@ def test_no_template_has_inline_script_or_handlers():
 def test_the_tile_page_script_is_a_static_file(client_for, family):
     manager = client_for("manager")
     page = text(manager.get(f"/t/{family()['token']}"))
-    assert '/static/tile.js"' in page
-    script = manager.get("/static/tile.js")
-    assert "stage-review" in script.get_data(as_text=True)
+    assert '/static/caseboard.js"' in page and 'data-fills="stage-review"' in page
+    script = manager.get("/static/caseboard.js")
+    assert "data-fills" in script.get_data(as_text=True)
     script.close()

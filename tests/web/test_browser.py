@@ -152,18 +152,20 @@ def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, 
 
 
 def test_pages_run_their_scripts_under_the_csp_without_a_violation(live_server, phone, fam):
-    """The CSP forbids inline script: the tile page's stage proposal (static tile.js) and
-    the board's worker filter (data-autosubmit) still work, and Chromium reports no
-    violation on the pages with scripts."""
+    """The CSP forbids inline script: the tile page's stage proposal (caseboard.js fills
+    the Day, Month and Year of the review with the move) and the board's worker filter
+    still work, and Chromium reports no violation on the pages with scripts."""
     violations = []
     phone.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
     phone.goto(f"{live_server}/t/{fam['MOl']['token']}")
     log_in(phone, "manager")
     phone.wait_for_url(f"{live_server}/t/{fam['MOl']['token']}")
     phone.select_option("#stage", "3")
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", phone.input_value("#stage-review"))
+    proposed = [phone.input_value(f"#stage-review-{part}") for part in ("day", "month", "year")]
+    assert re.fullmatch(r"\d{1,2} \d{1,2} \d{4}", " ".join(proposed)), proposed
     phone.goto(f"{live_server}/")
     phone.select_option("#worker", "Sam")
+    phone.click("form.filters button[type=submit]")  # a choice alone does not move you on
     phone.wait_for_url(re.compile(r".*worker=Sam"))
     for path in ("/agenda", "/scans/new", "/agenda/print"):
         phone.goto(f"{live_server}{path}")

@@ -92,9 +92,7 @@ def test_another_teams_tile_is_a_friendly_404(client_for, other_family):
         page = assert_error_page(
             client_for("practitioner").get(url), 404, "We can't find that tile"
         )
-        assert "This tile is not on your team's boards, or the link is wrong." in html.unescape(
-            page
-        )
+        assert "This tile belongs to another team or no longer exists." in html.unescape(page)
 
 
 def test_an_unexpected_exception_is_a_plain_500_and_is_logged(app, client_for, caplog):

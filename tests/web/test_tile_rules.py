@@ -16,7 +16,7 @@ def test_stage_move_offers_the_proposed_review_and_sets_both(client_for, store, 
     token = fam["MOl"]["token"]
     page = text(manager.get(f"/t/{token}"))
     proposed = proposed_review(store, team, 3, team_today(team)).isoformat()
-    assert f'data-review="{proposed}"' in page
+    assert f'data-value="{proposed}"' in page
 
     new_review = (team_today(team) + timedelta(days=21)).isoformat()
     response = manager.form(f"/t/{token}/stage", {"stage": "3", "review": new_review})

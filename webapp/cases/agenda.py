@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from printables.output import long_date
 from webapp.cases.families import family_view, team_flags
 from webapp.cases.meetings import since_date
 from webapp.cases.teams import stage_names
@@ -234,9 +235,12 @@ def item_summary(item: dict) -> str:
                 for a in detail or []
             )
         elif reason == "moved" and detail:
-            parts.append(f"moved stage {detail['from']} -> {detail['to']} on {detail['on']}")
+            parts.append(
+                f"moved stage {detail['from']} -> {detail['to']} on {long_date(detail['on'])}"
+            )
         elif reason == "new" and detail:
-            parts.append(f"{'reopened' if detail.get('reopened') else 'new'} on {detail['on']}")
+            new = "reopened" if detail.get("reopened") else "new"
+            parts.append(f"{new} on {long_date(detail['on'])}")
         elif reason == "requested":
             for r in detail or []:
                 parts.append(f"asked by {r['by']}" + (f": {r['note']}" if r.get("note") else ""))

@@ -117,14 +117,23 @@ def zone_fields(board: dict) -> dict[str, float]:
     return {f"{z['name']}_{k}": z[k] for z in zones for k in ZONE_KEYS}
 
 
+#: A zone edge as the admin page names it (the form gives it in percent).
+EDGE_WORDS = {"x0": "left edge", "y0": "top edge", "x1": "right edge", "y1": "bottom edge"}
+
+
+def _edge(form: dict, name: str, key: str) -> float:
+    """One zone edge as a fraction of the board: from ``amber_x0_pct`` (percent, as the
+    admin page sends it) or ``amber_x0`` (a fraction, as scripts send it)."""
+    percent = form.get(f"{name}_{key}_pct")
+    if percent not in (None, ""):
+        return _number(percent, f"the {name} zone's {EDGE_WORDS[key]} (%)", 0, 100) / 100
+    return _number(form.get(f"{name}_{key}"), f"{name} {key}", 0, 1)
+
+
 def _zones(form: dict) -> list[dict] | None:
     """Zones from the form; None when they are the defaults (so defaults can change later)."""
     zones = [
-        {
-            "name": name,
-            **{k: _number(form.get(f"{name}_{k}"), f"{name} {k}", 0, 1) for k in ZONE_KEYS},
-        }
-        for name in ("amber", "red")
+        {"name": name, **{k: _edge(form, name, k) for k in ZONE_KEYS}} for name in ("amber", "red")
     ]
     try:
         checked = zones_from_dicts(zones)

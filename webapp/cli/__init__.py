@@ -37,6 +37,9 @@ COMMANDS = {
         "How long pictures, the log and closed cases are kept.",
     ),
     "notify": ("webapp.cli.notify:notify", "Send the email due today (alerts, weekly lists)."),
+    "watch": ("webapp.cli.camera:watch", "Scan board photos arriving in a folder."),
+    "capture": ("webapp.cli.camera:capture", "Take a photo from a camera and scan it."),
+    "camera": ("webapp.cli.camera:camera", "Will a camera do; scheduled captures."),
 }
 
 

@@ -10,11 +10,10 @@ import sys
 
 import click
 
-from webapp.cases.families import parse_date
-from webapp.cases.teams import get_team, team_today
 from webapp.errors import CaseboardError
-from webapp.store import access_log
-from webapp.store.connection import open_store
+
+# The store (sqlite-utils, which imports numpy) is imported by the functions that open
+# it, so `caseboard --help` and a command's --help start in a fraction of a second.
 
 DEFAULT_DB = "caseboard.db"
 
@@ -63,6 +62,9 @@ def open_cli_store(db_path: str, *, create: bool = False):
     When the command ends, it leaves an entry in the access log (see
     :func:`log_command`): what ran, with which arguments, and whether it changed the store.
     """
+    from webapp.store import access_log
+    from webapp.store.connection import open_store
+
     db = open_store(db_path, create=create)
     ctx = click.get_current_context()
     start = (db.conn.total_changes, access_log.recorded())
@@ -84,6 +86,8 @@ NOT_LOGGED = {"init", "serve", "demo"}
 def log_command(db, ctx: click.Context, changes_before: int, recorded_before: int) -> None:
     """An access-log entry for a command that read or changed case data, unless the
     library already wrote a named one (a scan applied, ...)."""
+    from webapp.store import access_log
+
     names, node = [], ctx
     while node.parent is not None:  # every level but the program itself
         names.insert(0, node.info_name)
@@ -114,6 +118,8 @@ def _os_user() -> str:
 
 def _team_id(db, team_name: str | None, token: str | None) -> int | None:
     """The team a command worked on: its family's, the one named, or the only one."""
+    from webapp.cases.teams import get_team
+
     if token:
         row = db.execute("select team_id from families where token = ?", [token.upper()])
         found = row.fetchone()
@@ -158,10 +164,15 @@ date_option = click.option("--date", "on", help="The day to look at, YYYY-MM-DD 
 
 def store_and_team(db_path: str, team_name: str | None):
     """The store and the team a command works on."""
+    from webapp.cases.teams import get_team
+
     db = open_cli_store(db_path)
     return db, get_team(db, team_name)
 
 
 def day(team: dict, value: str | None):
     """``--date`` as a date, or today in the team's time zone."""
+    from webapp.cases.families import parse_date
+    from webapp.cases.teams import team_today
+
     return parse_date(value, "--date") if value else team_today(team)

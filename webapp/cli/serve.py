@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import socket
+from datetime import timedelta
 
 import click
 
@@ -14,6 +15,8 @@ from webapp.cli.common import db_option
 DEFAULT_THREADS = 8
 DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)
 DEFAULT_NOTIFY_AT = "07:00"
+#: How often the scheduler looks for a team whose wall camera is due to capture.
+CAMERA_CHECK_EVERY = timedelta(minutes=1)
 
 
 def serve_app(
@@ -94,6 +97,7 @@ def server_scheduler(app, notify_at: str):
     """The server's scheduler with its jobs, not started yet: notify each morning, with
     the app's mail settings (``CASEBOARD_SMTP_*`` folded into its config). Add a job
     here for anything else the server should run on its own."""
+    from webapp.cases.sync.capturing import camera_job
     from webapp.notify.job import notify_job
     from webapp.notify.settings import mail_settings
     from webapp.scheduler import Scheduler
@@ -103,6 +107,8 @@ def server_scheduler(app, notify_at: str):
     scheduler = Scheduler()
     scheduler.daily("notify", notify_at, notify_job(app.config["DB"], settings))
     click.echo(f"caseboard: notify runs every day at {notify_at} ({scheduler.zone.key})")
+    scheduler.every("camera", CAMERA_CHECK_EVERY, camera_job(app.config["DB"]))
+    click.echo("caseboard: teams' wall cameras capture at their scheduled times")
     return scheduler
 
 
@@ -126,7 +132,8 @@ def server_scheduler(app, notify_at: str):
 @click.option(
     "--with-scheduler",
     is_flag=True,
-    help="Also run `caseboard notify` inside the server every morning.",
+    help="Also run `caseboard notify` inside the server every morning, and the teams' "
+    "scheduled wall-camera captures.",
 )
 @click.option(
     "--notify-at",

@@ -108,11 +108,14 @@ def entries(
     limit: int | None = 200,
     before: int | None = None,
 ) -> list[dict]:
-    """The team's newest entries first, with the user's name and ``detail`` decoded;
+    """The team's newest entries first, with the user's name, the board code of the
+    family it is about (``code``, None for a scan or a log-in) and ``detail`` decoded;
     filtered by action, user name, family (tile token) and dates (inclusive, UTC)."""
     where, params = _where(team, action, username, token, since, until, before)
     rows = db.query(
-        f"""select a.*, u.username from audit a left join users u on u.id = a.user_id
+        f"""select a.*, u.username, f.initials as code from audit a
+            left join users u on u.id = a.user_id
+            left join families f on f.token = a.target and f.team_id = a.team_id
             where {where} order by a.id desc {"limit ?" if limit else ""}""",
         [*params, limit] if limit else params,
     )

@@ -6,6 +6,7 @@ environment variables -> the ``config`` mapping given to :func:`create_app`.
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import secrets
 import time
@@ -17,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 from webapp.cases.bounds import MAX_ID
 from webapp.cases.sync.uploads import MAX_MEGAPIXELS
 from webapp.store.connection import open_store
-from webapp.web import audit_trail, extensions, input_guard, security_headers
+from webapp.web import audit_trail, dates, extensions, input_guard, security_headers, words
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
@@ -40,6 +41,9 @@ DEFAULTS = {
     "LOGIN_WINDOW_SECONDS": 300,
     "SCAN_MAX_MEGAPIXELS": MAX_MEGAPIXELS,  # the largest photo the page and the API scan
 }
+
+
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -65,6 +69,8 @@ def create_app(config: dict | None = None) -> Flask:
     input_guard.init_app(app)
     init_sso(app)
     register_blueprints(app)
+    dates.register(app)
+    words.register(app)
     register_error_handlers(app)
 
     @app.context_processor

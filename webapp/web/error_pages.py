@@ -60,7 +60,7 @@ BUSY = (
 )
 TILE_NOT_FOUND = (
     "We can't find that tile",
-    "This tile is not on your team's boards, or the link is wrong.",
+    "This tile belongs to another team or no longer exists. Find the case on your team's boards.",
 )
 FORM_EXPIRED = (
     "The form expired",

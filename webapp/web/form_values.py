@@ -8,6 +8,7 @@ from flask import request
 
 from webapp.cases.families import parse_date
 from webapp.cases.teams import team_today
+from webapp.errors import BadInput
 
 
 def field(name: str) -> str:
@@ -19,3 +20,24 @@ def requested_day(team: dict) -> date:
     """The ``date`` asked for (BadInput when it is no real date), else the team's today."""
     value = request.values.get("date")
     return parse_date(value, "date") if value else team_today(team)
+
+
+def date_field(name: str, what: str = "The date") -> str:
+    """A date as ``YYYY-MM-DD`` from either one ``name`` field (a date picker, the API's
+    form; checked later by the library) or the three GOV.UK-style fields ``name-day``,
+    ``name-month`` and ``name-year`` (the ``date_input`` macro in templates/_forms.html);
+    "" when nothing was typed. Three fields that make no real date are a
+    :class:`BadInput` in the words of the form ("... must be a real date")."""
+    single = field(name)
+    if single:
+        return single
+    parts = [field(f"{name}-{part}") for part in ("day", "month", "year")]
+    if not any(parts):
+        return ""
+    day, month, year = parts
+    try:
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+            raise ValueError(name)
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        raise BadInput(f"{what} must be a real date, for example 15 12 2026") from None

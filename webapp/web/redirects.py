@@ -31,11 +31,13 @@ def _is_local_path(target: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def back_with_error(message: object, url: str):
+def back_with_error(message: object, url: str, field: str | None = None):
     """A refused form: flash the reason (an exception or a sentence) and go back to the form.
 
     This is the one place a view turns a library error into a flash rather than an
-    error page, for forms whose page shows the message next to what was typed.
+    error page, for forms whose page shows the message next to what was typed. With the
+    ``field`` (the id of the control it is about) the page's error summary links to that
+    control and the control shows the message too (templates/_forms.html).
     """
-    flash(str(message), "error")
+    flash(str(message), f"error:{field}" if field else "error")
     return redirect(url)

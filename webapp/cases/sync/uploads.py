@@ -124,6 +124,12 @@ def expected_hints(db: Database, team: dict) -> dict[int, list[str]]:
     return {stage: sorted(tokens) for stage, tokens in hints.items() if tokens}
 
 
+def board_codes(db: Database, team: dict) -> dict[str, str]:
+    """Token -> board code for the team's tiles: the labels on an annotated photo."""
+    rows = db.query("select token, initials from families where team_id = ?", [team["id"]])
+    return {row["token"]: row["initials"] for row in rows}
+
+
 def scan_uploads(
     db: Database,
     team: dict,
@@ -152,13 +158,13 @@ def scan_uploads(
         except BadInput as exc:
             errors.append({"photo": name, "error": str(exc)})
     settings = scan_settings(db, team)
-    hints = expected_hints(db, team)
+    hints, labels = expected_hints(db, team), board_codes(db, team)
     result = scan_photos([], settings["geometries"], settings["marker_base"])
     images = []
     for photo in good:  # one at a time: one decoded photo in memory, never all of them
         one = scan_photos(
             [photo], settings["geometries"], settings["marker_base"], hints=hints,
-            keep_annotated=True,
+            keep_annotated=True, labels=labels,
         )  # fmt: skip
         images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
         result.photos += one.photos

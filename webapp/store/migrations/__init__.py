@@ -2,6 +2,7 @@
 set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 
 from webapp.store.migrations import (
+    camera,
     core,
     imports,
     lifecycle,
@@ -23,4 +24,5 @@ SETS = [
     rules2.migrations,
     safety.migrations,
     people.migrations,
+    camera.migrations,
 ]

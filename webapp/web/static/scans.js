@@ -32,7 +32,7 @@ document.addEventListener("DOMContentLoaded", function () {
       // A refused upload comes back to this form with the reason flashed on it (already
       // read by this request, so it is shown here rather than by loading the form again).
       var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
-      var error = page.querySelector(".flash-error");
+      var error = page.querySelector(".error-summary li, .flash-error");
       if (xhr.status < 400 && xhr.responseURL && !error) {
         status.textContent = "Done: opening the preview…";
         window.location.assign(xhr.responseURL);

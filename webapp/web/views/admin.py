@@ -11,6 +11,7 @@ from webapp.cases.families import (
     list_families,
 )
 from webapp.cases.meetings import WEEKDAYS
+from webapp.cases.sync import capturing
 from webapp.cases.teams import boards, team_settings
 from webapp.cases.users import ROLES, add_user, api_tokens, revoke_api_token, team_users
 from webapp.errors import BadInput
@@ -36,9 +37,26 @@ def _page(status: int = 200, **extra):
         roles=ROLES,
         weekdays=WEEKDAYS,
         papers=list(PAPERS),
+        camera=capturing.camera_settings(team),
+        camera_days=(capturing.MEETING_DAY, *WEEKDAYS),
+        camera_table=capturing.camera_table(db, team),
+        camera_measured=capturing.last_measured(db, team),
+        camera_figure=_camera_figure(db, team),
     )
     context.update(extra)
     return render_template("admin/index.html", **context), status
+
+
+def _camera_figure(db, team) -> dict | None:
+    """The "will this camera do?" answer for ?width=PX&boards=N, or None."""
+    if not request.args.get("width"):
+        return None
+    try:
+        width = int(request.args["width"])
+        boards_n = int(request.args.get("boards") or 1)
+        return capturing.camera_figures(db, team, width, boards_n)
+    except (ValueError, BadInput) as exc:
+        return {"error": f"give the width in pixels and the number of boards ({exc})"}
 
 
 def _section(anchor: str) -> str:
@@ -217,3 +235,13 @@ def board_update(stage: int):
     except BadInput as exc:
         return back_with_error(exc, _section(f"board-{stage}"))
     return _done(f"Board {stage} ({row['name']}) saved.", f"board-{stage}")
+
+
+@bp.post("/camera")
+@role_required("admin")
+def camera_update():
+    try:
+        capturing.update_camera(get_db(), current_team(), request.form)
+    except BadInput as exc:
+        return back_with_error(exc, _section("camera"))
+    return _done("Camera settings saved.", "camera")

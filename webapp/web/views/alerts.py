@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.cases.families import parse_date
+from webapp.cases.families import open_rows, parse_date
 from webapp.cases.teams import team_today
 from webapp.rules import alerts
 from webapp.rules.defaults import SM
 from webapp.rules.team_rules import ROLES
 from webapp.web.access import current_team, role_required, team_family
+from webapp.web.dates import longdate
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, requested_day
 from webapp.web.redirects import safe_next
@@ -29,6 +30,7 @@ def index():
         on=on,
         today=team_today(team),
         alerts=alerts.open_alerts(get_db(), team, on),
+        families=open_rows(get_db(), team),
         missed=alerts.missed_reviews(get_db(), team, on),
         roles=ROLES,
         default_role=SM,
@@ -90,5 +92,5 @@ def add():
         role=field("role") or SM,
         user_id=current_user.user_id,
     )
-    flash(f"Alert set for {row['initials']} on {field('date')}.")
+    flash(f"Alert set for {row['initials']} on {longdate(field('date'))}.")
     return redirect(url_for("alerts.index"))

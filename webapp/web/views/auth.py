@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from webapp.cases.bounds import check_id
-from webapp.cases.families import parse_date
+from webapp.cases.families import list_families, parse_date
 from webapp.cases.logins import clear_login_failures, login_retry_after, record_login_failure
 from webapp.cases.signin import local_passwords_allowed
 from webapp.cases.users import authenticate, end_sessions
@@ -70,7 +70,7 @@ def login():
     if row is None:
         record_login_failure(db, username, ip, window)
         _log(db, None, access_log.LOGIN_FAILED, username)
-        flash("That username and password do not match.", "error")
+        flash("That username and password do not match.", "error:username")
         page = render_template("auth/login.html", next=target or "", username=username)
         return page, 401
     clear_login_failures(db, username, ip)
@@ -122,6 +122,7 @@ def audit_log():
     )
     return render_template(
         "auth/audit.html", rows=rows, filters=filters, actions=access_log.ACTIONS,
+        families=list_families(get_db(), current_team(), include_closed=True),
         args={k: v for k, v in request.args.items() if k != "before"},
     )  # fmt: skip
 

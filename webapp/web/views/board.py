@@ -10,6 +10,7 @@ from flask_login import login_required
 from tilegen.standard import ZONE_NAMES
 from webapp.cases.families import list_families, team_workers
 from webapp.cases.meetings import weeks_without_meeting
+from webapp.cases.sync.unattended import waiting_notice
 from webapp.cases.teams import stage_names, team_today
 from webapp.web.access import current_team
 from webapp.web.extensions import get_db
@@ -58,4 +59,5 @@ def index():
         today=today,
         team=team,
         no_meeting=weeks_without_meeting(db, team, today - timedelta(weeks=4), today),
+        camera_notice=waiting_notice(db, team),
     )

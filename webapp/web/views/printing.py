@@ -50,6 +50,8 @@ def _pdf(write, filename: str):
 @bp.get("/")
 @role_required("manager")
 def index():
+    from printables.templates import DEFAULT_STICKER_TEMPLATE, DEFAULT_TILE_TEMPLATE
+
     db, team = get_db(), current_team()
     printer = printer_for(team)
     templates = label_templates(printer["paper"])
@@ -63,6 +65,8 @@ def index():
         open_count=len(queues.open_tiles(db, team)),
         tile_templates=templates["tile"],
         sticker_templates=templates["sticker"],
+        tile_default=DEFAULT_TILE_TEMPLATE.get(printer["paper"]),
+        sticker_default=DEFAULT_STICKER_TEMPLATE.get(printer["paper"]),
         base_url=base_url,
         module_mm=qr_module_mm(base_url),
         min_module_mm=MIN_MODULE_MM,

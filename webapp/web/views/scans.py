@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from webapp.cases.sync import applying, previews, records
+from webapp.cases.sync import applying, capturing, previews, records
 from webapp.cases.teams import stage_names
 from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required
@@ -34,7 +34,11 @@ bp = Blueprint("scans", __name__, url_prefix="/scans")
 @role_required("manager")
 def new():
     db, team = get_db(), current_team()
-    return render_template("scans/new.html", recent=records.recent_scans(db, team))
+    return render_template(
+        "scans/new.html",
+        recent=records.recent_scans(db, team),
+        camera=capturing.camera_settings(team),
+    )
 
 
 @bp.route("", methods=["POST"])
@@ -55,6 +59,24 @@ def upload():
     except BadInput as exc:
         return back_with_error(f"Nothing was scanned: {exc}", url_for("scans.new"))
     return redirect(url_for("scans.show", scan_id=scan["id"]))
+
+
+@bp.route("/capture", methods=["POST"])
+@role_required("manager")
+def capture():
+    """ "Capture now": the team's camera takes one photo and it is scanned into a preview
+    (never applied by itself: the manager is looking at it)."""
+    try:
+        _, preview = capturing.capture_scan(
+            get_db(),
+            current_team(),
+            apply_if_clean=False,
+            trigger="request",
+            user_id=current_user.user_id,
+        )
+    except BadInput as exc:
+        return back_with_error(f"Nothing was captured: {exc}", url_for("scans.new"))
+    return redirect(url_for("scans.show", scan_id=preview["id"]))
 
 
 @bp.route("/<int:scan_id>")

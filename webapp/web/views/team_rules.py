@@ -41,5 +41,5 @@ def update(key: str):
         params=params,
         active=request.form.get("active") == "1",
     )
-    flash(f"Rule {key} saved.")
+    flash(f"Rule {key} saved.")  # the short name the command line uses
     return redirect(url_for("team_rules.index"))

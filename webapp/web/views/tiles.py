@@ -26,8 +26,10 @@ from webapp.rules.alerts import alerts_for_family
 from webapp.rules.team_rules import proposed_reviews
 from webapp.store import access_log, events
 from webapp.store.events import family_history
+from webapp.web import dates
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db, login_manager
+from webapp.web.form_values import date_field
 from webapp.web.redirects import back_with_error
 
 bp = Blueprint("tiles", __name__)
@@ -105,7 +107,8 @@ def scaling_chart(points: list[dict], width: int = 240, height: int = 80) -> dic
 
 
 def last_seen(view: dict) -> str | None:
-    """``Board 3, red section, 2 days ago (12 Mar 2025 14:05 UTC)`` or None."""
+    """``Board 3, red section, 2 days ago (Wed 12 Mar 2025, 14:05)`` or None; the time
+    in the team's zone."""
     if not view["last_seen_at"]:
         return None
     where = f"Board {view['last_stage']}" if view["last_stage"] else "In a photo, on no board"
@@ -118,7 +121,7 @@ def ago(timestamp: str, now: datetime | None = None) -> str:
     seen = datetime.fromisoformat(timestamp)
     days = ((now or datetime.now(UTC)) - seen).days
     when = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
-    return f"{when} ({seen.strftime('%d %b %Y %H:%M')} UTC)"
+    return f"{when} ({dates.when(seen)})"
 
 
 def describe_event(event: dict) -> dict:
@@ -126,22 +129,25 @@ def describe_event(event: dict) -> dict:
     d, kind = event["detail"], event["kind"]
     text = {
         events.CREATED: lambda: (
-            f"Registered on board {d.get('stage')}, review {d.get('next_review')}"
+            f"Registered on board {d.get('stage')}, review {dates.longdate(d.get('next_review'))}"
         ),
         events.STAGE_MOVED: lambda: f"Moved from board {d.get('from')} to board {d.get('to')}",
         events.ZONE_SEEN: lambda: (
             f"Seen on board {d.get('stage')}, {ZONE_WORDS.get(d.get('zone'), d.get('zone'))}"
         ),
-        events.REVIEW_SET: lambda: f"Review date {d.get('from') or 'none'} → {d.get('to')}",
+        events.REVIEW_SET: lambda: (
+            f"Review date {dates.longdate(d.get('from'), 'none')} → {dates.longdate(d.get('to'))}"
+        ),
         events.CLOSED: lambda: describe_closure(d),
         events.REOPENED: lambda: (
-            f"Case reopened as a new episode (had been closed on {d.get('closed_on')}"
+            "Case reopened as a new episode (had been closed on "
+            f"{dates.longdate(d.get('closed_on'))}"
             + (f", {d['days_closed']} days" if d.get("days_closed") is not None else "")
             + ")"
         ),
         events.CHANGED: lambda: (
             f"{CHANGE_WORDS.get(d.get('field'), d.get('field'))}: "
-            f"{d.get('from') or 'none'} → {d.get('to')}"
+            f"{dates.longdate(d.get('from'), 'none')} → {dates.longdate(d.get('to'))}"
         ),
         events.TRANSFERRED: lambda: (
             f"Transferred from {d.get('from_team')} to {d.get('to_team')}, "
@@ -178,7 +184,8 @@ CHANGE_WORDS = {
 
 def describe_closure(d: dict) -> str:
     """``Stepped down on 2025-03-12; views: child, family; scaling 7; reason ...``."""
-    text = f"Case {'stepped down' if d.get('as') == 'stepped-down' else 'closed'} on {d.get('on')}"
+    kind = "stepped down" if d.get("as") == "stepped-down" else "closed"
+    text = f"Case {kind} on {dates.longdate(d.get('on'))}"
     if d.get("views"):
         text += f"; views considered: {', '.join(d['views'])}"
     if d.get("scaling") is not None:
@@ -190,7 +197,7 @@ def describe_closure(d: dict) -> str:
     return text
 
 
-def _change(token: str, action: str, change, done: str, **detail):
+def _change(token: str, action: str, change, done: str, field: str | None = None, **detail):
     """Run one manager change on this team's tile, audit it, and go back to the tile page."""
     db = get_db()
     team = current_team()
@@ -199,12 +206,17 @@ def _change(token: str, action: str, change, done: str, **detail):
     try:
         change(db, row, team)
     except BadInput as exc:
-        return back_with_error(exc, page)
+        return back_with_error(exc, page, field)
     access_log.record(
         db, team["id"], current_user.user_id, action, row["token"], detail, ip=request.remote_addr
     )
     flash(done)
     return redirect(page)
+
+
+def _refused(token: str, exc: BadInput, field: str):
+    """A form on the tile page that could not be read: back to it, the message at ``field``."""
+    return back_with_error(exc, url_for("tiles.tile", token=team_family(token)["token"]), field)
 
 
 def _who() -> dict:
@@ -214,12 +226,16 @@ def _who() -> dict:
 @bp.route("/t/<token>/review", methods=["POST"])
 @role_required("manager")
 def review(token):
-    value = request.form.get("review", "")
+    try:
+        value = date_field("review", "The next review date")
+    except BadInput as exc:
+        return _refused(token, exc, "review")
     return _change(
         token,
         access_log.REVIEW_SET,
         lambda db, row, team: set_review(db, row, team, value, **_who()),
-        f"Next review date set to {value}.",
+        f"Next review date set to {dates.longdate(value, empty=value)}.",
+        field="review",
         to=value,
     )
 
@@ -229,13 +245,20 @@ def review(token):
 def stage(token):
     """Move the stage and, when given, set the review date the manager agreed with it."""
     value = request.form.get("stage", "")
-    review = request.form.get("review", "").strip()
+    try:
+        review = date_field("review", "The next review with the move")
+    except BadInput as exc:
+        return _refused(token, exc, "stage-review")
 
     def change(db, row, team):
         return move_stage(db, row, team, value, review=review or None, **_who())
 
-    done = f"Moved to board {value}" + (f", next review {review}." if review else ".")
-    return _change(token, access_log.STAGE_MOVE, change, done, to=value, review=review or None)
+    done = f"Moved to board {value}" + (
+        f", next review {dates.longdate(review)}." if review else "."
+    )
+    return _change(
+        token, access_log.STAGE_MOVE, change, done, "stage-review", to=value, review=review or None
+    )
 
 
 @bp.route("/t/<token>/set", methods=["POST"])
@@ -318,11 +341,3 @@ def transfer(token):
         return back_with_error(exc, url_for("tiles.tile", token=row["token"]))
     flash(f"{row['initials']} transferred to {new_team['name']}: give them the tile.")
     return redirect(url_for("board.index"))
-
-
-@bp.app_template_filter("longdate")
-def longdate(value: str | None) -> str:
-    """``2025-03-12`` -> ``Wed 12 Mar 2025``."""
-    if not value:
-        return "no date"
-    return datetime.fromisoformat(value).strftime("%a %-d %b %Y")

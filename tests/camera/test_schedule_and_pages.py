@@ -1,0 +1,111 @@
+"""The team's camera: settings on the admin page, "Capture now", the schedule, and
+"will this camera do?" from the physical standard and measured on a real frame."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from web_helpers import text
+
+from webapp.cases.sync.capturing import camera_settings, run_due_captures, update_camera
+from webapp.cases.teams import get_team
+from webapp.errors import BadInput
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_camera_check_figures_from_the_standard(runner):
+    # a 1.2 m board and version-3 codes of 32 mm: 1.10 mm modules
+    low = runner.json("camera", "check", "--width", "1920", "--boards", "1")["figure"]
+    assert (low["px_per_module"], low["verdict"]) == (1.77, "too low")
+    good = runner.json("camera", "check", "--width", "3840", "--boards", "1")["figure"]
+    assert (good["px_per_module"], good["verdict"]) == (3.53, "fine")
+    two = runner.json("camera", "check", "--width", "3840", "--boards", "2")["figure"]
+    assert two["verdict"] == "too low" and two["width_for_good_px"] == 6525
+    bad = runner("camera", "check", "--width", "0")
+    assert bad.exit_code == 2 and "positive" in bad.output
+
+
+def test_camera_check_measures_a_real_frame(runner, wall, noisy_video):
+    out = runner.json("camera", "check", "--camera", noisy_video(1), "--team", "Team")
+    (board,) = out["measured"]["boards"]
+    assert board["stage"] == 1 and board["px_per_module"] == pytest.approx(2.4, abs=0.25)
+
+
+def test_the_schedule_captures_once_per_scheduled_time(store, team, wall, noisy_video):
+    update_camera(
+        store,
+        team,
+        {"source": noisy_video(1), "frames": "4", "day": "Monday", "time": "11:30", "apply": "1"},
+    )
+    monday = datetime(2026, 11, 30, 11, 40, tzinfo=LONDON)  # 10 minutes after the time
+    assert run_due_captures(store, datetime(2026, 11, 30, 11, 20, tzinfo=LONDON)) == []
+    (done,) = run_due_captures(store, monday)
+    assert done["team"] == "Team" and done["slot"] == "2026-11-30T11:30:00+00:00"
+    assert done["preview"]["applied"] is True  # clean, and the team applies clean captures
+    assert run_due_captures(store, monday) == []  # once per scheduled time
+    assert run_due_captures(store, datetime(2026, 11, 30, 15, 0, tzinfo=LONDON)) == []
+    assert run_due_captures(store, datetime(2026, 12, 1, 11, 40, tzinfo=LONDON)) == []
+    assert store["scans"].count == 1
+
+
+def test_camera_settings_are_checked(store, team):
+    with pytest.raises(BadInput, match="HH:MM"):
+        update_camera(store, team, {"source": "0", "day": "Monday", "time": "25:00"})
+    with pytest.raises(BadInput, match="both a day and a time"):
+        update_camera(store, team, {"source": "0", "day": "Monday"})
+    assert camera_settings(get_team(store, "Team"))["source"] == ""
+
+
+def test_admin_sets_the_camera_and_the_manager_captures_now(client_for, store, wall, noisy_video):
+    admin = client_for("admin")
+    page = text(admin.get("/admin/?width=1920&boards=1"))
+    assert "1920 px across 1 board(s): 1.77 px per module, too low" in page
+    assert page.count('id="camera"') == 1 and "<title>Admin" in page
+    response = admin.form(
+        "/admin/camera",
+        {"source": noisy_video(1), "frames": "4", "day": "meeting day", "time": "11:30"},
+    )
+    assert response.status_code == 302
+    assert camera_settings(get_team(store, "Team"))["source"] == noisy_video(1)
+    manager = client_for("manager")
+    assert "Capture now" in text(manager.get("/scans/new"))
+    response = manager.form("/scans/capture", {})
+    assert response.status_code == 302 and "/scans/" in response.location
+    preview = text(manager.get(response.location))
+    assert "Apply" in preview
+    assert store["scans"].count == 1 and store["scans"].get(1)["status"] == "preview"
+    assert "measured on the camera" in text(admin.get("/admin/")).lower()
+
+
+def test_no_capture_now_without_a_camera(client_for, store, team):
+    manager = client_for("manager")
+    assert "Capture now" not in text(manager.get("/scans/new"))
+    response = manager.form("/scans/capture", {})
+    assert response.status_code == 302
+    assert "no camera is set" in text(manager.get(response.location))
+
+
+def test_serve_with_scheduler_runs_the_camera_job(app, store, team, wall, noisy_video):
+    """The server's one scheduler (issue 13's) carries the camera job next to notify."""
+    from webapp.cli.serve import server_scheduler
+
+    now = datetime.now(LONDON)
+    update_camera(
+        store,
+        team,
+        {
+            "source": noisy_video(1),
+            "frames": "4",
+            "day": now.strftime("%A"),
+            "time": now.strftime("%H:%M"),
+        },
+    )
+    app.config.update(SMTP_HOST="127.0.0.1")
+    scheduler = server_scheduler(app, "07:00")
+    (job,) = [j for j in scheduler.jobs if j.name == "camera"]
+    (done,) = job.func()  # what the scheduler's thread runs each minute
+    assert done["team"] == "Team" and done["preview"]["applied"] is False
+    assert job.func() == []  # once per scheduled time
