@@ -1,10 +1,16 @@
 """Benchmark: caseboard's scanner against raw decoders on the same generated photos.
 
-    python bench/scan_bench.py [--photos N] [--quick]
+    python bench/scan_bench.py [--photos N] [--band TEXT]
 
 Prints one table (recall, misplaced tiles, seconds per 12 MP photo, peak
 memory at 48 MP) and then the real third-party photos comparison.
 Recall counts tiles whose whole QR code is in the frame.
+
+The hand-held bands (below the line) model a phone held in the hand: a straight
+hand-shake streak of random direction, a hard specular glare spot from a glossy
+sheet, tiles stuck on up to 8 degrees askew, and the residual radial distortion a
+phone leaves after its own correction; the last combines all four. They use twice
+as many photos as the steady bands.
 """
 
 from __future__ import annotations
@@ -13,10 +19,13 @@ import argparse
 import json
 import os
 import platform
+import random
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import cv2
@@ -30,20 +39,57 @@ from scanner.images import load_photo  # noqa: E402
 from scanner.synth import make_board_photo  # noqa: E402
 
 SIZE_12MP = (4000, 3000)
-# (label, px_per_module, yaw, blur, hidden marker)
+STEADY = dict(px_per_module=2.8, yaw=10, blur=0.8)
+# (label, settings over STEADY, photos per band as a multiple of --photos)
 BANDS = [
-    ("ppm 3.0", 3.0, 10, 0.8, False),
-    ("ppm 2.5", 2.5, 10, 0.8, False),
-    ("ppm 2.2", 2.2, 10, 0.8, False),
-    ("yaw 0", 2.8, 0, 0.8, False),
-    ("yaw 20", 2.8, 20, 0.8, False),
-    ("yaw 35", 2.8, 35, 0.8, False),
-    ("blur 0.5", 2.8, 10, 0.5, False),
-    ("blur 1.0", 2.8, 10, 1.0, False),
-    ("blur 1.3", 2.8, 10, 1.3, False),
-    ("marker hidden", 2.8, 20, 0.8, True),
-    ("2.5/35°/σ1.2", 2.5, 35, 1.2, False),
+    ("ppm 3.0", dict(px_per_module=3.0), 1),
+    ("ppm 2.5", dict(px_per_module=2.5), 1),
+    ("ppm 2.2", dict(px_per_module=2.2), 1),
+    ("yaw 0", dict(yaw=0), 1),
+    ("yaw 20", dict(yaw=20), 1),
+    ("yaw 35", dict(yaw=35), 1),
+    ("blur 0.5", dict(blur=0.5), 1),
+    ("blur 1.0", dict(blur=1.0), 1),
+    ("blur 1.3", dict(blur=1.3), 1),
+    ("marker hidden", dict(yaw=20, hidden=True), 1),
+    ("2.5/35°/σ1.2", dict(px_per_module=2.5, yaw=35, blur=1.2), 1),
+    # hand-held: a straight streak (``shake``: its length range in px), hard glare,
+    # tiles askew, residual distortion (fraction at the photo's corner)
+    ("shake 1–3.5 px", dict(shake=(1.0, 3.5)), 2),
+    ("shake 4 px", dict(shake=(4.0, 4.0)), 2),
+    ("hard glare", dict(glare="hard"), 2),
+    ("askew 8°", dict(skew_deg=8.0), 2),
+    ("distortion ±2 %", dict(distortion=0.02), 2),
+    (
+        "hand-held: shake 1–3.5 + glare + askew + distortion",
+        dict(shake=(1.0, 3.5), glare="hard", skew_deg=8.0, distortion=0.015),
+        2,
+    ),
 ]
+
+
+def band_photo(settings: dict, seed: int):
+    """One 12 MP photo of a band; the random parts (streak length and direction, the
+    sign of the distortion, which marker is hidden) follow the seed."""
+    kw = {**STEADY, **settings}
+    rng = random.Random(seed)
+    shake = kw.pop("shake", None)
+    if shake:
+        kw["motion_px"] = rng.uniform(*shake)
+        kw["motion_deg"] = rng.uniform(0, 180)
+    if kw.get("distortion"):
+        kw["distortion"] *= rng.choice((-1, 1))
+    hide = [(1, seed % 4)] if kw.pop("hidden", False) else []
+    return make_board_photo(
+        stages=(1,),
+        n_tiles=12,
+        hide_markers=hide,
+        size=SIZE_12MP,
+        seed=100 + seed,
+        roll=(seed % 3 - 1) * 3,
+        pitch=(seed % 2) * 8 - 4,
+        **kw,
+    )
 
 
 def raw_zxing(gray):
@@ -65,33 +111,27 @@ def raw_opencv(gray):
 BASELINES = {"zxing-cpp": raw_zxing, "pyzbar": raw_zbar, "OpenCV Aruco": raw_opencv}
 
 
-def run_band(label, ppm, yaw, blur, hidden, photos):
+def run_band(label, settings, photos):
     stats = {
         "n": 0,
         "found": 0,
         "misplaced": 0,
         "no_zone": 0,
         "times": [],
+        "cpu": [],
+        "kernel_err": [],
         "base": {k: [0, []] for k in BASELINES},
     }
     for seed in range(photos):
-        hide = [(1, seed % 4)] if hidden else []
-        photo = make_board_photo(
-            stages=(1,),
-            n_tiles=12,
-            px_per_module=ppm,
-            yaw=yaw,
-            blur=blur,
-            hide_markers=hide,
-            size=SIZE_12MP,
-            seed=100 + seed,
-            roll=(seed % 3 - 1) * 3,
-            pitch=(seed % 2) * 8 - 4,
-        )
+        photo = band_photo(settings, seed)
         data = photo.jpeg_bytes()
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu()
         result = scan_photos([(f"{label}-{seed}.jpg", data)]).to_json()
         stats["times"].append(time.perf_counter() - t)
+        stats["cpu"].append(_cpu() - cpu)
+        kernel = (result["boards"] or [{}])[0].get("psf")
+        if photo.params["motion_px"] and kernel:
+            stats["kernel_err"].append(abs(kernel["length_px"] - photo.params["motion_px"]))
         got = {t["token"]: t for t in result["tiles"]}
         for truth in photo.visible:
             stats["n"] += 1
@@ -112,15 +152,27 @@ def run_band(label, ppm, yaw, blur, hidden, photos):
     return stats
 
 
-def peak_memory_48mp() -> float:
+def _cpu() -> float:
+    """CPU seconds of this process, all threads: on a shared machine, closer to what a
+    scan costs than the wall clock, which also counts waiting for a core."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def peak_memory_48mp(hand_held: bool = False) -> float:
     """Peak resident memory (MiB, VmHWM) of a fresh process scanning one 48 MP photo.
 
     VmHWM rather than ru_maxrss: Linux carries ru_maxrss over from the parent
     across fork and exec, and the parent has just rendered the 48 MP photo.
     """
     path = Path("/tmp/caseboard-48mp.jpg")
+    extra = (
+        dict(motion_px=5.0, motion_deg=60, glare="hard", skew_deg=8, distortion=0.015)
+        if hand_held
+        else {}
+    )
     photo = make_board_photo(
-        stages=(1, 2), n_tiles=12, px_per_module=3.0, size=(8000, 6000), seed=7
+        stages=(1, 2), n_tiles=12, px_per_module=3.0, size=(8000, 6000), seed=7, **extra
     )
     path.write_bytes(photo.jpeg_bytes())
     root = str(Path(__file__).resolve().parent.parent)
@@ -174,29 +226,40 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", type=int, default=4, help="photos per band")
     ap.add_argument("--real", default="/work/shared/testdata/qr-real")
+    ap.add_argument(
+        "--band", default="", help="only bands whose label contains one of these (comma-separated)"
+    )
+    ap.add_argument("--no-memory", action="store_true", help="skip the 48 MP memory run")
     args = ap.parse_args()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(
         f"machine: {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, "
-        f"OpenCV {cv2.__version__}; {args.photos} photos of 12 MP per band, 12 tiles each\n"
+        f"OpenCV {cv2.__version__}, zxing-cpp {version('zxing-cpp')}; {args.photos} photos "
+        f"of 12 MP per band ({2 * args.photos} per hand-held band), 12 tiles each; "
+        f"load average at start {os.getloadavg()[0]:.1f}\n"
     )
     head = (
         "| band | tiles | caseboard recall | misplaced | no zone | median s | max s"
-        " | zxing-cpp | pyzbar"
+        " | median CPU s | max CPU s | streak error px | zxing-cpp | pyzbar"
         " | OpenCV Aruco | caseboard / zxing-cpp |"
     )
     print(head)
-    print("|" + "---|" * 11)
-    all_times = []
-    for band in BANDS:
-        s = run_band(*band, args.photos)
+    print("|" + "---|" * 14)
+    all_times, all_cpu = [], []
+    for label, settings, times in BANDS:
+        if not any(part in label for part in args.band.split(",")):
+            continue
+        s = run_band(label, settings, times * args.photos)
         all_times += s["times"]
+        all_cpu += s["cpu"]
         n = s["n"]
         base = {k: v[0] / n for k, v in s["base"].items()}
         ratio = (s["found"] / n) / base["zxing-cpp"] if base["zxing-cpp"] else float("inf")
+        err = f"{statistics.median(s['kernel_err']):.2f}" if s["kernel_err"] else "–"
         print(
-            f"| {band[0]} | {n} | {100 * s['found'] / n:.1f} % | {s['misplaced']} | {s['no_zone']} "
+            f"| {label} | {n} | {100 * s['found'] / n:.1f} % | {s['misplaced']} | {s['no_zone']} "
             f"| {statistics.median(s['times']):.2f} | {max(s['times']):.2f} "
+            f"| {statistics.median(s['cpu']):.2f} | {max(s['cpu']):.2f} | {err} "
             + " ".join(
                 f"| {100 * base[k]:.1f} % ({statistics.median(s['base'][k][1]):.2f} s)"
                 for k in BASELINES
@@ -204,12 +267,22 @@ def main():
             + f" | {ratio:.2f}x |",
             flush=True,
         )
-    print(
-        f"\nall bands: median {statistics.median(all_times):.2f} s, max {max(all_times):.2f} s "
-        "per 12 MP photo (caseboard)"
-    )
+    if all_times:
+        print(
+            f"\nall bands: median {statistics.median(all_times):.2f} s, max {max(all_times):.2f} s "
+            f"per 12 MP photo (caseboard, wall clock); "
+            f"CPU median {statistics.median(all_cpu):.2f} s, max {max(all_cpu):.2f} s"
+        )
+    print(f"load average at the end {os.getloadavg()[0]:.1f} (the machine is shared)")
+    if args.no_memory:
+        return
     rss, found, visible = peak_memory_48mp()
-    print(f"48 MP photo (two boards): peak memory {rss:.0f} MiB, {found}/{visible} tiles\n")
+    print(f"48 MP photo (two boards): peak memory {rss:.0f} MiB, {found}/{visible} tiles")
+    rss, found, visible = peak_memory_48mp(hand_held=True)
+    print(
+        f"48 MP hand-held photo (two boards, 5 px streak, glare, askew, distortion): "
+        f"peak memory {rss:.0f} MiB, {found}/{visible} tiles\n"
+    )
     root = Path(args.real)
     if root.exists():
         print("| real photos | expected texts | raw zxing-cpp | caseboard | lost vs zxing |")

@@ -6,8 +6,10 @@
    a located board, upsampled to about five pixels per module and sharpened,
    then zxing-cpp with two binarisers, then pyzbar as a second opinion.
    On a board, when that reads nothing, the photo around the region is
-   deblurred first (Wiener filter, blur measured on the markers) and
-   rectified at about six pixels per module.
+   deconvolved first (Wiener filter with the point-spread function fitted on
+   the nearest marker, :mod:`scanner.psf`; then with a round Gaussian of the
+   blur measured on the markers) and rectified at about six pixels per module.
+   Where glare has washed a code out, a local threshold reads what remains.
 3. Only with a hint of expected tokens that are still missing: overlapping
    windows over the whole board, the same way.
 """
@@ -25,12 +27,17 @@ from pyzbar import pyzbar
 from tilegen.tile import QR_SIZE_MM
 
 QR = zxingcpp.BarcodeFormat.QRCode
+GLOBAL = zxingcpp.Binarizer.GlobalHistogram
 TARGET_PX_PER_MODULE = 5.0
 DEBLUR_PX_PER_MODULE = 6.0  # deblurred crops: a little finer, for the binarisers
 DEBLUR_MIN_BLUR_RATIO = 0.4  # deblur only where blur sigma exceeds this share of a module
 # Wiener deblurring, tried in turn: (blur sigma as a share of the one measured on the
 # markers, noise-to-signal ratio). A lower ratio restores more and amplifies noise more.
 DEBLUR_SETTINGS = ((1.0, 0.002), (1.0, 0.005), (1.0, 0.001), (0.9, 0.002), (0.9, 0.001))
+# Wiener deconvolution with the fitted kernel: noise-to-signal ratios tried in turn
+KERNEL_NSR = (0.004, 0.012, 0.0015)
+GLARE_NSR = 0.03  # under glare: a gentler filter, since the threshold does the rest
+GLARE_BLOCKS = (2.0, 1.5, 3.0)  # local threshold neighbourhoods tried, in modules
 MAX_UPSAMPLE = 3.5
 DEFAULT_QR_MM = QR_SIZE_MM  # the printed QR side, used until codes in the photo tell us better
 DEFAULT_MODULES = 29  # a version-3 code: a tile URL with a 10-character token
@@ -154,29 +161,61 @@ def wiener_deblur(img: np.ndarray, sigma: float, k: float = 0.002) -> np.ndarray
     return np.clip(out[pad:-pad, pad:-pad], 0, 255).astype(np.uint8)
 
 
+def wiener_deconvolve(img: np.ndarray, kernel: np.ndarray, nsr: float) -> np.ndarray:
+    """Undo a blur by any small 2-D ``kernel`` (centred, summing to 1): a Wiener filter.
+
+    A motion streak's spectrum has zeros; ``nsr`` (noise-to-signal ratio) keeps the
+    filter from amplifying noise there.
+    """
+    r = kernel.shape[0] // 2
+    pad = r + 8
+    f = cv2.copyMakeBorder(img.astype(np.float32), pad, pad, pad, pad, cv2.BORDER_REFLECT)
+    rows, cols = f.shape
+    kp = np.zeros((rows, cols), np.float32)
+    kp[: kernel.shape[0], : kernel.shape[1]] = kernel
+    kp = np.roll(kp, (-r, -r), axis=(0, 1))  # the kernel's centre at the origin
+    kf = np.fft.rfft2(kp)
+    filt = np.conj(kf) / (np.abs(kf) ** 2 + nsr)
+    out = np.fft.irfft2(np.fft.rfft2(f) * filt, s=(rows, cols))
+    return np.clip(out[pad:-pad, pad:-pad], 0, 255).astype(np.uint8)
+
+
 def deblurred_board_window(
     gray: np.ndarray,
     h: np.ndarray,
     window_mm: tuple,
     px_per_mm: float,
-    sigma: float,
+    blur: float | np.ndarray,
     k: float = 0.002,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Like ``warp_board_window``, but the photo is deblurred (just around the window) first."""
+    """Like ``warp_board_window``, but the photo is deblurred (just around the window) first:
+    ``blur`` is a Gaussian sigma or a 2-D kernel, ``k`` the filter's noise-to-signal ratio."""
     x0, y0, x1, y1 = window_mm
     mm = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
     px = cv2.perspectiveTransform(mm.reshape(-1, 1, 2), h)[:, 0]
-    margin = int(3 * sigma) + 4
+    reach = blur.shape[0] / 2 if isinstance(blur, np.ndarray) else 3 * blur
+    margin = int(reach) + 4
     (px0, py0), (px1, py1) = px.min(axis=0).astype(int) - margin, px.max(axis=0).astype(int)
     px0, py0 = max(px0, 0), max(py0, 0)
     px1 = min(px1 + margin + 1, gray.shape[1])
     py1 = min(py1 + margin + 1, gray.shape[0])
     if px1 - px0 < 8 or py1 - py0 < 8:
         return np.zeros((8, 8), np.uint8), np.eye(3)
-    sharp = wiener_deblur(gray[py0:py1, px0:px1], sigma, k)
+    patch = gray[py0:py1, px0:px1]
+    if isinstance(blur, np.ndarray):
+        sharp = wiener_deconvolve(patch, blur, k)
+    else:
+        sharp = wiener_deblur(patch, blur, k)
     shift = np.array([[1, 0, -px0], [0, 1, -py0], [0, 0, 1]], np.float64)
     crop, m = warp_board_window(sharp, shift @ h, x0, y0, x1, y1, px_per_mm)
     return crop, np.linalg.inv(shift) @ m
+
+
+def local_threshold(crop: np.ndarray, module_px: float, modules: float = 2.0) -> np.ndarray:
+    """Black and white by each pixel's neighbourhood (``modules`` modules across), for a
+    code whose contrast glare has squeezed towards white; clipped pixels stay white."""
+    block = max(3, int(modules * module_px)) | 1
+    return cv2.adaptiveThreshold(crop, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 2)
 
 
 def decode_deblurred(crop: np.ndarray, want: Callable[[list[Code]], bool]) -> list[Code]:

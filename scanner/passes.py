@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 
-import cv2
 import numpy as np
 
 from tilegen.payload import parse_tile_url
@@ -21,16 +20,20 @@ from tilegen.payload import parse_tile_url
 from . import decode
 from .decode import Code
 from .markers import Board
+from .psf import Kernel, nearest
 from .quality import blur_sigma
 
 
-def blob_pass(gray, scale, located, boards, codes, qr_mm) -> list[Code]:
-    """Pass 2: crops around code-like texture that no decoded code explains."""
-    small = (
-        gray
-        if scale >= 1
-        else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    )
+def blob_pass(
+    gray, small, scale, located, boards, codes, qr_mm, kernels=None, glare=None
+) -> tuple[list[Code], list[np.ndarray]]:
+    """Pass 2: crops around code-like texture that no decoded code explains.
+
+    ``kernels`` are each board's fitted point-spread functions (stage -> list), used to
+    deconvolve; ``glare`` a mask of glare at ``scale``, where a local threshold is tried.
+    Returns the codes read, and the boxes (photo pixels) of code-like regions that stayed
+    unread, for the quality report. ``small`` is the photo scaled by ``scale``.
+    """
     qr_px = _expected_qr_px(small, scale, located, codes, qr_mm)
     known = [c.corners * scale for c in codes]
     marker_quads = [q * scale for b in boards for q in b.markers.values()]
@@ -40,13 +43,43 @@ def blob_pass(gray, scale, located, boards, codes, qr_mm) -> list[Code]:
     ref = float(np.median(refs)) if refs else None
     blurs = {b.stage: blur_sigma(gray, list(b.markers.values())) for b in located}
     found: list[Code] = []
-    for x0, y0, x1, y1, _peak in decode.texture_blobs(small, qr_px, ref):
+    unread: list[np.ndarray] = []
+    for x0, y0, x1, y1, peak in decode.texture_blobs(small, qr_px, ref):
         box = np.array([x0, y0, x1, y1], np.float64)
+        x0, y0, x1, y1 = (int(v) for v in (x0, y0, x1, y1))
         if _explained(box, known + marker_quads + [c.corners * scale for c in found]):
             continue
+        glared = glare is not None and bool(glare[y0 : y1 + 1, x0 : x1 + 1].any())
         full = box / scale
-        found += _decode_region(gray, full, located, qr_mm, qr_px / scale, blurs)
-    return found
+        likely = _code_like(box, peak, qr_px, ref, glared, LIKELY)
+        got = _decode_region(
+            gray, full, located, qr_mm, qr_px / scale, blurs, kernels, glared, likely
+        )
+        found += got
+        if not got and _code_like(box, peak, qr_px, ref, glared, UNREAD):
+            unread.append(full)
+    return found, unread
+
+
+# What a code's texture region looks like, as shares of a code's side and of the edge
+# density of codes read (or markers): (least density, smallest side, largest side,
+# longest/shortest). LIKELY gates the costly deblurring and thresholding; UNREAD,
+# stricter, counts a region left unread as a code in the quality report. Under glare,
+# what is left of a tile (a corner of its code, its lettering) is enough: GLARED.
+LIKELY = (0.7, 0.5, 3.2, 3.0)
+UNREAD = (0.75, 0.6, 2.5, 2.2)
+GLARED = (0.4, 0.25, 3.2, 99.0)
+
+
+def _code_like(box: np.ndarray, peak: float, qr_px: float, ref, glared: bool, limits) -> bool:
+    """True when a texture region looks like a code (about a code's size, square, dense)
+    rather than a tile's lettering, a heading or a pen line; under glare, part of one will do."""
+    density, smallest, largest, aspect = GLARED if glared else limits
+    w, h = box[2] - box[0], box[3] - box[1]
+    if ref is not None and peak < density * ref:
+        return False
+    small, big = min(w, h), max(w, h)
+    return smallest * qr_px <= small and big <= largest * qr_px and big < aspect * small
 
 
 def _expected_qr_px(small, scale, located, codes, qr_mm) -> float:
@@ -75,40 +108,110 @@ def _explained(box: np.ndarray, quads: list[np.ndarray]) -> bool:
     return covered > 0.6 * area
 
 
-def _decode_region(gray, box, located, qr_mm, qr_px_full, blurs) -> list[Code]:
+def _decode_region(
+    gray, box, located, qr_mm, qr_px_full, blurs, kernels, glared, likely=True
+) -> list[Code]:
     """Decode one region: rectified through its board when it lies on one, else upsampled."""
     quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
     for b in located:
         mm = b.to_board(quad)
         if b.covers(mm.mean(axis=0), margin=qr_mm):
-            return _decode_on_board(gray, b, mm, qr_mm, blurs.get(b.stage))
+            # lettering or a pen line, most likely: no kernel deconvolution, no threshold
+            near = nearest((kernels or {}).get(b.stage, []), quad.mean(axis=0))
+            kernel = near if likely else None
+            return _decode_on_board(
+                gray, b, mm, qr_mm, blurs.get(b.stage), kernel, glared and likely
+            )
     return _decode_off_board(gray, box, qr_px_full)
 
 
-def _decode_on_board(gray, b: Board, mm: np.ndarray, qr_mm: float, blur) -> list[Code]:
+def _decode_on_board(
+    gray, b: Board, mm: np.ndarray, qr_mm: float, blur, kernel: Kernel | None, glared: bool
+) -> list[Code]:
     """The region ``mm`` (board mm) rectified at about five pixels per module.
 
-    When the plain crop reads nothing and the blur measured on the markers is
-    large against the modules there, the photo around the region is deblurred
-    and rectified again.
+    When the blur there is large against the modules, the photo around the region is
+    deconvolved with the kernel of the nearest marker, then with a round Gaussian of the
+    blur measured on the marker edges, and rectified again; when the kernel is a clear
+    streak, it comes before the plain crop. Under glare, a local threshold is tried last.
     """
     module_mm = qr_mm / decode.DEFAULT_MODULES
+    window = _window(mm, qr_mm)
+    module_px = b.px_per_mm_at(mm.mean(axis=0)) * module_mm
+    least = decode.DEBLUR_MIN_BLUR_RATIO * module_px
+    attempts = [lambda: _plain(gray, b, window, module_mm)]
+    if kernel is not None and kernel.spread_px >= least:
+        streak = kernel.length_px >= STREAK_MODULES * module_px
+        deconvolved = lambda: _deconvolved(gray, b, window, module_mm, kernel)  # noqa: E731
+        attempts.insert(0 if streak else 1, deconvolved)
+    if blur and blur >= least:
+        attempts.append(lambda: _deblurred(gray, b, window, module_mm, blur))
+    if glared:
+        attempts.append(lambda: _thresholded(gray, b, window, module_mm, kernel))
+    for attempt in attempts:
+        codes = attempt()
+        if codes:
+            return codes
+    return []
+
+
+def _window(mm: np.ndarray, qr_mm: float) -> tuple:
+    """The board window (mm) around a region, with room for a whole code."""
     pad = 0.35 * qr_mm
     (x0, y0), (x1, y1) = mm.min(axis=0) - pad, mm.max(axis=0) + pad
+    return (x0, y0, x1, y1)
+
+
+STREAK_MODULES = 0.5  # a streak this long against a module: deconvolve before the plain crop
+
+
+def _plain(gray, b: Board, window, module_mm) -> list[Code]:
     ppm = min(decode.TARGET_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
-    crop, m = decode.warp_board_window(gray, b.h, x0, y0, x1, y1, ppm)
-    up = ppm / b.px_per_mm()
-    codes = decode.to_photo(decode.decode_crop(crop, up, bool), m)
-    module_px = b.px_per_mm_at(mm.mean(axis=0)) * module_mm
-    if codes or not blur or blur < decode.DEBLUR_MIN_BLUR_RATIO * module_px:
-        return codes
+    crop, m = decode.warp_board_window(gray, b.h, *window, ppm)
+    return decode.to_photo(decode.decode_crop(crop, ppm / b.px_per_mm(), bool), m)
+
+
+def _deconvolved(gray, b: Board, window, module_mm, kernel: Kernel) -> list[Code]:
+    """Wiener deconvolution with the fitted kernel, a few noise levels in turn."""
     ppm = min(decode.DEBLUR_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
-    for share, k in decode.DEBLUR_SETTINGS:
-        crop, m = decode.deblurred_board_window(gray, b.h, (x0, y0, x1, y1), ppm, share * blur, k)
+    image = kernel.image()
+    for nsr in decode.KERNEL_NSR:
+        crop, m = decode.deblurred_board_window(gray, b.h, window, ppm, image, nsr)
         codes = decode.to_photo(decode.decode_deblurred(crop, bool), m)
         if codes:
-            break
-    return codes
+            for c in codes:
+                c.method = "psf/" + c.method
+            return codes
+    return []
+
+
+def _deblurred(gray, b: Board, window, module_mm, blur: float) -> list[Code]:
+    """Wiener deblurring for a round Gaussian of the measured blur, five strengths in turn."""
+    ppm = min(decode.DEBLUR_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
+    for share, k in decode.DEBLUR_SETTINGS:
+        crop, m = decode.deblurred_board_window(gray, b.h, window, ppm, share * blur, k)
+        codes = decode.to_photo(decode.decode_deblurred(crop, bool), m)
+        if codes:
+            return codes
+    return []
+
+
+def _thresholded(gray, b: Board, window, module_mm, kernel: Kernel | None) -> list[Code]:
+    """A local threshold over the rectified crop (deconvolved gently first when a kernel
+    was measured): what glare left of the code."""
+    ppm = min(decode.DEBLUR_PX_PER_MODULE / module_mm, decode.MAX_UPSAMPLE * b.px_per_mm())
+    if kernel is not None:
+        image = kernel.image()
+        crop, m = decode.deblurred_board_window(gray, b.h, window, ppm, image, decode.GLARE_NSR)
+    else:
+        crop, m = decode.warp_board_window(gray, b.h, *window, ppm)
+    for modules in decode.GLARE_BLOCKS:
+        binary = decode.local_threshold(crop, module_mm * ppm, modules)
+        codes = decode.zxing(binary, "glare/local-threshold", decode.GLOBAL, False)
+        codes = codes or decode.zbar(binary, "glare/local-threshold/zbar")
+        if codes:
+            return decode.to_photo(codes, m)
+    return []
 
 
 def _decode_off_board(gray, box, qr_px_full: float) -> list[Code]:

@@ -133,3 +133,51 @@ def _distinct_places(placed: list[Sighting]) -> list[Sighting]:
         ):
             places.append(s)
     return places
+
+
+def merge_scans(first: dict, second: dict) -> dict:
+    """Two scans' JSON (``ScanResult.to_json``) as one, as if all their photos had been
+    scanned together: a tile seen in both is one tile (or a duplicate when the two places
+    differ), boards, photos and errors add up, unknown texts are listed once.
+
+    This is how a photo is added to an open preview without scanning the first again.
+    """
+    sightings = _json_sightings(first) + _json_sightings(second)
+    tiles, duplicates = merge(sightings)
+    seen_in: dict[str, set[str]] = {}
+    for t in first.get("tiles", []) + second.get("tiles", []):
+        seen_in.setdefault(t["payload"], set()).update(t.get("seen_in") or [t.get("photo")])
+    for t in tiles:
+        t["seen_in"] = sorted(p for p in seen_in.get(t["payload"], set(t["seen_in"])) if p)
+    return {
+        **first,
+        "tiles": tiles,
+        "boards": first.get("boards", []) + second.get("boards", []),
+        "unknown": list(dict.fromkeys(first.get("unknown", []) + second.get("unknown", []))),
+        "duplicates": duplicates,
+        "photos": first.get("photos", []) + second.get("photos", []),
+        "errors": first.get("errors", []) + second.get("errors", []),
+    }
+
+
+def _json_sightings(scan: dict) -> list[Sighting]:
+    """A scan JSON's tiles back as sightings: one per tile, or one per place of a duplicate."""
+    places = {d["payload"]: d.get("places", []) for d in scan.get("duplicates") or []}
+    out = []
+    for t in scan.get("tiles", []):
+        for p in places.get(t["payload"]) or [t]:
+            out.append(
+                Sighting(
+                    t["payload"],
+                    t.get("token"),
+                    p.get("photo") or "",
+                    np.zeros((4, 2)),
+                    "merged",
+                    p.get("stage"),
+                    p.get("zone"),
+                    p.get("x_mm"),
+                    p.get("y_mm"),
+                    bool(t.get("uncertain")),
+                )
+            )
+    return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -20,18 +21,25 @@ import numpy as np
 from tilegen.payload import parse_tile_url
 from tilegen.standard import BoardGeometry, default_geometries
 
-from . import decode
+from . import decode, psf
 from .annotate import annotate
 from .decode import Code
 from .images import Photo, PhotoError, PhotoSource, load_photo, photo_name
 from .markers import Board, locate_boards
 from .passes import blob_pass, dedupe, hint_pass
-from .quality import blur_sigma, board_suggestions
+from .quality import (
+    blur_sigma,
+    board_suggestions,
+    glare_mask,
+    view_angle_deg,
+    where_on_board,
+)
 from .results import PhotoScan, ScanResult, Sighting
 
 cv2.setNumThreads(2)
 #: The hint search stops this long after a photo's scan began, so no photo takes over 2 s.
 HINT_DEADLINE_S = 1.6
+MIN_GLARE_PCT = 0.2  # glare on no tile is reported when it covers this much of a board
 
 
 def scan_photos(
@@ -97,11 +105,18 @@ def scan_photo(
     located = [b for b in boards if b.located]
     codes = decode.zxing(gray, "whole")
     qr_mm = _qr_mm(codes, located)
-    codes = dedupe(codes + blob_pass(gray, facts["scale"], located, boards, codes, qr_mm))
+    kernels = {b.stage: psf.board_kernels(gray, b, marker_base) for b in located}
+    small = _downscaled(gray, facts["scale"])
+    glare = _glare(small, facts["scale"], located, qr_mm)
+    found, unread = blob_pass(
+        gray, small, facts["scale"], located, boards, codes, qr_mm, kernels, glare
+    )
+    codes = dedupe(codes + found)
     deadline = started + HINT_DEADLINE_S
     codes = dedupe(codes + hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline))
     sightings, unknown = _sightings(codes, photo.name, located, base_url)
-    reports = [_board_report(gray, b, sightings, hints, qr_mm, photo.name) for b in boards]
+    seen = Seen(sightings, unread, kernels, glare, facts["scale"], photo.size)
+    reports = [_board_report(gray, b, seen, hints, qr_mm, photo.name) for b in boards]
     suggestions = _suggestions(reports, boards, sightings)
     return PhotoScan(photo.name, photo.size, boards, sightings, unknown, reports, suggestions)
 
@@ -168,8 +183,33 @@ def _place(s: Sighting, code: Code, located: list[Board]) -> None:
             s.stage = None
 
 
-def _board_report(gray, b: Board, sightings, hints, qr_mm, photo) -> dict:
+def _downscaled(gray, scale):
+    if scale >= 1:
+        return gray
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def _glare(small, scale, located, qr_mm):
+    """The glare mask at ``scale`` (see :func:`scanner.quality.glare_mask`), or None."""
+    ppm = min((b.px_per_mm() for b in located), default=2.5)
+    return glare_mask(small, max(qr_mm * ppm * scale, 8.0))
+
+
+@dataclass
+class Seen:
+    """What one photo showed, for its boards' quality reports."""
+
+    sightings: list[Sighting]
+    unread: list[np.ndarray]  # boxes (photo px) of code-like regions that stayed unread
+    kernels: dict[int, list[psf.Kernel]]
+    glare: np.ndarray | None  # at ``scale``
+    scale: float
+    size: tuple[int, int]
+
+
+def _board_report(gray, b: Board, seen: Seen, hints, qr_mm, photo) -> dict:
     """One board's entry in the report (with two keys used only for the suggestions)."""
+    sightings = seen.sightings
     on = [s for s in sightings if s.stage == b.stage]
     r = {
         "stage": b.stage,
@@ -183,10 +223,56 @@ def _board_report(gray, b: Board, sightings, hints, qr_mm, photo) -> dict:
     if b.located:
         r["reprojection_px"] = round(b.rms_px, 2)
         r["px_per_module"] = round(b.px_per_mm() * qr_mm / decode.DEFAULT_MODULES, 2)
+        r["view_angle_deg"] = round(view_angle_deg(b.h, seen.size), 1)
     blur = blur_sigma(gray, list(b.markers.values()))
     r["blur_px"] = None if blur is None else round(blur, 2)
+    if b.located:
+        r.update(_hand_held(b, seen, on))
     if b.stage in hints:
         r["codes_expected"] = len(hints[b.stage])
         r["codes_found_expected"] = len({s.token for s in on} & hints[b.stage])
     r["uncertain"] = sum(1 for s in sightings if s.uncertain and s.stage in (b.stage, None))
     return r
+
+
+def _hand_held(b: Board, seen: Seen, on: list[Sighting]) -> dict:
+    """The measured kernel, code-like regions left unread, and glare, on one board."""
+    out: dict = {}
+    kernels = seen.kernels.get(b.stage, [])
+    kernel = psf.summary(kernels)
+    out["psf"] = None if kernel is None else {**kernel.to_json(), "markers": len(kernels)}
+    unread = [box for box in seen.unread if _on(b, (box[:2] + box[2:]) / 2)]
+    out["unread_codes"] = len(unread)
+    if seen.glare is None:
+        return out
+    ys, xs = np.nonzero(seen.glare)
+    pts = np.column_stack([xs, ys]) / seen.scale
+    on_board = [_on(b, p) for p in pts[:: max(1, len(pts) // 4000)]]
+    if not any(on_board):
+        return out
+    sample = pts[:: max(1, len(pts) // 4000)][np.array(on_board)]
+    centre = b.to_board(sample.mean(axis=0, keepdims=True))[0]
+    g = b.geometry
+    area_mm2 = len(pts) * sum(on_board) / len(on_board) / (seen.scale * b.px_per_mm()) ** 2
+    boxes = [s.corners for s in on] + [np.array([[x0, y0], [x1, y1]]) for x0, y0, x1, y1 in unread]
+    tiles = sum(1 for q in boxes if _touches(seen.glare, q * seen.scale))
+    share = 100 * area_mm2 / (g.width_mm * g.height_mm)
+    if not tiles and share < MIN_GLARE_PCT:
+        return out
+    out["glare"] = {
+        "tiles": tiles,
+        "where": where_on_board(*centre, g.width_mm, g.height_mm),
+        "share_pct": round(share, 1),
+    }
+    return out
+
+
+def _on(b: Board, p_px) -> bool:
+    return b.covers(b.to_board(np.asarray(p_px, np.float64).reshape(1, 2))[0])
+
+
+def _touches(mask: np.ndarray, quad: np.ndarray) -> bool:
+    """True when any mask pixel lies in ``quad``'s bounding box."""
+    x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int), 0)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + 1
+    return bool(mask[y0:y1, x0:x1].any())

@@ -3,8 +3,9 @@
 :func:`make_board_photo` lays the boards out on a wall and renders it flat
 (:mod:`scanner.synth_wall`: kit markers, the printed tile artwork, hands over
 hidden markers, pen lines and a foreign QR poster), then photographs it with a
-pinhole camera (:mod:`scanner.synth_camera`: yaw, pitch and roll, Gaussian blur,
-a lighting gradient, a glare spot, sensor noise and JPEG compression).
+pinhole camera (:mod:`scanner.synth_camera`: yaw, pitch and roll, residual lens
+distortion, Gaussian blur, hand-shake motion blur, a lighting gradient, a soft or a
+hard glare spot, sensor noise and JPEG compression).
 
 ``px_per_module`` is the size of one QR module in photo pixels at the
 centre of the view; with yaw the far side of a board gets smaller modules,
@@ -23,7 +24,15 @@ from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH, tile_url
 from tilegen.standard import BoardGeometry
 from tilegen.units import dpmm
 
-from .synth_camera import calibrated_camera, develop, frame, shoot, to_photo
+from .synth_camera import (
+    Optics,
+    calibrated_camera,
+    develop,
+    distort_points,
+    frame,
+    shoot,
+    to_photo,
+)
 from .synth_wall import (
     ART_DPI,
     POSTER_TEXT,
@@ -82,8 +91,9 @@ class SynthPhoto:
         return [t for t in self.tiles if t.visible]
 
 
-def random_tiles(stages, n_per_board, rng, geoms=None) -> list[TileSpec]:
-    """Non-overlapping tiles on each board, clear of markers, header and zone edges."""
+def random_tiles(stages, n_per_board, rng, geoms=None, skew_deg=4.0) -> list[TileSpec]:
+    """Non-overlapping tiles on each board, clear of markers, header and zone edges, each
+    stuck on up to ``skew_deg`` askew."""
     geoms = geoms or {s: BoardGeometry(s) for s in stages}
     specs = []
     for stage in stages:
@@ -98,18 +108,18 @@ def random_tiles(stages, n_per_board, rng, geoms=None) -> list[TileSpec]:
                 ):
                     continue
                 boxes.append((x, y))
-                specs.append(_random_tile(stage, x, y, rng))
+                specs.append(_random_tile(stage, x, y, rng, skew_deg))
                 break
     return specs
 
 
-def _random_tile(stage: int, x: float, y: float, rng) -> TileSpec:
-    """A tile at (x, y) with a random token, a made-up board code and a slight tilt."""
+def _random_tile(stage: int, x: float, y: float, rng, skew_deg: float) -> TileSpec:
+    """A tile at (x, y) with a random token, a made-up board code and a tilt."""
     token = "".join(rng.choice(list(TOKEN_ALPHABET), TOKEN_LENGTH))
     code = "".join(rng.choice(list("ABCDEFGHJKMNPRSTW"), 1)) + rng.choice(
         ["Wr", "Sm", "Jo", "Ba", "Ol", "Kh"]
     )
-    return TileSpec(token, code, stage, x, y, float(rng.uniform(-4, 4)))
+    return TileSpec(token, code, stage, x, y, float(rng.uniform(-skew_deg, skew_deg)))
 
 
 def _near_zone_edge(g: BoardGeometry, x: float, y: float) -> bool:
@@ -135,7 +145,12 @@ def make_board_photo(
     size: tuple[int, int] = (4000, 3000),
     hide_markers: tuple[tuple[int, int], ...] | list[tuple[int, int]] = (),
     gradient: float = 0.35,
-    glare: bool = True,
+    glare: bool | str = True,
+    glare_at: tuple[float, float] | None = None,
+    motion_px: float = 0.0,
+    motion_deg: float = 0.0,
+    distortion: float = 0.0,
+    skew_deg: float = 4.0,
     clutter: bool = True,
     poster: bool = True,
     jpeg_quality: int = 88,
@@ -149,12 +164,19 @@ def make_board_photo(
     ``view_center`` is where the camera points, in mm relative to the first
     board's top-left corner (default: the centre of all boards). The photo
     is returned after JPEG compression, as a phone would store it.
+
+    Hand-held effects: ``motion_px`` and ``motion_deg``, a straight hand-shake streak
+    (its length in photo pixels and its direction); ``glare="hard"``, a saturating
+    specular spot (centred at ``glare_at``, fractions of the photo, else at random);
+    ``skew_deg``, how far random tiles may be stuck on askew;
+    ``distortion``, the residual radial distortion at the photo's corners (see
+    :class:`scanner.synth_camera.Optics`).
     """
     rng = np.random.default_rng(seed)
     stages = list(stages)
     geoms = {s: (geometries or {}).get(s) or BoardGeometry(s) for s in stages}
     if tiles is None:
-        tiles = random_tiles(stages, n_tiles, rng, geoms)
+        tiles = random_tiles(stages, n_tiles, rng, geoms, skew_deg)
     origins = wall_layout(stages, geoms)
     arts = {t.token: tile_art(t.token, t.board_code, base_url) for t in tiles}
     ppm = px_per_module / _module_mm(arts)  # photo px per wall mm at the view centre
@@ -177,9 +199,10 @@ def make_board_photo(
     cam = frame(cam, geoms, origins, size) if view_center is None else cam
     photo = shoot(wall, cam, k, size)
     del wall  # the flat wall can be far larger than the photo
-    img = develop(photo, blur, noise, gradient, glare, jpeg_quality, rng)
+    optics = Optics(blur, noise, gradient, glare, motion_px, motion_deg, distortion, glare_at, ppm)
+    img = develop(photo, optics, jpeg_quality, rng)
     truth = [
-        _truth(t, geoms[t.stage], origins[t.stage], arts[t.token], cam, size, base_url)
+        _truth(t, geoms[t.stage], origins[t.stage], arts[t.token], cam, size, base_url, distortion)
         for t in tiles
     ]
     # each board's own homography, from board mm to photo pixels
@@ -191,6 +214,10 @@ def make_board_photo(
         pitch=pitch,
         roll=roll,
         blur=blur,
+        motion_px=motion_px,
+        motion_deg=motion_deg,
+        glare=glare,
+        distortion=distortion,
         px_per_module=px_per_module,
         size=size,
         jpeg_quality=jpeg_quality,
@@ -222,14 +249,14 @@ def _aim(view_center, wall_mm, first_origin) -> tuple[float, float]:
     return (first_origin[0] + view_center[0], first_origin[1] + view_center[1])
 
 
-def _truth(t: TileSpec, g, origin, art: TileArt, cam, size, base_url) -> TruthTile:
+def _truth(t: TileSpec, g, origin, art: TileArt, cam, size, base_url, k1=0.0) -> TruthTile:
     """A tile's ground truth; visible when its QR code (with 10 % to spare) is in the frame."""
     ox, oy = origin
     half = art.qr_side_mm / 2 * 1.1
     corners = np.array(
         [[ox + t.x_mm + dx, oy + t.y_mm + dy] for dx in (-half, half) for dy in (-half, half)]
     )
-    pts = to_photo(cam, corners)
+    pts = distort_points(to_photo(cam, corners), size, k1)
     visible = bool(np.all((pts >= 0) & (pts < np.array(size))))
     zone = g.zone_at(t.x_mm, t.y_mm)
     return TruthTile(t.token, tile_url(base_url, t.token), t.stage, zone, t.x_mm, t.y_mm, visible)

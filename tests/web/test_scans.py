@@ -128,3 +128,56 @@ def test_scans_are_scoped_to_the_team(client_for, store, team):
     assert outsider.form(f"/scans/{scan['id']}/apply").status_code == 404
     assert client_for("practitioner").form(f"/scans/{scan['id']}/apply").status_code == 403
     assert store["scans"].get(scan["id"])["status"] == "preview"
+
+
+@pytest.fixture(scope="module")
+def two_halves(board_tokens) -> tuple[bytes, bytes]:
+    """Board 1 photographed twice, from the left and from the right: each photo misses
+    the tiles at the far side (TWr and AKh on the left, MOl and JBa on the right)."""
+    from scanner.synth import TileSpec, make_board_photo
+
+    t = board_tokens
+    tiles = [
+        TileSpec(t["TWr"], "TWr", 1, 150, 300),
+        TileSpec(t["AKh"], "AKh", 1, 300, 550),
+        TileSpec(t["MOl"], "MOl", 1, 900, 300),
+        TileSpec(t["JBa"], "JBa", 1, 1050, 550),
+        TileSpec(t["RSm"], "RSm", 1, 600, 420),
+    ]
+    shots = [
+        make_board_photo(tiles, (1,), px_per_module=2.4, size=(2000, 2200), view_center=c, seed=s)
+        for c, s in (((380, 450), 1), ((820, 450), 2))
+    ]
+    left, right = ({v.token for v in shot.visible} for shot in shots)
+    assert left != right and left | right == {tile.token for tile in tiles}
+    return shots[0].jpeg_bytes(), shots[1].jpeg_bytes()
+
+
+def test_a_second_photo_added_to_the_preview_gives_the_union(
+    client_for, two_halves, store, team, fam
+):
+    client = client_for("manager")
+    first = upload(client, ("left.jpg", two_halves[0]))
+    preview_url = first.location
+    page = flatten(text(client.get(preview_url)))
+    assert "take a second photo of this board" in page
+    assert "MOl should be on board 1" in page  # not in the left photo
+
+    data = {"photo": [(io.BytesIO(two_halves[1]), "right.jpg")]}
+    data["csrf_token"] = csrf_token(client)
+    added = client.post(preview_url + "/photos", data=data, content_type="multipart/form-data")
+    assert added.location == preview_url  # the same preview, not a new scan
+    assert store["scans"].count == 1
+    page = flatten(text(client.get(preview_url)))
+    assert "Every tile expected on these boards was seen" in page
+    assert "take a second photo" not in page
+    assert "5 tiles placed" in page
+    assert "JBa : board 2 (Agreeing a plan and outcomes) → board 1 (Assessment)" in page
+    assert client.get(preview_url + "/photo/1.jpg").status_code == 200  # both photos kept
+    assert f'href="{preview_url}#add-photo"' in text(client.get("/scans/new"))
+
+    applied = client.form(preview_url + "/apply", follow_redirects=True)
+    assert "applied: 5 tiles seen, 1 moved board" in text(applied)
+    data = {"photo": [(io.BytesIO(two_halves[1]), "right.jpg")], "csrf_token": csrf_token(client)}
+    again = client.post(preview_url + "/photos", data=data, content_type="multipart/form-data")
+    assert "already applied" in text(client.get(again.location))

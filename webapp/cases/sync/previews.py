@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
+from scanner.quality import SECOND_PHOTO
 from webapp.cases.families import family_view
 from webapp.cases.sync.records import applied_with_hash, get_scan
 from webapp.cases.sync.uploads import (
@@ -24,6 +25,7 @@ from webapp.cases.sync.uploads import (
     scan_uploads,
 )
 from webapp.cases.teams import team_today
+from webapp.errors import BadInput
 from webapp.store import access_log
 from webapp.store.connection import utcnow
 
@@ -101,6 +103,8 @@ def compare(db: Database, team: dict, scan: dict) -> dict:
         if d.get("token") in rows or not d.get("token")
     ]
     advice = [s for p in scan.get("photos") or [] for s in p.get("suggestions", [])]
+    if not missing:  # a second photo already found what the first one missed
+        advice = [a for a in advice if SECOND_PHOTO not in a]
     return {
         "moves": moves,
         "wrong_zone": wrong_zone,
@@ -193,3 +197,61 @@ def preview_photos(
         images=images,
         source=source,
     )
+
+
+def add_photos(
+    db: Database,
+    team: dict,
+    scan_id: int,
+    uploads: Sequence[tuple[str | None, bytes]],
+    *,
+    user_id: int | None,
+    source: str,
+    max_megapixels: float = MAX_MEGAPIXELS,
+) -> dict:
+    """Add photos to an open preview: scan just them, merge what they show with what the
+    preview already saw (:func:`scanner.results.merge_scans`), and compare again.
+
+    The usual reason is the retake advice "take a second photo": a board half hidden by
+    glare or a chair, photographed again from elsewhere. Raises :class:`BadInput` for an
+    applied scan or one sent as JSON (there are no photos to add to), or when no photo
+    could be read; ``NotFound`` for another team's scan.
+    """
+    from scanner.results import merge_scans
+
+    scan = get_scan(db, team, scan_id)
+    if scan["status"] != "preview":
+        raise BadInput(f"scan {scan['id']} is already applied; start a new scan")
+    if not scan["photos"]:
+        raise BadInput(f"scan {scan['id']} was sent as JSON, not photos; start a new scan")
+    photos = numbered(uploads, start=len(scan["photos"]) + 1)
+    scan_json, images = scan_uploads(db, team, photos, max_megapixels=max_megapixels)
+    row = db["scans"].get(scan["id"])
+    merged = merge_scans(json.loads(row["result"]), scan_json)
+    meta = scan["photos"] + photos_meta(photos)
+    content_hash = photos_hash(meta)
+    preview = compare(db, team, merged)
+    earlier = applied_with_hash(db, team, content_hash)
+    if earlier:
+        preview["already_applied"] = earlier["id"]
+    with db.atomic():
+        db["scans"].update(
+            scan["id"],
+            {
+                "content_hash": content_hash,
+                "photos": json.dumps(meta),
+                "result": json.dumps(merged),
+                "preview": json.dumps(preview),
+            },
+        )
+        start = 1 + max((img["position"] for img in scan["images"]), default=-1)
+        for position, (name, jpeg) in enumerate(images, start=start):
+            db["scan_images"].insert(
+                {"scan_id": scan["id"], "position": position, "name": name, "jpeg": jpeg}
+            )
+        counts = {k: len(preview[k]) for k in ("moves", "wrong_zone", "missing", "unknown")}
+        counts["photos_added"] = len(photos)
+        access_log.record(
+            db, team["id"], user_id, access_log.SCAN_PREVIEW, str(scan["id"]), counts, source=source
+        )
+    return get_scan(db, team, scan["id"])

@@ -25,10 +25,12 @@ def applied_with_hash(
 
 
 def recent_scans(db: Database, team: dict, limit: int = 10) -> list[dict]:
-    """The team's latest scans, newest first, with who sent each."""
+    """The team's latest scans, newest first, with who sent each and whether they came
+    as photos (an open preview of photos can take another)."""
     return list(
         db.query(
-            """select s.id, s.created_at, s.status, s.source, u.username
+            """select s.id, s.created_at, s.status, s.source, u.username,
+                      s.photos not in ('', '[]') as has_photos
                from scans s left join users u on u.id = s.user_id
                where s.team_id = ? order by s.id desc limit ?""",
             [team["id"], limit],

@@ -25,13 +25,16 @@ MAX_PIXEL_BYTES = 160 * 2**20
 PREVIEW_SIDE = 1600  # annotated photos are stored at most this wide
 
 
-def numbered(uploads: Sequence[tuple[str | None, bytes]]) -> list[tuple[str, bytes]]:
-    """Give each upload a safe, unique name: ``1-board.jpg``, ``2-photo.jpg``..."""
+def numbered(
+    uploads: Sequence[tuple[str | None, bytes]], start: int = 1
+) -> list[tuple[str, bytes]]:
+    """Give each upload a safe, unique name: ``1-board.jpg``, ``2-photo.jpg``... (numbered
+    from ``start``, so photos added to a scan carry on its numbering)."""
     from werkzeug.utils import secure_filename
 
     return [
         (f"{i}-{secure_filename(name or '') or 'photo.jpg'}", data)
-        for i, (name, data) in enumerate(uploads, start=1)
+        for i, (name, data) in enumerate(uploads, start=start)
     ]
 
 

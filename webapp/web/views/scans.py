@@ -87,6 +87,26 @@ def show(scan_id):
     return render_template("scans/preview.html", scan=scan, names=names)
 
 
+@bp.route("/<int:scan_id>/photos", methods=["POST"])
+@role_required("manager")
+def add_photo(scan_id):
+    """More photos for an open preview (a second photo of a board); back to the preview."""
+    files = [f for f in request.files.getlist("photo") if f.filename or f.content_length]
+    try:
+        scan = previews.add_photos(
+            get_db(),
+            current_team(),
+            scan_id,
+            [(f.filename, f.read()) for f in files],
+            user_id=current_user.user_id,
+            source="web",
+            max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
+        )
+    except BadInput as exc:
+        return back_with_error(f"No photo was added: {exc}", url_for("scans.show", scan_id=scan_id))
+    return redirect(url_for("scans.show", scan_id=scan["id"]))
+
+
 @bp.route("/<int:scan_id>/photo/<int:position>.jpg")
 @role_required("manager")
 def photo(scan_id, position):
