@@ -73,8 +73,8 @@ serve_app(sys.argv[1], port=int(sys.argv[2]))
 """
 CASEBOARD_SERVER = """
 import sys
-from webapp.cli.serve import serve_app
-serve_app(sys.argv[1], port=int(sys.argv[2]))
+from webapp.cli.serve import DEFAULT_WORKERS, serve_app
+serve_app(sys.argv[1], port=int(sys.argv[2]), workers=DEFAULT_WORKERS)
 """
 KINDS = ("review", "outcome", "api")
 
