@@ -103,7 +103,12 @@ def start(kind: str, db_path: str, port: int, code: Path = ROOT) -> subprocess.P
     else:
         cmd = [sys.executable, "-c", DEV_SERVER, db_path, str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
+    return serving(proc, port, kind)
+
+
+def serving(proc: subprocess.Popen, port: int, what: str, seconds: float = 30) -> subprocess.Popen:
+    """``proc`` once its login page answers on ``port``; it is killed if it never does."""
+    deadline = time.time() + seconds
     while time.time() < deadline:
         try:
             requests.get(f"http://127.0.0.1:{port}/login", timeout=1)
@@ -111,7 +116,7 @@ def start(kind: str, db_path: str, port: int, code: Path = ROOT) -> subprocess.P
         except requests.ConnectionError:
             time.sleep(0.1)
     proc.kill()
-    raise SystemExit(f"{kind} did not start on port {port}")
+    raise SystemExit(f"{what} did not start on port {port}")
 
 
 def session_cookie(port: int) -> str:

@@ -30,7 +30,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from load_bench import free_port, serving  # noqa: E402 (the same folder)
 
 from webapp.cases.families import list_families  # noqa: E402
 from webapp.cases.users import create_api_token  # noqa: E402
@@ -90,25 +91,11 @@ def build_store(path: Path) -> tuple[list[str], str]:
     return tokens, api_token
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start(code: str, db_path: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CASEBOARD_SECRET_KEY": "bench"}
     cmd = [sys.executable, "-c", code, db_path, str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/login", timeout=1)
-            return proc
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit(f"the server did not start on port {port}")
+    return serving(proc, port, "the server")
 
 
 def logged_in(port: int) -> tuple[requests.Session, str]:
