@@ -12,7 +12,10 @@ Two workloads, each on both servers:
 * paced: 50 clients each wait 0.5-1.5 s (``--think``) between requests, like
   50 people with phones and a projector all active at once (~50 requests/s);
 * saturated: 50 clients send their next request as soon as the last returns.
-  This measures throughput; its latency is mostly queueing (50 / req/s).
+  This measures throughput; its latency is mostly queueing (50 / req/s). When ``wrk``
+  is installed (``apt-get install wrk``) it generates this load: Python clients cost
+  about as much CPU per request as the server they measure, on the same two cores, so
+  they hide what the server can do (``--clients-in-python`` uses them anyway).
 
 Baselines: the same app on Flask's development server (werkzeug, threaded),
 which is what ``flask run`` gives; and, with ``--before REV``, ``caseboard serve`` as
@@ -32,6 +35,7 @@ import multiprocessing as mp
 import os
 import platform
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -95,14 +99,37 @@ def checkout(rev: str, folder: Path) -> Path:
     return folder
 
 
+BUILD_BEFORE = """
+import sys
+from pathlib import Path
+sys.path.insert(0, "bench")
+import load_bench
+path, token = load_bench.build_store(Path(sys.argv[1]))
+print(path, token, load_bench.DEMO_PASSWORD)
+"""
+
+
+def build_store_before(code: Path, folder: Path) -> tuple[str, str, str]:
+    """A store built by the code at ``code`` with its own bench (a newer store may not
+    open in older code): its path, a tile token and the demo password."""
+    out = subprocess.run([sys.executable, "-c", BUILD_BEFORE, str(folder)], cwd=code,
+                         env={**os.environ, "PYTHONPATH": str(code)},
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    path, token, password = out.split()[-3:]
+    return path, token, password
+
+
 def start(kind: str, db_path: str, port: int, code: Path = ROOT) -> subprocess.Popen:
+    """The server, running the code at ``code`` (``python -c`` puts the working folder
+    first on the path, so it runs from there too)."""
     env = {**os.environ, "PYTHONPATH": str(code)}
     if kind in ("waitress", "before"):
         serve = ["serve", "--db", db_path, "--port", str(port)]
         cmd = [sys.executable, "-c", "from webapp.cli import main; main()", *serve]
     else:
         cmd = [sys.executable, "-c", DEV_SERVER, db_path, str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, env=env, cwd=code, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
     return serving(proc, port, kind)
 
 
@@ -119,12 +146,12 @@ def serving(proc: subprocess.Popen, port: int, what: str, seconds: float = 30) -
     raise SystemExit(f"{what} did not start on port {port}")
 
 
-def session_cookie(port: int) -> str:
+def session_cookie(port: int, password: str = DEMO_PASSWORD) -> str:
     """Log in as the practitioner once, through the real form."""
     s = requests.Session()
     page = s.get(f"http://127.0.0.1:{port}/login").text
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    login = {"username": "practitioner", "password": DEMO_PASSWORD, "csrf_token": token}
+    login = {"username": "practitioner", "password": password, "csrf_token": token}
     response = s.post(f"http://127.0.0.1:{port}/login", data=login, allow_redirects=False)
     assert response.status_code == 302, response.text
     return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
@@ -163,6 +190,36 @@ def _process(port, path, cookie, threads, per_thread, queue, think):
     for w in workers:
         w.join()
     queue.put(out)
+
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+                 + summary.errors.write + summary.errors.timeout
+  io.write(string.format("caseboard-bench %d %.3f %.3f %.3f %.3f %d\\n", summary.requests,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, errors))
+end
+"""
+
+
+def run_wrk(port: int, path: str, cookie: str, clients: int, seconds: float) -> dict:
+    """The saturated workload from wrk, a load generator in C: Python clients would take
+    as much CPU per request as the server they measure, on the same two cores."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_REPORT)
+    try:
+        cmd = ["wrk", "-t2", f"-c{clients}", f"-d{seconds:.0f}s", "-H", f"Cookie: {cookie}",
+               "-s", script.name, f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(x for x in out.splitlines() if x.startswith("caseboard-bench"))
+    n, duration, p50, p95, p99, errors = line.split()[1:]
+    if int(errors):
+        raise RuntimeError(f"GET {path}: {errors} errors or non-2xx answers under wrk")
+    return {"n": int(n), "p50": float(p50), "p95": float(p95), "p99": float(p99),
+            "rps": int(n) / float(duration)}  # fmt: skip
 
 
 def run_load(port: int, path: str, cookie: str, clients: int, total: int, think: float) -> dict:
@@ -204,29 +261,52 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="500 requests per run")
     parser.add_argument("--before", metavar="REV", help="also serve the code of git revision REV")
     parser.add_argument("--saturated-only", action="store_true", help="skip the paced workload")
+    parser.add_argument(
+        "--clients-in-python",
+        action="store_true",
+        help="saturate with the Python clients even when wrk is installed",
+    )
+    parser.add_argument("--seconds", type=float, default=10, help="per saturated run, with wrk")
     args = parser.parse_args()
     total = 500 if args.quick else args.requests
     workloads = {"paced": args.think, "saturated": 0.0}
     if args.saturated_only:
         del workloads["paced"]
+    use_wrk = shutil.which("wrk") is not None and not args.clients_in_python
+    if not use_wrk:
+        print("saturating with the Python clients (install wrk to measure the server alone)")
+
+    def saturate(port, path, cookie):
+        if use_wrk:
+            return run_wrk(port, path, cookie, args.clients, args.seconds)
+        return run_load(port, path, cookie, args.clients, total, 0.0)
+
     with tempfile.TemporaryDirectory() as tmp:
         db_path, token = build_store(Path(tmp))
-        pages = {"tile page": f"/t/{token}", "board page": "/"}
-        results: dict[tuple[str, str, str], dict] = {}
-        kinds = {"waitress": ROOT, "flask-dev": ROOT}
+        # kind -> (code, store, tile token, password)
+        kinds = {
+            "waitress": (ROOT, db_path, token, DEMO_PASSWORD),
+            "flask-dev": (ROOT, db_path, token, DEMO_PASSWORD),
+        }
         if args.before:
-            (Path(tmp) / "before").mkdir()
-            kinds["before"] = checkout(args.before, Path(tmp) / "before")
-        for kind, code in kinds.items():
+            code, store = Path(tmp) / "before", Path(tmp) / "before-store"
+            code.mkdir()
+            store.mkdir()
+            kinds["before"] = (checkout(args.before, code), *build_store_before(code, store))
+        results: dict[tuple[str, str, str], dict] = {}
+        for kind, (code, store_path, tile, password) in kinds.items():
+            pages = {"tile page": f"/t/{tile}", "board page": "/"}
             port = free_port()
-            proc = start(kind, db_path, port, code)
+            proc = start(kind, store_path, port, code)
             try:
-                cookie = session_cookie(port)
+                cookie = session_cookie(port, password)
                 for name, path in pages.items():
                     run_load(port, path, cookie, args.clients, 200, 0.0)  # warm-up
                     for workload, think in workloads.items():
-                        results[(workload, kind, name)] = run_load(
-                            port, path, cookie, args.clients, total, think
+                        results[(workload, kind, name)] = (
+                            run_load(port, path, cookie, args.clients, total, think)
+                            if think
+                            else saturate(port, path, cookie)
                         )
             finally:
                 proc.terminate()
