@@ -11,6 +11,7 @@ import pytest
 
 from webapp.cases.families import get_family_row
 from webapp.cases.sync import watching
+from webapp.notify.due import messages_due
 
 
 def drop(folder, board_jpeg, *stages, broken=True):
@@ -148,3 +149,22 @@ def test_when_no_photo_can_be_read_each_fails_with_its_own_reason(runner, store,
     for name in ("a.jpg", "notes.txt"):
         reason = (folder / "failed" / f"{name}.reason.txt").read_text()
         assert reason == f"{name}: not an image (expected JPEG, PNG or HEIC)\n"
+
+
+def test_a_scan_left_as_a_preview_is_mailed_to_the_team_manager_once(
+    runner, store, team, users, wall, family, tmp_path, board_jpeg, today
+):
+    family("OLd", stage=1, due=30)  # registered on board 1, not in the photo
+    assert runner("user", "email", "manager", "mia@council.example").exit_code == 0
+    folder = drop(tmp_path / "inbox", board_jpeg, 1, broken=False)
+    out = runner.json(
+        "watch", str(folder), "--once", "--settle", "0", "--apply-if-clean", "--team", "Team"
+    )
+    listed = runner.json("notify", "--date", today.isoformat(), "--dry-run")
+    [note] = [m for m in listed if m["kind"] == "scans" and "wall camera" in m["subject"]]
+    assert note["to"] == "mia@council.example"
+    assert f"scan {out['id']}" in note["subject"]
+    [message] = [m for m in messages_due(store, today) if m.key == note["key"]]
+    assert "1 expected tile not found on board 1" in message.intro
+    assert f"/scans/{out['id']}" in message.intro
+    assert message.lines == [] and "OLd" not in message.intro  # counts and boards, no case

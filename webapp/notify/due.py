@@ -10,7 +10,10 @@
 - **scans**: the team manager's summary after a board photo is applied: moves, tiles in
   the wrong section, missing tiles and stickers to print;
 - **stickers**: a reminder to the team's admins when date stickers have waited more than
-  three days.
+  three days;
+- **camera**: the team manager's note when a wall-camera or watched-folder scan that was
+  to apply by itself was not clean and waits as a preview, with the reasons (counts and
+  board numbers only) and a link to it.
 
 A message's key says what it is about, so the same key is never sent twice
 (:mod:`webapp.notify.send`). Messages hold board codes, stages, dates and fixed
@@ -277,6 +280,47 @@ def scan_messages(day: Day) -> list[Message]:
     return found
 
 
+def _waiting_camera_scans(day: Day) -> list[dict]:
+    """Unattended runs of the last days left as previews because they were not clean."""
+    rows = day.db.query(
+        """select r.id, r.scan_id, r.at, r.not_clean from camera_runs r
+           join scans s on s.id = r.scan_id
+           where r.team_id = ? and r.not_clean != '[]' and s.status = 'preview'
+           order by r.id""",
+        [day.team["id"]],
+    )
+    return [
+        {**r, "day": _local_day(day.team, r["at"])}
+        for r in rows
+        if day.recent(_local_day(day.team, r["at"]), CATCH_UP_DAYS)
+        and _local_day(day.team, r["at"]) <= day.on.isoformat()
+    ]
+
+
+def camera_messages(day: Day) -> list[Message]:
+    """One note a waiting unattended scan, to each team manager who takes scan mail."""
+    runs = _waiting_camera_scans(day)
+    if not runs:
+        return []
+    managers = role_holders(day.db, day.team, "team manager")
+    found = []
+    for user, _ in _recipients(day.db, managers, prefs.SCANS, day):
+        for run in runs:
+            reasons = "; ".join(json.loads(run["not_clean"]))
+            found.append(
+                day.message(
+                    f"camera:{user['id']}:{run['id']}",
+                    prefs.SCANS,
+                    user,
+                    f"scan {run['scan_id']} from the wall camera needs your check",
+                    f"The scan of {run['day']} was not applied by itself: {reasons}. "
+                    f"Check it and apply it at {day.base}/scans/{run['scan_id']}.",
+                    [],
+                )
+            )
+    return found
+
+
 def sticker_waiting_since(view: dict, row: dict, team: dict) -> date:
     """The day a family's date sticker became due: the later of the day its status began
     (amber: the review date less the amber window; red: the day after the review date)
@@ -333,6 +377,7 @@ def messages_due(db: Database, on: date) -> list[Message]:
     found = []
     for team in db["teams"].rows_where(order_by="id"):
         day = Day(db, team, on)
-        for make in (alert_messages, weekly_messages, scan_messages, sticker_messages):
+        for make in (alert_messages, weekly_messages, scan_messages, camera_messages,
+                     sticker_messages):  # fmt: skip
             found += make(day)
     return found
