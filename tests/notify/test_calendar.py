@@ -10,7 +10,8 @@ import icalendar
 from web_helpers import AuthActions
 
 from webapp.cases.teams import update_team_settings
-from webapp.rules.clinic import book, next_clinic
+from webapp.rules.clinic import book
+from webapp.rules.clinic_days import next_clinic
 
 
 def _new_link(client) -> str:

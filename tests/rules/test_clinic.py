@@ -9,14 +9,13 @@ from webapp.rules.alerts import open_alerts
 from webapp.rules.clinic import (
     add_action,
     book,
-    clinic_day,
     complete_action,
     free_slots,
-    next_clinic,
     request_clinic,
     waiting_requests,
     week_bookings,
 )
+from webapp.rules.clinic_days import clinic_day, next_clinic
 from webapp.rules.meeting_audits import add_audit, audit_status
 
 THU = date(2025, 6, 12)

@@ -27,14 +27,13 @@ from webapp.rules.clinic import (
     add_action,
     book,
     complete_action,
-    quarterly_report,
-    record_legal_step,
     request_clinic,
     set_service,
     tick,
     waiting_requests,
     week_bookings,
 )
+from webapp.rules.clinic_audit import quarterly_report, record_legal_step
 
 # -- Case Progression Clinic (Terms of Reference) ---------------------------------------
 

@@ -19,7 +19,7 @@ as taken: its case stays invisible.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlite_utils import Database
 
@@ -27,16 +27,24 @@ from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.cases.teams import team_settings, team_today, update_team_settings
 from webapp.errors import BadInput, NotFound
+from webapp.rules.clinic_days import (
+    CLOSES,
+    OPENS,
+    STEP_MINUTES,
+    THURSDAY,
+    clinic_day,
+    clock_text,
+    day_refusal,
+    fits,
+    minutes_of,
+    parse_start,
+)
 from webapp.rules.team_rules import holiday_region
-from webapp.rules.workdays import holiday_name
 from webapp.store.connection import utcnow
 
 LPM, PRE_PROCEEDINGS = "lpm", "pre-proceedings"
 PURPOSES = {LPM: 30, PRE_PROCEEDINGS: 45}
 PURPOSE_LABELS = {LPM: "Legal Planning Meeting preparation", PRE_PROCEEDINGS: "Pre-proceedings"}
-THURSDAY = 3
-OPENS, CLOSES = time(14, 0), time(15, 30)
-STEP_MINUTES = 15
 #: What should be ready for the session (Clinic ToR §4 for an LPM, §5 for pre-proceedings).
 DOCUMENTS = {
     LPM: ["draft LPM referral", "genogram", "chronology"],
@@ -53,39 +61,6 @@ def parse_purpose(text: str) -> str:
     if value not in PURPOSES:
         raise BadInput(f"clinic purpose must be lpm or pre-proceedings, not {text!r}")
     return value
-
-
-def clinic_day(on: date) -> date:
-    """The Thursday of the week (Monday to Sunday) that contains ``on``."""
-    return on + timedelta(days=THURSDAY - on.weekday())
-
-
-def next_clinic(on: date) -> date:
-    """The first clinic Thursday on or after ``on``."""
-    return on + timedelta(days=(THURSDAY - on.weekday()) % 7)
-
-
-def next_open_clinic(team: dict, today: date) -> date:
-    """The first clinic Thursday from ``today`` that is not a bank holiday."""
-    day = next_clinic(today)
-    while day_refusal(day, today, holiday_region(team)):
-        day += timedelta(days=7)
-    return day
-
-
-def _minutes(t: time) -> int:
-    return t.hour * 60 + t.minute
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def parse_start(text: str) -> int:
-    try:
-        return _minutes(datetime.strptime(text.strip(), "%H:%M").time())
-    except ValueError:
-        raise BadInput(f"slot start must be HH:MM, not {text!r}") from None
 
 
 def service_team_ids(db: Database, team: dict) -> list[int]:
@@ -120,25 +95,6 @@ def _bookings_on(db: Database, team: dict, day: date) -> list[dict]:
     return found
 
 
-def day_refusal(day: date, today: date, region: str) -> str | None:
-    """Why ``day`` cannot take a booking, or None when it can."""
-    if day.weekday() != THURSDAY:
-        return f"the clinic is on Thursdays; {day} is a {day:%A}"
-    if day < today:
-        return f"{day} is in the past (today is {today})"
-    holiday = holiday_name(day, region)
-    if holiday:
-        return f"{day} is a bank holiday ({holiday}): no clinic"
-    return None
-
-
-def _fits(start: int, minutes: int, taken: list[tuple[int, int]]) -> bool:
-    end = start + minutes
-    if start < _minutes(OPENS) or end > _minutes(CLOSES):
-        return False
-    return all(end <= s or start >= e for s, e in taken)
-
-
 def free_slots(
     db: Database, team: dict, day: date, purpose: str, *, today: date | None = None
 ) -> list[str]:
@@ -155,9 +111,9 @@ def free_slots(
         for b in _bookings_on(db, team, day)
     ]
     return [
-        _clock(start)
-        for start in range(_minutes(OPENS), _minutes(CLOSES), STEP_MINUTES)
-        if _fits(start, minutes, taken)
+        clock_text(start)
+        for start in range(minutes_of(OPENS), minutes_of(CLOSES), STEP_MINUTES)
+        if fits(start, minutes, taken)
     ]
 
 
@@ -212,7 +168,7 @@ def book(
     refusal = day_refusal(day, today, holiday_region(team))
     if refusal:
         raise BadInput(f"cannot book {day}: {refusal}")
-    begin = _clock(parse_start(start))
+    begin = clock_text(parse_start(start))
     with db.atomic():
         slots = free_slots(db, team, day, purpose, today=today)
         if begin not in slots:
@@ -225,7 +181,7 @@ def _taken_reason(
 ) -> str:
     free = ", ".join(slots) or "none"
     start, end = parse_start(begin), parse_start(begin) + PURPOSES[purpose]
-    if start < _minutes(OPENS) or end > _minutes(CLOSES):
+    if start < minutes_of(OPENS) or end > minutes_of(CLOSES):
         why = f"the clinic runs {OPENS:%H:%M}-{CLOSES:%H:%M}"
     else:
         clash = next(
@@ -371,79 +327,6 @@ def tick(
     return record
 
 
-def record_legal_step(
-    db: Database,
-    team: dict,
-    token: str,
-    kind: str,
-    *,
-    on: date | str,
-    user_id: int | None = None,
-) -> dict:
-    """Record that a case went to a Legal Planning Meeting or into pre-proceedings."""
-    row = get_family_row(db, token, team)
-    record = {
-        "team_id": team["id"],
-        "family_id": row["id"],
-        "kind": parse_purpose(kind),
-        "on_date": parse_date(on, "date").isoformat(),
-        "user_id": user_id,
-        "created_at": utcnow(),
-    }
-    record["id"] = db["legal_steps"].insert(record).last_pk
-    return record
-
-
-def quarter_bounds(text: str) -> tuple[date, date]:
-    """``YYYY-Qn`` -> the quarter's first and last day."""
-    try:
-        year, q = text.strip().upper().split("-Q")
-        year, q = int(year), int(q)
-        if not 1 <= q <= 4:
-            raise ValueError
-    except ValueError:
-        raise BadInput(f"quarter must be YYYY-Qn (n 1 to 4), not {text!r}") from None
-    first = date(year, 3 * q - 2, 1)
-    last = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)
-    return first, last
-
-
-def quarterly_report(db: Database, team: dict, quarter: str) -> dict:
-    """Every case of the team that went to an LPM or pre-proceedings in the quarter, and
-    whether it came through the clinic first (a booking for that purpose on or before)."""
-    first, last = quarter_bounds(quarter)
-    cases = []
-    for r in db.query(
-        """select s.*, f.token, f.initials, f.worker,
-             (select max(b.day) from clinic_bookings b where b.family_id = s.family_id
-                and b.purpose = s.kind and b.day <= s.on_date) as clinic_day
-           from legal_steps s join families f on f.id = s.family_id
-           where s.team_id = ? and s.on_date between ? and ?
-           order by s.on_date, s.id""",
-        [team["id"], first.isoformat(), last.isoformat()],
-    ):
-        cases.append(
-            {
-                "token": r["token"],
-                "initials": r["initials"],
-                "worker": r["worker"],
-                "kind": r["kind"],
-                "on": r["on_date"],
-                "clinic_day": r["clinic_day"],
-                "through_clinic": r["clinic_day"] is not None,
-            }
-        )
-    return {
-        "quarter": quarter.strip().upper(),
-        "from": first.isoformat(),
-        "to": last.isoformat(),
-        "cases": cases,
-        "total": len(cases),
-        "through_clinic": sum(c["through_clinic"] for c in cases),
-        "not_through_clinic": [c for c in cases if not c["through_clinic"]],
-    }
-
-
 def week_bookings(db: Database, team: dict, on: date, *, today: date | None = None) -> dict:
     """The service's clinic of the week containing ``on``: the bookings (the team's own
     with their actions and checklist; other teams' only as taken) and the free slots."""
@@ -453,7 +336,7 @@ def week_bookings(db: Database, team: dict, on: date, *, today: date | None = No
     for booking in bookings:
         booking["label"] = PURPOSE_LABELS[booking["purpose"]]
         end = parse_start(booking["start"]) + booking["minutes"]
-        booking["end"] = _clock(end)
+        booking["end"] = clock_text(end)
         if booking["other_team"]:
             booking["actions"] = []
             continue

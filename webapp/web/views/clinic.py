@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from webapp.cases.families import open_rows
 from webapp.cases.teams import team_settings, team_today
-from webapp.rules import clinic
+from webapp.rules import clinic, clinic_audit, clinic_days
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, requested_day
@@ -31,12 +31,12 @@ def index():
     db = get_db()
     today = team_today(team)
     asked = request.args.get("date")
-    on = requested_day(team) if asked else clinic.next_open_clinic(team, today)
+    on = requested_day(team) if asked else clinic_days.next_open_clinic(team, today)
     week = clinic.week_bookings(db, team, on, today=today)
     quarter = request.args.get("quarter") or f"{today.year}-Q{(today.month - 1) // 3 + 1}"
     return render_template(
         "rules/clinic.html",
-        quarter=clinic.quarterly_report(db, team, quarter),
+        quarter=clinic_audit.quarterly_report(db, team, quarter),
         service=team_settings(team).get("service"),
         week=week,
         day=date.fromisoformat(week["day"]),
@@ -107,7 +107,7 @@ def went():
     """Record that a case went to an LPM or into pre-proceedings (for the quarterly check)."""
     team = current_team()
     row = team_family(field("token"))
-    clinic.record_legal_step(
+    clinic_audit.record_legal_step(
         get_db(),
         team,
         row["token"],
