@@ -22,9 +22,9 @@ from webapp.rules.drift import (
     moves_per_week,
     overdue_series,
     reopened,
-    report_csv,
     states_on,
 )
+from webapp.rules.drift_csv import report_csv
 from webapp.store import events
 from webapp.store.connection import open_store
 

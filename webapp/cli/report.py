@@ -19,7 +19,8 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
-from webapp.rules.drift import drift_report, report_csv
+from webapp.rules.drift import drift_report
+from webapp.rules.drift_csv import report_csv
 from webapp.rules.meeting_audits import add_audit, audit_status
 
 # -- meeting audits (Kent Case Progression Policy §11) -----------------------------------

@@ -10,8 +10,6 @@ time, not from today's dates.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 import statistics
@@ -396,89 +394,3 @@ def _count(items) -> dict[str, int]:
     for item in items:
         found[item] += 1
     return dict(sorted(found.items()))
-
-
-CSV_COLUMNS = ["section", "date", "stage", "token", "initials", "measure", "value"]
-
-
-def report_rows(report: dict) -> list[dict]:
-    """The report as long-format rows (one measure per row), for a spreadsheet."""
-    rows = []
-
-    def add(section, measure, value, day=None, stage=None, token=None, initials=None):
-        rows.append(
-            {
-                "section": section,
-                "date": day,
-                "stage": stage,
-                "token": token,
-                "initials": initials,
-                "measure": measure,
-                "value": value,
-            }
-        )
-
-    for key, value in report["summary"].items():
-        add("summary", key, value, report["on"])
-    for w in report["overdue"]:
-        for measure in ("open", "overdue", "days_overdue", "mean_days_overdue"):
-            add("overdue", measure, w[measure], w["week_ending"])
-    for s in report["stage_time"]:
-        add("stage_time", "cases", s["cases"], report["on"], s["stage"])
-        add("stage_time", "median_days", s["median_days"], report["on"], s["stage"])
-        for label, count in s["buckets"].items():
-            add("stage_time", label, count, report["on"], s["stage"])
-    for f in report["stuck"]:
-        add(
-            "stuck",
-            "days_in_stage",
-            f["days_in_stage"],
-            report["on"],
-            f["stage"],
-            f["token"],
-            f["initials"],
-        )
-    for m in report["moves"]:
-        add("moves", "moves", m["moves"], m["week_starting"])
-    for r in report["reopened"]:
-        add(
-            "reopened",
-            "days_closed",
-            r["days_closed"],
-            r["reopened_on"],
-            None,
-            r["token"],
-            r["initials"],
-        )
-    for r in report.get("rereferrals", []):
-        add(
-            "rereferral",
-            "days_closed",
-            r["days_closed"],
-            r["opened"],
-            None,
-            r["token"],
-            r["initials"],
-        )
-    for c in report["dip_sample"]["cases"]:
-        where = (c["closed"], c["stage"], c["token"], c["initials"])
-        add("dip_sample", "closed", c["closed"], *where)
-        add("dip_sample", "closed_as", c["closed_as"], *where)
-        add("dip_sample", "scaling_at_closure", c["scaling"], *where)
-    for m in report.get("missed_reviews", []):
-        add("missed_reviews", m["rule"], m["missed"], m["month"])
-    for monday in report.get("no_meeting_weeks", []):
-        add("no_meeting", "week_starting", 1, monday)
-    audit = report["audit"]
-    add("audit", "last_audit", audit["last_audit"], report["on"])
-    add("audit", "next_due", audit["next_due"], report["on"])
-    add("audit", "prompt", int(audit["prompt"]), report["on"])
-    return rows
-
-
-def report_csv(report: dict) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(report_rows(report))
-    return out.getvalue()

@@ -18,7 +18,8 @@ from webapp.cases.families import parse_date
 from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 from webapp.rules import meeting_audits
-from webapp.rules.drift import drift_report, report_csv
+from webapp.rules.drift import drift_report
+from webapp.rules.drift_csv import report_csv
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field
