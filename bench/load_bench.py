@@ -312,7 +312,12 @@ def main() -> None:
                 proc.terminate()
                 proc.wait(timeout=10)
     for workload, think in workloads.items():
-        report(results, workload, think, args.clients, total)
+        runs = (
+            f"{args.seconds:.0f} s a run from wrk"
+            if use_wrk and not think
+            else f"{total} requests a run"
+        )
+        report(results, workload, think, args.clients, runs)
         if args.before:
             report_before(results, workload, args.before)
 
@@ -333,15 +338,18 @@ def report_before(results: dict, workload: str, rev: str) -> None:
             )
 
 
-def report(results: dict, workload: str, think: float, clients: int, total: int) -> None:
+def report(results: dict, workload: str, think: float, clients: int, runs: str) -> None:
     cores = os.cpu_count()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     pace = f"pause {0.5 * think:.1f}-{1.5 * think:.1f} s between requests" if think else "no pause"
     print(
-        f"\n## {workload}: {clients} concurrent keep-alive clients, {pace}, {total} requests "
-        f"per run; {cores} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+        f"\n## {workload}: {clients} concurrent keep-alive clients, {pace}, {runs}; "
+        f"{cores} cores, {mem:.0f} GiB, Python {platform.python_version()}"
     )
-    print("caseboard serve (waitress, 8 threads) vs baseline Flask dev server (werkzeug, threaded)")
+    print(
+        "caseboard serve (waitress, one process a core, 8 threads each) vs baseline Flask dev "
+        "server (werkzeug, threaded)"
+    )
     print("ratio: times better with caseboard serve (dev/serve for latency, serve/dev for req/s)\n")
     head = f"{'page':<11} {'metric':<7} {'serve':>9} {'dev':>9} {'ratio':>6}"
     print(head)
