@@ -3,6 +3,7 @@ the flaskr-style log-in actions, a real server in a thread, and page-text checks
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -100,6 +101,17 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+
+
+def chromium_env() -> dict[str, str]:
+    """The browser's environment: the tests' own, less a faked clock (libfaketime's
+    ``LD_PRELOAD``), which stalls Chromium's page loads. The suite may run under a moved
+    clock to check the app's dates; the browser, like a user's phone, keeps real time."""
+    return {
+        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
+    }
+
+
 needs_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"Debian chromium not at {CHROMIUM}"
 )

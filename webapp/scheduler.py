@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
 from tilegen.domain import DEFAULT_TIMEZONE
@@ -105,7 +106,15 @@ class Scheduler:
         while not self._stop.is_set():
             self.run_pending()
             # wake at least every minute, so a changed clock (suspend, DST) is noticed
-            self._stop.wait(min(self.seconds_to_next(), 60.0))
+            self._nap(min(self.seconds_to_next(), 60.0))
+
+    def _nap(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, waking within half a second of :meth:`stop`. Plain
+        sleeps rather than a timed ``Event.wait``: clock-moving tools such as libfaketime,
+        with which the suite is checked on other days, stall timed waits for good."""
+        end = monotonic() + seconds
+        while not self._stop.is_set() and (left := end - monotonic()) > 0:
+            sleep(min(left, 0.5))
 
     def start(self) -> threading.Thread:
         self._thread = threading.Thread(target=self._loop, name="caseboard-scheduler", daemon=True)

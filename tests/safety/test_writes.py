@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_a_busy_store_answers_503_with_retry_after(
 def test_a_waiting_writer_gets_in_once_the_lock_is_free(db_path):
     holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
+    threading.Thread(target=lambda: (time.sleep(0.3), holder.execute("COMMIT"))).start()
     db = connect(db_path, check_same_thread=False)
     with db.atomic():
         db.execute("insert into settings (key, value) values ('late', 'ok')")

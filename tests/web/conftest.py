@@ -82,7 +82,9 @@ def browser():
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(
-            executable_path=web_helpers.CHROMIUM, args=web_helpers.CHROMIUM_ARGS
+            executable_path=web_helpers.CHROMIUM,
+            args=web_helpers.CHROMIUM_ARGS,
+            env=web_helpers.chromium_env(),
         )
         yield chromium
         chromium.close()
