@@ -7,7 +7,7 @@ already shows the code square, at a known module size, turned only by how askew 
 tile was stuck. What is left to find is where it sits and that small turn:
 
 1. **Contrast recovery.** Each pixel is compared with the mean and spread of its
-   surroundings (about two modules), with clipped pixels (>= 250) left out of both,
+   surroundings (a square about four modules across), with clipped pixels (>= 250) left out of both,
    so the washed-out halo around a glare spot keeps its modules and the clipped core
    says nothing at all.
 2. **The code's place.** The function patterns (finders with their separators, the
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -39,7 +40,7 @@ from .qr_codewords import Decoded, decode_modules, structure, version_of
 
 PX = 4.0  # pixels per module in the rectified crop
 CLIPPED = 250  # a pixel this bright is clipped: glare, no information left
-TURNS_DEG = tuple(np.arange(-10.0, 10.1, 2.5))  # how askew a tile may be stuck
+TURNS_DEG = tuple(float(t) for t in np.arange(-10.0, 10.1, 2.5))  # how askew a tile may be stuck
 MIN_PLACE_SCORE = 0.25  # the template's mean agreement, -1..1, below which there is no code
 MIN_PATTERN_SCORE = 0.35  # a finder or alignment pattern that agrees less is not used
 WEAK = (0.0, 0.2, 0.35)  # modules sampled fainter than this are also erased, in turn
@@ -60,15 +61,16 @@ def recover_contrast(crop: np.ndarray, clipped: np.ndarray, px: float = PX) -> n
     """Local contrast: (pixel - local mean) / local spread, clipped pixels left out and 0."""
     f = crop.astype(np.float32)
     w = (~clipped).astype(np.float32)
-    sigma = 2.0 * px
-    wsum = cv2.GaussianBlur(w, (0, 0), sigma) + 1e-3
-    mean = cv2.GaussianBlur(f * w, (0, 0), sigma) / wsum
-    var = cv2.GaussianBlur((f - mean) ** 2 * w, (0, 0), sigma) / wsum
-    out = (f - mean) / (np.sqrt(var) + 4.0)
+    k = (int(4 * px) | 1,) * 2  # about four modules square
+    wsum = cv2.blur(w, k) + 1e-3
+    mean = cv2.blur(f * w, k) / wsum
+    var = cv2.blur((f - mean) ** 2 * w, k) / wsum
+    out = (f - mean) / (np.sqrt(np.maximum(var, 0.0)) + 4.0)
     out[clipped] = 0.0
     return out
 
 
+@lru_cache(maxsize=64)
 def _template(n: int, turn_deg: float, px: float = PX) -> np.ndarray:
     """The function patterns as +1 (light) / -1 (dark) / 0 (unknown), one quiet module round."""
     st = structure(version_of(n))
@@ -85,16 +87,18 @@ def _template(n: int, turn_deg: float, px: float = PX) -> np.ndarray:
 
 
 def place(norm: np.ndarray, n: int, px: float = PX) -> tuple[Grid, float] | None:
-    """The code's place and turn in the crop by template matching; None if nothing fits."""
+    """The code's place and turn in the crop by template matching (on a copy at half the
+    scale: the refinement does the rest); None if nothing fits."""
+    half = cv2.resize(norm, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     best = None
     for turn in TURNS_DEG:
-        t = _template(n, turn, px)
-        if t.shape[0] > norm.shape[0] or t.shape[1] > norm.shape[1]:
+        t = _template(n, turn, px / 2)
+        if t.shape[0] > half.shape[0] or t.shape[1] > half.shape[1]:
             return None
-        score = cv2.matchTemplate(norm, t, cv2.TM_CCORR) / float(np.abs(t).sum())
+        score = cv2.matchTemplate(half, t, cv2.TM_CCORR) / float(np.abs(t).sum())
         _, peak, _, (x, y) = cv2.minMaxLoc(score)
         if best is None or peak > best[0]:
-            best = (peak, turn, x + t.shape[1] / 2, y + t.shape[0] / 2)
+            best = (peak, turn, 2 * x + t.shape[1], 2 * y + t.shape[0])
     peak, turn, cx, cy = best
     if peak < MIN_PLACE_SCORE:
         return None
@@ -132,21 +136,19 @@ def refine(norm: np.ndarray, clipped: np.ndarray, grid: Grid) -> Grid:
     an affine map fitted to those that agree, a similarity to two, else ``grid`` itself."""
     src, dst = [], []
     steps = np.arange(-1.5, 1.51, 0.25)
+    shifts = np.stack(np.meshgrid(steps, steps), axis=-1).reshape(-1, 1, 2)
+    scale = float(np.linalg.norm(grid.affine[:, 0]))
     clip_f = clipped.astype(np.float32)
     for uv, sign in _patterns(grid.modules):
         px = grid.to_crop(uv)
         if _sample(clip_f, px).mean() > 0.3:
             continue
-        scale = np.linalg.norm(grid.affine[:, 0])
-        best = (-9.0, 0.0, 0.0)
-        for dy in steps:
-            for dx in steps:
-                s = float(np.mean(_sample(norm, px + scale * np.array([dx, dy])) * sign))
-                if s > best[0]:
-                    best = (s, dx, dy)
-        if best[0] >= MIN_PATTERN_SCORE:
+        tried = (px[None] + scale * shifts).reshape(-1, 2)
+        scores = (_sample(norm, tried).reshape(len(shifts), -1) * sign).mean(axis=1)
+        k = int(np.argmax(scores))
+        if scores[k] >= MIN_PATTERN_SCORE:
             src.append(uv.mean(axis=0))
-            dst.append(px.mean(axis=0) + scale * np.array(best[1:]))
+            dst.append(px.mean(axis=0) + scale * shifts[k, 0])
     if len(src) >= 3:
         affine, _ = cv2.estimateAffine2D(np.array(src), np.array(dst), method=cv2.LMEDS)
     elif len(src) == 2:
@@ -204,6 +206,7 @@ def read_on_board(
             continue
         decoded, grid = got
         corners = grid.to_crop(np.array([[0, 0], [n, 0], [n, n], [0, n]], np.float64))
-        code = Code(decoded.text, corners, f"grid/rs-{decoded.erasures}e", n)
+        method = f"known-grid/rs ({decoded.erasures} erased, {decoded.errors} corrected)"
+        code = Code(decoded.text, corners, method, n)
         return decode.to_photo([code], m)[0]
     return None

@@ -181,7 +181,7 @@ def _correct(bits: np.ndarray, lost: np.ndarray, version: int, level: int):
         if len(erase) > nsym - SPARE_CHECK_SYMBOLS:
             return None
         try:
-            fixed, _, errata = RSCodec(nsym).decode(message, erase_pos=erase or None)
+            fixed, _, errata = _codec(nsym).decode(message, erase_pos=erase or None)
         except ReedSolomonError:
             return None
         wrong = len(set(errata) - set(erase))
@@ -192,6 +192,11 @@ def _correct(bits: np.ndarray, lost: np.ndarray, version: int, level: int):
         erasures += len(erase)
     text = parse_segments(data, version)
     return None if text is None else (text, errors, erasures)
+
+
+@lru_cache(maxsize=16)
+def _codec(nsym: int) -> RSCodec:
+    return RSCodec(nsym)
 
 
 def _interleaving(blocks) -> list[list[int]]:
