@@ -44,6 +44,7 @@ TURNS_DEG = tuple(float(t) for t in np.arange(-10.0, 10.1, 2.5))  # how askew a 
 MIN_PLACE_SCORE = 0.25  # the template's mean agreement, -1..1, below which there is no code
 MIN_PATTERN_SCORE = 0.35  # a finder or alignment pattern that agrees less is not used
 WEAK = (0.0, 0.2, 0.35)  # modules sampled fainter than this are also erased, in turn
+DECONV_NSR = 0.008  # the Wiener filter's noise-to-signal ratio for a blurred crop
 
 
 @dataclass
@@ -191,17 +192,27 @@ def read_on_board(
     qr_mm: float,
     sizes: tuple[int, ...],
     accept: Callable[[str], bool],
+    kernel: np.ndarray | None = None,
 ) -> Code | None:
     """A code read from its known geometry in a board window (mm), or None.
 
     ``h`` is the board's homography (mm -> photo px); ``sizes`` the module counts to try;
-    ``accept`` says whether a decoded text is a tile this scan may report.
+    ``accept`` says whether a decoded text is a tile this scan may report; ``kernel``, the
+    blur measured nearby (a 2-D point-spread function in photo pixels) when it is large
+    against a module, is undone first (Wiener filter), and the plain crop tried after.
     """
     for n in sizes:
         ppm = PX * n / qr_mm
         crop, m = decode.warp_board_window(gray, h, *window_mm, ppm)
         clipped = crop >= CLIPPED
-        got = read_grid(recover_contrast(crop, clipped), clipped, n)
+        got = None
+        if kernel is not None:
+            sharp, _ = decode.deblurred_board_window(gray, h, window_mm, ppm, kernel, DECONV_NSR)
+            # the filter rings around a clipped spot: what it touches stays erased
+            near = cv2.dilate(clipped.astype(np.uint8), np.ones((int(2 * PX) + 1,) * 2)) > 0
+            got = read_grid(recover_contrast(sharp, near), near, n)
+        if got is None:
+            got = read_grid(recover_contrast(crop, clipped), clipped, n)
         if got is None or not accept(got[0].text):
             continue
         decoded, grid = got

@@ -264,15 +264,18 @@ def hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline) -> list[Co
 
 
 GRID_PAD = 0.6  # the grid pass's window reaches this share of a code beyond the region
+DEBLUR_SPREAD = 0.25  # deblur when the kernel's spread is this share of a module
 
 
-def grid_pass(gray, located, missed, codes, accept, deadline) -> list[Code]:
+def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> list[Code]:
     """Pass 2b: regions that looked like a code and stayed unread, sampled from the
     known geometry of a tile's code (:mod:`scanner.grid_sampler`), until ``deadline``.
 
     ``accept`` says whether a decoded text is a tile this scan may report. The module
     count and the code's printed size come from tile codes already read in the photo
-    (other codes, a poster say, are no guide), else from the tile standard.
+    (other codes, a poster say, are no guide), else from the tile standard. ``kernels``
+    (stage -> fitted point-spread functions) deblur a region whose blur is large against
+    its modules, as in pass 2.
     """
     tiles = [c for c in codes if accept(c.text)]
     sizes = _module_counts(tiles)
@@ -290,7 +293,12 @@ def grid_pass(gray, located, missed, codes, accept, deadline) -> list[Code]:
                 continue
             pad = GRID_PAD * qr_mm
             (x0, y0), (x1, y1) = mm.min(axis=0) - pad, mm.max(axis=0) + pad
-            code = grid_sampler.read_on_board(gray, b.h, (x0, y0, x1, y1), qr_mm, sizes, accept)
+            kernel = nearest((kernels or {}).get(b.stage, []), quad.mean(axis=0))
+            module_px = b.px_per_mm_at(mm.mean(axis=0)) * qr_mm / sizes[0]
+            blurred = kernel is not None and kernel.spread_px >= DEBLUR_SPREAD * module_px
+            image = kernel.image() if blurred else None
+            window = (x0, y0, x1, y1)
+            code = grid_sampler.read_on_board(gray, b.h, window, qr_mm, sizes, accept, image)
             if code is not None:
                 found.append(code)
             break

@@ -114,7 +114,7 @@ def scan_photo(
     codes = dedupe(codes + found)
     deadline = started + HINT_DEADLINE_S
     accept = _tile_filter(base_url, hints)
-    codes = dedupe(codes + grid_pass(gray, located, missed, codes, accept, deadline))
+    codes = dedupe(codes + grid_pass(gray, located, missed, codes, accept, deadline, kernels))
     codes = dedupe(codes + hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline))
     sightings, unknown = _sightings(codes, photo.name, located, base_url)
     seen = Seen(sightings, unread, kernels, glare, facts["scale"], photo.size)
