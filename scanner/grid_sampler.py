@@ -43,7 +43,10 @@ CLIPPED = 250  # a pixel this bright is clipped: glare, no information left
 TURNS_DEG = tuple(float(t) for t in np.arange(-10.0, 10.1, 2.5))  # how askew a tile may be stuck
 MIN_PLACE_SCORE = 0.25  # the template's mean agreement, -1..1, below which there is no code
 MIN_PATTERN_SCORE = 0.35  # a finder or alignment pattern that agrees less is not used
-WEAK = (0.0, 0.2, 0.35)  # modules sampled fainter than this are also erased, in turn
+WEAK = (0.2, 0.35)  # modules sampled fainter than this are also erased, in turn
+# a clipped module is in a glare spot's core when this share of the square CORE_MODULES
+# across around it is clipped too
+CORE_MODULES, CORE_SHARE = 3, 0.5
 DECONV_NSR = 0.008  # the Wiener filter's noise-to-signal ratio for a blurred crop
 
 
@@ -160,26 +163,42 @@ def refine(norm: np.ndarray, clipped: np.ndarray, grid: Grid) -> Grid:
 
 
 def sample_modules(norm: np.ndarray, clipped: np.ndarray, grid: Grid):
-    """(values, erased) for every module: the local contrast at its centre (a little
-    smoothed; negative is dark) and whether its centre is clipped."""
+    """(values, hit, core) for every module: the local contrast at its centre (a little
+    smoothed; negative is dark), whether its centre is clipped, and whether it lies in a
+    glare spot's core, where nearly everything around is clipped too.
+
+    Clipping only says a pixel is at least so bright: in a spot's rim, where the dark
+    modules around still show, a clipped module is most likely a light one.
+    """
     n = grid.modules
     rr, cc = np.mgrid[0:n, 0:n]
     pts = grid.to_crop(np.column_stack([cc.ravel() + 0.5, rr.ravel() + 0.5]))
     smooth = cv2.GaussianBlur(norm, (0, 0), 0.3 * PX)
     values = _sample(smooth, pts).reshape(n, n)
-    erased = _sample(clipped.astype(np.float32), pts).reshape(n, n) > 0.25
-    return values, erased
+    clip_f = clipped.astype(np.float32)
+    hit = _sample(clip_f, pts).reshape(n, n) > 0.25
+    around = cv2.blur(clip_f, (int(CORE_MODULES * PX) | 1,) * 2)
+    core = hit & (_sample(around, pts).reshape(n, n) >= CORE_SHARE)
+    return values, hit, core
 
 
 def read_grid(norm: np.ndarray, clipped: np.ndarray, n: int) -> tuple[Decoded, Grid] | None:
-    """Find, sample and decode one code of ``n`` modules in a contrast-recovered crop."""
+    """Find, sample and decode one code of ``n`` modules in a contrast-recovered crop.
+
+    Tried in turn, Reed-Solomon judging each: every clipped module erased; only the
+    spot's core erased and its rim read as light; then, with every clipped module
+    erased, the faintest modules erased too (:data:`WEAK`).
+    """
     placed = place(norm, n)
     if placed is None:
         return None
     grid = refine(norm, clipped, placed[0])
-    values, erased = sample_modules(norm, clipped, grid)
-    for weak in WEAK:
-        got = decode_modules(values < 0, erased | (np.abs(values) < weak))
+    values, hit, core = sample_modules(norm, clipped, grid)
+    rim = np.where(hit & ~core, 1.0, values)
+    attempts = [(values, hit), (rim, core)]
+    attempts += [(values, hit | (np.abs(values) < weak)) for weak in WEAK]
+    for v, erased in attempts:
+        got = decode_modules(v < 0, erased)
         if got is not None:
             return got, grid
     return None
