@@ -30,10 +30,10 @@ RED = TileSpec("RED2345678", "OlR", 3, 364.0, 341.0, 7.0)  # its bottom-left fin
 TILES = [GLARED, AMBER, RED]
 
 
-def photo_with_glints(diameter_mm: float, seed: int = 8):
+def photo_with_glints(diameter_mm: float, seed: int = 8, corners=(0, 2), **kw):
     glints = [
-        (3, *finder_centre_mm(GLARED, DEMO_BASE_URL, 0), diameter_mm),
-        (3, *finder_centre_mm(RED, DEMO_BASE_URL, 2), diameter_mm),
+        (3, *finder_centre_mm(GLARED, DEMO_BASE_URL, corners[0]), diameter_mm),
+        (3, *finder_centre_mm(RED, DEMO_BASE_URL, corners[1]), diameter_mm),
     ]
     return make_board_photo(
         TILES,
@@ -44,6 +44,7 @@ def photo_with_glints(diameter_mm: float, seed: int = 8):
         glare=False,
         glints=glints,
         seed=seed,
+        **kw,
     )
 
 
@@ -87,6 +88,17 @@ def test_a_tile_with_a_finder_under_glare_is_read_on_its_board_and_zone(glinted)
     assert methods[GLARED.token].startswith("known-grid/rs")
     assert methods[RED.token].startswith("known-grid/rs")
     assert set(got) == {t.token for t in TILES}
+
+
+def test_a_hand_held_photo_is_deblurred_before_its_grid_is_sampled():
+    """A 3.5 px hand-shake streak, glints over the top-right and top-left finders."""
+    photo = photo_with_glints(12.0, seed=5, corners=(1, 0), motion_px=3.5, motion_deg=100)
+    texts = raw_reads(load_photo(photo.image).gray)
+    assert not {tile_url(DEMO_BASE_URL, t.token) for t in (GLARED, RED)} & texts
+    result = scan_photos([photo.image], geometries=SMALL_BOARD)
+    check_tiles(result.to_json(), photo)
+    methods = {s.token: s.method for s in result.photos[0].sightings}
+    assert methods[GLARED.token].startswith("known-grid/rs")
 
 
 def test_a_read_from_the_grid_must_be_an_expected_token_when_tokens_are_expected(glinted):
