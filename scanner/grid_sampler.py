@@ -117,8 +117,7 @@ def _patterns(n: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each finder (with separator) and alignment pattern: its modules' centres (u, v)
     and their expected sign (+1 light, -1 dark)."""
     st = structure(version_of(n))
-    boxes = [(0, 0, 8), (0, n - 8, 8), (n - 8, 0, 8)]
-    boxes = [(r, c, s) for r, c, s in boxes]
+    boxes = [(0, 0, 8), (0, n - 8, 8), (n - 8, 0, 8)]  # (row, column, side) in modules
     if st.version >= 2:
         a = n - 7
         boxes.append((a - 2, a - 2, 5))

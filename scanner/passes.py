@@ -305,6 +305,11 @@ def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> l
     return found
 
 
+def still_unread(unread: list[np.ndarray], codes: list[Code]) -> list[np.ndarray]:
+    """The unread regions (photo-pixel boxes) that no code read since explains."""
+    return [u for u in unread if not _explained(u, [c.corners for c in codes])]
+
+
 def _module_counts(tiles: list[Code]) -> tuple[int, ...]:
     """Module counts of the tile codes read so far, most common first; else the default."""
     counts: dict[int, int] = {}

@@ -26,7 +26,7 @@ from .annotate import annotate
 from .decode import Code
 from .images import Photo, PhotoError, PhotoSource, load_photo, photo_name
 from .markers import Board, locate_boards
-from .passes import blob_pass, dedupe, grid_pass, hint_pass
+from .passes import blob_pass, dedupe, grid_pass, hint_pass, still_unread
 from .quality import (
     blur_sigma,
     board_suggestions,
@@ -116,6 +116,7 @@ def scan_photo(
     accept = _tile_filter(base_url, hints)
     codes = dedupe(codes + grid_pass(gray, located, missed, codes, accept, deadline, kernels))
     codes = dedupe(codes + hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline))
+    unread = still_unread(unread, codes)
     sightings, unknown = _sightings(codes, photo.name, located, base_url)
     seen = Seen(sightings, unread, kernels, glare, facts["scale"], photo.size)
     reports = [_board_report(gray, b, seen, hints, qr_mm, photo.name) for b in boards]

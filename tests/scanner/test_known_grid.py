@@ -88,6 +88,8 @@ def test_a_tile_with_a_finder_under_glare_is_read_on_its_board_and_zone(glinted)
     assert methods[GLARED.token].startswith("known-grid/rs")
     assert methods[RED.token].startswith("known-grid/rs")
     assert set(got) == {t.token for t in TILES}
+    assert data["boards"][0]["unread_codes"] == 0  # read now, so no retake asked for them
+    assert not any("not read" in a for a in data["photos"][0]["suggestions"])
 
 
 def test_a_hand_held_photo_is_deblurred_before_its_grid_is_sampled():
