@@ -17,7 +17,7 @@ import numpy as np
 
 from tilegen.payload import parse_tile_url
 
-from . import decode
+from . import decode, grid_sampler
 from .decode import Code
 from .markers import Board
 from .psf import Kernel, nearest
@@ -26,13 +26,15 @@ from .quality import blur_sigma
 
 def blob_pass(
     gray, small, scale, located, boards, codes, qr_mm, kernels=None, glare=None
-) -> tuple[list[Code], list[np.ndarray]]:
+) -> tuple[list[Code], list[np.ndarray], list[np.ndarray]]:
     """Pass 2: crops around code-like texture that no decoded code explains.
 
     ``kernels`` are each board's fitted point-spread functions (stage -> list), used to
     deconvolve; ``glare`` a mask of glare at ``scale``, where a local threshold is tried.
-    Returns the codes read, and the boxes (photo pixels) of code-like regions that stayed
-    unread, for the quality report. ``small`` is the photo scaled by ``scale``.
+    Returns the codes read; the boxes (photo pixels) of code-like regions that stayed
+    unread, for the quality report; and the boxes of every region that looked like a code
+    (or part of one, under glare) and stayed unread, for :func:`grid_pass`. ``small`` is
+    the photo scaled by ``scale``.
     """
     qr_px = _expected_qr_px(small, scale, located, codes, qr_mm)
     known = [c.corners * scale for c in codes]
@@ -44,6 +46,7 @@ def blob_pass(
     blurs = {b.stage: blur_sigma(gray, list(b.markers.values())) for b in located}
     found: list[Code] = []
     unread: list[np.ndarray] = []
+    missed: list[np.ndarray] = []
     for x0, y0, x1, y1, peak in decode.texture_blobs(small, qr_px, ref):
         box = np.array([x0, y0, x1, y1], np.float64)
         x0, y0, x1, y1 = (int(v) for v in (x0, y0, x1, y1))
@@ -56,9 +59,11 @@ def blob_pass(
             gray, full, located, qr_mm, qr_px / scale, blurs, kernels, glared, likely
         )
         found += got
+        if not got and likely:
+            missed.append(full)
         if not got and _code_like(box, peak, qr_px, ref, glared, UNREAD):
             unread.append(full)
-    return found, unread
+    return found, unread, missed
 
 
 # What a code's texture region looks like, as shares of a code's side and of the edge
@@ -256,6 +261,72 @@ def hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline) -> list[Co
                 found.append(c)
                 have.add(parse_tile_url(c.text, base_url))
     return found
+
+
+GRID_PAD = 0.6  # the grid pass's window reaches this share of a code beyond the region
+DEBLUR_SPREAD = 0.25  # deblur when the kernel's spread is this share of a module
+
+
+def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> list[Code]:
+    """Pass 2b: regions that looked like a code and stayed unread, sampled from the
+    known geometry of a tile's code (:mod:`scanner.grid_sampler`), until ``deadline``.
+
+    ``accept`` says whether a decoded text is a tile this scan may report. The module
+    count and the code's printed size come from tile codes already read in the photo
+    (other codes, a poster say, are no guide), else from the tile standard. ``kernels``
+    (stage -> fitted point-spread functions) deblur a region whose blur is large against
+    its modules, as in pass 2.
+    """
+    tiles = [c for c in codes if accept(c.text)]
+    sizes = _module_counts(tiles)
+    qr_mm = _qr_mm(tiles, located)
+    found: list[Code] = []
+    for box in missed:
+        if time.monotonic() > deadline:
+            break
+        quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
+        if _explained(box, [c.corners for c in codes + found]):
+            continue
+        for b in located:
+            mm = b.to_board(quad)
+            if not b.covers(mm.mean(axis=0), margin=qr_mm):
+                continue
+            pad = GRID_PAD * qr_mm
+            (x0, y0), (x1, y1) = mm.min(axis=0) - pad, mm.max(axis=0) + pad
+            kernel = nearest((kernels or {}).get(b.stage, []), quad.mean(axis=0))
+            module_px = b.px_per_mm_at(mm.mean(axis=0)) * qr_mm / sizes[0]
+            blurred = kernel is not None and kernel.spread_px >= DEBLUR_SPREAD * module_px
+            image = kernel.image() if blurred else None
+            window = (x0, y0, x1, y1)
+            code = grid_sampler.read_on_board(gray, b.h, window, qr_mm, sizes, accept, image)
+            if code is not None:
+                found.append(code)
+            break
+    return found
+
+
+def still_unread(unread: list[np.ndarray], codes: list[Code]) -> list[np.ndarray]:
+    """The unread regions (photo-pixel boxes) that no code read since explains."""
+    return [u for u in unread if not _explained(u, [c.corners for c in codes])]
+
+
+def _module_counts(tiles: list[Code]) -> tuple[int, ...]:
+    """Module counts of the tile codes read so far, most common first; else the default."""
+    counts: dict[int, int] = {}
+    for c in tiles:
+        counts[c.modules] = counts.get(c.modules, 0) + 1
+    return tuple(sorted(counts, key=lambda k: -counts[k])) or (decode.DEFAULT_MODULES,)
+
+
+def _qr_mm(tiles: list[Code], located: list[Board]) -> float:
+    """The printed side of the tile codes read on the boards (median), else the standard's."""
+    sides = []
+    for c in tiles:
+        for b in located:
+            mm = b.to_board(c.corners)
+            if b.covers(mm.mean(axis=0)):
+                sides.append(np.linalg.norm(mm - np.roll(mm, 1, axis=0), axis=1).mean())
+    return float(np.median(sides)) if sides else decode.DEFAULT_QR_MM
 
 
 def dedupe(codes: list[Code]) -> list[Code]:

@@ -26,7 +26,7 @@ from .annotate import annotate
 from .decode import Code
 from .images import Photo, PhotoError, PhotoSource, load_photo, photo_name
 from .markers import Board, locate_boards
-from .passes import blob_pass, dedupe, hint_pass
+from .passes import blob_pass, dedupe, grid_pass, hint_pass, still_unread
 from .quality import (
     blur_sigma,
     board_suggestions,
@@ -108,17 +108,33 @@ def scan_photo(
     kernels = {b.stage: psf.board_kernels(gray, b, marker_base) for b in located}
     small = _downscaled(gray, facts["scale"])
     glare = _glare(small, facts["scale"], located, qr_mm)
-    found, unread = blob_pass(
+    found, unread, missed = blob_pass(
         gray, small, facts["scale"], located, boards, codes, qr_mm, kernels, glare
     )
     codes = dedupe(codes + found)
     deadline = started + HINT_DEADLINE_S
+    accept = _tile_filter(base_url, hints)
+    codes = dedupe(codes + grid_pass(gray, located, missed, codes, accept, deadline, kernels))
     codes = dedupe(codes + hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline))
+    unread = still_unread(unread, codes)
     sightings, unknown = _sightings(codes, photo.name, located, base_url)
     seen = Seen(sightings, unread, kernels, glare, facts["scale"], photo.size)
     reports = [_board_report(gray, b, seen, hints, qr_mm, photo.name) for b in boards]
     suggestions = _suggestions(reports, boards, sightings)
     return PhotoScan(photo.name, photo.size, boards, sightings, unknown, reports, suggestions)
+
+
+def _tile_filter(base_url: str | None, hints: dict[int, set[str]]):
+    """Whether a text read from a code's known geometry may be reported: a tile URL (of
+    this deployment, when ``base_url`` is given) whose token is expected, when the caller
+    says which tokens it expects."""
+    expected = set().union(*hints.values()) if hints else None
+
+    def accept(text: str) -> bool:
+        token = parse_tile_url(text, base_url)
+        return token is not None and (expected is None or token in expected)
+
+    return accept
 
 
 def _sightings(

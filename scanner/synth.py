@@ -15,13 +15,16 @@ as it would with a real phone.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
 
 from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH, tile_url
+from tilegen.qr import qr_symbol
 from tilegen.standard import BoardGeometry
+from tilegen.tile import QR_SIZE_MM
 from tilegen.units import dpmm
 
 from .synth_camera import (
@@ -50,6 +53,7 @@ __all__ = [
     "SynthPhoto",
     "TileSpec",
     "TruthTile",
+    "finder_glints",
     "make_board_photo",
     "random_tiles",
 ]
@@ -147,6 +151,7 @@ def make_board_photo(
     gradient: float = 0.35,
     glare: bool | str = True,
     glare_at: tuple[float, float] | None = None,
+    glints: tuple[tuple[int, float, float, float], ...] | list = (),
     motion_px: float = 0.0,
     motion_deg: float = 0.0,
     distortion: float = 0.0,
@@ -168,6 +173,8 @@ def make_board_photo(
     Hand-held effects: ``motion_px`` and ``motion_deg``, a straight hand-shake streak
     (its length in photo pixels and its direction); ``glare="hard"``, a saturating
     specular spot (centred at ``glare_at``, fractions of the photo, else at random);
+    ``glints``, small clipped spots, each ``(stage, x_mm, y_mm, diameter_mm)`` on a board
+    (:func:`finder_glints` puts them over tiles' finder patterns);
     ``skew_deg``, how far random tiles may be stuck on askew;
     ``distortion``, the residual radial distortion at the photo's corners (see
     :class:`scanner.synth_camera.Optics`).
@@ -199,7 +206,10 @@ def make_board_photo(
     cam = frame(cam, geoms, origins, size) if view_center is None else cam
     photo = shoot(wall, cam, k, size)
     del wall  # the flat wall can be far larger than the photo
-    optics = Optics(blur, noise, gradient, glare, motion_px, motion_deg, distortion, glare_at, ppm)
+    spots = tuple(_glint_px(g, origins, cam, size, distortion, ppm) for g in glints)
+    optics = Optics(
+        blur, noise, gradient, glare, motion_px, motion_deg, distortion, glare_at, ppm, spots
+    )
     img = develop(photo, optics, jpeg_quality, rng)
     truth = [
         _truth(t, geoms[t.stage], origins[t.stage], arts[t.token], cam, size, base_url, distortion)
@@ -225,6 +235,41 @@ def make_board_photo(
         board_h=board_h,
     )
     return SynthPhoto(img, truth, stages, sorted(hidden), params)
+
+
+def _glint_px(glint, origins, cam, size, k1, ppm) -> tuple[float, float, float]:
+    """A glint on a board (stage, x mm, y mm, diameter mm) in photo pixels."""
+    stage, x, y, d = glint
+    ox, oy = origins[stage]
+    ((px, py),) = distort_points(to_photo(cam, np.array([[ox + x, oy + y]])), size, k1)
+    return float(px), float(py), d * ppm
+
+
+def finder_glints(
+    tiles: list[TileSpec], base_url: str, rng, share: float, diameter_mm: float = 10.0
+) -> list[tuple[int, float, float, float]]:
+    """A glint over one finder pattern (chosen at random) of about ``share`` of the tiles."""
+    out = []
+    for t in tiles:
+        if rng.uniform() >= share:
+            continue
+        corner = int(rng.integers(3))
+        x, y = finder_centre_mm(t, base_url, corner)
+        out.append((t.stage, x, y, diameter_mm))
+    return out
+
+
+def finder_centre_mm(t: TileSpec, base_url: str, corner: int) -> tuple[float, float]:
+    """Board mm of a tile's finder pattern (0 top-left, 1 top-right, 2 bottom-left),
+    the tile turned as it was stuck on."""
+    n = qr_symbol(tile_url(base_url, t.token)).modules
+    reach = (n / 2 - 3.5) * QR_SIZE_MM / n
+    dx, dy = ((-reach, -reach), (reach, -reach), (-reach, reach))[corner]
+    a = math.radians(t.angle_deg)
+    return (
+        t.x_mm + dx * math.cos(a) + dy * math.sin(a),
+        t.y_mm - dx * math.sin(a) + dy * math.cos(a),
+    )
 
 
 def _module_mm(arts: dict[str, TileArt]) -> float:

@@ -121,6 +121,9 @@ class Optics:
     distortion: float = 0.0
     glare_at: tuple[float, float] | None = None  # the spot's centre, as fractions of the photo
     px_per_mm: float = 2.5  # the wall's scale in the photo, which sizes the hard glare spot
+    #: small clipped specular glints, (x, y, diameter) in photo pixels: a glossy tile's
+    #: curl catching a light, about a finder pattern across
+    glints: tuple[tuple[float, float, float], ...] = ()
 
 
 def develop(photo: np.ndarray, optics: Optics, jpeg_quality, rng) -> Image.Image:
@@ -146,6 +149,8 @@ def apply_optics(photo: np.ndarray, o: Optics, rng) -> np.ndarray:
     out *= light[:, :, None]
     if o.glare:
         _add_glare(out, o.glare == "hard", rng, o.glare_at, o.px_per_mm)
+    for x, y, d in o.glints:
+        _add_glint(out, x, y, d)
     if o.blur > 0:
         out = cv2.GaussianBlur(out, (0, 0), o.blur)
     if o.motion_px > 0:
@@ -179,6 +184,19 @@ def _add_glare(out: np.ndarray, hard: bool, rng, at=None, px_per_mm=2.5) -> None
     spot = 420.0 * np.exp(-(r2**2)) + 90.0 * np.exp(-r2 / 6)
     spot = cv2.resize(spot, (spot.shape[1] * step, spot.shape[0] * step))[:h, :w]
     out += spot[:, :, None]
+
+
+def _add_glint(out: np.ndarray, x: float, y: float, diameter: float) -> None:
+    """A small specular spot whose core (``diameter`` px across) clips, and a faint halo."""
+    h, w = out.shape[:2]
+    r = int(2.5 * diameter) + 2
+    x0, y0, x1, y1 = max(int(x) - r, 0), max(int(y) - r, 0), min(int(x) + r, w), min(int(y) + r, h)
+    if x1 <= x0 or y1 <= y0:
+        return
+    yy, xx = np.ogrid[y0:y1, x0:x1]
+    q2 = ((xx - x) ** 2 + (yy - y) ** 2) / (diameter / 2 / 1.25) ** 2
+    spot = 420.0 * np.exp(-(q2**2)) + 50.0 * np.exp(-q2 / 4)
+    out[y0:y1, x0:x1] += spot.astype(np.float32)[:, :, None]
 
 
 def motion_kernel(length: float, angle_deg: float) -> np.ndarray:

@@ -4,6 +4,7 @@ import numpy as np
 from conftest_helpers import check_tiles, jpeg
 from PIL import Image
 
+import scanner.scan as scan_module
 from scanner import scan_photos
 from scanner.synth import POSTER_TEXT, TileSpec, make_board_photo
 
@@ -128,7 +129,10 @@ def test_codes_without_boards_are_still_reported(plain_photo):
     assert data["tiles"] and all(t["stage"] is None and t["zone"] is None for t in data["tiles"])
 
 
-def test_hint_finds_at_least_as_much_and_never_misplaces():
+def test_hint_finds_at_least_as_much_and_never_misplaces(monkeypatch):
+    # the photo's wall-clock limit would make this depend on how busy the machine is:
+    # the passes before the hint pass (the known-geometry one among them) stop at it too
+    monkeypatch.setattr(scan_module, "HINT_DEADLINE_S", 60.0)
     photo = make_board_photo(
         stages=(1,), n_tiles=10, px_per_module=2.2, blur=1.3, yaw=30, size=SIZE, seed=9
     )

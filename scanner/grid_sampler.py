@@ -1,0 +1,241 @@
+"""Reading a tile's code from its known geometry when a finder pattern is lost to glare.
+
+Every tile's code is the same: a QR symbol ``qr_mm`` square (``tilegen.tile.QR_SIZE_MM``),
+of a version fixed by the deployment's base URL (tokens all have one length), stuck on
+a board whose homography the markers give. So a crop rectified through the board
+already shows the code square, at a known module size, turned only by how askew the
+tile was stuck. What is left to find is where it sits and that small turn:
+
+1. **Contrast recovery.** Each pixel is compared with the mean and spread of its
+   surroundings (a square about four modules across), with clipped pixels (>= 250) left out of both,
+   so the washed-out halo around a glare spot keeps its modules and the clipped core
+   says nothing at all.
+2. **The code's place.** The function patterns (finders with their separators, the
+   timing rows, the alignment pattern, a one-module quiet zone) are matched as a
+   template over the crop at a few turns; whatever glare hides costs only its share.
+3. **Refinement.** Each finder and alignment pattern that glare left is matched alone
+   around where the template put it; an affine map is fitted to those that answer
+   (a similarity when only two do).
+4. **Sampling.** Every module is read at its centre: dark below its surroundings,
+   light above; a module whose centre is clipped is an *erasure*, never a guess.
+
+:func:`scanner.qr_codewords.decode_modules` then corrects errors and erasures with
+Reed-Solomon. The caller accepts the text only when it is a tile URL (and one of the
+tokens it expects, when it gives them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+from scipy.ndimage import map_coordinates
+
+from . import decode
+from .decode import Code
+from .qr_codewords import Decoded, decode_modules, structure, version_of
+
+PX = 4.0  # pixels per module in the rectified crop
+CLIPPED = 250  # a pixel this bright is clipped: glare, no information left
+TURNS_DEG = tuple(float(t) for t in np.arange(-10.0, 10.1, 2.5))  # how askew a tile may be stuck
+MIN_PLACE_SCORE = 0.25  # the template's mean agreement, -1..1, below which there is no code
+MIN_PATTERN_SCORE = 0.35  # a finder or alignment pattern that agrees less is not used
+WEAK = (0.2, 0.35)  # modules sampled fainter than this are also erased, in turn
+# a clipped module is in a glare spot's core when this share of the square CORE_MODULES
+# across around it is clipped too
+CORE_MODULES, CORE_SHARE = 3, 0.5
+DECONV_NSR = 0.008  # the Wiener filter's noise-to-signal ratio for a blurred crop
+
+
+@dataclass
+class Grid:
+    """Module coordinates (x = column, y = row; a module's centre at +0.5) -> crop pixels."""
+
+    affine: np.ndarray  # 2 x 3
+    modules: int
+
+    def to_crop(self, uv: np.ndarray) -> np.ndarray:
+        return uv @ self.affine[:, :2].T + self.affine[:, 2]
+
+
+def recover_contrast(crop: np.ndarray, clipped: np.ndarray, px: float = PX) -> np.ndarray:
+    """Local contrast: (pixel - local mean) / local spread, clipped pixels left out and 0."""
+    f = crop.astype(np.float32)
+    w = (~clipped).astype(np.float32)
+    k = (int(4 * px) | 1,) * 2  # about four modules square
+    wsum = cv2.blur(w, k) + 1e-3
+    mean = cv2.blur(f * w, k) / wsum
+    var = cv2.blur((f - mean) ** 2 * w, k) / wsum
+    out = (f - mean) / (np.sqrt(np.maximum(var, 0.0)) + 4.0)
+    out[clipped] = 0.0
+    return out
+
+
+@lru_cache(maxsize=64)
+def _template(n: int, turn_deg: float, px: float = PX) -> np.ndarray:
+    """The function patterns as +1 (light) / -1 (dark) / 0 (unknown), one quiet module round."""
+    st = structure(version_of(n))
+    grid = np.zeros((n + 2, n + 2), np.float32)
+    grid[0, :] = grid[-1, :] = grid[:, 0] = grid[:, -1] = 1.0
+    known = ~np.isnan(st.expected)
+    grid[1:-1, 1:-1][known] = np.where(st.expected[known] > 0.5, -1.0, 1.0)
+    big = np.kron(grid, np.ones((int(px), int(px)), np.float32))
+    if turn_deg:
+        c = (big.shape[1] / 2, big.shape[0] / 2)
+        rot = cv2.getRotationMatrix2D(c, turn_deg, 1.0)
+        big = cv2.warpAffine(big, rot, big.shape[::-1], flags=cv2.INTER_NEAREST)
+    return big
+
+
+def place(norm: np.ndarray, n: int, px: float = PX) -> tuple[Grid, float] | None:
+    """The code's place and turn in the crop by template matching (on a copy at half the
+    scale: the refinement does the rest); None if nothing fits."""
+    half = cv2.resize(norm, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    best = None
+    for turn in TURNS_DEG:
+        t = _template(n, turn, px / 2)
+        if t.shape[0] > half.shape[0] or t.shape[1] > half.shape[1]:
+            return None
+        score = cv2.matchTemplate(half, t, cv2.TM_CCORR) / float(np.abs(t).sum())
+        _, peak, _, (x, y) = cv2.minMaxLoc(score)
+        if best is None or peak > best[0]:
+            best = (peak, turn, 2 * x + t.shape[1], 2 * y + t.shape[0])
+    peak, turn, cx, cy = best
+    if peak < MIN_PLACE_SCORE:
+        return None
+    # OpenCV turns the template counter-clockwise for a positive angle (y down)
+    a = np.radians(-turn)
+    rot = px * np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    offset = np.array([cx, cy]) - rot @ np.array([n / 2, n / 2])
+    return Grid(np.column_stack([rot, offset]), n), float(peak)
+
+
+def _patterns(n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each finder (with separator) and alignment pattern: its modules' centres (u, v)
+    and their expected sign (+1 light, -1 dark)."""
+    st = structure(version_of(n))
+    boxes = [(0, 0, 8), (0, n - 8, 8), (n - 8, 0, 8)]  # (row, column, side) in modules
+    if st.version >= 2:
+        a = n - 7
+        boxes.append((a - 2, a - 2, 5))
+    out = []
+    for r0, c0, s in boxes:
+        rr, cc = np.mgrid[r0 : r0 + s, c0 : c0 + s]
+        rr, cc = rr.ravel(), cc.ravel()
+        sign = np.where(st.expected[rr, cc] > 0.5, -1.0, 1.0)
+        out.append((np.column_stack([cc + 0.5, rr + 0.5]), sign))
+    return out
+
+
+def _sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    return map_coordinates(img, [pts[:, 1], pts[:, 0]], order=1, mode="constant", cval=0.0)
+
+
+def refine(norm: np.ndarray, clipped: np.ndarray, grid: Grid) -> Grid:
+    """Each visible finder and alignment pattern matched alone (shifts up to 1.5 modules);
+    an affine map fitted to those that agree, a similarity to two, else ``grid`` itself."""
+    src, dst = [], []
+    steps = np.arange(-1.5, 1.51, 0.25)
+    shifts = np.stack(np.meshgrid(steps, steps), axis=-1).reshape(-1, 1, 2)
+    scale = float(np.linalg.norm(grid.affine[:, 0]))
+    clip_f = clipped.astype(np.float32)
+    for uv, sign in _patterns(grid.modules):
+        px = grid.to_crop(uv)
+        if _sample(clip_f, px).mean() > 0.3:
+            continue
+        tried = (px[None] + scale * shifts).reshape(-1, 2)
+        scores = (_sample(norm, tried).reshape(len(shifts), -1) * sign).mean(axis=1)
+        k = int(np.argmax(scores))
+        if scores[k] >= MIN_PATTERN_SCORE:
+            src.append(uv.mean(axis=0))
+            dst.append(px.mean(axis=0) + scale * shifts[k, 0])
+    if len(src) >= 3:
+        affine, _ = cv2.estimateAffine2D(np.array(src), np.array(dst), method=cv2.LMEDS)
+    elif len(src) == 2:
+        affine, _ = cv2.estimateAffinePartial2D(np.array(src), np.array(dst), method=cv2.LMEDS)
+    else:
+        return grid
+    return grid if affine is None else Grid(affine, grid.modules)
+
+
+def sample_modules(norm: np.ndarray, clipped: np.ndarray, grid: Grid):
+    """(values, hit, core) for every module: the local contrast at its centre (a little
+    smoothed; negative is dark), whether its centre is clipped, and whether it lies in a
+    glare spot's core, where nearly everything around is clipped too.
+
+    Clipping only says a pixel is at least so bright: in a spot's rim, where the dark
+    modules around still show, a clipped module is most likely a light one.
+    """
+    n = grid.modules
+    rr, cc = np.mgrid[0:n, 0:n]
+    pts = grid.to_crop(np.column_stack([cc.ravel() + 0.5, rr.ravel() + 0.5]))
+    smooth = cv2.GaussianBlur(norm, (0, 0), 0.3 * PX)
+    values = _sample(smooth, pts).reshape(n, n)
+    clip_f = clipped.astype(np.float32)
+    hit = _sample(clip_f, pts).reshape(n, n) > 0.25
+    around = cv2.blur(clip_f, (int(CORE_MODULES * PX) | 1,) * 2)
+    core = hit & (_sample(around, pts).reshape(n, n) >= CORE_SHARE)
+    return values, hit, core
+
+
+def read_grid(norm: np.ndarray, clipped: np.ndarray, n: int) -> tuple[Decoded, Grid] | None:
+    """Find, sample and decode one code of ``n`` modules in a contrast-recovered crop.
+
+    Tried in turn, Reed-Solomon judging each: every clipped module erased; only the
+    spot's core erased and its rim read as light; then, with every clipped module
+    erased, the faintest modules erased too (:data:`WEAK`).
+    """
+    placed = place(norm, n)
+    if placed is None:
+        return None
+    grid = refine(norm, clipped, placed[0])
+    values, hit, core = sample_modules(norm, clipped, grid)
+    rim = np.where(hit & ~core, 1.0, values)
+    attempts = [(values, hit), (rim, core)]
+    attempts += [(values, hit | (np.abs(values) < weak)) for weak in WEAK]
+    for v, erased in attempts:
+        got = decode_modules(v < 0, erased)
+        if got is not None:
+            return got, grid
+    return None
+
+
+def read_on_board(
+    gray: np.ndarray,
+    h: np.ndarray,
+    window_mm: tuple[float, float, float, float],
+    qr_mm: float,
+    sizes: tuple[int, ...],
+    accept: Callable[[str], bool],
+    kernel: np.ndarray | None = None,
+) -> Code | None:
+    """A code read from its known geometry in a board window (mm), or None.
+
+    ``h`` is the board's homography (mm -> photo px); ``sizes`` the module counts to try;
+    ``accept`` says whether a decoded text is a tile this scan may report; ``kernel``, the
+    blur measured nearby (a 2-D point-spread function in photo pixels) when it is large
+    against a module, is undone first (Wiener filter), and the plain crop tried after.
+    """
+    for n in sizes:
+        ppm = PX * n / qr_mm
+        crop, m = decode.warp_board_window(gray, h, *window_mm, ppm)
+        clipped = crop >= CLIPPED
+        got = None
+        if kernel is not None:
+            sharp, _ = decode.deblurred_board_window(gray, h, window_mm, ppm, kernel, DECONV_NSR)
+            # the filter rings around a clipped spot: what it touches stays erased
+            near = cv2.dilate(clipped.astype(np.uint8), np.ones((int(2 * PX) + 1,) * 2)) > 0
+            got = read_grid(recover_contrast(sharp, near), near, n)
+        if got is None:
+            got = read_grid(recover_contrast(crop, clipped), clipped, n)
+        if got is None or not accept(got[0].text):
+            continue
+        decoded, grid = got
+        corners = grid.to_crop(np.array([[0, 0], [n, 0], [n, n], [0, n]], np.float64))
+        method = f"known-grid/rs ({decoded.erasures} erased, {decoded.errors} corrected)"
+        code = Code(decoded.text, corners, method, n)
+        return decode.to_photo([code], m)[0]
+    return None

@@ -1,0 +1,283 @@
+"""A QR symbol's modules back to its text, with erasures: ISO/IEC 18004 by hand.
+
+zxing-cpp and pyzbar will not decode a code whose finder pattern they cannot see.
+:mod:`scanner.grid_sampler` samples such a code's modules from its known geometry; this
+module takes those modules (dark or light, and which ones are unknown because glare
+clipped them), reads the format information, unmasks the data modules, de-interleaves
+the codewords into their Reed-Solomon blocks and corrects errors and erasures with
+``reedsolo``, then parses the numeric, alphanumeric and byte segments.
+
+Nothing is guessed: a decode is returned only when every block corrects with check
+symbols to spare (:data:`SPARE_CHECK_SYMBOLS`) and the bits after the text are exactly
+the terminator and padding the standard prescribes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from qrcode.base import rs_blocks
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.util import BCH_type_info, mask_func, pattern_position
+from reedsolo import ReedSolomonError, RSCodec
+
+#: Every block must correct with this many check symbols unused (2 errors + 1 erasure
+#: each cost one less), so a word damaged past its code is refused, not miscorrected.
+SPARE_CHECK_SYMBOLS = 2
+#: A format-information copy this far (in bits) from a valid word is not trusted.
+FORMAT_MAX_DISTANCE = 3
+ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_COUNT_BITS = {1: (10, 12, 14), 2: (9, 11, 13), 4: (8, 16, 16)}  # by version class
+PAD = (0xEC, 0x11)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded symbol: its text, the mask and level used, and what Reed-Solomon fixed."""
+
+    text: str
+    mask: int
+    level: int
+    errors: int
+    erasures: int
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Where everything sits in a symbol of one version."""
+
+    version: int
+    size: int
+    function: np.ndarray  # bool N x N: finder, separator, timing, alignment, format, version
+    expected: np.ndarray  # float N x N: 1 dark, 0 light, nan where data or format lies
+    data: tuple[tuple[int, int], ...]  # data modules (row, col) in placement order
+    format_a: tuple[tuple[int, int], ...]  # format bit i (LSB first) of the copy by the TL finder
+    format_b: tuple[tuple[int, int], ...]  # ... and of the copy split by the TR and BL finders
+
+
+def size_of(version: int) -> int:
+    return 17 + 4 * version
+
+
+def version_of(size: int) -> int:
+    return (size - 17) // 4
+
+
+@lru_cache(maxsize=8)
+def structure(version: int) -> Structure:
+    """The function patterns and the data modules' order, as :mod:`qrcode` lays them."""
+    n = size_of(version)
+    expected = np.full((n, n), np.nan)
+    for r0, c0 in ((0, 0), (0, n - 7), (n - 7, 0)):
+        for r in range(-1, 8):
+            for c in range(-1, 8):
+                if 0 <= r0 + r < n and 0 <= c0 + c < n:
+                    ring = max(abs(r - 3), abs(c - 3))
+                    expected[r0 + r, c0 + c] = ring != 2 and ring != 4
+    centres = pattern_position(version)
+    for r in centres:
+        for c in centres:
+            if not np.isnan(expected[r, c]):
+                continue  # under a finder pattern
+            for dr in range(-2, 3):
+                for dc in range(-2, 3):
+                    expected[r + dr, c + dc] = max(abs(dr), abs(dc)) != 1
+    for i in range(8, n - 8):  # timing patterns, after the alignment patterns as qrcode does
+        expected[6, i] = expected[i, 6] = i % 2 == 0
+    expected[n - 8, 8] = 1.0  # the dark module
+    format_a = tuple([(i, 8) for i in range(6)] + [(7, 8), (8, 8), (8, 7)])
+    format_a += tuple((8, 14 - i) for i in range(9, 15))
+    format_b = tuple((8, n - 1 - i) for i in range(8)) + tuple(
+        (n - 15 + i, 8) for i in range(8, 15)
+    )
+    function = ~np.isnan(expected)
+    for r, c in format_a + format_b:
+        function[r, c] = True
+    if version >= 7:
+        for i in range(18):
+            function[i // 3, i % 3 + n - 11] = function[i % 3 + n - 11, i // 3] = True
+    return Structure(version, n, function, expected, _data_order(function), format_a, format_b)
+
+
+def _data_order(function: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """The zigzag from the bottom-right corner, two columns at a time, skipping column 6."""
+    n = function.shape[0]
+    order = []
+    upward = True
+    col = n - 1
+    while col > 0:
+        if col == 6:
+            col -= 1
+        rows = range(n - 1, -1, -1) if upward else range(n)
+        for r in rows:
+            for c in (col, col - 1):
+                if not function[r, c]:
+                    order.append((r, c))
+        upward = not upward
+        col -= 2
+    return tuple(order)
+
+
+@lru_cache(maxsize=1)
+def _format_words() -> dict[int, tuple[int, int]]:
+    """The 32 valid format words -> (error-correction level bits, mask)."""
+    return {BCH_type_info((lvl << 3) | m): (lvl, m) for lvl in range(4) for m in range(8)}
+
+
+def read_format(dark: np.ndarray, erased: np.ndarray, st: Structure) -> list[tuple[int, int]]:
+    """(level, mask) pairs the surviving format copies allow, best first; [] if neither
+    copy is readable. Erased bits count half a bit of distance."""
+    best: dict[tuple[int, int], float] = {}
+    for cells in (st.format_a, st.format_b):
+        if sum(bool(erased[r, c]) for r, c in cells) > 4:
+            continue
+        for word, pair in _format_words().items():
+            dist = sum(
+                0.5 if erased[r, c] else float(bool(dark[r, c]) != bool((word >> i) & 1))
+                for i, (r, c) in enumerate(cells)
+            )
+            if dist <= FORMAT_MAX_DISTANCE:
+                best[pair] = min(best.get(pair, 99.0), dist)
+    return sorted(best, key=best.get)
+
+
+def decode_modules(
+    dark: np.ndarray, erased: np.ndarray, levels: tuple[int, ...] = (ERROR_CORRECT_M,)
+) -> Decoded | None:
+    """The text of a sampled symbol (``dark``, ``erased``: bool N x N), or None.
+
+    The level and mask come from a readable format-information copy; when neither copy
+    reads (glare over a corner takes one, sampling noise the other), all eight masks of
+    each level in ``levels`` are tried and only a clean Reed-Solomon decode is accepted.
+    """
+    st = structure(version_of(dark.shape[0]))
+    pairs = [p for p in read_format(dark, erased, st) if p[0] in levels]
+    pairs += [(lvl, m) for lvl in levels for m in range(8) if (lvl, m) not in pairs]
+    rows = np.array([p[0] for p in st.data])
+    cols = np.array([p[1] for p in st.data])
+    bits, lost = dark[rows, cols].astype(bool), erased[rows, cols].astype(bool)
+    for level, mask in pairs:
+        flip = np.array([mask_func(mask)(r, c) for r, c in st.data], bool)
+        got = _correct(bits ^ flip, lost, st.version, level)
+        if got is not None:
+            text, errors, erasures = got
+            return Decoded(text, mask, level, errors, erasures)
+    return None
+
+
+def _correct(bits: np.ndarray, lost: np.ndarray, version: int, level: int):
+    """Codewords from unmasked bits, de-interleaved, corrected and parsed; or None."""
+    blocks = rs_blocks(version, level)
+    total = sum(b.total_count for b in blocks)
+    words = np.packbits(bits[: total * 8]).tolist()
+    lost_words = lost[: total * 8].reshape(total, 8).any(axis=1)
+    data, errors, erasures = [], 0, 0
+    for block, index in zip(blocks, _interleaving(blocks), strict=True):
+        nsym = block.total_count - block.data_count
+        message = bytearray(words[i] for i in index)
+        erase = [k for k, i in enumerate(index) if lost_words[i]]
+        if len(erase) > nsym - SPARE_CHECK_SYMBOLS:
+            return None
+        try:
+            fixed, _, errata = _codec(nsym).decode(message, erase_pos=erase or None)
+        except ReedSolomonError:
+            return None
+        wrong = len(set(errata) - set(erase))
+        if 2 * wrong + len(erase) > nsym - SPARE_CHECK_SYMBOLS:
+            return None
+        data += list(fixed)
+        errors += wrong
+        erasures += len(erase)
+    text = parse_segments(data, version)
+    return None if text is None else (text, errors, erasures)
+
+
+@lru_cache(maxsize=16)
+def _codec(nsym: int) -> RSCodec:
+    return RSCodec(nsym)
+
+
+def _interleaving(blocks) -> list[list[int]]:
+    """For each block, the positions of its codewords in the symbol's codeword stream."""
+    index: list[list[int]] = [[] for _ in blocks]
+    pos = 0
+    for i in range(max(b.data_count for b in blocks)):
+        for k, b in enumerate(blocks):
+            if i < b.data_count:
+                index[k].append(pos)
+                pos += 1
+    for i in range(max(b.total_count - b.data_count for b in blocks)):
+        for k, b in enumerate(blocks):
+            if i < b.total_count - b.data_count:
+                index[k].append(pos)
+                pos += 1
+    return index
+
+
+def parse_segments(data: list[int], version: int) -> str | None:
+    """Numeric, alphanumeric and byte segments to text; None unless the terminator and the
+    padding that follow are exactly as the standard writes them."""
+    bits = "".join(f"{b:08b}" for b in data)
+    cls = 0 if version < 10 else 1 if version < 27 else 2
+    pos, out = 0, []
+    while len(bits) - pos >= 4:
+        mode = int(bits[pos : pos + 4], 2)
+        pos += 4
+        if mode == 0:
+            break
+        if mode not in _COUNT_BITS:
+            return None
+        width = _COUNT_BITS[mode][cls]
+        if pos + width > len(bits):
+            return None
+        count = int(bits[pos : pos + width], 2)
+        pos += width
+        chunk = _segment(bits, pos, mode, count)
+        if chunk is None:
+            return None
+        text, pos = chunk
+        out.append(text)
+    if not out or not _padding_ok(bits, pos):
+        return None
+    return "".join(out)
+
+
+def _segment(bits: str, pos: int, mode: int, count: int) -> tuple[str, int] | None:
+    if mode == 4:
+        end = pos + 8 * count
+        if end > len(bits):
+            return None
+        raw = bytes(int(bits[i : i + 8], 2) for i in range(pos, end, 8))
+        try:
+            return raw.decode("utf-8"), end
+        except UnicodeDecodeError:
+            return raw.decode("latin-1"), end
+    group, width, base = (3, 10, 10) if mode == 1 else (2, 11, 45)
+    symbols = "0123456789" if mode == 1 else ALNUM
+    chars = []
+    left = count
+    while left > 0:
+        take = min(group, left)
+        w = width if take == group else (4, 7)[take - 1] if mode == 1 else 6
+        if pos + w > len(bits):
+            return None
+        value = int(bits[pos : pos + w], 2)
+        pos += w
+        if value >= base**take:
+            return None
+        digits = [(value // base**k) % base for k in range(take - 1, -1, -1)]
+        chars += [symbols[d] for d in digits]
+        left -= take
+    return "".join(chars), pos
+
+
+def _padding_ok(bits: str, pos: int) -> bool:
+    """After the text: at most four zero bits of terminator, zeros to the byte, then
+    0xEC 0x11 alternating to the end of the data codewords."""
+    byte_end = min(-(-pos // 8) * 8, len(bits))
+    if "1" in bits[pos:byte_end]:
+        return False
+    tail = [int(bits[i : i + 8], 2) for i in range(byte_end, len(bits) - 7, 8)]
+    return all(b == PAD[i % 2] for i, b in enumerate(tail))
