@@ -37,7 +37,7 @@ from webapp.cases.people import is_their_case, role_holders
 from webapp.cases.teams import public_base_url
 from webapp.notify import prefs
 from webapp.notify.compose import Line, Message
-from webapp.printing.queues import pending_stickers
+from webapp.printing.queues import pending_sticker_rows
 from webapp.rules.alerts import open_alerts
 
 CATCH_UP_DAYS = 6  # a firing or scan up to six days old is still sent once
@@ -73,6 +73,7 @@ class Day:
         self.base = public_base_url(db, team)
         self.is_weekly_day = on.weekday() == weekly_day(team)
         self._alerts = None
+        self._stickers = None
 
     def link(self, token: str) -> str:
         return f"{self.base}/t/{token}"
@@ -82,6 +83,13 @@ class Day:
         if self._alerts is None:
             self._alerts = open_alerts(self.db, self.team, self.on)
         return self._alerts
+
+    @property
+    def stickers(self) -> list[tuple[dict, dict]]:
+        """(view, stored row) of each family whose date sticker waits, once per team."""
+        if self._stickers is None:
+            self._stickers = pending_sticker_rows(self.db, self.team, self.on)
+        return self._stickers
 
     def recent(self, iso_day: str, days: int) -> bool:
         when = date.fromisoformat(iso_day[:10])
@@ -254,7 +262,7 @@ def scan_messages(day: Day) -> list[Message]:
     managers = role_holders(day.db, day.team, "team manager")
     found = []
     for user, frequency in _recipients(day.db, managers, prefs.SCANS, day):
-        stickers = len(pending_stickers(day.db, day.team, day.on))
+        stickers = len(day.stickers)
         after = f" Date stickers to print now: {stickers}."
         if frequency == "daily":
             for scan in _applied_scans(day, CATCH_UP_DAYS):
@@ -338,8 +346,7 @@ def sticker_waiting_since(view: dict, row: dict, team: dict) -> date:
 
 def sticker_messages(day: Day) -> list[Message]:
     waiting = []
-    for view in pending_stickers(day.db, day.team, day.on):
-        row = day.db["families"].get(view["id"])
+    for view, row in day.stickers:
         since = sticker_waiting_since(view, row, day.team)
         if (day.on - since).days > STICKER_WAIT_DAYS:
             waiting.append((view, since))

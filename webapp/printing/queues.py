@@ -38,9 +38,18 @@ def needs_sticker(view: dict, row: dict) -> bool:
 
 def pending_stickers(db: Database, team: dict, today: date | None = None) -> list[dict]:
     """Family views (board order) whose date sticker must be (re)printed."""
+    return [view for view, _ in pending_sticker_rows(db, team, today)]
+
+
+def pending_sticker_rows(
+    db: Database, team: dict, today: date | None = None
+) -> list[tuple[dict, dict]]:
+    """(family view, stored row) for each family whose date sticker must be (re)printed,
+    in board order: both from the same two queries, whatever the number of families."""
     today = today or team_today(team)
     rows = {r["id"]: r for r in open_rows(db, team)}
-    return [v for v in list_families(db, team, today=today) if needs_sticker(v, rows[v["id"]])]
+    views = list_families(db, team, today=today)
+    return [(v, rows[v["id"]]) for v in views if needs_sticker(v, rows[v["id"]])]
 
 
 def open_tiles(db: Database, team: dict, *, unprinted: bool = False) -> list[dict]:
