@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PARTS = Path(__file__).resolve().parent / "county_parts.py"
 PASSWORD = "county-bench-password"
 TEAM_1 = "County team 001"
+FULL = {"sizes": "1,10,100", "families": 200, "repeats": 20, "import_rows": 20000, "seconds": 20.0}
+QUICK = {"sizes": "1,3,10", "families": 40, "repeats": 8, "import_rows": 2000, "seconds": 8.0}
 
 
 def run_in(code: Path, *args: str, timeout: float | None = None) -> str:
@@ -284,7 +286,7 @@ def report(stores: dict, before: dict, after: dict, args) -> None:
 
 
 def worktree(rev: str, folder: Path) -> Path:
-    path = folder / "before"
+    path = folder / "code-before"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(path), rev],
                    check=True)  # fmt: skip
     return path
@@ -293,17 +295,18 @@ def worktree(rev: str, folder: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--sizes", default="1,10,100")
-    parser.add_argument("--families", type=int, default=200)
+    parser.add_argument("--sizes")
+    parser.add_argument("--families", type=int)
     parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--import-rows", type=int, default=20000)
-    parser.add_argument("--seconds", type=float, default=20.0, help="each served phase")
+    parser.add_argument("--repeats", type=int)
+    parser.add_argument("--import-rows", type=int)
+    parser.add_argument("--seconds", type=float, help="each served phase")
     parser.add_argument("--before", help="git revision (default: where this branch left main)")
     args = parser.parse_args()
-    if args.quick:
-        args.sizes, args.families, args.repeats = "1,3,10", 40, 8
-        args.import_rows, args.seconds = 2000, 8.0
+    sizes = QUICK if args.quick else FULL
+    for key, value in sizes.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
     rev = args.before or subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
                                         capture_output=True, text=True,
                                         check=True).stdout.strip()  # fmt: skip

@@ -36,9 +36,9 @@ def team_name(n: int) -> str:
 
 
 def add_teams(db, first: int, last: int, families: int, days: int) -> None:
-    import webapp.cases.users as users
     from werkzeug.security import generate_password_hash
 
+    import webapp.cases.users as users
     from webapp.cases.teams import create_team
     from webapp.demo.history import generate_history
 
@@ -63,8 +63,9 @@ def finish(db, teams: int, folder: Path) -> dict:
                         email=f"county-sm@{DOMAIN}")  # fmt: skip
     add_memberships(db, sm["id"], [get_team(db, team_name(n)) for n in range(2, teams + 1)])
     team = get_team(db, team_name(1))
-    rows = list(db.query("select token, initials from families where team_id = ? and "
-                         "closed is null and stage = 1 order by id limit 12", [team["id"]]))  # fmt: skip
+    rows = list(db.query(
+        "select token, initials from families where team_id = ? and closed is null "
+        "and stage = 1 order by id limit 12", [team["id"]]))  # fmt: skip
     tiles = [TileSpec(r["token"], r["initials"], 1, 150 + 200 * (i % 4), 150 + 180 * (i // 4))
              for i, r in enumerate(rows)]  # fmt: skip
     photo = folder / "board-1.jpg"
