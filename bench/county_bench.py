@@ -9,7 +9,7 @@ the same stores, with the before code and with this tree's:
 
 * every per-team page, as team 1's admin (and the service manager's team switcher):
   median and p95 over ``--repeats`` requests through Flask's test client;
-* ``caseboard notify --dry-run`` for the whole store (the command, wall time);
+* ``caseboard notify --dry-run`` for the whole store (the command's wall time, median of 3);
 * the import: ``--import-rows`` rows into one team, against ten imports of a tenth each;
 * on ``caseboard serve``: another team's board page while idle, during that import, and
   under a mixed load (that reader, a writer changing dates through the API, and board
@@ -204,20 +204,30 @@ def served(code: Path, info: dict, folder: Path, rows: int, seconds: float) -> d
 # -- one revision ----------------------------------------------------------------------
 
 
-def measure(code: Path, stores: dict, folder: Path, args) -> dict:
-    result = {"pages": {}, "notify": {}}
+def measure_pages(codes: dict, stores: dict, folder: Path, args) -> dict:
+    """Pages and notify for every size, the revisions one after the other for each size
+    (so a change in the machine's other load touches both alike)."""
+    results = {name: {"pages": {}, "notify": {}} for name in codes}
     for size, info in stores.items():
-        store = copy_store(info["path"], folder, f"pages-{size}.db")
-        out = run_in(code, str(PARTS), "pages", store, str(args.repeats), info["tile"])
-        result["pages"][size] = {page: stats(took) for page, took in json.loads(out).items()}
-        store = copy_store(info["path"], folder, f"notify-{size}.db")
-        cli(code, "init", "--db", store)  # migrated first: the timing is notify's own
-        result["notify"][size] = cli(code, "notify", "--dry-run", "--json", "--db", store)
-        print(f"  {code.name}: {size} teams measured", file=sys.stderr)
+        for name, code in codes.items():
+            store = copy_store(info["path"], folder / name, f"pages-{size}.db")
+            out = run_in(code, str(PARTS), "pages", store, str(args.repeats), info["tile"])
+            pages = {page: stats(took) for page, took in json.loads(out).items()}
+            results[name]["pages"][size] = pages
+            store = copy_store(info["path"], folder / name, f"notify-{size}.db")
+            cli(code, "init", "--db", store)  # migrated first: the timing is notify's own
+            runs = [cli(code, "notify", "--dry-run", "--json", "--db", store) for _ in range(3)]
+            results[name]["notify"][size] = statistics.median(runs)
+        print(f"  {size} teams measured", file=sys.stderr)
+    return results
+
+
+def measure_load(code: Path, stores: dict, folder: Path, args) -> dict:
     largest = stores[max(stores)]
-    result["import"] = time_imports(code, largest["path"], folder, args.import_rows)
-    result["served"] = served(code, largest, folder, args.import_rows, args.seconds)
-    return result
+    return {
+        "import": time_imports(code, largest["path"], folder, args.import_rows),
+        "served": served(code, largest, folder, args.import_rows, args.seconds),
+    }
 
 
 # -- the report ------------------------------------------------------------------------
@@ -317,11 +327,12 @@ def main() -> None:
         out = run_in(before_code, str(PARTS), "build", str(folder), args.sizes,
                      str(args.families), str(args.days))  # fmt: skip
         stores = {int(k): v for k, v in json.loads(out.splitlines()[-1]).items()}
-        results = {}
-        for name, code in (("before", before_code), ("after", ROOT)):
-            work = folder / name
-            work.mkdir()
-            results[name] = measure(code, stores, work, args)
+        codes = {"before": before_code, "after": ROOT}
+        for name in codes:
+            (folder / name).mkdir()
+        results = measure_pages(codes, stores, folder, args)
+        for name, code in codes.items():
+            results[name].update(measure_load(code, stores, folder / name, args))
         print(f"# County benchmark: {rev[:8]} (before) against this tree (after), "
               f"{os.cpu_count()} cores")  # fmt: skip
         report(stores, results["before"], results["after"], args)
