@@ -74,6 +74,7 @@ class Day:
         self.is_weekly_day = on.weekday() == weekly_day(team)
         self._alerts = None
         self._stickers = None
+        self._families = None
 
     def link(self, token: str) -> str:
         return f"{self.base}/t/{token}"
@@ -85,10 +86,17 @@ class Day:
         return self._alerts
 
     @property
+    def families(self) -> list[dict]:
+        """The team's open families as the board shows them, read once per team."""
+        if self._families is None:
+            self._families = list_families(self.db, self.team, today=self.on)
+        return self._families
+
+    @property
     def stickers(self) -> list[tuple[dict, dict]]:
         """(view, stored row) of each family whose date sticker waits, once per team."""
         if self._stickers is None:
-            self._stickers = pending_sticker_rows(self.db, self.team, self.on)
+            self._stickers = pending_sticker_rows(self.db, self.team, self.on, self.families)
         return self._stickers
 
     def recent(self, iso_day: str, days: int) -> bool:
@@ -174,7 +182,7 @@ def weekly_messages(day: Day) -> list[Message]:
     ]
     if not practitioners:
         return []
-    families = list_families(day.db, day.team, today=day.on)
+    families = day.families
     found = []
     for user, _ in _recipients(day.db, practitioners, prefs.WEEKLY, day):
         cases = [
