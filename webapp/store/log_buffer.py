@@ -164,7 +164,9 @@ def write_or_keep(db: Store, row: tuple) -> bool:
 def flush_all() -> None:
     """Write what every buffer holds (at exit, and for tests that read the log at once)."""
     for buffer in list(_buffers.values()):
-        buffer.flush()
+        if not buffer.flush():
+            log.warning("access log: %d entries could not be written to %s",
+                        buffer.pending(), buffer.path)  # fmt: skip
 
 
 atexit.register(flush_all)
