@@ -6,6 +6,7 @@ scanned, and pages keep answering while scans run."""
 from __future__ import annotations
 
 import io
+import re
 import statistics
 import threading
 import time
@@ -85,7 +86,7 @@ def test_with_no_worker_the_request_gives_up_with_a_503(
 def test_the_scan_page_polls_the_queue(queued_app, users, workers):
     client = queued_app.test_client()
     client.post("/login", data={"username": "manager", "password": "correct horse"})
-    assert client.get("/scans/queue").json == {"waiting": 0}
+    assert client.get("/scans/queue.json").json == {"waiting": 0}
 
 
 def test_pages_keep_answering_while_scans_run(
@@ -131,3 +132,37 @@ def test_pages_keep_answering_while_scans_run(
     during = [took for _, at, took in pages if first <= at <= last]
     assert len(during) >= 10  # pages were read all the while photos were being scanned
     assert statistics.median(during) < 1.0
+
+
+@pytest.mark.browser
+def test_the_scan_page_shows_the_queue_while_its_photo_waits(
+    queued_app, users, fam, board_photo, browser
+):
+    """Chromium sends a photo while no worker runs: the page says it is in the scan queue;
+    once a worker starts, the photo is scanned and the preview opens."""
+    with running_server(queued_app, threads=4) as base:
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/login")
+        page.fill("#username", "manager")
+        page.fill("#password", "correct horse")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/scans/new")
+        page.locator("input[type=file]").set_input_files(
+            {"name": "board-1.jpg", "mimeType": "image/jpeg", "buffer": board_photo}
+        )
+        page.click("form.upload button[type=submit]")
+        status = page.locator(".scan-status")
+        page.wait_for_function(
+            "() => document.querySelector('.scan-status').textContent.includes('scan queue')"
+        )
+        assert "In the scan queue (1 waiting to be scanned)" in status.inner_text()
+        assert page.locator("form.upload progress").is_visible()
+        consumer = start_workers(queued_app, 1)
+        try:
+            page.wait_for_url(re.compile(r".*/scans/\d+$"))
+            assert "JBa" in page.locator("#moves").inner_text()
+        finally:
+            consumer.stop(graceful=True)
+            page.context.close()

@@ -33,7 +33,7 @@ document.addEventListener("DOMContentLoaded", function () {
     };
     function pollQueue() {
       var ask = new XMLHttpRequest();
-      ask.open("GET", form.action + "/queue");
+      ask.open("GET", form.action + "/queue.json");
       ask.onload = function () {
         if (ask.status !== 200) return;
         try { waiting = JSON.parse(ask.responseText).waiting; } catch (e) { waiting = 0; }

@@ -81,7 +81,7 @@ def capture():
     return redirect(url_for("scans.show", scan_id=preview["id"]))
 
 
-@bp.route("/queue")
+@bp.route("/queue.json")
 @role_required("manager")
 def queue():
     """How many scans wait for a worker: the scan page shows it while its photos wait."""
