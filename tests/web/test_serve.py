@@ -63,7 +63,8 @@ def _children(pid: int) -> set[int]:
 
 
 def test_serve_with_two_workers_answers_from_both_and_stops_them(store, db_path):
-    """Two waitress processes share the port; stopping `caseboard serve` stops both."""
+    """Two waitress processes share the port; stopping `caseboard serve` stops both, and
+    the scan worker beside them."""
     store.close()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -73,10 +74,10 @@ def test_serve_with_two_workers_answers_from_both_and_stops_them(store, db_path)
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         deadline = time.time() + 20
-        while time.time() < deadline and len(_children(proc.pid)) < 2:
+        while time.time() < deadline and len(_children(proc.pid)) < 4:
             time.sleep(0.1)
         workers = _children(proc.pid)
-        assert len(workers) == 2
+        assert len(workers) == 4  # two server processes, the scan worker and its scheduler
         with requests.Session() as http:
             for _ in range(20):
                 assert http.get(f"http://127.0.0.1:{port}/login", timeout=10).status_code == 200

@@ -82,17 +82,35 @@ def user_team_ids(db: Database, user: dict) -> list[int]:
 
 
 def user_teams(db: Database, user: dict) -> list[dict]:
-    return [team_by_id(db, tid) for tid in user_team_ids(db, user)]
+    """The teams ``user`` reads, home team first, in one query (a service manager's team
+    switcher draws them on every page)."""
+    return list(
+        db.query(
+            """select * from (
+                 select t.* from teams t where t.id = :home
+                 union
+                 select t.* from team_members m join teams t on t.id = m.team_id
+                 where m.user_id = :user
+               ) order by id != :home, id""",
+            {"home": user["team_id"], "user": user["id"]},
+        )
+    )
 
 
 def readable_team(db: Database, user: dict, team_id: int | str | None) -> dict:
-    """The team ``team_id`` when ``user`` reads it, else their home team."""
-    ids = user_team_ids(db, user)
+    """The team ``team_id`` when ``user`` reads it, else their home team (one query)."""
     try:
         wanted = int(team_id)
     except (TypeError, ValueError):
-        wanted = ids[0]
-    return team_by_id(db, wanted if wanted in ids else ids[0])
+        wanted = user["team_id"]
+    rows = db.query(
+        """select t.* from teams t
+           where t.id = :home or (t.id = :wanted and exists (
+             select 1 from team_members m where m.user_id = :user and m.team_id = t.id))
+           order by t.id != :wanted limit 1""",
+        {"home": user["team_id"], "wanted": wanted, "user": user["id"]},
+    )
+    return next(iter(rows), None) or team_by_id(db, user["team_id"])
 
 
 def team_recipients(db: Database, team: dict) -> dict[str, list[dict]]:
@@ -135,10 +153,12 @@ def role_holders(db: Database, team: dict, role: str) -> list[dict]:
     user_role = ROLE_HOLDERS.get(role, role)
     return list(
         db.query(
-            """select distinct u.* from users u
-               left join team_members m on m.user_id = u.id
-               where u.active = 1 and u.role = ? and (u.team_id = ? or m.team_id = ?)
-               order by u.username""",
-            [user_role, team["id"], team["id"]],
+            """select * from (
+                 select u.* from users u where u.team_id = :team and u.role = :role
+                 union
+                 select u.* from team_members m join users u on u.id = m.user_id
+                 where m.team_id = :team and u.role = :role
+               ) where active = 1 order by username""",
+            {"team": team["id"], "role": user_role},
         )
     )

@@ -7,6 +7,7 @@ import os
 from datetime import date
 
 from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
 
 from tilegen import domain
 from tilegen.payload import normalise_base_url
@@ -98,7 +99,13 @@ def get_team(db: Database, name: str | None = None) -> dict:
 
 
 def team_by_id(db: Database, team_id: int) -> dict:
-    return db["teams"].get(team_id)
+    """The team with id ``team_id`` (sqlite-utils' ``NotFoundError`` when there is none),
+    in one query: ``db["teams"].get`` first reads the table's columns."""
+    row = db.execute("select * from teams where id = ?", [team_id])
+    found = row.fetchone()
+    if found is None:
+        raise NotFoundError(f"no team with id {team_id}")
+    return dict(zip([c[0] for c in row.description], found, strict=True))
 
 
 def team_count(db: Database) -> int:

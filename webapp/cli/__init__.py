@@ -32,6 +32,10 @@ COMMANDS = {
     "backup": ("webapp.cli.backups:backup", "Write a consistent copy of the store while it runs."),
     "restore": ("webapp.cli.backups:restore", "Put a checked backup back as the store."),
     "purge": ("webapp.cli.backups:purge", "Remove what has passed its retention (safe to repeat)."),
+    "log-archive": (
+        "webapp.cli.backups:log_archive",
+        "Move whole months of the access log into month files.",
+    ),
     "retention": (
         "webapp.cli.backups:retention",
         "How long pictures, the log and closed cases are kept.",

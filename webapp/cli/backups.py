@@ -86,3 +86,28 @@ def retention_set(db_path, name, days):
     """Set one retention period, in days (e.g. `retention set scan-pictures 14`)."""
     values = keep.set_retention(open_cli_store(db_path), name, days)
     click.echo(f"{name}: {values[name]} days")
+
+
+@click.command("log-archive")
+@db_option
+@click.option("--before", "before", metavar="YYYY-MM",
+              help="The first month to keep in the store (default: three months ago).")  # fmt: skip
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="The folder for the month files (access-log-YYYY-MM.db).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def log_archive(db_path, before, out, as_json):
+    """Move whole months of the access log out of the store, one file a month; safe to
+    repeat (a stopped run is finished by the next)."""
+    from datetime import date
+
+    from webapp.store import log_archive as archive
+
+    first_kept = archive.parse_month(before) if before else _months_ago(date.today(), 3)
+    done = archive.archive_before(open_cli_store(db_path), first_kept, out)
+    lines = [f"{m['month']}: {m['entries']} entries -> {m['file']}" for m in done]
+    echo_result(done, as_json, "\n".join(lines) or f"nothing before {first_kept:%Y-%m}")
+
+
+def _months_ago(today, months: int):
+    index = today.year * 12 + today.month - 1 - months
+    return today.replace(year=index // 12, month=index % 12 + 1, day=1)

@@ -28,6 +28,7 @@ def serve_app(
     workers: int = 1,
     trusted_proxy: str | None = None,
     notify_at: str | None = None,
+    scan_workers: int = 1,
 ) -> None:
     """Serve the store at ``db_path`` until interrupted.
 
@@ -36,7 +37,9 @@ def serve_app(
     With ``workers`` > 1, that many waitress processes share one listening socket, so
     pages are served on every core (Python runs one thread at a time per process).
     With ``notify_at`` (HH:MM), one scheduler, in this process (not in the workers), runs
-    ``notify`` every day at that time.
+    ``notify`` every day at that time. Uploaded photos are scanned by the scan queue's
+    consumer, started here too: ``scan_workers`` processes (``CASEBOARD_SCAN_WORKERS``,
+    default one), so scanning never takes the server's request threads.
     """
     from waitress import serve
 
@@ -44,7 +47,7 @@ def serve_app(
     from webapp.store.connection import open_store
 
     open_store(db_path).close()  # a missing store is one clear line, not an empty new one
-    app = create_app({"DB": db_path, "DB_KEEP_OPEN": True})
+    app = create_app({"DB": db_path, "DB_KEEP_OPEN": True, "SCAN_QUEUE": True})
     options = {"threads": threads, "ident": "caseboard"}
     if trusted_proxy:
         options.update(
@@ -53,19 +56,49 @@ def serve_app(
             clear_untrusted_proxy_headers=True,
         )
     scheduler = server_scheduler(app, notify_at) if notify_at else None
+    scans = ScanWorkers(app, scan_workers)
     if workers <= 1:
         if scheduler:
             scheduler.start()
-        serve(app, host=host, port=port, **options)
+        scans.start()
+        signal.signal(signal.SIGTERM, _exit_cleanly)  # so the scan workers are stopped too
+        try:
+            serve(app, host=host, port=port, **options)
+        finally:
+            scans.stop()
         return
     listener = socket.create_server((host, port), backlog=1024)
-    serve_forked(lambda: serve(app, sockets=[listener], **options), workers, scheduler)
+    serve_forked(lambda: serve(app, sockets=[listener], **options), workers, scheduler, scans)
 
 
-def serve_forked(run, workers: int, scheduler=None) -> None:
+def _exit_cleanly(_signum=None, _frame=None):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(0)
+
+
+class ScanWorkers:
+    """The scan queue's consumer beside the server, in processes of its own."""
+
+    def __init__(self, app, workers: int):
+        self.app, self.workers, self.consumer = app, workers, None
+
+    def start(self) -> None:
+        from webapp.web.scan_worker import start_workers
+
+        self.consumer = start_workers(self.app, self.workers)
+        click.echo(f"caseboard: {self.workers} scan worker{'s' * (self.workers != 1)}")
+
+    def stop(self) -> None:
+        if self.consumer is not None:
+            self.consumer.stop()
+            self.consumer = None
+
+
+def serve_forked(run, workers: int, scheduler=None, scans: ScanWorkers | None = None) -> None:
     """Run ``run`` in ``workers`` forked processes; stop them all when this one is stopped.
-    The ``scheduler``, if any, starts here once the workers are forked (a fork copies
-    only the forking thread, and jobs must run once, not once per worker)."""
+    The ``scheduler`` and the ``scans`` workers, if any, start here once the workers are
+    forked (a fork copies only the forking thread, and jobs must run once, not once per
+    worker)."""
     children = []
     for _ in range(workers):
         pid = os.fork()
@@ -78,8 +111,13 @@ def serve_forked(run, workers: int, scheduler=None) -> None:
         children.append(pid)
     if scheduler:
         scheduler.start()
+    if scans:
+        scans.start()
 
     def stop(_signum=None, _frame=None):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping already: once is enough
+        if scans:
+            scans.stop()
         for pid in children:
             try:
                 os.kill(pid, signal.SIGTERM)
@@ -89,7 +127,8 @@ def serve_forked(run, workers: int, scheduler=None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     with contextlib.suppress(KeyboardInterrupt):
-        os.wait()  # one worker gone (killed or crashed): stop the rest
+        while os.wait()[0] not in children:  # the scan workers are children too
+            continue  # one server worker gone (killed or crashed): stop the rest
     stop()
 
 
@@ -142,8 +181,12 @@ def server_scheduler(app, notify_at: str):
     help="With --with-scheduler: the local time (HH:MM) notify runs each day.",
 )
 def serve(db_path, host, port, threads, workers, trusted_proxy, with_scheduler, notify_at):
-    """Serve the web app on waitress (Ctrl+C to stop)."""
+    """Serve the web app on waitress (Ctrl+C to stop); photos are scanned by
+    $CASEBOARD_SCAN_WORKERS worker processes (one by default)."""
+    from webapp.cases.sync.queue import scan_workers
     from webapp.scheduler import parse_time
+
+    scanners = scan_workers()  # a bad number is one clear line before anything starts
 
     if with_scheduler:
         parse_time(notify_at)  # a bad time is one clear line before anything starts
@@ -159,4 +202,5 @@ def serve(db_path, host, port, threads, workers, trusted_proxy, with_scheduler, 
         workers=workers,
         trusted_proxy=trusted_proxy,
         notify_at=notify_at if with_scheduler else None,
+        scan_workers=scanners,
     )

@@ -37,7 +37,7 @@ from webapp.cases.people import is_their_case, role_holders
 from webapp.cases.teams import public_base_url
 from webapp.notify import prefs
 from webapp.notify.compose import Line, Message
-from webapp.printing.queues import pending_stickers
+from webapp.printing.queues import pending_sticker_rows
 from webapp.rules.alerts import open_alerts
 
 CATCH_UP_DAYS = 6  # a firing or scan up to six days old is still sent once
@@ -73,6 +73,8 @@ class Day:
         self.base = public_base_url(db, team)
         self.is_weekly_day = on.weekday() == weekly_day(team)
         self._alerts = None
+        self._stickers = None
+        self._families = None
 
     def link(self, token: str) -> str:
         return f"{self.base}/t/{token}"
@@ -82,6 +84,20 @@ class Day:
         if self._alerts is None:
             self._alerts = open_alerts(self.db, self.team, self.on)
         return self._alerts
+
+    @property
+    def families(self) -> list[dict]:
+        """The team's open families as the board shows them, read once per team."""
+        if self._families is None:
+            self._families = list_families(self.db, self.team, today=self.on)
+        return self._families
+
+    @property
+    def stickers(self) -> list[tuple[dict, dict]]:
+        """(view, stored row) of each family whose date sticker waits, once per team."""
+        if self._stickers is None:
+            self._stickers = pending_sticker_rows(self.db, self.team, self.on, self.families)
+        return self._stickers
 
     def recent(self, iso_day: str, days: int) -> bool:
         when = date.fromisoformat(iso_day[:10])
@@ -166,7 +182,7 @@ def weekly_messages(day: Day) -> list[Message]:
     ]
     if not practitioners:
         return []
-    families = list_families(day.db, day.team, today=day.on)
+    families = day.families
     found = []
     for user, _ in _recipients(day.db, practitioners, prefs.WEEKLY, day):
         cases = [
@@ -254,7 +270,7 @@ def scan_messages(day: Day) -> list[Message]:
     managers = role_holders(day.db, day.team, "team manager")
     found = []
     for user, frequency in _recipients(day.db, managers, prefs.SCANS, day):
-        stickers = len(pending_stickers(day.db, day.team, day.on))
+        stickers = len(day.stickers)
         after = f" Date stickers to print now: {stickers}."
         if frequency == "daily":
             for scan in _applied_scans(day, CATCH_UP_DAYS):
@@ -338,8 +354,7 @@ def sticker_waiting_since(view: dict, row: dict, team: dict) -> date:
 
 def sticker_messages(day: Day) -> list[Message]:
     waiting = []
-    for view in pending_stickers(day.db, day.team, day.on):
-        row = day.db["families"].get(view["id"])
+    for view, row in day.stickers:
         since = sticker_waiting_since(view, row, day.team)
         if (day.on - since).days > STICKER_WAIT_DAYS:
             waiting.append((view, since))

@@ -38,9 +38,20 @@ def needs_sticker(view: dict, row: dict) -> bool:
 
 def pending_stickers(db: Database, team: dict, today: date | None = None) -> list[dict]:
     """Family views (board order) whose date sticker must be (re)printed."""
+    return [view for view, _ in pending_sticker_rows(db, team, today)]
+
+
+def pending_sticker_rows(
+    db: Database, team: dict, today: date | None = None, views: list[dict] | None = None
+) -> list[tuple[dict, dict]]:
+    """(family view, stored row) for each family whose date sticker must be (re)printed,
+    in board order: both from the same two queries, whatever the number of families.
+    ``views`` are the team's open families as :func:`list_families` gives them on
+    ``today``, when the caller has them already."""
     today = today or team_today(team)
     rows = {r["id"]: r for r in open_rows(db, team)}
-    return [v for v in list_families(db, team, today=today) if needs_sticker(v, rows[v["id"]])]
+    views = list_families(db, team, today=today) if views is None else views
+    return [(v, rows[v["id"]]) for v in views if needs_sticker(v, rows[v["id"]])]
 
 
 def open_tiles(db: Database, team: dict, *, unprinted: bool = False) -> list[dict]:

@@ -17,11 +17,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from webapp.store import log_buffer
 from webapp.store.connection import utcnow
 
 TILE_VIEW = "tile.view"
@@ -64,36 +66,61 @@ def record(
     source: str = "web",
     ip: str | None = None,
 ) -> None:
-    """Append one entry (in the caller's transaction, if any).
+    """Append one entry: in the caller's transaction, if any; else at once when the
+    store takes it without waiting, or a moment later (:mod:`webapp.store.log_buffer`).
 
     Plain SQL rather than ``db["audit"].insert``: every tile view writes one
     entry, and sqlite-utils would first look the table up in sqlite_master.
     """
     row = (team_id, user_id, utcnow(), action, target,
            json.dumps(detail or {}, sort_keys=True, default=str), source, ip)  # fmt: skip
-    sql = """insert into audit (team_id, user_id, at, action, target, detail, source, ip)
-             values (?, ?, ?, ?, ?, ?, ?, ?)"""
-    with db.atomic():  # the caller's transaction (a savepoint), or a short one of its own
-        db.execute(sql, row)
+    if db.conn.in_transaction:  # part of the caller's change: written, or undone, with it
+        db.execute(log_buffer.INSERT, row)
+    else:  # never fails the caller: kept for a moment when the store is busy or full
+        log_buffer.write_or_keep(db, row)
     _recorded.set(_recorded.get() + 1)
 
 
-def _where(team, action, username, token, since, until, before) -> tuple[str, list]:
-    # Entries of no team (a failed log-in under an unknown name, a command run on the
-    # server) are shown to every team's admins: they are about the service itself.
-    where, params = ["(a.team_id = ? or a.team_id is null)"], [team["id"]]
+def _where(action, username, token, since, until, before, after) -> tuple[str, list]:
+    where, params = [], []
     for clause, value in (
         ("a.action = ?", action),
-        ("u.username = ?", username),
+        ("a.user_id in (select id from users where username = ?)", username),
         ("a.target = ?", token),
         ("a.at >= ?", since.isoformat() if since else None),
         ("a.at < ?", (until + timedelta(days=1)).isoformat() if until else None),
         ("a.id < ?", before),
+        ("a.id > ?", after),
     ):
         if value:
             where.append(clause)
             params.append(value)
-    return " and ".join(where), params
+    return "".join(f" and {w}" for w in where), params
+
+
+def _page(db: Database, team: dict, limit: int, *, newest_first: bool, **filters) -> list[dict]:
+    """One page of the team's entries by keyset (``before``/``after`` an id).
+
+    Entries of no team (a failed log-in under an unknown name, a command run on the
+    server) are shown to every team's admins: they are about the service itself. Each
+    of the two kinds is read newest (or oldest) first along the ``audit(team_id, id)``
+    index and only ``limit`` of each are merged, so a page costs the same whatever the
+    size of the log.
+    """
+    where, params = _where(**filters)
+    order = "desc" if newest_first else "asc"
+    arm = "select * from (select a.id from audit a where a.team_id {who}{where} " \
+          "order by a.id {order} limit ?)"  # fmt: skip
+    sql = f"""select a.*, u.username, f.initials as code from (
+                {arm.format(who="= ?", where=where, order=order)}
+                union all
+                {arm.format(who="is null", where=where, order=order)}
+              ) k join audit a on a.id = k.id
+              left join users u on u.id = a.user_id
+              left join families f on f.token = a.target and f.team_id = a.team_id
+              order by a.id {order} limit ?"""
+    rows = db.query(sql, [team["id"], *params, limit, *params, limit, limit])
+    return [{**row, "detail": json.loads(row["detail"] or "{}")} for row in rows]
 
 
 def entries(
@@ -105,33 +132,48 @@ def entries(
     token: str | None = None,
     since: date | None = None,
     until: date | None = None,
-    limit: int | None = 200,
+    limit: int = 200,
     before: int | None = None,
 ) -> list[dict]:
-    """The team's newest entries first, with the user's name, the board code of the
-    family it is about (``code``, None for a scan or a log-in) and ``detail`` decoded;
-    filtered by action, user name, family (tile token) and dates (inclusive, UTC)."""
-    where, params = _where(team, action, username, token, since, until, before)
-    rows = db.query(
-        f"""select a.*, u.username, f.initials as code from audit a
-            left join users u on u.id = a.user_id
-            left join families f on f.token = a.target and f.team_id = a.team_id
-            where {where} order by a.id desc {"limit ?" if limit else ""}""",
-        [*params, limit] if limit else params,
-    )
-    return [{**row, "detail": json.loads(row["detail"] or "{}")} for row in rows]
+    """The team's newest entries first (``limit`` of them, older than id ``before``),
+    with the user's name, the board code of the family it is about (``code``, None for
+    a scan or a log-in) and ``detail`` decoded; filtered by action, user name, family
+    (tile token) and dates (inclusive, UTC)."""
+    filters = dict(action=action, username=username, token=token, since=since, until=until)
+    return _page(db, team, limit, newest_first=True, before=before, after=None, **filters)
+
+
+def iter_entries(db: Database, team: dict, *, chunk: int = 1000, **filters) -> Iterator[dict]:
+    """Every entry matching ``filters`` (as :func:`entries`), oldest first, read a chunk
+    at a time so the whole log is never held in memory."""
+    after = None
+    while True:
+        rows = _page(db, team, chunk, newest_first=False, before=None, after=after, **filters)
+        yield from rows
+        if len(rows) < chunk:
+            return
+        after = rows[-1]["id"]
+
+
+def csv_lines(db: Database, team: dict, **filters) -> Iterator[str]:
+    """The entries matching ``filters``, oldest first, as CSV text a line at a time (for
+    a streamed download)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in iter_entries(db, team, **filters):
+        values = {**row, "detail": json.dumps(row["detail"], sort_keys=True)}
+        writer.writerow([_cell(values.get(c)) for c in CSV_COLUMNS])
+        if out.tell() > 64 * 1024:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def entries_csv(db: Database, team: dict, **filters) -> str:
     """Every entry matching ``filters`` (as :func:`entries`), oldest first, as CSV."""
-    rows = reversed(entries(db, team, limit=None, **filters))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        values = {**row, "detail": json.dumps(row["detail"], sort_keys=True)}
-        writer.writerow([_cell(values.get(c)) for c in CSV_COLUMNS])
-    return out.getvalue()
+    return "".join(csv_lines(db, team, **filters))
 
 
 def _cell(value) -> str:

@@ -83,6 +83,7 @@ class Store(Database):
     """
 
     write_lock: threading.RLock | None = None
+    path: str | None = None  # the store file, resolved (set by connect)
     _names: tuple[int, list[str], list[str]] | None = None
 
     def _schema_names(self) -> tuple[int, list[str], list[str]]:
@@ -143,7 +144,8 @@ def connect(path: str | Path, *, check_same_thread: bool = True) -> Store:
         isolation_level=None,  # autocommit: transactions only through Store.atomic()
     )
     db = Store(conn)
-    db.write_lock = _process_lock(str(path.resolve()))
+    db.path = str(path.resolve())
+    db.write_lock = _process_lock(db.path)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; fsync at checkpoints only

@@ -98,6 +98,9 @@ def http_error(exc: HTTPException):
     """``abort(code)`` and Werkzeug's own errors (404 routes, 405, 413, CSRF's 400)."""
     if exc.code is None or exc.code < 400:
         return exc  # not an error: let Flask send it as it is
+    original = getattr(exc, "original_exception", None)
+    if original is not None and (isinstance(original, StoreBusy) or is_busy(original)):
+        return store_busy(original)  # raised where Flask makes a 500 of it (after_request)
     custom = exc.description if exc.description != type(exc).description else None
     words = FORM_EXPIRED if isinstance(exc, CSRFError) else None
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]

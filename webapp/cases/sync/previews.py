@@ -8,7 +8,7 @@ is now, with the annotated photos, until someone applies it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
@@ -28,6 +28,9 @@ from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 from webapp.store import access_log
 from webapp.store.connection import utcnow
+
+#: Scans photos: (store, team, photos, max_megapixels=...) -> (scan JSON, annotated JPEGs).
+Scanner = Callable[..., tuple[dict, list[tuple[str, bytes]]]]
 
 
 def rows_by_token(db: Database, team: dict) -> dict[str, dict]:
@@ -177,6 +180,7 @@ def preview_photos(
     user_id: int | None,
     source: str,
     max_megapixels: float = MAX_MEGAPIXELS,
+    scanner: Scanner | None = None,
 ) -> dict:
     """Uploaded board photos (name as sent, bytes) -> a stored preview, as the scan page
     and the API both take them.
@@ -185,9 +189,12 @@ def preview_photos(
     scanner reads them with the team's boards and hints, and the result is kept as a
     preview with the annotated photos (:func:`preview_scan`). Raises :class:`BadInput`
     when no photo could be read; one bad photo among good ones is listed in the preview.
+    ``scanner`` scans elsewhere (the server's scan queue, :mod:`.queue`); by default the
+    photos are scanned here.
     """
     photos = numbered(uploads)
-    scan_json, images = scan_uploads(db, team, photos, max_megapixels=max_megapixels)
+    scan = scanner or scan_uploads
+    scan_json, images = scan(db, team, photos, max_megapixels=max_megapixels)
     return preview_scan(
         db,
         team,
@@ -208,6 +215,7 @@ def add_photos(
     user_id: int | None,
     source: str,
     max_megapixels: float = MAX_MEGAPIXELS,
+    scanner: Scanner | None = None,
 ) -> dict:
     """Add photos to an open preview: scan just them, merge what they show with what the
     preview already saw (:func:`scanner.results.merge_scans`), and compare again.
@@ -225,7 +233,7 @@ def add_photos(
     if not scan["photos"]:
         raise BadInput(f"scan {scan['id']} was sent as JSON, not photos; start a new scan")
     photos = numbered(uploads, start=len(scan["photos"]) + 1)
-    scan_json, images = scan_uploads(db, team, photos, max_megapixels=max_megapixels)
+    scan_json, images = (scanner or scan_uploads)(db, team, photos, max_megapixels=max_megapixels)
     row = db["scans"].get(scan["id"])
     merged = merge_scans(json.loads(row["result"]), scan_json)
     meta = scan["photos"] + photos_meta(photos)

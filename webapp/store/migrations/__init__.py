@@ -11,6 +11,7 @@ from webapp.store.migrations import (
     rules,
     rules2,
     safety,
+    scale,
     web,
 )
 
@@ -25,4 +26,5 @@ SETS = [
     safety.migrations,
     people.migrations,
     camera.migrations,
+    scale.migrations,
 ]

@@ -20,13 +20,26 @@ document.addEventListener("DOMContentLoaded", function () {
       bar.value = pct;
       status.textContent = "Uploading… " + pct + "%";
     };
+    var waiting = 0, polls = 0;
     xhr.upload.onload = function () {
       bar.removeAttribute("value"); // an indeterminate bar while the server scans
       timer = setInterval(function () {
         var s = Math.round((Date.now() - started) / 1000);
-        status.textContent = "Scanning: finding the boards and reading the tiles… " + s + " s";
+        status.textContent = waiting > 0
+          ? "In the scan queue (" + waiting + " waiting to be scanned)… " + s + " s"
+          : "Scanning: finding the boards and reading the tiles… " + s + " s";
+        if (polls++ % 4 === 0) pollQueue(); // the scan queue's length, every 2 s
       }, 500);
     };
+    function pollQueue() {
+      var ask = new XMLHttpRequest();
+      ask.open("GET", form.action + "/queue.json");
+      ask.onload = function () {
+        if (ask.status !== 200) return;
+        try { waiting = JSON.parse(ask.responseText).waiting; } catch (e) { waiting = 0; }
+      };
+      ask.send();
+    }
     xhr.onload = function () {
       clearInterval(timer);
       // A refused upload comes back to this form with the reason flashed on it (already

@@ -18,6 +18,7 @@ from webapp.cases.teams import stage_names, team_by_id
 from webapp.cases.users import user_for_api_token
 from webapp.errors import BadInput
 from webapp.store import access_log
+from webapp.web import scan_worker
 from webapp.web.extensions import User, csrf, get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -95,6 +96,7 @@ def create_scan():
             db, team, [(f.filename, f.read()) for f in files],
             user_id=user.user_id, source="api",
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
+            scanner=scan_worker.scanner(),
         )  # fmt: skip
     elif request.is_json:
         data = request.get_json(silent=True)

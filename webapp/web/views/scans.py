@@ -23,6 +23,7 @@ from flask_login import current_user
 from webapp.cases.sync import applying, capturing, previews, records
 from webapp.cases.teams import stage_names
 from webapp.errors import BadInput
+from webapp.web import scan_worker
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
@@ -55,6 +56,7 @@ def upload():
             user_id=current_user.user_id,
             source="web",
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
+            scanner=scan_worker.scanner(),
         )
     except BadInput as exc:
         return back_with_error(f"Nothing was scanned: {exc}", url_for("scans.new"))
@@ -79,6 +81,14 @@ def capture():
     return redirect(url_for("scans.show", scan_id=preview["id"]))
 
 
+@bp.route("/queue.json")
+@role_required("manager")
+def queue():
+    """How many scans wait for a worker: the scan page shows it while its photos wait."""
+    found = scan_worker.queue()
+    return {"waiting": found.waiting() if found else 0}
+
+
 @bp.route("/<int:scan_id>")
 @role_required("manager")
 def show(scan_id):
@@ -101,6 +111,7 @@ def add_photo(scan_id):
             user_id=current_user.user_id,
             source="web",
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
+            scanner=scan_worker.scanner(),
         )
     except BadInput as exc:
         return back_with_error(f"No photo was added: {exc}", url_for("scans.show", scan_id=scan_id))
