@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from pathlib import Path
 
 import pytest
 from web_helpers import PASSWORD, AuthActions, csrf_token
@@ -208,3 +209,29 @@ def test_logins_failures_and_logouts_are_logged(client, auth, users, store):
     assert [r["action"] for r in rows] == ["login.failed", "login.failed", "login", "logout"]
     assert rows[1]["team_id"] is None and '"nobody"' in rows[1]["detail"]
     assert rows[2]["user_id"] == users["manager"]["id"] and rows[2]["ip"]
+
+
+def test_caseboard_cfg_is_read_only_from_the_configured_instance_folder(
+    db_path, tmp_path, monkeypatch
+):
+    """The attack: a caseboard.cfg dropped in the default instance folder (beside the
+    install) is run even though CASEBOARD_INSTANCE_PATH names another folder."""
+    from flask import Flask
+
+    default = Path(Flask("webapp.web.app", instance_relative_config=True).instance_path)
+    dropped = default / "caseboard.cfg"
+    assert not dropped.exists()
+    chosen = tmp_path / "srv-caseboard"
+    chosen.mkdir(mode=0o700)
+    (chosen / "caseboard.cfg").write_text("CHOSEN_FOLDER = True\n")
+    monkeypatch.setenv("CASEBOARD_INSTANCE_PATH", str(chosen))
+    default.mkdir(exist_ok=True)
+    try:
+        dropped.write_text("DROPPED_BY_ATTACKER = True\n")
+        app = create_app({"DB": db_path})
+    finally:
+        dropped.unlink()
+    assert app.config.get("CHOSEN_FOLDER") is True
+    assert "DROPPED_BY_ATTACKER" not in app.config
+    assert app.instance_path == str(chosen.resolve())
+    assert (chosen / "secret_key").exists() or app.config.get("SECRET_KEY")

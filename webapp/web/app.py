@@ -47,7 +47,7 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_folder(config))
     app.request_class = CaseboardRequest
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("caseboard.cfg", silent=True)
@@ -55,9 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["DB"] = str(Path(app.config["DB"]).resolve())
-
-    if app.config.get("INSTANCE_PATH"):
-        app.instance_path = str(Path(app.config["INSTANCE_PATH"]).resolve())
+    app.config["INSTANCE_PATH"] = app.instance_path
     open_store(app.config["DB"], create=True).close()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
@@ -78,6 +76,14 @@ def create_app(config: dict | None = None) -> Flask:
         return {"nav_items": NAV_ITEMS, "url_rules": set(app.view_functions)}
 
     return app
+
+
+def instance_folder(config: dict | None) -> str | None:
+    """The instance folder named by the ``config`` mapping or ``CASEBOARD_INSTANCE_PATH``
+    (None: Flask's default beside the package). Settled before ``caseboard.cfg`` is read,
+    so the file is read only from the folder the operator chose."""
+    chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get("CASEBOARD_INSTANCE_PATH")
+    return str(Path(chosen).resolve()) if chosen else None
 
 
 class StoreId(IntegerConverter):
