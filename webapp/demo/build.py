@@ -25,7 +25,7 @@ from webapp.errors import BadInput
 from webapp.store.connection import open_store
 
 DEMO_TEAM = "Riverside CIN team"
-DEMO_PASSWORD = "caseboard-demo"  # a demo password, 12+ characters like any other
+DEMO_PASSWORD = "plum-otter-harbour-lamp"  # judged like any other password
 DEMO_USERS = (("admin", "admin"), ("manager", "manager"), ("practitioner", "practitioner"))
 HISTORY_FAMILIES = 40
 HISTORY_SEED = 7

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from webapp.cases.users import session_id, user_for_session
 from webapp.store.connection import connect
+from webapp.store.epoch import session_epoch
 
 login_manager = LoginManager()
 _threads = threading.local()
@@ -21,7 +22,8 @@ class User(UserMixin):
 
     def __init__(self, row: dict):
         self.row = row
-        self.id = session_id(row)  # what the session and remember cookies carry
+        # what the session and remember cookies carry (the epoch changes at a restore)
+        self.id = session_id(row, session_epoch(get_db()))
         self.user_id = row["id"]
         self.username = row["username"]
         self.role = row["role"]
