@@ -28,6 +28,8 @@ from webapp.errors import BadInput
 from webapp.store.chunks import CHUNK_ROWS, in_chunks
 from webapp.store.connection import utcnow
 
+#: How long a log-in address or device stays known (webapp.cases.logins.KNOWN_FOR_S).
+KNOWN_CLIENT_S = 180 * 86400
 DEFAULTS = {"scan-pictures": 30, "access-log": 730, "closed-cases": 730}
 LIMITS = {"scan-pictures": (1, 3650), "access-log": (30, 3650), "closed-cases": (183, 36500)}
 WORDS = {
@@ -96,6 +98,8 @@ def purge(db: Database, today: date | None = None, *, dry_run: bool = False) -> 
         in_chunks(db, found["closed"], _anonymise, size=CHUNK_ROWS // 10)
         db.execute("delete from login_failures where at < ?",
                    [datetime.now(UTC).timestamp() - 86400])  # fmt: skip
+        db.execute("delete from login_clients where last_at < ?",
+                   [datetime.now(UTC).timestamp() - KNOWN_CLIENT_S])  # fmt: skip
     return {"scan_pictures": len(found["pictures"]), "access_log": len(found["log"]),
             "anonymised": len(found["closed"]), "cut_off": found["cut_off"],
             "dry_run": dry_run}  # fmt: skip

@@ -5,6 +5,7 @@ from webapp.store.migrations import (
     camera,
     core,
     imports,
+    known_clients,
     lifecycle,
     meeting,
     people,
@@ -25,4 +26,5 @@ SETS = [
     safety.migrations,
     people.migrations,
     camera.migrations,
+    known_clients.migrations,
 ]
