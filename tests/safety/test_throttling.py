@@ -36,10 +36,9 @@ def checks(monkeypatch):
     return made
 
 
-def attempt(base, username, password, address=None, cookies=None):
-    headers = {"X-Forwarded-For": address} if address else {}
-    return requests.post(f"{base}/login", data={"username": username, "password": password},
-                         headers=headers, cookies=cookies, allow_redirects=False, timeout=60)  # fmt: skip
+def attempt(base, username, password):
+    data = {"username": username, "password": password}
+    return requests.post(f"{base}/login", data=data, allow_redirects=False, timeout=60)
 
 
 def test_forty_parallel_wrong_passwords_get_at_most_the_limit_of_checks(app, mia, checks):
