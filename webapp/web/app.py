@@ -18,7 +18,15 @@ from werkzeug.routing import IntegerConverter
 from webapp.cases.bounds import MAX_ID
 from webapp.cases.sync.uploads import MAX_MEGAPIXELS
 from webapp.store.connection import open_store
-from webapp.web import audit_trail, dates, extensions, input_guard, security_headers, words
+from webapp.web import (
+    audit_trail,
+    dates,
+    extensions,
+    input_guard,
+    json_guard,
+    security_headers,
+    words,
+)
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
@@ -65,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     audit_trail.init_app(app)
     security_headers.init_app(app)
     input_guard.init_app(app)
+    json_guard.init_app(app)
     init_sso(app)
     register_blueprints(app)
     dates.register(app)

@@ -73,6 +73,26 @@ def load_user(value: str):
     return User(row) if row else None
 
 
+@login_manager.unauthorized_handler
+def to_login():
+    """Not logged in: to the log-in form, which sends the user on to the page they asked
+    for afterwards, unless its address is too long to carry in a ``Location`` header."""
+    from flask import redirect, request, url_for
+
+    from webapp.web.redirects import safe_next
+
+    target = safe_next(request.full_path.rstrip("?")) or safe_next(request.path)
+    flask_login_flash()
+    return redirect(url_for(login_manager.login_view, next=target) if target else
+                    url_for(login_manager.login_view))  # fmt: skip
+
+
+def flask_login_flash() -> None:
+    from flask import flash
+
+    flash(login_manager.login_message, login_manager.login_message_category)
+
+
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
     login_manager.init_app(app)

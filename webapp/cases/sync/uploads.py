@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from tilegen.payload import parse_tile_url
 from tilegen.standard import STAGES, ZONE_NAMES
+from webapp.cases.sync import limits
 from webapp.cases.teams import scan_settings
 from webapp.errors import BadInput
 
@@ -150,6 +151,7 @@ def scan_uploads(
 
     if not photos:
         raise BadInput("choose at least one photo of a board")
+    limits.check_request(photos)
     good, errors = [], []
     for name, data in photos:
         try:
@@ -162,11 +164,12 @@ def scan_uploads(
     result = scan_photos([], settings["geometries"], settings["marker_base"])
     images = []
     for photo in good:  # one at a time: one decoded photo in memory, never all of them
-        one = scan_photos(
-            [photo], settings["geometries"], settings["marker_base"], hints=hints,
-            keep_annotated=True, labels=labels,
-        )  # fmt: skip
-        images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
+        with limits.decoding(db):  # and one at a time across every request and worker
+            one = scan_photos(
+                [photo], settings["geometries"], settings["marker_base"], hints=hints,
+                keep_annotated=True, labels=labels,
+            )  # fmt: skip
+            images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
         result.photos += one.photos
         result.errors += one.errors
     scan_json = result.to_json()

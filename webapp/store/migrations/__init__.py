@@ -4,8 +4,8 @@ set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 from webapp.store.migrations import (
     camera,
     core,
+    guards,
     imports,
-    known_clients,
     lifecycle,
     meeting,
     people,
@@ -26,5 +26,5 @@ SETS = [
     safety.migrations,
     people.migrations,
     camera.migrations,
-    known_clients.migrations,
+    guards.migrations,
 ]
