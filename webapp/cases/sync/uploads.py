@@ -170,8 +170,9 @@ def scan_uploads(
                 keep_annotated=True, labels=labels,
             )  # fmt: skip
             images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
-        result.photos += one.photos
-        result.errors += one.errors
+            result.photos += one.photos
+            result.errors += one.errors
+            del one  # its full-size annotated picture goes before the memory is handed back
     scan_json = result.to_json()
     scan_json["errors"] = errors + scan_json.get("errors", [])
     if not scan_json.get("photos"):

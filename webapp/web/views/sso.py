@@ -64,7 +64,7 @@ def callback():
     if not sso.sso_configured():
         abort(404)
     try:
-        token = sso.client().authorize_access_token()
+        token = sso.client().authorize_access_token(claims_options=sso.claims_options())
     except MismatchingStateError:
         abort(400, description=f"{REFUSED} This sign-in was not started here or has "
                                "expired (its state did not match). Start again from the "
