@@ -38,7 +38,7 @@ MAX_REQUEST_MEGAPIXELS = 320  # six 52 MP photos and a little more
 MAX_SCANS_PER_USER = 2  # a phone and a laptop
 #: A scan slot older than this belonged to a process that died; it is taken back.
 SLOT_STALE_S = 600
-WAIT_S = 300.0  # eight 52 MP photos, one after another, on a busy two-core machine
+WAIT_S = 600.0  # eight 52 MP photos, one after another, on a busy two-core machine
 
 
 def check_request(photos: Sequence[tuple[str, bytes]]) -> None:
