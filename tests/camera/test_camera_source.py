@@ -57,3 +57,18 @@ def test_a_path_is_for_the_command_line_only(runner, store, team, noisy_video):
     result = runner("camera", "set", "--source", noisy_video(1))
     assert result.exit_code == 0, result.output
     assert camera_settings(get_team(store, "Team"))["source"] == noisy_video(1)
+
+
+def test_a_file_stored_by_an_older_version_is_not_read_by_capture_now(
+    client_for, store, team, noisy_video
+):
+    """A path saved on the page before this check (no "set on the command line" mark) is
+    refused when the camera is read, by "Capture now" and the schedule alike."""
+    from webapp.cases.teams import update_team_settings
+
+    update_team_settings(store, team, camera={"source": noisy_video(1), "frames": 4})
+    response = client_for("manager").form("/scans/capture", {})
+    assert response.status_code == 302
+    page = text(client_for("manager").get(response.location))
+    assert "Nothing was captured" in page and "command line" in page
+    assert store["scans"].count == 0

@@ -97,3 +97,27 @@ def test_a_link_inside_done_is_deleted_itself_not_its_target(store, team, tmp_pa
     os.utime(folder / "done" / "old.jpg", (long_ago, long_ago), follow_symlinks=False)
     watching.purge(folder, keep_days=7)
     assert target.exists()
+
+
+def test_a_hard_link_to_another_file_is_refused(runner, store, wall, tmp_path, board_jpeg):
+    secret = tmp_path / "elsewhere.jpg"
+    secret.write_bytes(board_jpeg(2))
+    folder = inbox(tmp_path, board_jpeg)
+    os.link(secret, folder / "copy.jpg")
+    result = runner("watch", str(folder), "--once", "--settle", "0")
+    assert result.exit_code == 2 and "hard link" in result.stderr
+    assert (folder / "copy.jpg").exists() and store["scans"].count == 0
+
+
+def test_a_reason_file_planted_as_a_link_is_never_written_through(
+    runner, store, wall, tmp_path, board_jpeg
+):
+    target = tmp_path / "instance-caseboard.cfg"
+    folder = inbox(tmp_path, board_jpeg)
+    (folder / "failed").mkdir()
+    os.symlink(target, folder / "failed" / "broken.jpg.reason.txt")
+    (folder / "broken.jpg").write_bytes(b"not a photo")
+    result = runner("watch", str(folder), "--once", "--settle", "0", "--json")
+    assert result.exit_code == 0, result.output
+    assert not target.exists()
+    assert (folder / "failed" / "broken-2.jpg.reason.txt").read_text().startswith("broken.jpg")

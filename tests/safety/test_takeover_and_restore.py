@@ -110,3 +110,18 @@ def test_the_server_resets_a_user_of_several_teams(runner, store, service_manage
     assert result.exit_code == 0 and authenticate(store, "sam", NEW) is not None
     weak = runner("user", "password", "sam", "--password-stdin", input="Summer2026!!\n")
     assert weak.exit_code == 2 and "breached" in weak.output
+
+
+def test_a_calendar_link_stopped_after_the_backup_does_not_work_again(
+    app, client_for, store, db_path, tmp_path
+):
+    import re
+
+    manager = client_for("manager")
+    page = manager.post("/me/calendar", follow_redirects=True).get_data(as_text=True)
+    link = re.search(r"(/calendar/[\w-]+\.ics)", page).group(1)
+    saved = tmp_path / "nightly.db"
+    backup(db_path, saved)
+    manager.post("/me/calendar/stop")
+    restore(saved, db_path)
+    assert app.test_client().get(link).status_code == 404

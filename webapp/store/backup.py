@@ -133,12 +133,15 @@ def restore(backup_file: str | Path, db_path: str | Path) -> dict:
 
 def end_everything_issued(db) -> int:
     """After a restore: a new session epoch, so every session and remember cookie issued
-    before it (by this store or the one it replaced) is refused, and every API token in
-    the restored store revoked (one ended after the backup would otherwise work again).
+    before it (by this store or the one it replaced) is refused, and every API token and
+    calendar link in the restored store ended (one ended after the backup would otherwise
+    work again).
     Returns how many tokens were revoked."""
     with db.atomic():
         new_session_epoch(db)
         cursor = db.execute(
             "update api_tokens set revoked_at = ? where revoked_at is null", [utcnow()]
         )
+        # a calendar link stopped after the backup must not work again either
+        db.execute("update users set feed_token_hash = null where feed_token_hash is not null")
     return cursor.rowcount

@@ -34,7 +34,10 @@ MEETING_DAY = "meeting day"
 #: A scheduled capture missed by more than this (server down, timer late) is skipped:
 #: the camera is read only at the scheduled times.
 CATCH_UP = timedelta(hours=1)
-DEFAULT_CAMERA = {"source": "", "frames": DEFAULT_FRAMES, "day": "", "time": "", "apply": False}
+DEFAULT_CAMERA = {"source": "", "frames": DEFAULT_FRAMES, "day": "", "time": "", "apply": False,
+                  "set_on": ""}  # fmt: skip
+#: ``set_on`` of a source set by `caseboard camera set`: a file or a local stream may be read.
+COMMAND_LINE = "command line"
 
 
 # -- settings ----------------------------------------------------------------------------
@@ -57,7 +60,9 @@ def update_camera(db: Database, team: dict, form: dict, *, paths_allowed: bool =
     source = (form.get("source") or "").strip()
     if len(source) > 500:
         raise BadInput("the camera source must be at most 500 characters")
-    if not paths_allowed and source and source != camera_settings(team)["source"]:
+    before = camera_settings(team)
+    from_command_line = paths_allowed or (source == before["source"] and before["set_on"])
+    if not from_command_line and source:
         check_page_source(source)
     try:
         frames = int(str(form.get("frames") or DEFAULT_FRAMES).strip())
@@ -81,6 +86,7 @@ def update_camera(db: Database, team: dict, form: dict, *, paths_allowed: bool =
         "day": day,
         "time": at,
         "apply": str(form.get("apply") or "").lower() in ("1", "on", "true", "yes"),
+        "set_on": COMMAND_LINE if from_command_line and source else "",
     }
     return update_team_settings(db, team, camera=camera)
 
@@ -158,6 +164,8 @@ def capture_scan(
     from scanner.capture import CaptureError, capture, encode_png
 
     settings = camera_settings(team)
+    if source is None and settings["source"] and settings["set_on"] != COMMAND_LINE:
+        check_page_source(settings["source"])  # e.g. a file set on the page by an older version
     source = (source if source is not None else settings["source"]).strip()
     if not source:
         raise BadInput("no camera is set for this team: set its source on the admin page")

@@ -64,6 +64,8 @@ def arrivals(folder: Path) -> dict[Path, Arrival]:
         if not entry.is_file(follow_symlinks=False):
             continue
         st = entry.stat(follow_symlinks=False)
+        if st.st_nlink > 1:  # a hard link shares another file: maybe one it cannot read
+            raise BadInput(f"{entry.path} is a hard link to another file: refusing it")
         found[Path(entry.path)] = Arrival(Path(entry.path), st.st_size, st.st_mtime_ns)
     return found
 
@@ -263,7 +265,7 @@ def _move(path: Path, folder: Path, sub: str) -> str:
     try:
         stem, suffix = os.path.splitext(path.name)
         name, n = path.name, 1
-        while _exists(name, into):
+        while _exists(name, into) or _exists(name + REASON_SUFFIX, into):
             n += 1
             name = f"{stem}-{n}{suffix}"
         os.replace(path.name, name, src_dir_fd=source, dst_dir_fd=into)
