@@ -17,6 +17,8 @@ WEAK = [
     "Password2026!",
     "Summer2026!!",
     "caseboard-demo",  # the demo's old password, printed for everyone to read
+    DEMO_PASSWORD,  # the demo's new one: strong, but published just the same
+    "Heron-Marble-Tulip-Canal-2",
     "Winter2027!!!",
     "Liverpool2026",
     "qwertyuiopasdf",
@@ -38,10 +40,23 @@ def test_weak_passwords_are_refused(password):
 
 @pytest.mark.parametrize(
     "password",
-    ["plum otter harbour lamp", "another good passphrase", DEMO_PASSWORD, "tG7#vq2!Lm9@xR"],
+    ["plum otter harbour lamp", "another good passphrase", "tG7#vq2!Lm9@xR"],
 )
 def test_strong_passwords_are_accepted(password):
     assert check_password(password, "mia") == password
+
+
+def test_the_demo_password_is_strong_by_itself_and_its_users_log_in_with_it(tmp_path):
+    from zxcvbn import zxcvbn
+
+    from webapp.cases.users import authenticate
+    from webapp.demo.build import add_sample
+    from webapp.store.connection import open_store
+
+    assert zxcvbn(DEMO_PASSWORD)["score"] >= 3
+    db = open_store(tmp_path / "demo.db", create=True)
+    add_sample(db, "http://127.0.0.1:5000")
+    assert authenticate(db, "manager", DEMO_PASSWORD) is not None
 
 
 def test_the_breached_list_is_large():

@@ -27,15 +27,26 @@ PRODUCT_WORDS = ("caseboard", "case", "board", "council", "social", "children", 
                  "admin", "manager", "practitioner", "service", "practice", "welcome")  # fmt: skip
 
 
+#: The demo's password, printed in the README and by `caseboard demo`: published, so no
+#: real account may have it (the demo's own users are made without this check).
+DEMO_PASSWORD = "heron-marble-tulip-canal"
+#: Passwords caseboard itself has published (the demo's, now and before).
+PUBLISHED = (DEMO_PASSWORD, "caseboard-demo")
+
+
 @cache
 def breached_passwords() -> frozenset[str]:
-    """The breached and common passwords, lower-cased (about 30,000)."""
+    """The breached, common and published passwords, lower-cased (about 30,000), and the
+    letters of each published one (so its variants with other digits or symbols go too)."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     text = files("webapp.cases").joinpath("common_passwords.txt").read_text("utf-8")
     own = (line.strip().lower() for line in text.splitlines())
-    return frozenset(w for w in own if w and w[0] != "#") | frozenset(
-        w.lower() for w in FREQUENCY_LISTS["passwords"]
+    published = {p for w in PUBLISHED for p in (w, "".join(c for c in w if c.isalpha()))}
+    return (
+        frozenset(w for w in own if w and w[0] != "#")
+        | frozenset(w.lower() for w in FREQUENCY_LISTS["passwords"])
+        | published
     )
 
 
