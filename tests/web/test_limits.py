@@ -112,3 +112,12 @@ def test_a_70_kb_field_is_not_reflected_into_a_location_header(client, users, fa
     login = client.post("/login", data={"username": "manager", "password": "correct horse",
                                         "next": "/" + long})  # fmt: skip
     assert login.status_code == 302 and len(login.headers["Location"]) < 100
+
+
+def test_the_upload_page_answers_too_many_photos_with_a_413_page(client_for, board_photo, store):
+    manager = client_for("manager")
+    photos = [(io.BytesIO(board_photo), f"p{n}.jpg") for n in range(limits.MAX_PHOTOS + 1)]
+    response, seconds = timed(lambda: manager.post(
+        "/scans", data={"photo": photos}, content_type="multipart/form-data"))  # fmt: skip
+    assert response.status_code == 413 and seconds < 1.0
+    assert "at most 12" in response.get_data(as_text=True) and store["scans"].count == 0

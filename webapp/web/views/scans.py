@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from webapp.cases.sync import applying, capturing, previews, records
 from webapp.cases.teams import stage_names
-from webapp.errors import BadInput
+from webapp.errors import BadInput, TooLarge, TooMany
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
@@ -56,6 +56,8 @@ def upload():
             source="web",
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
         )
+    except (TooLarge, TooMany):
+        raise  # past the limits: 413 or 429 with the reason, as the API answers
     except BadInput as exc:
         return back_with_error(f"Nothing was scanned: {exc}", url_for("scans.new"))
     return redirect(url_for("scans.show", scan_id=scan["id"]))
@@ -102,6 +104,8 @@ def add_photo(scan_id):
             source="web",
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
         )
+    except (TooLarge, TooMany):
+        raise  # past the limits: 413 or 429 with the reason, as the API answers
     except BadInput as exc:
         return back_with_error(f"No photo was added: {exc}", url_for("scans.show", scan_id=scan_id))
     return redirect(url_for("scans.show", scan_id=scan["id"]))
