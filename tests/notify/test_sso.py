@@ -149,3 +149,17 @@ def test_an_id_token_from_another_issuer_than_the_configured_one_is_refused(
     assert answer.status_code == 400
     assert "did not confirm who you are" in answer.get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def test_the_verified_flag_is_the_configured_claim_and_issuer_set_names_need_none(store, ann):
+    from webapp.cases.signin import user_for_claims
+    from webapp.errors import BadInput
+
+    email = {"email": "ann.lee@council.example"}
+    with pytest.raises(BadInput, match="not verified"):
+        user_for_claims(store, email)
+    with pytest.raises(BadInput, match="not verified"):
+        user_for_claims(store, {**email, "email_verified": True}, verified_claim="xms_edov")
+    assert user_for_claims(store, {**email, "xms_edov": True}, verified_claim="xms_edov")
+    upn = {"preferred_username": "ann.lee@council.example"}
+    assert user_for_claims(store, upn, email_claim="preferred_username")["username"] == "ann"

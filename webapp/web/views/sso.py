@@ -84,6 +84,7 @@ def callback():
             email_claim=config.get("OIDC_EMAIL_CLAIM") or "email",
             groups_claim=config.get("OIDC_GROUPS_CLAIM") or "groups",
             role_groups=parse_role_groups(config.get("OIDC_ROLE_GROUPS")),
+            verified_claim=config.get("OIDC_VERIFIED_CLAIM") or "email_verified",
         )
     except CaseboardError as exc:
         abort(403, description=f"{REFUSED} {exc}")
