@@ -6,7 +6,7 @@ The attack this answers (issue "Safe, round 2"): eight parallel uploads of a 52 
 took a server to 2.8 GB. Each server here is ``caseboard serve --workers 2`` (the
 default on two cores) on a fresh store with one team and eight managers, each with an
 API token; each manager sends one photo to ``POST /api/scans`` at the same moment. The
-photo is an RGB PNG of 52 MP that packs into about a megabyte (a board drawn on a
+photo is an RGB PNG of 52 MP that packs into a fraction of a megabyte (a board drawn on a
 plain background), so the upload itself is cheap and what is measured is decoding and
 scanning it.
 
