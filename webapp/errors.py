@@ -10,6 +10,14 @@ class BadInput(CaseboardError):
     """An argument, a file or a field is malformed or out of range."""
 
 
+class TooLarge(BadInput):
+    """More than a request may carry: photos, pixels (HTTP 413)."""
+
+
+class TooMany(BadInput):
+    """More at once than one person may run, e.g. parallel scans (HTTP 429)."""
+
+
 class NotFound(CaseboardError):
     """A team, family, user, token or scan that does not exist (or is not yours)."""
 

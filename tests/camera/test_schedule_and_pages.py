@@ -39,6 +39,7 @@ def test_the_schedule_captures_once_per_scheduled_time(store, team, wall, noisy_
         store,
         team,
         {"source": noisy_video(1), "frames": "4", "day": "Monday", "time": "11:30", "apply": "1"},
+        paths_allowed=True,
     )
     monday = datetime(2026, 11, 30, 11, 40, tzinfo=LONDON)  # 10 minutes after the time
     assert run_due_captures(store, datetime(2026, 11, 30, 11, 20, tzinfo=LONDON)) == []
@@ -64,6 +65,8 @@ def test_admin_sets_the_camera_and_the_manager_captures_now(client_for, store, w
     page = text(admin.get("/admin/?width=1920&boards=1"))
     assert "1920 px across 1 board(s): 1.77 px per module, too low" in page
     assert page.count('id="camera"') == 1 and "<title>Admin" in page
+    # a video file is the command line's to set; the page keeps it while saving the rest
+    update_camera(store, get_team(store, "Team"), {"source": noisy_video(1)}, paths_allowed=True)
     response = admin.form(
         "/admin/camera",
         {"source": noisy_video(1), "frames": "4", "day": "meeting day", "time": "11:30"},
@@ -102,6 +105,7 @@ def test_serve_with_scheduler_runs_the_camera_job(app, store, team, wall, noisy_
             "day": now.strftime("%A"),
             "time": now.strftime("%H:%M"),
         },
+        paths_allowed=True,
     )
     app.config.update(SMTP_HOST="127.0.0.1")
     scheduler = server_scheduler(app, "07:00")

@@ -8,7 +8,7 @@ def test_demo_builds_prints_scans_and_syncs(runner, tmp_path):
     demo = runner.on(tmp_path / "demo" / "caseboard.db")
     result = demo("demo", "--no-serve")
     assert result.exit_code == 0, result.output
-    assert "password 'caseboard-demo'" in result.output
+    assert "password 'heron-marble-tulip-canal'" in result.output
     folder = tmp_path / "demo" / "caseboard-demo"
     for name in ("tiles.pdf", "stickers.pdf", "photos/board-1.jpg", "annotated/board-6.jpg"):
         assert (folder / name).stat().st_size > 1000, name

@@ -131,20 +131,19 @@ def test_printer_settings_for_a_team(team):
 
 
 def test_failed_logins_are_counted_per_name_and_address_within_the_window(store):
+    limits = logins.Limits(window=300, pair=3)
     for second in range(3):
-        logins.record_login_failure(store, "Mia", "10.0.0.1", 300, now=1000.0 + second)
-    limit = {"attempts": 3, "window": 300}
-    assert logins.login_retry_after(store, "mia", "10.0.0.1", now=1010.0, **limit) == 290.0
-    assert logins.login_retry_after(store, "mia", "10.0.0.2", now=1010.0, **limit) == 0
-    assert logins.login_retry_after(store, "sam", "10.0.0.1", now=1010.0, **limit) == 0
-    assert logins.login_retry_after(store, "mia", "10.0.0.1", now=1300.5, **limit) == 0
-    logins.clear_login_failures(store, "MIA", "10.0.0.1")
-    assert logins.login_retry_after(store, "mia", "10.0.0.1", now=1010.0, **limit) == 0
+        assert logins.reserve_attempt(store, "Mia", "10.0.0.1", limits, now=1000.0 + second).place
+    assert logins.reserve_attempt(store, "mia", "10.0.0.1", limits, now=1010.0).wait == 290.0
+    assert logins.reserve_attempt(store, "mia", "10.0.0.2", limits, now=1011.0).wait == 0
+    assert logins.reserve_attempt(store, "sam", "10.0.0.1", limits, now=1012.0).wait == 0
+    assert logins.reserve_attempt(store, "mia", "10.0.0.1", limits, now=1300.5).wait == 0
 
 
-def test_old_failures_are_forgotten_when_a_new_one_is_recorded(store):
-    logins.record_login_failure(store, "mia", "10.0.0.1", 300, now=1000.0)
-    logins.record_login_failure(store, "sam", "10.0.0.9", 300, now=2000.0)
+def test_old_failures_are_forgotten_when_a_new_attempt_comes(store):
+    limits = logins.Limits(window=300)
+    logins.reserve_attempt(store, "mia", "10.0.0.1", limits, now=1000.0)
+    logins.reserve_attempt(store, "sam", "10.0.0.9", limits, now=2000.0)
     assert [r["username"] for r in store["login_failures"].rows] == ["sam"]
 
 

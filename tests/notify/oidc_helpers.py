@@ -22,6 +22,9 @@ REDIRECT_URI = "http://localhost/login/oidc/callback"  # the Flask test client's
 ACCOUNTS = {
     "ann": {"email": "Ann.Lee@council.example", "name": "Ann Lee", "groups": ["g-managers"]},
     "stranger": {"email": "stranger@council.example", "name": "Not In Store"},
+    # an issuer that lets anyone type an address makes no promise about it
+    "unverified": {"email": "ann.lee@council.example", "name": "Ann?", "email_verified": None},
+    "denied": {"email": "ann.lee@council.example", "name": "Ann?", "email_verified": False},
 }
 
 

@@ -117,3 +117,49 @@ def test_without_oidc_settings_login_offers_only_passwords(client, users):
     page = client.get("/login").get_data(as_text=True)
     assert "/login/oidc" not in page and 'name="password"' in page
     assert client.get("/login/oidc").status_code == 404
+
+
+@pytest.mark.parametrize("account", ["unverified", "denied"])
+def test_an_email_address_the_issuer_does_not_vouch_for_is_refused(sso_app, ann, account):
+    """The attack: a token with no email_verified claim (or a false one) signed in as the
+    user with that address."""
+    client = sso_app.test_client()
+    start = client.get("/login/oidc")
+    answer = client.get(_callback_path(sign_in_at_provider(start.location, account)))
+    assert answer.status_code == 403
+    assert "is not verified" in answer.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not logged in
+
+
+def test_an_id_token_from_another_issuer_than_the_configured_one_is_refused(
+    db_path, oidc_provider, ann
+):
+    """The attack: the ID token's iss was checked only against the discovery document,
+    which may name any issuer. Here caseboard is configured with one address of the
+    provider and the provider signs its tokens as another."""
+    from webapp import create_app
+
+    config = {**oidc_provider.config(),
+              "OIDC_ISSUER": oidc_provider.issuer.replace("127.0.0.1", "localhost")}  # fmt: skip
+    app = create_app({"DB": db_path, "TESTING": True, "WTF_CSRF_ENABLED": False, **config})
+    client = app.test_client()
+    start = client.get("/login/oidc")
+    assert start.status_code == 302
+    answer = client.get(_callback_path(sign_in_at_provider(start.location, "ann")))
+    assert answer.status_code == 400
+    assert "did not confirm who you are" in answer.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_the_verified_flag_is_the_configured_claim_and_issuer_set_names_need_none(store, ann):
+    from webapp.cases.signin import user_for_claims
+    from webapp.errors import BadInput
+
+    email = {"email": "ann.lee@council.example"}
+    with pytest.raises(BadInput, match="not verified"):
+        user_for_claims(store, email)
+    with pytest.raises(BadInput, match="not verified"):
+        user_for_claims(store, {**email, "email_verified": True}, verified_claim="xms_edov")
+    assert user_for_claims(store, {**email, "xms_edov": True}, verified_claim="xms_edov")
+    upn = {"preferred_username": "ann.lee@council.example"}
+    assert user_for_claims(store, upn, email_claim="preferred_username")["username"] == "ann"

@@ -124,7 +124,8 @@ def test_restore_refuses_what_is_not_a_sound_caseboard_store(db_path, store, tea
 
 def test_purge_removes_exactly_what_has_passed_its_retention(store, team, users, today):
     settings = retention_settings(store)
-    assert settings == {"scan-pictures": 30, "access-log": 730, "closed-cases": 730}
+    assert settings == {"scan-pictures": 30, "access-log": 730, "closed-cases": 730,
+                        "mail-log": 90}  # fmt: skip
 
     def days_ago(n: int) -> date:
         return today - timedelta(days=n)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from pathlib import Path
 
 import pytest
 from web_helpers import PASSWORD, AuthActions, csrf_token
@@ -105,11 +106,12 @@ def test_a_new_store_is_owner_only(runner, tmp_path):
     [
         ("short pass", "at least 12"),
         ("mia", "at least 12"),
-        ("miamiamiamia", None),
-        ("Password1234", "common"),
-        ("qwertyuiop12", "common"),
-        ("correct horse battery staple", "common"),
+        ("miamiamiamia", "name"),
+        ("Password1234", "breached"),
+        ("qwertyuiop12", "breached"),
+        ("correct horse battery staple", "breached"),
         ("maryanne1234", "user name"),
+        ("plum otter harbour lamp", None),
     ],
 )
 def test_password_rules(password, reason):
@@ -123,7 +125,7 @@ def test_password_rules(password, reason):
 
 def test_password_rules_hold_on_the_command_line(runner):
     for bad, reason in (("short", "at least 12"), ("samantha1234", "user name"),
-                        ("password1234", "common")):  # fmt: skip
+                        ("password1234", "breached")):  # fmt: skip
         result = runner("user", "add", "samantha", "--role", "manager", "--password-stdin",
                         input=bad + "\n")  # fmt: skip
         assert result.exit_code == 2 and reason in result.output
@@ -208,3 +210,29 @@ def test_logins_failures_and_logouts_are_logged(client, auth, users, store):
     assert [r["action"] for r in rows] == ["login.failed", "login.failed", "login", "logout"]
     assert rows[1]["team_id"] is None and '"nobody"' in rows[1]["detail"]
     assert rows[2]["user_id"] == users["manager"]["id"] and rows[2]["ip"]
+
+
+def test_caseboard_cfg_is_read_only_from_the_configured_instance_folder(
+    db_path, tmp_path, monkeypatch
+):
+    """The attack: a caseboard.cfg dropped in the default instance folder (beside the
+    install) is run even though CASEBOARD_INSTANCE_PATH names another folder."""
+    from flask import Flask
+
+    default = Path(Flask("webapp.web.app", instance_relative_config=True).instance_path)
+    dropped = default / "caseboard.cfg"
+    assert not dropped.exists()
+    chosen = tmp_path / "srv-caseboard"
+    chosen.mkdir(mode=0o700)
+    (chosen / "caseboard.cfg").write_text("CHOSEN_FOLDER = True\n")
+    monkeypatch.setenv("CASEBOARD_INSTANCE_PATH", str(chosen))
+    default.mkdir(exist_ok=True)
+    try:
+        dropped.write_text("DROPPED_BY_ATTACKER = True\n")
+        app = create_app({"DB": db_path})
+    finally:
+        dropped.unlink()
+    assert app.config.get("CHOSEN_FOLDER") is True
+    assert "DROPPED_BY_ATTACKER" not in app.config
+    assert app.instance_path == str(chosen.resolve())
+    assert (chosen / "secret_key").exists() or app.config.get("SECRET_KEY")

@@ -4,7 +4,9 @@ the reason) and it goes on serving; `caseboard serve` on a missing store is one 
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -88,3 +90,60 @@ def test_serve_with_two_workers_answers_from_both_and_stops_them(store, db_path)
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
     with socket.socket() as s:
         s.bind(("127.0.0.1", port))  # the port is free again
+
+
+def _serve(db_path, *extra, env=None):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "webapp.cli", "serve", "--db", str(db_path), "--port", str(port)]
+    proc = subprocess.Popen([*cmd, "--workers", "2", *extra], env={**os.environ, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.time() + 20
+    while time.time() < deadline and len(_children(proc.pid)) < 2:
+        time.sleep(0.1)
+    return proc, port
+
+
+def _answers(port) -> bool:
+    with requests.Session() as http:
+        return all(
+            http.get(f"http://127.0.0.1:{port}/login", timeout=10).status_code == 200
+            for _ in range(20)
+        )
+
+
+def test_a_killed_worker_is_started_again(store, db_path):
+    """The attack: killing one of two workers stopped both, with exit status 0, so
+    systemd's Restart=on-failure never restarted the service."""
+    store.close()
+    proc, port = _serve(db_path)
+    try:
+        first = _children(proc.pid)
+        assert len(first) == 2 and _answers(port)
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.time() + 20
+        while time.time() < deadline and (
+            len(_children(proc.pid)) < 2 or victim in _children(proc.pid)
+        ):
+            time.sleep(0.1)
+        now = _children(proc.pid)
+        assert len(now) == 2 and victim not in now and proc.poll() is None
+        assert _answers(port)
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+    assert b"killed by signal 9" in proc.stderr.read()
+
+
+def test_a_dead_worker_beside_the_scheduler_exits_non_zero(store, db_path):
+    store.close()
+    proc, _port = _serve(db_path, "--with-scheduler", env={"CASEBOARD_SMTP_HOST": "127.0.0.1"})
+    try:
+        os.kill(min(_children(proc.pid)), signal.SIGKILL)
+        assert proc.wait(timeout=20) == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert b"exit status 1" in proc.stderr.read()

@@ -41,12 +41,18 @@ def user_for_claims(
     email_claim: str = "email",
     groups_claim: str = "groups",
     role_groups: list[tuple[str, str]] = (),
+    verified_claim: str = "email_verified",
 ) -> dict:
-    """The active user the ID token's claims name; their role follows a mapped group."""
+    """The active user the ID token's claims name; their role follows a mapped group.
+
+    With the ``email`` claim, ``verified_claim`` (``email_verified``; Entra ID's optional
+    ``xms_edov``) must be true. A claim the issuer assigns itself (Entra ID's
+    ``preferred_username``) carries no such flag and is trusted."""
     email = claims.get(email_claim)
     if not isinstance(email, str) or "@" not in email:
         raise BadInput(f"the council account sent no email address (claim {email_claim!r})")
-    if claims.get("email_verified") is False:
+    if email_claim == "email" and claims.get(verified_claim) not in (True, "true", "1", 1):
+        # a missing claim is no promise either: anyone may type an address at some issuers
         raise BadInput(f"the council account's email address {email} is not verified")
     user = user_by_email(db, email)
     if user is None:

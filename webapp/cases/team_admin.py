@@ -19,7 +19,8 @@ from tilegen.standard import (
     zones_from_dicts,
 )
 from webapp.cases.meetings import WEEKDAYS
-from webapp.cases.teams import team_settings, update_team_settings
+from webapp.cases.people import user_team_ids
+from webapp.cases.teams import team_by_id, team_settings, update_team_settings
 from webapp.cases.users import end_sessions, set_password
 from webapp.errors import BadInput, NotFound
 
@@ -182,26 +183,48 @@ def team_user(db: Database, team: dict, user_id: int) -> dict:
     return rows[0]
 
 
-def set_active(db: Database, team: dict, user_id: int, active: bool, *, acting_id: int) -> dict:
-    """Deactivate (or reactivate) a user; nobody may lock themselves out."""
+def managed_user(db: Database, team: dict, user_id: int, acting_id: int) -> dict:
+    """One of the team's users whose password or access the acting admin may change: only
+    an admin of every team the user belongs to may (a service manager whose home team is
+    this one also reads other teams, whose admins must not lose them to this one)."""
     user = team_user(db, team, user_id)
+    acting = db["users"].get(acting_id)
+    theirs, mine = user_team_ids(db, user), set(user_team_ids(db, acting))
+    others = [team_by_id(db, t)["name"] for t in theirs if t not in mine]
+    if others:
+        raise BadInput(
+            f"{user['username']} also belongs to {', '.join(others)}: only an admin of every "
+            "team they belong to can reset their password or deactivate them (on the server: "
+            "`caseboard user password`)"
+        )
+    return user
+
+
+def set_active(db: Database, team: dict, user_id: int, active: bool, *, acting_id: int) -> dict:
+    """Deactivate (or reactivate) a user; nobody may lock themselves out. Deactivating
+    ends the user's sessions and API tokens; reactivating revives neither."""
+    user = managed_user(db, team, user_id, acting_id)
     if user["id"] == acting_id and not active:
         raise BadInput("you cannot deactivate yourself")
     with db.atomic():
         db["users"].update(user["id"], {"active": 1 if active else 0})
         if not active:
-            end_sessions(db, user["id"])  # a copied cookie must not outlive the account
+            end_sessions(db, user["id"], api_tokens=True)  # nothing may outlive the account
     return db["users"].get(user["id"])
 
 
 def sign_out_everywhere(db: Database, team: dict, user_id: int) -> dict:
-    """End every session and remember cookie of one of the team's users."""
+    """End every session, remember cookie and API token of one of the team's users (any
+    admin of one of their teams may: it takes nothing over, it only locks out a thief)."""
     user = team_user(db, team, user_id)
-    end_sessions(db, user["id"])
+    with db.atomic():
+        end_sessions(db, user["id"], api_tokens=True)
     return user
 
 
-def reset_password(db: Database, team: dict, user_id: int, password: str) -> dict:
-    user = team_user(db, team, user_id)
+def reset_password(
+    db: Database, team: dict, user_id: int, password: str, *, acting_id: int
+) -> dict:
+    user = managed_user(db, team, user_id, acting_id)
     set_password(db, user, password or "")
     return user

@@ -7,20 +7,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 from functools import cache
-from importlib.resources import files
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.cases import people
 from webapp.cases.bounds import MAX_ID, check_id, check_text
+from webapp.cases.passwords import MAX_PASSWORD, check_password
 from webapp.cases.teams import get_team
 from webapp.errors import BadInput, NotFound
 from webapp.store.connection import utcnow
+from webapp.store.epoch import session_epoch
 
 ROLES = ("admin", "manager", "practitioner", "service-manager", "head-of-practice")
-MIN_PASSWORD = 12
-MAX_PASSWORD = 1024  # hashing a megabyte would be a cheap way to load the server
 API_TOKEN_PREFIX = "cb_"
 
 
@@ -34,8 +33,10 @@ def add_user(
     email: str | None = None,
     teams: list[str] = (),
     full_name: str | None = None,
+    judge_password: bool = True,
 ) -> dict:
-    """A new user in a team (the only team when none is named).
+    """A new user in a team (the only team when none is named). ``judge_password`` is
+    false only for the demo's users, whose password is published on purpose.
 
     ``teams`` are further teams the user reads (service managers and heads of practice
     belong to several; :mod:`webapp.cases.people`)."""
@@ -45,7 +46,8 @@ def add_user(
     check_text(username, "username")
     if role not in ROLES:
         raise BadInput(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    check_password(password, username)
+    if judge_password:
+        check_password(password, username, full_name)
     if db["users"].count_where("username = ?", [username]):
         raise BadInput(f"user {username!r} already exists")
     team = get_team(db, team_name)
@@ -100,31 +102,6 @@ def team_users(db: Database, team: dict) -> list[dict]:
 
 
 @cache
-def common_passwords() -> frozenset[str]:
-    """The shipped list of common passwords of 12 or more characters, lower-cased."""
-    text = files("webapp.cases").joinpath("common_passwords.txt").read_text("utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
-    )
-
-
-def check_password(password: str, username: str) -> str:
-    """At least 12 characters, not the user name (give or take digits and symbols at
-    the ends), and not on the list of common passwords."""
-    if len(password) < MIN_PASSWORD:
-        raise BadInput(f"the password must be at least {MIN_PASSWORD} characters")
-    if len(password) > MAX_PASSWORD:
-        raise BadInput(f"the password must be at most {MAX_PASSWORD} characters")
-    lowered = password.lower()
-    core = lowered.strip("0123456789!@#$%^&*()-_=+.,;:?'\" ")
-    if username.strip().lower() in (lowered.strip(), core):
-        raise BadInput("the password must not be the user name")
-    if lowered in common_passwords() or core in common_passwords():
-        raise BadInput("that password is on the list of common passwords: choose another")
-    return password
-
-
-@cache
 def _dummy_hash() -> str:
     """A hash to check unknown user names against, so they take as long as known ones."""
     return generate_password_hash(secrets.token_urlsafe(16))
@@ -144,33 +121,46 @@ def authenticate(db: Database, username: str, password: str) -> dict | None:
 
 
 def set_password(db: Database, user: dict, password: str) -> None:
-    """A new password: every session and remember cookie of the user ends with it."""
-    check_password(password, user["username"])
+    """A new password: every session, remember cookie and API token of the user ends
+    with it."""
+    check_password(password, user["username"], user.get("full_name"))
     with db.atomic():
         db["users"].update(user["id"], {"password_hash": generate_password_hash(password)})
-        end_sessions(db, user["id"])
+        end_sessions(db, user["id"], api_tokens=True)
 
 
-def end_sessions(db: Database, user_id: int) -> None:
+def end_sessions(db: Database, user_id: int, *, api_tokens: bool = False) -> None:
     """Bump the user's session generation: every earlier session and remember cookie is
     refused from now on (logout, password change or reset, deactivation, "sign out
-    everywhere")."""
+    everywhere"). With ``api_tokens`` (all but a plain logout) the user's API tokens are
+    revoked too: a token copied by whoever had the account must not outlive it."""
     db.execute("update users set session_gen = session_gen + 1 where id = ?", [user_id])
+    if api_tokens:
+        db.execute(
+            "update api_tokens set revoked_at = ? where user_id = ? and revoked_at is null",
+            [utcnow(), user_id],
+        )
 
 
-def session_id(user: dict) -> str:
-    """What a session and remember cookie carry for ``user``: ``<id>:<generation>``."""
-    return f"{user['id']}:{user.get('session_gen') or 0}"
+def session_id(user: dict, epoch: str = "") -> str:
+    """What a session and remember cookie carry for ``user``:
+    ``<id>:<generation>[:<epoch>]``."""
+    base = f"{user['id']}:{user.get('session_gen') or 0}"
+    return f"{base}:{epoch}" if epoch else base
 
 
 def user_for_session(db: Database, value: str) -> dict | None:
-    """The active user a session's ``<id>:<generation>`` names, or None when the user is
-    gone, inactive, or has ended that generation's sessions."""
-    user_id, _, generation = str(value).partition(":")
+    """The active user a session's ``<id>:<generation>[:<epoch>]`` names, or None when
+    the user is gone, inactive, has ended that generation's sessions, or the store was
+    restored since (a new epoch)."""
+    user_id, _, rest = str(value).partition(":")
+    generation, _, epoch = rest.partition(":")
     if not (user_id.isdigit() and generation.isdigit()):
         return None
     row = user_by_id(db, user_id)
     if row is None or not row["active"] or (row.get("session_gen") or 0) != int(generation):
+        return None
+    if not secrets.compare_digest(epoch, session_epoch(db)):
         return None
     return row
 

@@ -55,7 +55,8 @@ def purge(db_path, on, dry_run, as_json):
     done = keep.purge(db, parse_date(on, "--date") if on else None, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     line = (f"{verb}: {done['scan_pictures']} scan pictures, {done['access_log']} access-log "
-            f"entries; {'would anonymise' if dry_run else 'anonymised'} "
+            f"entries, {done['mail_log']} sent-mail records; "
+            f"{'would anonymise' if dry_run else 'anonymised'} "
             f"{done['anonymised']} closed cases")  # fmt: skip
     echo_result(done, as_json, line)
 

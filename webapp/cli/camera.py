@@ -226,6 +226,6 @@ def set_camera(source, frames, day, at, apply_, team_name, db_path):
 
     db, team = store_and_team(db_path, team_name)
     form = {"source": source, "frames": frames, "day": day, "time": at, "apply": apply_}
-    settings = camera_settings(update_camera(db, team, form))
+    settings = camera_settings(update_camera(db, team, form, paths_allowed=True))
     when = f"{settings['day']} at {settings['time']}" if settings["day"] else "only on request"
     click.echo(f"camera {settings['source'] or '(none)'}: captures {when}")

@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import socket
+import time
 from datetime import timedelta
 
 import click
@@ -94,42 +95,88 @@ class ScanWorkers:
             self.consumer = None
 
 
+#: More worker deaths than this within ``CRASH_WINDOW_S`` is a crash loop: stop, exit 1.
+MAX_RESTARTS = 5
+CRASH_WINDOW_S = 60.0
+
+
 def serve_forked(run, workers: int, scheduler=None, scans: ScanWorkers | None = None) -> None:
-    """Run ``run`` in ``workers`` forked processes; stop them all when this one is stopped.
+    """Run ``run`` in ``workers`` forked processes, and keep them running.
+
+    A worker that dies (killed, out of memory, crashed) is started again, so one dead
+    worker never takes the service down with it, and never leaves it half-served. When
+    workers keep dying (more than ``MAX_RESTARTS`` in ``CRASH_WINDOW_S``), or when the
+    ``scheduler`` runs here (forking beside its thread is unsafe), the others are stopped
+    and the server exits with status 1, so a service manager's ``Restart=on-failure``
+    starts it afresh. Stopped itself (SIGTERM, Ctrl+C), it stops them all and exits 0.
     The ``scheduler`` and the ``scans`` workers, if any, start here once the workers are
     forked (a fork copies only the forking thread, and jobs must run once, not once per
-    worker)."""
-    children = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # a worker: serve until killed, never return into the CLI
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            try:
-                run()
-            finally:
-                os._exit(0)
-        children.append(pid)
+    worker).
+    """
+    children = {_fork_worker(run) for _ in range(workers)}
     if scheduler:
         scheduler.start()
     if scans:
         scans.start()
+    stopping = False
 
     def stop(_signum=None, _frame=None):
+        nonlocal stopping
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping already: once is enough
+        stopping = True
         if scans:
             scans.stop()
         for pid in children:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                continue
-        raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    with contextlib.suppress(KeyboardInterrupt):
-        while os.wait()[0] not in children:  # the scan workers are children too
-            continue  # one server worker gone (killed or crashed): stop the rest
-    stop()
+    deaths: list[float] = []
+    status = 0
+    try:
+        while children:
+            try:
+                pid, how = os.wait()
+            except ChildProcessError:
+                break
+            if pid not in children:
+                continue  # a scan worker: the queue's consumer looks after its own
+            children.discard(pid)
+            if stopping:
+                continue
+            deaths = [t for t in deaths if time.monotonic() - t < CRASH_WINDOW_S]
+            deaths.append(time.monotonic())
+            click.echo(f"caseboard: worker {pid} {_how(how)}", err=True)
+            if scheduler or len(deaths) > MAX_RESTARTS:
+                click.echo("caseboard: stopping the server (exit status 1)", err=True)
+                status = 1
+                stop()
+                continue
+            children.add(_fork_worker(run))
+            click.echo("caseboard: started a new worker in its place", err=True)
+    except KeyboardInterrupt:
+        stop()
+        for pid in list(children):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    raise SystemExit(status)
+
+
+def _fork_worker(run) -> int:
+    pid = os.fork()
+    if pid == 0:  # a worker: serve until killed, never return into the CLI
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        try:
+            run()
+        finally:
+            os._exit(0)
+    return pid
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"was killed by signal {os.WTERMSIG(status)}"
+    return f"stopped with status {os.waitstatus_to_exitcode(status)}"
 
 
 def server_scheduler(app, notify_at: str):

@@ -44,18 +44,36 @@ def user():
 def user_add(db_path, name, role, team_names, email, full_name, password_stdin):
     """Add a user NAME with a role."""
     db = open_cli_store(db_path)
-    if password_stdin:
-        password = read_stdin_line()
-    else:
-        try:
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        except click.Abort:
-            raise CliError("no password given (use --password-stdin in scripts)") from None
+    password = _password(password_stdin)
     home = team_names[0] if team_names else None
     row = add_user(
         db, name, role, password, home, email=email, teams=list(team_names[1:]), full_name=full_name
     )
     click.echo(f"added {row['username']} ({row['role']})")
+
+
+@user.command("password")
+@db_option
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_password(db_path, name, password_stdin):
+    """Set a new password for user NAME (also for a user of several teams, whom no single
+    team's admin may reset): their sessions and API tokens end."""
+    from webapp.cases.users import set_password
+
+    db = open_cli_store(db_path)
+    row = get_user(db, name)
+    set_password(db, row, _password(password_stdin))
+    click.echo(f"new password set for {row['username']}")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return read_stdin_line()
+    try:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    except click.Abort:
+        raise CliError("no password given (use --password-stdin in scripts)") from None
 
 
 @user.command("email")

@@ -19,13 +19,13 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from webapp.cases.families import list_families
+from webapp.cases.passwords import DEMO_PASSWORD
 from webapp.cases.teams import create_team, get_setting, set_setting, team_today
 from webapp.cases.users import add_user
 from webapp.errors import BadInput
 from webapp.store.connection import open_store
 
 DEMO_TEAM = "Riverside CIN team"
-DEMO_PASSWORD = "caseboard-demo"  # a demo password, 12+ characters like any other
 DEMO_USERS = (("admin", "admin"), ("manager", "manager"), ("practitioner", "practitioner"))
 HISTORY_FAMILIES = 40
 HISTORY_SEED = 7
@@ -68,7 +68,7 @@ def add_sample(db: Database, base_url: str) -> dict:
     set_setting(db, "base_url", base_url)
     team = create_team(db, DEMO_TEAM)
     for username, role in DEMO_USERS:
-        add_user(db, username, role, DEMO_PASSWORD, DEMO_TEAM)
+        add_user(db, username, role, DEMO_PASSWORD, DEMO_TEAM, judge_password=False)
     generate_history(db, team, days=365, families=HISTORY_FAMILIES, seed=HISTORY_SEED)
     return team
 

@@ -22,7 +22,9 @@ from webapp.store.connection import (
     create_store_file,
     migrate,
     restrict_store_files,
+    utcnow,
 )
+from webapp.store.epoch import new_session_epoch
 from webapp.store.migrations import SETS
 
 CORE_TABLES = ("teams", "users", "families", "events", "_sqlite_migrations")
@@ -92,7 +94,8 @@ def restore(backup_file: str | Path, db_path: str | Path) -> dict:
     """Put the backup ``backup_file`` back as the store at ``db_path``, after checking it.
 
     The store it replaces is first backed up to ``<store>.before-restore-<UTC time>``.
-    The restored store is then migrated to this version's schema.
+    The restored store is then migrated to this version's schema, and everything issued
+    before the restore (sessions, remember cookies, API tokens) is ended.
     """
     backup_file, db_path = Path(backup_file), Path(db_path)
     if not backup_file.is_file():
@@ -120,8 +123,25 @@ def restore(backup_file: str | Path, db_path: str | Path) -> dict:
     try:
         db.execute("PRAGMA journal_mode = WAL")
         applied = migrate(db)
+        ended = end_everything_issued(db)
     finally:
         db.close()
     restrict_store_files(db_path)
     return {"store": str(db_path), "replaced_copy": str(kept) if kept else None,
-            "migrated": applied, **facts}  # fmt: skip
+            "migrated": applied, "tokens_revoked": ended, **facts}  # fmt: skip
+
+
+def end_everything_issued(db) -> int:
+    """After a restore: a new session epoch, so every session and remember cookie issued
+    before it (by this store or the one it replaced) is refused, and every API token and
+    calendar link in the restored store ended (one ended after the backup would otherwise
+    work again).
+    Returns how many tokens were revoked."""
+    with db.atomic():
+        new_session_epoch(db)
+        cursor = db.execute(
+            "update api_tokens set revoked_at = ? where revoked_at is null", [utcnow()]
+        )
+        # a calendar link stopped after the backup must not work again either
+        db.execute("update users set feed_token_hash = null where feed_token_hash is not null")
+    return cursor.rowcount

@@ -23,6 +23,7 @@ from webapp.web import (
     dates,
     extensions,
     input_guard,
+    json_guard,
     scan_worker,
     security_headers,
     words,
@@ -55,7 +56,7 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_folder(config))
     app.request_class = CaseboardRequest
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("caseboard.cfg", silent=True)
@@ -63,9 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["DB"] = str(Path(app.config["DB"]).resolve())
-
-    if app.config.get("INSTANCE_PATH"):
-        app.instance_path = str(Path(app.config["INSTANCE_PATH"]).resolve())
+    app.config["INSTANCE_PATH"] = app.instance_path
     open_store(app.config["DB"], create=True).close()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
@@ -76,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     security_headers.init_app(app)
     input_guard.init_app(app)
     scan_worker.init_app(app)
+    json_guard.init_app(app)
     init_sso(app)
     register_blueprints(app)
     dates.register(app)
@@ -87,6 +87,14 @@ def create_app(config: dict | None = None) -> Flask:
         return {"nav_items": NAV_ITEMS, "url_rules": set(app.view_functions)}
 
     return app
+
+
+def instance_folder(config: dict | None) -> str | None:
+    """The instance folder named by the ``config`` mapping or ``CASEBOARD_INSTANCE_PATH``
+    (None: Flask's default beside the package). Settled before ``caseboard.cfg`` is read,
+    so the file is read only from the folder the operator chose."""
+    chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get("CASEBOARD_INSTANCE_PATH")
+    return str(Path(chosen).resolve()) if chosen else None
 
 
 class StoreId(IntegerConverter):

@@ -5,6 +5,11 @@ Views that write a named entry (a tile viewed, a date set, a scan applied, a log
 keep theirs; for any other request this adds a generic ``read`` (a page that answered
 200) or ``change`` (a request after which the store had changed), so pages added later
 are covered without remembering to.
+
+Each entry is filed under the team the request read (the team a service manager
+switched to, not their home team), and a page listing families (the boards, the
+agenda) names the families it showed (:func:`showed`). The audit page is logged too:
+reading who read what is itself a read of case data.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from flask import Flask, g, request
 from flask_login import current_user
 
 from webapp.store import access_log
+from webapp.web.access import current_team
 from webapp.web.extensions import get_db
 
 #: Endpoints that show no case data (or write their own entry).
-NOT_CASE_DATA = {"static", "auth.login", "auth.logout", "auth.audit_log"}
+NOT_CASE_DATA = {"static", "auth.login", "auth.logout"}
 READS = ("GET",)
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -32,13 +38,18 @@ def _mark() -> None:
         g.audit_changes = get_db().conn.total_changes
 
 
+def showed(tokens) -> None:
+    """Name the families a page showed in its access-log entry (tile tokens)."""
+    g.audit_families = sorted({t for t in tokens if t})
+
+
 def _who() -> tuple[int, int] | None:
-    """(team id, user id) of the session's user or the API token's, or None."""
+    """(id of the team read, user id) of the session's user or the API token's, or None."""
     api_user = g.get("api_user")
     if api_user is not None:
-        return api_user.team_id, api_user.user_id
+        return g.api_team["id"], api_user.user_id
     if current_user and current_user.is_authenticated:
-        return current_user.team_id, current_user.user_id
+        return current_team()["id"], current_user.user_id
     return None
 
 
@@ -61,6 +72,8 @@ def _record(response):
     detail = {"endpoint": request.endpoint, "method": request.method, "path": request.path}
     if request.query_string:
         detail["query"] = request.query_string.decode("utf-8", "replace")[:200]
+    if g.get("audit_families") is not None:
+        detail["families"] = g.audit_families
     access_log.record(
         get_db(), who[0], who[1], action, target.upper() if args.get("token") else target,
         detail, source="api" if g.get("api_user") else "web", ip=request.remote_addr,

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from webapp.cases.users import session_id, user_for_session
 from webapp.store.connection import connect
+from webapp.store.epoch import session_epoch
 
 login_manager = LoginManager()
 _threads = threading.local()
@@ -21,7 +22,8 @@ class User(UserMixin):
 
     def __init__(self, row: dict):
         self.row = row
-        self.id = session_id(row)  # what the session and remember cookies carry
+        # what the session and remember cookies carry (the epoch changes at a restore)
+        self.id = session_id(row, session_epoch(get_db()))
         self.user_id = row["id"]
         self.username = row["username"]
         self.role = row["role"]
@@ -69,6 +71,26 @@ def load_user(value: str):
     the user has ended (logout elsewhere, new password, ...) is logged out."""
     row = user_for_session(get_db(), value)
     return User(row) if row else None
+
+
+@login_manager.unauthorized_handler
+def to_login():
+    """Not logged in: to the log-in form, which sends the user on to the page they asked
+    for afterwards, unless its address is too long to carry in a ``Location`` header."""
+    from flask import redirect, request, url_for
+
+    from webapp.web.redirects import safe_next
+
+    target = safe_next(request.full_path.rstrip("?")) or safe_next(request.path)
+    flask_login_flash()
+    return redirect(url_for(login_manager.login_view, next=target) if target else
+                    url_for(login_manager.login_view))  # fmt: skip
+
+
+def flask_login_flash() -> None:
+    from flask import flash
+
+    flash(login_manager.login_message, login_manager.login_message_category)
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,9 @@ Every redirect taken from a form or a query string (``next``, ``back``) goes
 through :func:`safe_next`, so no link can bounce a logged-in user to another
 host. Browsers drop TAB, CR and LF inside URLs and read ``\\`` as ``/``, so
 ``/\\t/evil.example`` and ``/\\evil.example`` would both become
-``//evil.example``: any control character or backslash is refused outright.
+``//evil.example``: any control character or backslash is refused outright, and so is
+a target longer than :data:`MAX_NEXT` (a 70 KB field must not come back in a
+``Location`` header, where proxies refuse it or cut it).
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from urllib.parse import unquote, urlsplit
 
 from flask import flash, redirect
 
+#: The longest address a form or a query string may send the user on to.
+MAX_NEXT = 2000
+
 
 def safe_next(target: str | None, default: str | None = None) -> str | None:
-    """``target`` when it is a local path (``/...``), else ``default``."""
-    if not target or not _is_local_path(target):
+    """``target`` when it is a local path (``/...``) of at most ``MAX_NEXT`` characters,
+    else ``default``."""
+    if not target or len(target) > MAX_NEXT or not _is_local_path(target):
         return default
     return target
 

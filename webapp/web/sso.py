@@ -3,7 +3,9 @@ and ``OIDC_CLIENT_SECRET`` are configured (``CASEBOARD_OIDC_*`` in the environme
 
 Authorization code flow with PKCE S256; Authlib keeps ``state``, ``nonce`` and the code
 verifier in the session, checks the state and the nonce on the way back, and verifies
-the ID token's signature against the issuer's JWKS and its ``iss``, ``aud`` and ``exp``.
+the ID token's signature against the issuer's JWKS and its ``aud`` and ``exp``. The
+``iss`` claim must be present and be the configured issuer itself (:func:`claims_options`),
+not merely whatever issuer the discovery document names.
 """
 
 from __future__ import annotations
@@ -42,6 +44,18 @@ def init_sso(app: Flask) -> None:
         },
     )
     app.extensions["caseboard_oauth"] = oauth
+
+
+def configured_issuer() -> str:
+    return str(current_app.config["OIDC_ISSUER"]).rstrip("/")
+
+
+def claims_options() -> dict:
+    """What Authlib checks in the ID token beyond signature, nonce, ``aud`` and ``exp``:
+    an ``iss`` that is there and is the configured issuer (Authlib's default compares
+    it, when present, only with the discovery document's own ``issuer``)."""
+    issuer = configured_issuer()
+    return {"iss": {"essential": True, "values": [issuer, f"{issuer}/"]}}
 
 
 def client():

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from scanner.quality import SECOND_PHOTO
 from webapp.cases.families import family_view
+from webapp.cases.sync.limits import scan_slot
 from webapp.cases.sync.records import applied_with_hash, get_scan
 from webapp.cases.sync.uploads import (
     MAX_MEGAPIXELS,
@@ -193,8 +194,10 @@ def preview_photos(
     photos are scanned here.
     """
     photos = numbered(uploads)
-    scan = scanner or scan_uploads
-    scan_json, images = scan(db, team, photos, max_megapixels=max_megapixels)
+    with scan_slot(db, user_id):
+        scan_json, images = (scanner or scan_uploads)(
+            db, team, photos, max_megapixels=max_megapixels
+        )
     return preview_scan(
         db,
         team,
@@ -233,7 +236,10 @@ def add_photos(
     if not scan["photos"]:
         raise BadInput(f"scan {scan['id']} was sent as JSON, not photos; start a new scan")
     photos = numbered(uploads, start=len(scan["photos"]) + 1)
-    scan_json, images = (scanner or scan_uploads)(db, team, photos, max_megapixels=max_megapixels)
+    with scan_slot(db, user_id):
+        scan_json, images = (scanner or scan_uploads)(
+            db, team, photos, max_megapixels=max_megapixels
+        )
     row = db["scans"].get(scan["id"])
     merged = merge_scans(json.loads(row["result"]), scan_json)
     meta = scan["photos"] + photos_meta(photos)

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from tilegen.payload import parse_tile_url
 from tilegen.standard import STAGES, ZONE_NAMES
+from webapp.cases.sync import limits
 from webapp.cases.teams import scan_settings
 from webapp.errors import BadInput
 
@@ -150,6 +151,7 @@ def scan_uploads(
 
     if not photos:
         raise BadInput("choose at least one photo of a board")
+    limits.check_request(photos)
     good, errors = [], []
     for name, data in photos:
         try:
@@ -162,13 +164,15 @@ def scan_uploads(
     result = scan_photos([], settings["geometries"], settings["marker_base"])
     images = []
     for photo in good:  # one at a time: one decoded photo in memory, never all of them
-        one = scan_photos(
-            [photo], settings["geometries"], settings["marker_base"], hints=hints,
-            keep_annotated=True, labels=labels,
-        )  # fmt: skip
-        images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
-        result.photos += one.photos
-        result.errors += one.errors
+        with limits.decoding(db):  # and one at a time across every request and worker
+            one = scan_photos(
+                [photo], settings["geometries"], settings["marker_base"], hints=hints,
+                keep_annotated=True, labels=labels,
+            )  # fmt: skip
+            images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
+            result.photos += one.photos
+            result.errors += one.errors
+            del one  # its full-size annotated picture goes before the memory is handed back
     scan_json = result.to_json()
     scan_json["errors"] = errors + scan_json.get("errors", [])
     if not scan_json.get("photos"):

@@ -6,6 +6,13 @@ unchanged over ``settle`` seconds), scans them together into one preview exactly
 ``done/`` or ``failed/`` (with ``NAME.reason.txt`` beside a failed one). A photo whose
 content was scanned before is not scanned again. Photos in ``done/`` and ``failed/``
 are deleted after ``keep_days``, so the folder never fills up.
+
+The folder is written to by upload accounts (SFTP, rsync, a sync tool) that may be able
+to make symbolic links, so nothing here follows one: a ``done/`` or ``failed/`` that is a
+link, or a photo that is one, stops the pass before anything is moved (exit 2 on the
+command line), every file is opened, moved and deleted relative to a directory opened
+with ``O_NOFOLLOW``, and only files named as photos are taken (a dropped ``.cfg`` or
+script stays where it was put).
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ DONE, FAILED = "done", "failed"
 REASON_SUFFIX = ".reason.txt"
 #: Names of files still being written by common uploaders and sync tools.
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", "~")
+#: The only files taken from the folder: what phones and cameras write.
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp")
+NOFOLLOW_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 DEFAULT_SETTLE_S = 2.0
 DEFAULT_KEEP_DAYS = 7
 
@@ -40,15 +50,22 @@ class Arrival:
 
 
 def arrivals(folder: Path) -> dict[Path, Arrival]:
-    """Files directly in ``folder`` that may be photos (not hidden, not partial)."""
+    """Files directly in ``folder`` named as photos (not hidden, not partial).
+
+    :class:`BadInput` when one of them is a symbolic link: the folder was tampered with.
+    """
     found = {}
     for entry in os.scandir(folder):
         name = entry.name
-        if name.startswith(".") or name.lower().endswith(PARTIAL_SUFFIXES):
+        if name.startswith(".") or not name.lower().endswith(PHOTO_SUFFIXES):
             continue
+        if entry.is_symlink():
+            raise BadInput(f"{entry.path} is a symbolic link: refusing to read the folder")
         if not entry.is_file(follow_symlinks=False):
             continue
         st = entry.stat(follow_symlinks=False)
+        if st.st_nlink > 1:  # a hard link shares another file: maybe one it cannot read
+            raise BadInput(f"{entry.path} is a hard link to another file: refusing it")
         found[Path(entry.path)] = Arrival(Path(entry.path), st.st_size, st.st_mtime_ns)
     return found
 
@@ -99,12 +116,11 @@ def watch_once(
     folder = Path(folder)
     if not folder.is_dir():
         raise BadInput(f"{folder} is not a folder")
-    for sub in (DONE, FAILED):
-        (folder / sub).mkdir(exist_ok=True)
+    check_subfolders(folder)
     purge(folder, keep_days)
     batch, failed = [], []
     for path in settled(folder, settle):
-        data = path.read_bytes()
+        data = _read_nofollow(path)
         digest = hashlib.sha256(data).hexdigest()
         earlier = _scanned_before(db, team, digest)
         if earlier:
@@ -123,6 +139,34 @@ def watch_once(
     if out is not None:
         out["photos"] = {DONE: result.done, FAILED: result.failed}
     return result
+
+
+def check_subfolders(folder: Path) -> None:
+    """Make ``done/`` and ``failed/`` when missing; :class:`BadInput` when either is a
+    symbolic link or not a folder (nothing is moved then)."""
+    wheres = [folder / sub for sub in (DONE, FAILED)]
+    for where in wheres:
+        if os.path.lexists(where) and (where.is_symlink() or not where.is_dir()):
+            raise BadInput(f"{where} is a symbolic link or not a folder: refusing to use it")
+    for where in wheres:
+        where.mkdir(exist_ok=True)
+
+
+def _open_dir(path: Path) -> int:
+    """A directory descriptor for ``path``, refusing a symbolic link in its last part."""
+    try:
+        return os.open(path, NOFOLLOW_DIR)
+    except OSError as exc:
+        raise BadInput(f"{path} is a symbolic link or not a folder: refusing to use it") from exc
+
+
+def _read_nofollow(path: Path) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        raise BadInput(f"{path} is a symbolic link or cannot be read: refusing it") from exc
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
 
 
 def _scan_batch(db, team, batch, apply_if_clean, user_id) -> tuple[dict | None, list]:
@@ -186,7 +230,7 @@ def _file_away(db, team, folder: Path, done, failed, scan_id) -> None:
     now = utcnow()
     with db.atomic():
         for path, digest, *_ in done:
-            _move(path, folder / DONE)
+            _move(path, folder, DONE)
             db["watched_photos"].insert(
                 {
                     "team_id": team["id"],
@@ -198,8 +242,8 @@ def _file_away(db, team, folder: Path, done, failed, scan_id) -> None:
                 }
             )
         for path, digest, reason in failed:
-            target = _move(path, folder / FAILED)
-            target.with_name(target.name + REASON_SUFFIX).write_text(reason + "\n")
+            target = _move(path, folder, FAILED)
+            _write_new(folder / FAILED, target + REASON_SUFFIX, reason + "\n")
             db["watched_photos"].insert(
                 {
                     "team_id": team["id"],
@@ -213,31 +257,65 @@ def _file_away(db, team, folder: Path, done, failed, scan_id) -> None:
             )
 
 
-def _move(path: Path, into: Path) -> Path:
-    """Move ``path`` into ``into`` without overwriting anything; its clock restarts now,
-    so the retention period counts from when it was scanned."""
-    target = into / path.name
-    n = 1
-    while target.exists():
-        n += 1
-        target = into / f"{path.stem}-{n}{path.suffix}"
-    os.replace(path, target)
-    os.utime(target)
-    return target
+def _move(path: Path, folder: Path, sub: str) -> str:
+    """Move ``path`` (directly in ``folder``) into ``folder/sub`` without overwriting
+    anything and without following a link; returns its name there. Its clock restarts
+    now, so the retention period counts from when it was scanned."""
+    source, into = _open_dir(folder), _open_dir(folder / sub)
+    try:
+        stem, suffix = os.path.splitext(path.name)
+        name, n = path.name, 1
+        while _exists(name, into) or _exists(name + REASON_SUFFIX, into):
+            n += 1
+            name = f"{stem}-{n}{suffix}"
+        os.replace(path.name, name, src_dir_fd=source, dst_dir_fd=into)
+        os.utime(name, dir_fd=into, follow_symlinks=False)
+    finally:
+        os.close(source)
+        os.close(into)
+    return name
+
+
+def _exists(name: str, dir_fd: int) -> bool:
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _write_new(where: Path, name: str, text: str) -> None:
+    """Write a new file ``name`` in ``where``; an existing file or link there is an error."""
+    into = _open_dir(where)
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        fd = os.open(name, flags, 0o644, dir_fd=into)
+    finally:
+        os.close(into)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
 
 
 def purge(folder: Path, keep_days: float, now: float | None = None) -> list[str]:
-    """Delete photos (and reason files) in done/ and failed/ older than ``keep_days``."""
+    """Delete photos (and reason files) in done/ and failed/ older than ``keep_days``.
+
+    Each subfolder is opened without following a link and its entries are deleted
+    relative to it, so a ``done/`` swapped for a link never deletes in the link's target.
+    """
     cutoff = (now if now is not None else time.time()) - keep_days * 86400
     gone = []
     for sub in (DONE, FAILED):
-        where = folder / sub
-        if not where.is_dir():
+        if not os.path.lexists(folder / sub):
             continue
-        for entry in os.scandir(where):
-            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
-                os.unlink(entry.path)
-                gone.append(f"{sub}/{entry.name}")
+        where = _open_dir(folder / sub)
+        try:
+            for entry in os.scandir(where):
+                info = entry.stat(follow_symlinks=False)
+                if entry.is_file(follow_symlinks=False) and info.st_mtime < cutoff:
+                    os.unlink(entry.name, dir_fd=where)
+                    gone.append(f"{sub}/{entry.name}")
+        finally:
+            os.close(where)
     return gone
 
 

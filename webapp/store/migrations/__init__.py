@@ -4,6 +4,7 @@ set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 from webapp.store.migrations import (
     camera,
     core,
+    guards,
     imports,
     lifecycle,
     meeting,
@@ -27,4 +28,5 @@ SETS = [
     people.migrations,
     camera.migrations,
     scale.migrations,
+    guards.migrations,
 ]

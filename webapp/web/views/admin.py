@@ -182,8 +182,9 @@ def user_active(user_id: int):
 def user_password(user_id: int):
     try:
         row = team_admin.reset_password(
-            get_db(), current_team(), user_id, request.form.get("password", "")
-        )
+            get_db(), current_team(), user_id, request.form.get("password", ""),
+            acting_id=current_user.user_id,
+        )  # fmt: skip
     except BadInput as exc:
         return back_with_error(exc, _section("users"))
     return _done(f"Password of {row['username']} reset.", "users")

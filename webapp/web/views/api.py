@@ -44,7 +44,7 @@ def bearer_auth():
 
 def _managers_only() -> None:
     if not g.api_user.can("manager"):
-        abort(403, "only managers and admins can send scans")
+        abort(403, "only managers and admins can send, read or apply scans")
 
 
 @bp.get("/tiles/<token>")
@@ -115,6 +115,7 @@ def create_scan():
 
 @bp.get("/scans/<int:scan_id>")
 def show_scan(scan_id):
+    _managers_only()  # as on the pages: scans are for managers and admins
     return jsonify(records.public_preview(records.get_scan(get_db(), g.api_team, scan_id)))
 
 

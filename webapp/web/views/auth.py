@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from flask import (
@@ -16,9 +17,9 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from webapp.cases import logins
 from webapp.cases.bounds import check_id
 from webapp.cases.families import list_families, parse_date
-from webapp.cases.logins import clear_login_failures, login_retry_after, record_login_failure
 from webapp.cases.signin import local_passwords_allowed
 from webapp.cases.users import authenticate, end_sessions
 from webapp.store import access_log
@@ -30,6 +31,10 @@ from webapp.web.redirects import safe_next
 bp = Blueprint("auth", __name__)
 
 REMEMBER_FOR = timedelta(days=30)  # a practitioner logs in once, then scans tiles for weeks
+#: A random cookie naming this browser, so a log-in from it is not locked out by failures
+#: elsewhere (webapp.cases.logins); kept for as long as a client stays known.
+DEVICE_COOKIE = "caseboard_device"
+DEVICE_FOR = timedelta(seconds=logins.KNOWN_FOR_S)
 
 
 def _client_ip() -> str:
@@ -39,9 +44,9 @@ def _client_ip() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     target = safe_next(request.values.get("next"))
-    if current_user.is_authenticated and request.method == "GET":
+    if current_user.is_authenticated and request.method != "POST":
         return redirect(target or url_for("board.index"))
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only show the form: never a failure
         return render_template("auth/login.html", next=target or "")
     db = get_db()
     if not local_passwords_allowed(db):  # the admin left only council sign-in
@@ -49,35 +54,38 @@ def login():
         return render_template("auth/login.html", next=target or ""), 403
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
-    ip = _client_ip()
+    ip, device = _client_ip(), request.cookies.get(DEVICE_COOKIE) or None
     config = current_app.config
-    window = config["LOGIN_WINDOW_SECONDS"]
-    wait = login_retry_after(
-        db, username, ip, window=window, attempts=config["LOGIN_ATTEMPTS"],
-        user_attempts=config["LOGIN_USER_ATTEMPTS"],
-        address_attempts=config["LOGIN_ADDRESS_ATTEMPTS"],
+    limits = logins.Limits(
+        config["LOGIN_WINDOW_SECONDS"], config["LOGIN_ATTEMPTS"],
+        config["LOGIN_USER_ATTEMPTS"], config["LOGIN_ADDRESS_ATTEMPTS"],
     )  # fmt: skip
-    if wait:
-        _log(db, None, access_log.LOGIN_THROTTLED, username)
-        minutes = max(1, round(wait / 60))
+    attempt = logins.reserve_attempt(db, username, ip, limits, device=device)
+    if attempt.wait:
+        if attempt.first_refusal:
+            _log(db, None, access_log.LOGIN_THROTTLED, username)
+        minutes = max(1, round(attempt.wait / 60))
         flash(
-            f"Too many failed log-ins for {username!r} or from this address. "
+            f"Too many failed log-ins for {username[:80]!r} or from this address. "
             f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
             "error",
         )
         page = render_template("auth/login.html", next=target or "", username=username)
-        return page, 429, {"Retry-After": str(int(wait) + 1)}
+        return page, 429, {"Retry-After": str(int(attempt.wait) + 1)}
     row = authenticate(db, username, password) if username and password else None
-    if row is None:
-        record_login_failure(db, username, ip, window)
+    if row is None:  # the attempt keeps its place in the counts as a failure
         _log(db, None, access_log.LOGIN_FAILED, username)
         flash("That username and password do not match.", "error:username")
         page = render_template("auth/login.html", next=target or "", username=username)
         return page, 401
-    clear_login_failures(db, username, ip)
+    device = device or secrets.token_urlsafe(32)
+    logins.succeeded(db, row, ip, attempt, device)
     login_user(User(row), remember=True, duration=REMEMBER_FOR)
     _log(db, row, access_log.LOGIN, username)
-    return redirect(target or url_for("board.index"))
+    response = redirect(target or url_for("board.index"))
+    response.set_cookie(DEVICE_COOKIE, device, max_age=int(DEVICE_FOR.total_seconds()),
+                        httponly=True, samesite="Lax")  # fmt: skip
+    return response
 
 
 def _log(db, row: dict | None, action: str, username: str) -> None:

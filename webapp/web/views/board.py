@@ -12,6 +12,7 @@ from webapp.cases.families import list_families, team_workers
 from webapp.cases.meetings import weeks_without_meeting
 from webapp.cases.sync.unattended import waiting_notice
 from webapp.cases.teams import stage_names, team_today
+from webapp.web import audit_trail
 from webapp.web.access import current_team
 from webapp.web.extensions import get_db
 
@@ -44,6 +45,7 @@ def index():
     team = current_team()
     worker = request.args.get("worker") or None
     families = list_families(db, team, worker=worker)
+    audit_trail.showed(f["token"] for f in families)
     workers = team_workers(db, team)
     boards = wall(families, stage_names(db, team))
     counts = {s: sum(1 for f in families if f["status"] == s) for s in ("red", "amber", "green")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from webapp.cases.families import open_rows
 from webapp.cases.teams import team_settings, team_today
@@ -25,7 +25,7 @@ def _back_to_week(message: str):
 
 
 @bp.get("/clinic")
-@login_required
+@role_required("manager")  # the README's table: not practitioners
 def index():
     team = current_team()
     db = get_db()

@@ -26,6 +26,7 @@ from webapp.cases.families import open_rows, parse_date
 from webapp.cases.teams import stage_names
 from webapp.cases.users import user_by_id
 from webapp.errors import BadInput
+from webapp.web import audit_trail
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error, safe_next
@@ -43,7 +44,9 @@ def _this_agenda(team: dict) -> tuple:
     """``(db, on, items, since)`` for the requested meeting date (BadInput for a bad one)."""
     on = _meeting_date(team)
     db = get_db()
-    return db, on, agenda.build_agenda(db, team, on), meetings.since_date(db, team, on)
+    items = agenda.build_agenda(db, team, on)
+    audit_trail.showed(i["token"] for i in items)
+    return db, on, items, meetings.since_date(db, team, on)
 
 
 def _agenda_context(team: dict) -> dict:

@@ -11,6 +11,7 @@ from webapp.cases.people import ROLE_HOLDERS, set_team_recipients, team_recipien
 from webapp.cases.teams import public_base_url
 from webapp.notify import calendar, prefs
 from webapp.notify.send import failed_messages, recent_mail
+from webapp.store import access_log
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 
@@ -62,6 +63,9 @@ def feed(token: str):
     if user is None:
         abort(404)
     body = calendar.feed(db, user)
+    access_log.record(db, user["team_id"], user["id"], access_log.READ,
+                      detail={"endpoint": "notifications.feed", "what": "calendar feed"},
+                      source="calendar", ip=request.remote_addr)  # fmt: skip
     return (
         body,
         200,

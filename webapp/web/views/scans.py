@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from webapp.cases.sync import applying, capturing, previews, records
 from webapp.cases.teams import stage_names
-from webapp.errors import BadInput
+from webapp.errors import BadInput, TooLarge, TooMany
 from webapp.web import scan_worker
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
@@ -58,6 +58,8 @@ def upload():
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
             scanner=scan_worker.scanner(),
         )
+    except (TooLarge, TooMany):
+        raise  # past the limits: 413 or 429 with the reason, as the API answers
     except BadInput as exc:
         return back_with_error(f"Nothing was scanned: {exc}", url_for("scans.new"))
     return redirect(url_for("scans.show", scan_id=scan["id"]))
@@ -113,6 +115,8 @@ def add_photo(scan_id):
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
             scanner=scan_worker.scanner(),
         )
+    except (TooLarge, TooMany):
+        raise  # past the limits: 413 or 429 with the reason, as the API answers
     except BadInput as exc:
         return back_with_error(f"No photo was added: {exc}", url_for("scans.show", scan_id=scan_id))
     return redirect(url_for("scans.show", scan_id=scan["id"]))

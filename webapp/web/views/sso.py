@@ -64,7 +64,7 @@ def callback():
     if not sso.sso_configured():
         abort(404)
     try:
-        token = sso.client().authorize_access_token()
+        token = sso.client().authorize_access_token(claims_options=sso.claims_options())
     except MismatchingStateError:
         abort(400, description=f"{REFUSED} This sign-in was not started here or has "
                                "expired (its state did not match). Start again from the "
@@ -84,6 +84,7 @@ def callback():
             email_claim=config.get("OIDC_EMAIL_CLAIM") or "email",
             groups_claim=config.get("OIDC_GROUPS_CLAIM") or "groups",
             role_groups=parse_role_groups(config.get("OIDC_ROLE_GROUPS")),
+            verified_claim=config.get("OIDC_VERIFIED_CLAIM") or "email_verified",
         )
     except CaseboardError as exc:
         abort(403, description=f"{REFUSED} {exc}")

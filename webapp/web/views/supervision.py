@@ -4,7 +4,7 @@ case discussions and mark when they were written up."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from webapp.cases.families import open_rows
 from webapp.cases.teams import team_today
@@ -20,7 +20,7 @@ bp = Blueprint("supervision", __name__)
 
 
 @bp.get("/supervision")
-@login_required
+@role_required("manager")  # the README's table: not practitioners
 def index():
     team = current_team()
     db = get_db()
