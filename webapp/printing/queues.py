@@ -43,6 +43,20 @@ def pending_stickers(db: Database, team: dict, today: date | None = None) -> lis
     return [v for v in list_families(db, team, today=today) if needs_sticker(v, rows[v["id"]])]
 
 
+def never_printed(db: Database, team: dict, pending: list[dict]) -> bool:
+    """True when none of the ``pending`` stickers was ever printed (a new team's first
+    sheet: nothing to *re*print)."""
+    ids = [v["id"] for v in pending]
+    if not ids:
+        return False
+    marks = ",".join("?" * len(ids))
+    printed = db.execute(
+        f"select count(*) from families where id in ({marks}) and sticker_printed_at is not null",
+        ids,
+    ).fetchone()[0]
+    return printed == 0
+
+
 def open_tiles(db: Database, team: dict, *, unprinted: bool = False) -> list[dict]:
     """The team's open families as stored, in board order; with ``unprinted``, only
     those whose tile is not yet marked printed."""
