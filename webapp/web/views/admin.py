@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.cases import lifecycle, team_admin
@@ -14,6 +14,7 @@ from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.sync import capturing
 from webapp.cases.teams import boards, team_settings
 from webapp.cases.users import ROLES, add_user, api_tokens, revoke_api_token, team_users
+from webapp.doctor import run_checks
 from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
@@ -42,6 +43,9 @@ def _page(status: int = 200, **extra):
         camera_table=capturing.camera_table(db, team),
         camera_measured=capturing.last_measured(db, team),
         camera_figure=_camera_figure(db, team),
+        checks=run_checks(
+            db, current_app.config["DB"], current_app.config, current_app.instance_path
+        ),
     )
     context.update(extra)
     return render_template("admin/index.html", **context), status
