@@ -1,0 +1,77 @@
+"""The Monday pages in Debian's Chromium at a phone's 390 px and a desktop's 1280 px: the
+header folds behind "Menu" on a phone (at most 100 px tall), the printing page puts the
+download first and remembers where a part-used sheet starts."""
+
+from __future__ import annotations
+
+import pytest
+from web_helpers import PASSWORD, needs_chromium
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+@pytest.fixture(params=list(SIZES))
+def page(request, browser):
+    width, height = SIZES[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.size = request.param
+    yield page
+    context.close()
+
+
+def log_in(page, server, username):
+    page.goto(f"{server}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+
+
+def test_the_header_folds_behind_menu_on_a_phone(live_server, page, fam):
+    log_in(page, live_server, "admin")
+    header = page.locator("header.topbar")
+    menu = page.get_by_role("button", name="Menu")
+    nav = page.locator("#site-nav")
+    if page.size == "phone":
+        assert header.bounding_box()["height"] <= 100
+        assert menu.is_visible() and not nav.is_visible()
+        assert menu.get_attribute("aria-expanded") == "false"
+        menu.click()
+        assert nav.is_visible() and menu.get_attribute("aria-expanded") == "true"
+        page.get_by_role("link", name="Printing").click()
+        page.wait_for_url(f"{live_server}/printing/")
+        assert header.bounding_box()["height"] <= 100
+    else:
+        assert not menu.is_visible() and nav.is_visible()
+        assert header.bounding_box()["height"] <= 100
+
+
+def test_printing_page_download_first_and_the_start_label_remembered(
+    live_server, page, fam, store
+):
+    log_in(page, live_server, "manager")
+    page.goto(f"{live_server}/printing/")
+    download = page.get_by_role("button", name="Download the sticker PDF")
+    confirm = page.get_by_role("button", name="The sheet printed correctly")
+    assert download.bounding_box()["y"] < confirm.bounding_box()["y"]
+    assert download.bounding_box()["y"] + 40 < page.viewport_size["height"], "above the fold"
+    assert "Step 1" not in page.locator("#stickers").inner_text()
+    # the primary action is the download; "printed correctly" is the secondary style
+    assert "secondary" in (confirm.get_attribute("class") or "")
+    options = page.locator("#sticker-template option").all_inner_texts()
+    assert options and not [o for o in options if "tile" in o.lower()], options
+    page.fill("#sticker-start", "5")
+    with page.expect_download() as got:
+        download.click()
+    assert got.value.suggested_filename.startswith("stickers-")
+    confirm.click()
+    page.wait_for_url(f"{live_server}/printing/")
+    assert "6 date stickers marked printed" in page.locator("main").inner_text()
+    # labels 5 to 10 of the L7651 sheet are used: next time the page offers label 11
+    store.execute("update families set sticker_review = null where id = ?", [fam["TWr"]["id"]])
+    page.reload()
+    assert page.input_value("#sticker-start") == "11"
