@@ -90,7 +90,16 @@ def isodate(value) -> str:
     return parsed.isoformat()
 
 
+def month_words(value) -> str:
+    """``2026-12`` -> ``December 2026``; anything else comes back as it is."""
+    try:
+        return datetime.strptime(str(value), "%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return str(value)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(month_words, "month_words")
     app.add_template_filter(longdate, "longdate")
     app.add_template_filter(when, "when")
     app.add_template_filter(isodate, "isodate")

@@ -27,6 +27,7 @@ from webapp.cases.teams import stage_names
 from webapp.cases.users import user_by_id
 from webapp.errors import BadInput
 from webapp.web.access import current_team, role_required, team_family
+from webapp.web.dates import longdate
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error, safe_next
 
@@ -222,5 +223,7 @@ def _ask(token: str):
         )
     except BadInput as exc:
         return back_with_error(exc, back)
-    flash(f"{row['initials']} is on the agenda for {made['meeting_date']}.")
+    flash(
+        f"{row['initials']} is on the agenda for the meeting of {longdate(made['meeting_date'])}."
+    )
     return redirect(back)
