@@ -67,6 +67,15 @@ def families() -> list[tuple[str, int, int]]:
     return out
 
 
+def fixed_token(code: str) -> str:
+    """A well-formed tile token that depends only on the board code."""
+    import random
+
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    rng = random.Random(code)
+    return "".join(rng.choice(alphabet) for _ in range(10))
+
+
 def build_store(db_path: str, tokens_file: str) -> None:
     """The bench's store, made by the code on the path (old or new): its tokens written
     as ``code token`` lines, so the photos carry them."""
@@ -85,13 +94,22 @@ def build_store(db_path: str, tokens_file: str) -> None:
     for code, stage, days in families():
         review = (date.today() + timedelta(days=days)).isoformat()
         view = add_family(db, team, initials=code, stage=stage, review=review)
-        lines.append(f"{code} {view['token']}")
+        token = fixed_token(code)  # the same photos serve both revisions
+        db.execute("update families set token = ? where id = ?", [token, view["id"]])
+        lines.append(f"{code} {token}")
     Path(tokens_file).write_text("\n".join(lines) + "\n")
     db.close()
 
 
-def render_photos(tokens: dict[str, str], folder: Path, size: tuple[int, int]) -> list[Path]:
-    """Six photos, one per board, of the wall after the meeting."""
+def render_photos(folder: Path, size: tuple[int, int]) -> list[Path]:
+    """Six photos, one per board, of the wall after the meeting (two processes)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        return list(pool.map(_render_board, range(1, 7), [folder] * 6, [size] * 6))
+
+
+def _render_board(stage: int, folder: Path, size: tuple[int, int]) -> Path:
     from scanner.synth import TileSpec, make_board_photo
 
     moved = {code: to for code, _, to in MOVED}
@@ -100,14 +118,12 @@ def render_photos(tokens: dict[str, str], folder: Path, size: tuple[int, int]) -
     for code, stage, _ in families():
         if code != REMOVED:
             by_board[moved.get(code, stage)].append(code)
-    paths = []
-    for stage, codes in by_board.items():
-        tiles = [TileSpec(tokens[c], c, stage, *places[i]) for i, c in enumerate(codes)]
-        shot = make_board_photo(tiles, (stage,), base_url=BASE_URL, size=size, seed=stage)
-        path = folder / f"board-{stage}.jpg"
-        path.write_bytes(shot.jpeg_bytes())
-        paths.append(path)
-    return paths
+    codes = by_board[stage]
+    tiles = [TileSpec(fixed_token(c), c, stage, *places[i]) for i, c in enumerate(codes)]
+    shot = make_board_photo(tiles, (stage,), base_url=BASE_URL, size=size, seed=stage)
+    path = folder / f"board-{stage}.jpg"
+    path.write_bytes(shot.jpeg_bytes())
+    return path
 
 
 def free_port() -> int:
@@ -197,6 +213,8 @@ def monday(browser, server: str, size: str, photos: list[Path]) -> dict:
     me.tap(page.locator("form.upload button[type=submit]").first, "**/scans/*", "scan")
     advice = page.locator(".advice li").all_inner_texts()
     wrong = [a for a in advice if "not found" in a]
+    shown = page.locator("main").inner_text()
+    right = all(code in shown for code in ("MVa", "MVb", REMOVED))
     apply = page.locator("button#apply")
     me.tap(apply, f"{server}/", "apply")
     link = page.locator("a[href*='printing'][href*='stickers']")
@@ -228,6 +246,7 @@ def monday(browser, server: str, size: str, photos: list[Path]) -> dict:
         "waits": me.waits,
         "longest": max(w for _, w in me.waits),
         "advice_not_found": len(wrong),
+        "preview_right": right,
         "marked": "marked printed" in done,
     }
 
@@ -240,7 +259,7 @@ def checkout(rev: str, folder: Path) -> Path:
     return folder
 
 
-def run_revision(code: Path, work: Path, size_px, sizes, browser, label) -> dict:
+def run_revision(code: Path, work: Path, photos, sizes, browser, label) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     results = {}
     for size in sizes:
@@ -248,8 +267,6 @@ def run_revision(code: Path, work: Path, size_px, sizes, browser, label) -> dict
         subprocess.run([sys.executable, "-c", SETUP, str(db), str(tokens_file),
                         str(ROOT / "bench")], env={**os.environ, "PYTHONPATH": str(code)},
                        check=True, cwd=code)  # fmt: skip
-        tokens = dict(line.split() for line in tokens_file.read_text().splitlines())
-        photos = render_photos(tokens, work, size_px)
         port = free_port()
         proc = serve(code, str(db), port, work / "instance")
         try:
@@ -279,6 +296,10 @@ def report(now: dict, before: dict | None, rev: str | None) -> None:
         if old:
             print("before:    " + ", ".join(f"{what} {s:.1f}" for what, s in old["waits"]))
         ok = mine["screens"] <= 6 and mine["taps"] <= 6 and mine["longest"] <= 10
+        print(
+            f"preview shows both moves and the tile taken off: {mine['preview_right']}"
+            + (f" (before: {old['preview_right']})" if old else "")
+        )
         print(f"target (<= 6 screens, <= 6 taps, no wait over 10 s): {'met' if ok else 'NOT met'}")
 
 
@@ -298,11 +319,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        now = run_revision(ROOT, Path(tmp) / "now", size_px, sizes, browser, "now")
+        photos = render_photos(Path(tmp), size_px)
+        now = run_revision(ROOT, Path(tmp) / "now", photos, sizes, browser, "now")
         before = None
         if args.before:
             code = checkout(args.before, Path(tmp) / "before-code")
-            before = run_revision(code, Path(tmp) / "before", size_px, sizes, browser, "before")
+            before = run_revision(code, Path(tmp) / "before", photos, sizes, browser, "before")
         browser.close()
     print(f"six {size_px[0]}x{size_px[1]} board photos; two tiles moved board, one taken off")
     report(now, before, args.before)
