@@ -115,9 +115,9 @@ def _render_board(stage: int, folder: Path, size: tuple[int, int]) -> Path:
     moved = {code: to for code, _, to in MOVED}
     places = [(200, 220), (520, 320), (820, 240), (640, 500), (330, 520)]
     by_board: dict[int, list] = {s: [] for s in range(1, 7)}
-    for code, stage, _ in families():
+    for code, home, _ in families():
         if code != REMOVED:
-            by_board[moved.get(code, stage)].append(code)
+            by_board[moved.get(code, home)].append(code)
     codes = by_board[stage]
     tiles = [TileSpec(fixed_token(c), c, stage, *places[i]) for i, c in enumerate(codes)]
     shot = make_board_photo(tiles, (stage,), base_url=BASE_URL, size=size, seed=stage)

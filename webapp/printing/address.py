@@ -22,7 +22,7 @@ LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopb
 
 HOW_TO_SET = (
     "set the team's public base URL (the address practitioners' phones open) on the admin "
-    "page's team settings, or with `caseboard init --base-url https://caseboard.example.gov.uk` "
+    "page (Team and boards), or with `caseboard init --base-url https://caseboard.example.gov.uk` "
     "or $CASEBOARD_BASE_URL"
 )
 
