@@ -63,7 +63,7 @@ def test_admin_sets_the_camera_and_the_manager_captures_now(client_for, store, w
     admin = client_for("admin")
     page = text(admin.get("/admin/camera?width=1920&boards=1"))
     assert "1920 px across 1 board(s): 1.77 px per module, too low" in page
-    assert page.count('id="camera"') == 1 and "<title>Admin" in page
+    assert page.count('id="camera"') == 1 and "<title>Wall camera · Admin" in page
     response = admin.form(
         "/admin/camera",
         {"source": noisy_video(1), "frames": "4", "day": "meeting day", "time": "11:30"},
