@@ -263,8 +263,10 @@ def test_an_unknown_token_reads_the_same_everywhere_and_another_teams_like_a_mad
     )
     assert tile_status == form_status == 404
     assert "We can't find that tile" in tile_card and "We can't find that page" in form_card
-    for card in (tile_card, form_card):
-        assert f'<p class="flash flash-error">{sentence}</p>' in card
+    page_sentence = "No tile with the code <TOKEN> is on your team's boards."
+    for card in (tile_card, form_card):  # a page speaks of tiles, not the store's families
+        assert f'<p class="flash flash-error">{page_sentence}</p>' in card
+        assert "no family with token" not in card
     assert made_up_answers["api"] == [404, {"error": sentence}]
     assert made_up_answers["print tiles"] == [2, f"Error: {sentence}\n"]  # exit 2, one line
     # another team's token: not one character of any answer differs
@@ -278,7 +280,7 @@ def test_an_unknown_token_reads_the_same_everywhere_and_another_teams_like_a_mad
     # a path that cannot even be a token gets the same sentence on the tile page
     odd = client.get("/t/not-a-token")
     assert odd.status_code == 404
-    assert "no family with token NOT-A-TOKEN" in error_card(odd)
+    assert "No tile with the code NOT-A-TOKEN is on your team's boards." in error_card(odd)
 
 
 def error_card(response) -> str:

@@ -147,7 +147,7 @@ def check_states(page, base_url: str, role: str, values: dict) -> list[str]:
     choices) and a refused review date (the error summary and the field's message)."""
     problems = []
     if role == "admin":
-        page.goto(f"{base_url}/admin/")
+        page.goto(f"{base_url}/admin/families")
         page.set_input_files(
             "#import-file", {"name": "export.csv", "mimeType": "text/csv", "buffer": EXPORT_CSV}
         )

@@ -78,3 +78,22 @@ def test_the_page_after_applying_links_to_the_stickers(client_for, fam, board_ph
     printing = flatten(text(client.get("/printing/")))
     assert "have never had a date sticker printed" in printing
     assert "to reprint" not in printing
+
+
+def test_a_tile_missing_from_the_photos_shows_not_seen_since_after_apply(
+    client_for, fam, board_photo, store, team
+):
+    """RSm hangs on board 1 in the store but is not in the photo of board 1."""
+    from test_scans import upload
+
+    store["families"].update(fam["RSm"]["id"], {"last_stage": 1, "last_zone": "main",
+                             "last_seen_at": "2026-11-30T09:00:00+00:00"})  # fmt: skip
+    client = client_for("manager")
+    preview = upload(client, ("board-1.jpg", board_photo)).location
+    page = text(client.form(preview + "/apply", follow_redirects=True))
+    rsm = page.split(f'data-token="{fam["RSm"]["token"]}"', 1)[1].split("</a>", 1)[0]
+    assert "not seen since 30 Nov" in rsm
+    mol = page.split(f'data-token="{fam["MOl"]["token"]}"', 1)[1].split("</a>", 1)[0]
+    assert "not seen" not in mol  # photographed
+    eng = page.split(f'data-token="{fam["ENg"]["token"]}"', 1)[1].split("</a>", 1)[0]
+    assert "not seen" not in eng  # board 4 was not photographed
