@@ -315,6 +315,7 @@ def main() -> None:
     args = parser.parse_args()
     size_px = tuple(int(v) for v in args.photo_size.split("x"))
     sizes = [s for s in args.sizes.split(",") if s]
+    load_before = os.getloadavg()[0]
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -327,6 +328,10 @@ def main() -> None:
             before = run_revision(code, Path(tmp) / "before", photos, sizes, browser, "before")
         browser.close()
     print(f"six {size_px[0]}x{size_px[1]} board photos; two tiles moved board, one taken off")
+    print(
+        f"load average (1 min) before: {load_before:.1f}, after: {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores; the scan wait grows with it"
+    )
     report(now, before, args.before)
 
 
