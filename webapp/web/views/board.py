@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, send_file
 from flask_login import login_required
 
 from tilegen.standard import ZONE_NAMES
@@ -43,6 +43,15 @@ def wall(
         board["zones"][zone].append({**f, "seen_here": seen_here, **unseen})
         board["count"] += 1
     return boards
+
+
+@bp.get("/fonts/board-code.ttf")
+def code_font():
+    """The face board codes are drawn in on the tiles (capital I and small l differ), for
+    the same codes on screen; public, like the stylesheet that names it."""
+    from tilegen.fonts import font_path
+
+    return send_file(font_path("code"), mimetype="font/ttf", max_age=7 * 24 * 3600)
 
 
 @bp.route("/")
