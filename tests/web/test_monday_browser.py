@@ -4,6 +4,8 @@ download first and remembers where a part-used sheet starts."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from web_helpers import PASSWORD, needs_chromium
 
@@ -50,9 +52,7 @@ def test_the_header_folds_behind_menu_on_a_phone(live_server, page, fam):
         assert header.bounding_box()["height"] <= 100
 
 
-def test_printing_page_download_first_and_the_start_label_remembered(
-    live_server, page, fam, store
-):
+def test_printing_page_download_first_and_the_start_label_remembered(live_server, page, fam, store):
     log_in(page, live_server, "manager")
     page.goto(f"{live_server}/printing/")
     download = page.get_by_role("button", name="Download the sticker PDF")
@@ -75,3 +75,49 @@ def test_printing_page_download_first_and_the_start_label_remembered(
     store.execute("update families set sticker_review = null where id = ?", [fam["TWr"]["id"]])
     page.reload()
     assert page.input_value("#sticker-start") == "11"
+
+
+def test_the_apply_bar_is_small_and_add_photo_shows_progress(
+    live_server, page, fam, board_photo, store, team
+):
+    from webapp.cases.sync.previews import preview_photos
+
+    scan = preview_photos(store, team, [("board-1.jpg", board_photo)], user_id=None, source="web")
+    log_in(page, live_server, "manager")
+    page.goto(f"{live_server}/scans/{scan['id']}")
+    bar = page.locator(".apply-bar")
+    assert bar.bounding_box()["height"] <= 0.15 * page.viewport_size["height"]
+    assert page.get_by_role("button", name="Update the boards").is_visible()
+    assert "Apply to the store" not in page.locator("main").inner_text()
+    add = page.locator("#add-photo")
+    add.locator("input[type=file]").set_input_files(
+        {"name": "board-1b.jpg", "mimeType": "image/jpeg", "buffer": board_photo}
+    )
+    add.get_by_role("button", name="Add photo").click()
+    status = add.locator(".scan-status")
+    status.wait_for(state="visible")
+    page.wait_for_function(
+        "document.querySelector('#add-photo .scan-status').textContent.length > 0"
+    )
+    assert re.search(r"Uploading|Scanning|Done", status.inner_text())
+    page.wait_for_load_state("load")
+
+
+def test_board_worker_label_stays_whole_and_pages_are_shorter(live_server, page, fam):
+    log_in(page, live_server, "manager")
+    label = page.locator("label[for=worker]")
+    box = label.bounding_box()
+    line = float(page.evaluate("parseFloat(getComputedStyle(document.querySelector("
+                               "'label[for=worker]')).lineHeight)"))  # fmt: skip
+    assert box["height"] < 1.5 * line, box  # one line: "Worker", not "Wo / rke / r"
+    page.goto(f"{live_server}/supervision")
+    screens = page.evaluate("document.documentElement.scrollHeight") / page.viewport_size["height"]
+    assert screens < 6, screens
+
+
+def test_admin_pages_are_short(live_server, page, fam):
+    log_in(page, live_server, "admin")
+    for path in ("/admin/", "/admin/families", "/admin/people", "/admin/printer"):
+        page.goto(f"{live_server}{path}")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height / page.viewport_size["height"] < 8, (path, height)
