@@ -24,7 +24,7 @@ SIZES = [(320, 640), (1280, 800)]
 ROLES = ("admin", "manager", "practitioner")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: Routes that answer a file, not a page (checked by their own tests).
-NOT_PAGES = re.compile(r"\.(pdf|csv|jpg|png|json)$|^/static/|^/api/")
+NOT_PAGES = re.compile(r"\.(pdf|csv|jpg|png|json|ttf)$|^/static/|^/api/")
 
 
 @pytest.fixture(scope="module")
