@@ -121,3 +121,24 @@ def test_admin_pages_are_short(live_server, page, fam):
         page.goto(f"{live_server}{path}")
         height = page.evaluate("document.documentElement.scrollHeight")
         assert height / page.viewport_size["height"] < 8, (path, height)
+
+
+def test_photo_fields_and_date_fields_in_the_browser(live_server, page, fam):
+    log_in(page, live_server, "manager")
+    page.goto(f"{live_server}/scans/new")
+    camera, choose = page.get_by_label("Take a photo"), page.get_by_label("Choose photos")
+    assert camera.is_visible() and choose.is_visible()
+    assert camera.get_attribute("capture") == "environment" and not camera.get_attribute("multiple")
+    assert choose.get_attribute("multiple") is not None and not choose.get_attribute("capture")
+    for path in ("/agenda", "/alerts", "/reports/drift"):
+        page.goto(f"{live_server}{path}")
+        assert page.locator("input[type=date]").count() == 0, path
+        day = page.locator("input[name=date-day]").first
+        assert day.is_visible(), path
+    page.goto(f"{live_server}/alerts")
+    page.fill("#alerts-date-day", "3")
+    page.fill("#alerts-date-month", "2")
+    page.fill("#alerts-date-year", "2027")
+    page.locator("form:has(#alerts-date) button[type=submit]").click()
+    page.wait_for_url("**/alerts?**")
+    assert "Open alerts on Wed 3 Feb 2027" in page.locator("h1").inner_text()
