@@ -101,3 +101,10 @@ def test_the_admin_page_shows_the_checks(client_for, store):
     page = client_for("admin").get("/admin/").get_data(as_text=True)
     assert "Deployment checks" in page and "public base URL" in page
     assert "no public base URL is set" in page
+
+
+def test_the_team_settings_page_says_how_to_set_the_base_url(client_for, store):
+    store.execute("delete from settings where key = 'base_url'")
+    page = client_for("admin").get("/admin/team").get_data(as_text=True)
+    assert "Tiles cannot be printed yet: no public base URL is set" in page
+    assert 'aria-describedby="base-url-problem"' in page

@@ -16,6 +16,7 @@ from webapp.cases.teams import boards, team_settings
 from webapp.cases.users import ROLES, add_user, api_tokens, revoke_api_token, team_users
 from webapp.doctor import run_checks
 from webapp.errors import BadInput
+from webapp.printing.address import base_url_problem
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
@@ -60,6 +61,7 @@ def _page(status: int = 200, page: str = "overview", **extra):
         camera_table=capturing.camera_table(db, team),
         camera_measured=capturing.last_measured(db, team),
         camera_figure=_camera_figure(db, team),
+        base_url_problem=base_url_problem(db, team),
         checks=run_checks(
             db, current_app.config["DB"], current_app.config, current_app.instance_path
         ),
