@@ -63,6 +63,65 @@ def calibration_layout(
     items.append(Text(w / 2, 49.0, sub, 3.6, anchor="middle", fill="#555555"))
     items += ruler((w - BAR_MM) / 2, 60.0, BAR_MM)
     items += ruler(t + 8.0, 80.0, BAR_MM, vertical=True)
+    template = resolve_template(None, sheet.name, DEFAULT_TILE_TEMPLATE)
+    slots: list[int] = []
+    for _ in range(3):  # the words name the boxes, and where the boxes go follows the words
+        words, y = _steps(offset_mm, template.name, slots, w - t - 8.0)
+        top = max(y + 6.0, 80.0 + BAR_MM + 6.0)  # below the steps and the vertical scale
+        placed = _label_slots(template, top, h - t - 8.0)
+        if placed == slots:
+            break
+        slots = placed
+    items += words
+    for slot in slots:
+        lx, ly = template.slot_origin(slot)
+        items.append(
+            box(
+                lx,
+                ly,
+                template.label_w,
+                template.label_h,
+                stroke=GREY,
+                stroke_mm=0.25,
+                dash_mm=(1.5, 1.0),
+            )
+        )
+        items.append(Text(lx + 2.0, ly + 4.0, f"{template.name} label {slot}", 2.4, fill=GREY))
+    return Layout(w, h, tuple(items), meta={"target_mm": t, "paper": sheet.name})
+
+
+def _label_slots(template, top: float, bottom: float) -> list[int]:
+    """The tile-sheet labels that fit between ``top`` and ``bottom`` (mm down the page)."""
+    return [
+        slot
+        for slot in range(1, template.slots + 1)
+        if top <= template.slot_origin(slot)[1]
+        and template.slot_origin(slot)[1] + template.label_h <= bottom
+    ]
+
+
+def _boxes(slots: list[int], template_name: str) -> str:
+    """What the last step says about the grey boxes (there are none when no label fits)."""
+    if not slots:
+        return f"Keep a blank {template_name} label sheet by the printer for the tile sheets."
+    return (
+        "Hold it against a blank label sheet in front of a window: the grey boxes must sit on "
+        f"{_numbers(slots)} of the {template_name} tile sheet."
+    )
+
+
+def _numbers(slots: list[int]) -> str:
+    """[11, 12] -> "labels 11 and 12"; [9, 10, 11] -> "labels 9 to 11"."""
+    if len(slots) == 1:
+        return f"label {slots[0]}"
+    if len(slots) == 2:
+        return f"labels {slots[0]} and {slots[1]}"
+    return f"labels {slots[0]} to {slots[-1]}"
+
+
+def _steps(offset_mm, template_name: str, slots: list[int], right: float) -> tuple[list, float]:
+    """The numbered steps, wrapped, from 92 mm down; and where they end."""
+    t = TARGET_MM
     dx, dy = offset_mm
     steps = [
         'Print this page at 100% ("actual size"); never "fit to page".',
@@ -73,36 +132,19 @@ def calibration_layout(
         f"This page was printed with x offset {dx:g} mm and y offset {dy:g} mm. New x offset = "
         f"{dx:g} + {t:g} - (what you measured across). New y offset = {dy:g} + {t:g} - (what "
         "you measured down). Enter them under Admin > Printer.",
-        "Print this page again: the crosses should now be exactly where they say. Hold it "
-        "against a blank label sheet in front of a window: the grey boxes are the first "
-        "labels of the tile sheet.",
+        "Print this page again: the crosses should now be exactly where they say. "
+        + _boxes(slots, template_name),
     ]
+    items: list = []
     y = 92.0
     x0 = t + 30.0
     for number, step in enumerate(steps, 1):
         items.append(Text(x0, y, f"{number}.", 3.4, "bold"))
-        for line in wrap(step, w - x0 - t - 8.0, 3.4):
+        for line in wrap(step, right - x0, 3.4):
             items.append(Text(x0 + 7.0, y, line, 3.4))
             y += 4.8
         y += 2.5
-    template = resolve_template(None, sheet.name, DEFAULT_TILE_TEMPLATE)
-    top = max(y + 6.0, 80.0 + BAR_MM + 6.0)  # below the vertical scale
-    for slot in range(1, template.slots + 1):
-        lx, ly = template.slot_origin(slot)
-        if ly >= top and ly + template.label_h <= h - t - 8.0:
-            items.append(
-                box(
-                    lx,
-                    ly,
-                    template.label_w,
-                    template.label_h,
-                    stroke=GREY,
-                    stroke_mm=0.25,
-                    dash_mm=(1.5, 1.0),
-                )
-            )
-            items.append(Text(lx + 2.0, ly + 4.0, f"{template.name} label {slot}", 2.4, fill=GREY))
-    return Layout(w, h, tuple(items), meta={"target_mm": t, "paper": sheet.name})
+    return items, y
 
 
 def write_calibration(

@@ -6,11 +6,12 @@ import os
 from collections.abc import Sequence
 from typing import BinaryIO
 
-from tilegen.layout import Layout, Line, Place
+from tilegen.fonts import fit_size
+from tilegen.layout import Layout, Line, Place, Text
 from tilegen.tile import tile_layout
 
 from .pdf import write_pdf
-from .templates import DEFAULT_TILE_TEMPLATE, Template, get_paper, get_template
+from .templates import DEFAULT_TILE_TEMPLATE, Template, get_paper, get_template, sheet_note
 
 CUT_MARK_MM = 4.0
 CUT_GAP_MM = 1.0
@@ -93,8 +94,29 @@ def sheet_pages(
     return pages
 
 
+NOTE_MM = 2.2  # the sheet note's text size; its two lines sit in the top margin
+NOTE_GREY = "#555555"
+
+
+def note_lines(template: Template) -> list[Text]:
+    """The sheet's product and feeding in its top margin, clear of the labels and the
+    cut marks (which start 5 mm above the first row)."""
+    paper = get_paper(template.paper)
+    width = paper.width - 2 * max(template.left, 5.0)
+    above = CUT_MARK_MM + CUT_GAP_MM + 0.8 if template.cut_marks else 1.2
+    bottom = min(template.top - above, 10.0)
+    lines = sheet_note(template)
+    items = []
+    for i, line in enumerate(lines):
+        size = fit_size(line, width, NOTE_MM, "bold" if i == 0 else "regular")
+        y = bottom - (len(lines) - 1 - i) * (NOTE_MM + 0.9)
+        items.append(Text(max(template.left, 5.0), y, line, size, "bold" if i == 0 else "regular",
+                          fill=NOTE_GREY))  # fmt: skip
+    return items
+
+
 def _page(paper, template: Template, placed: list) -> Layout:
-    items = list(placed)
+    items = list(placed) + note_lines(template)
     if template.cut_marks:
         items += cut_marks(template)
     return Layout(paper.width, paper.height, tuple(items), meta={"template": template.name})

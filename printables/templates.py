@@ -179,3 +179,39 @@ def get_template(name: str) -> Template:
         if key.lower() == str(name).strip().lower():
             return template
     raise ValueError(f"unknown template {name!r}; choose from {', '.join(TEMPLATES)}")
+
+
+#: What each sheet is, printed in its top margin: (product, what it becomes). A die-cut
+#: paper label is stuck on a magnetic tile; a printable magnet is the tile itself.
+PRODUCTS: dict[str, tuple[str, str]] = {
+    "L7160": ("Avery L7160", "paper labels: date stickers to stick on the magnetic tiles"),
+    "L7163": ("Avery L7163", "paper labels: stick each tile onto a blank magnetic tile"),
+    "L7651": ("Avery L7651", "paper labels: date stickers to stick on the magnetic tiles"),
+    "MAGNET-A4": ("A4 printable magnetic sheet", "a printable magnet: cut the tiles out"),
+    "STICKER-A4": ("A4 sticker paper", "paper date stickers for the magnetic tiles: cut them out"),
+    "5163": ("Avery 5163", "paper labels: stick each tile onto a blank magnetic tile"),
+    "5160": ("Avery 5160", "paper labels: date stickers to stick on the magnetic tiles"),
+    "MAGNET-LETTER": (
+        "US Letter printable magnetic sheet",
+        "a printable magnet: cut the tiles out",
+    ),
+}
+
+FEED_LABELS = (
+    "Feed one sheet at a time by the manual (bypass) tray, labels on the side your printer "
+    "prints (see the tray's paper mark), this edge first. Print at 100%."
+)
+FEED_MAGNET = (
+    "Feed one sheet at a time by the manual (bypass) tray, paper side on the side your printer "
+    "prints, this edge first; never double-sided. Print at 100%; let the ink dry before cutting."
+)
+
+
+def sheet_note(template: Template) -> tuple[str, str]:
+    """Two lines for the top of every sheet: which product to load, and how to feed it."""
+    product, becomes = PRODUCTS.get(template.name, (template.name, template.description))
+    magnet = template.name.startswith("MAGNET")
+    return (
+        f"{product} ({template.slots} per sheet), {becomes}",
+        FEED_MAGNET if magnet else FEED_LABELS,
+    )

@@ -13,6 +13,8 @@ MIN_PX_PER_MODULE = 2.4  # below this, some codes may stay unread
 MAX_BLUR_RATIO = 0.5  # blur sigma above half a module blurs modules together
 #: The advice when tiles are missing; the web app drops it once a later photo found them.
 SECOND_PHOTO = "take a second photo of this board and add it to the scan"
+#: How that advice counts the missing tiles (the web app recounts them over the whole scan).
+NOT_FOUND = "expected tiles not found"
 
 
 def blur_sigma(gray: np.ndarray, quads: list[np.ndarray]) -> float | None:
@@ -89,7 +91,7 @@ def _missing(report: dict) -> str | None:
     """'2 of 12 expected tiles not found', or '1 code seen but not read', or None."""
     expected, found = report.get("codes_expected"), report.get("codes_found_expected")
     if expected and found is not None and found < expected:
-        return f"{expected - found} of {expected} expected tiles not found"
+        return f"{expected - found} of {expected} {NOT_FOUND}"
     unread = report.get("unread_codes")
     if unread:
         return f"{unread} code{'s' if unread != 1 else ''} seen but not read"

@@ -2,7 +2,8 @@
 
 Store and data
   ``store_template`` (session) a migrated store holding team "Team", as
-                  ``caseboard init --team Team`` leaves it; made once, copied per test
+                  ``caseboard init --team Team --base-url TEST_BASE_URL`` leaves it (tiles
+                  are never printed without a public base URL); made once, copied per test
   ``db_path``     a fresh store for this test: a copy of ``store_template``
   ``store``       an open sqlite-utils Database on ``db_path`` (migrated)
   ``team``        the "Team" row
@@ -43,13 +44,16 @@ from werkzeug.security import generate_password_hash
 import webapp.cases.users
 from webapp import create_app
 from webapp.cases.families import add_family
-from webapp.cases.teams import ensure_team, team_today
+from webapp.cases.teams import ensure_team, set_setting, team_today
 from webapp.cases.users import add_user, create_api_token
 from webapp.cli import main
 from webapp.store.connection import open_store
 
 #: Test users' passwords are hashed with a cheap method (the app checks any werkzeug
 #: hash); scrypt, the app's default, costs a quarter of a second per hash and per log-in.
+#: The public base URL every test store has (tiles are printed only with one set).
+TEST_BASE_URL = "https://caseboard.example.org"
+
 CHEAP_HASH = partial(generate_password_hash, method="pbkdf2:sha256:1000")
 
 
@@ -62,6 +66,7 @@ def store_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "caseboard.db"
     db = open_store(path, create=True)
     ensure_team(db, "Team")
+    set_setting(db, "base_url", TEST_BASE_URL)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return path

@@ -1,26 +1,41 @@
 """The fonts every backend uses, and text measurement in millimetres.
 
-Both the PDF and the PNG writer draw with the same TrueType files (the Bitstream
-Vera fonts shipped inside reportlab), so a text fitted here fits in both.
+Both the PDF and the PNG writer draw with the same TrueType files, so a text fitted here
+fits in both: the Bitstream Vera fonts shipped inside reportlab, and for board codes
+("code") DejaVu Sans Mono Bold, whose capital I has bars and small l a tail, so "AIl"
+never reads "All" (Debian's fonts-dejavu-core; without it, Vera Bold). The web app serves
+the same file for board codes on screen. This module is the one place that names them.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 from PIL import ImageFont
 
-FONTS: dict[str, str] = {"regular": "Vera.ttf", "bold": "VeraBd.ttf"}
+FONTS: dict[str, str] = {"regular": "Vera.ttf", "bold": "VeraBd.ttf", "code": "VeraBd.ttf"}
+#: Where a font may be found before reportlab's own copy: (font name, full path).
+SYSTEM_FONTS: dict[str, tuple[str, ...]] = {
+    "code": (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSansMono-Bold.ttf",
+    ),
+}
 _MEASURE_PX = 1000
 
 
+@cache
 def font_path(font: str) -> str:
     """Path of the TrueType file for a font name in :data:`FONTS`."""
     try:
         name = FONTS[font]
     except KeyError:
         raise ValueError(f"unknown font {font!r}; choose from {', '.join(FONTS)}") from None
+    for path in SYSTEM_FONTS.get(font, ()):
+        if Path(path).is_file():
+            return path
     return str(files("reportlab") / "fonts" / name)
 
 

@@ -72,7 +72,7 @@ def tile_layout(token: str, board_code: str, base_url: str, team_name: str = "")
     # Board codes: large, top of the text area, above the sticker box.
     sx, sy, sw, sh = STICKER_BOX_MM
     for line, size, baseline in code_lines(board_code):
-        items.append(Text(_TEXT_X, baseline, line, size, "bold"))
+        items.append(Text(_TEXT_X, baseline, line, size, CODE_FONT))
 
     # Team name (wrapped) and the token for typing in, left of the sticker box.
     column = sx - 1.0 - _TEXT_X
@@ -100,6 +100,9 @@ def tile_layout(token: str, board_code: str, base_url: str, team_name: str = "")
     )
 
 
+#: Board codes are drawn in a face that tells capital I from small l (tilegen.fonts).
+CODE_FONT = "code"
+
 #: Em size and baseline of the board codes: one line for one to three codes, two lines
 #: (three codes at most each) for four to six, all above the sticker box.
 _ONE_LINE = (12.0, 10.3)
@@ -117,10 +120,10 @@ def code_lines(board_code: str) -> list[tuple[str, float, float]]:
     width = TILE_WIDTH_MM - 1.0 - _TEXT_X
     if len(codes) <= 3:
         text = " ".join(codes)
-        return [(text, fit_size(text, width, _ONE_LINE[0], "bold"), _ONE_LINE[1])]
+        return [(text, fit_size(text, width, _ONE_LINE[0], CODE_FONT), _ONE_LINE[1])]
     half = (len(codes) + 1) // 2
     lines = [" ".join(codes[:half]), " ".join(codes[half:])]
-    size = min(fit_size(line, width, _TWO_LINES[0], "bold") for line in lines)
+    size = min(fit_size(line, width, _TWO_LINES[0], CODE_FONT) for line in lines)
     return [(line, size, y) for line, y in zip(lines, _TWO_LINES[1], strict=True)]
 
 
@@ -164,7 +167,7 @@ def sticker_layout(
     # Every code of the family group, as large as fits beside the printed-on note.
     room = w - 2 * m - 0.8 - (text_width(note, 2.0) + 1.0 if note else 0.0)
     items.append(
-        Text(m + 0.4, h - 1.5, board_code, fit_size(board_code, room, 3.4, "bold"), "bold")
+        Text(m + 0.4, h - 1.5, board_code, fit_size(board_code, room, 3.4, CODE_FONT), CODE_FONT)
     )
     if note:
         items.append(Text(w - m - 0.4, h - 1.5, note, 2.0, anchor="end", fill="#555555"))

@@ -62,9 +62,9 @@ def test_camera_settings_are_checked(store, team):
 
 def test_admin_sets_the_camera_and_the_manager_captures_now(client_for, store, wall, noisy_video):
     admin = client_for("admin")
-    page = text(admin.get("/admin/?width=1920&boards=1"))
+    page = text(admin.get("/admin/camera?width=1920&boards=1"))
     assert "1920 px across 1 board(s): 1.77 px per module, too low" in page
-    assert page.count('id="camera"') == 1 and "<title>Admin" in page
+    assert page.count('id="camera"') == 1 and "<title>Wall camera · Admin" in page
     # a video file is the command line's to set; the page keeps it while saving the rest
     update_camera(store, get_team(store, "Team"), {"source": noisy_video(1)}, paths_allowed=True)
     response = admin.form(
@@ -80,7 +80,7 @@ def test_admin_sets_the_camera_and_the_manager_captures_now(client_for, store, w
     preview = text(manager.get(response.location))
     assert "Apply" in preview
     assert store["scans"].count == 1 and store["scans"].get(1)["status"] == "preview"
-    assert "measured on the camera" in text(admin.get("/admin/")).lower()
+    assert "measured on the camera" in text(admin.get("/admin/camera")).lower()
 
 
 def test_no_capture_now_without_a_camera(client_for, store, team):

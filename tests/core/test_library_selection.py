@@ -6,7 +6,7 @@ with the same message."""
 from __future__ import annotations
 
 import json
-from html import escape, unescape
+from html import unescape
 
 import pytest
 
@@ -223,8 +223,9 @@ def test_unknown_token_same_message_on_the_page_and_the_command_line(
     assert not out.exists()
 
     page = client_for("manager").get(f"{url}?token={known['token']}&token=NOSUCHTOKEN")
-    assert page.status_code == 404
-    assert escape(message) in page.get_data(as_text=True)
+    assert page.status_code == 404  # the page names the same token, in a page's words
+    words = "No tile with the code NOSUCHTOKEN is on your team's boards."
+    assert words in unescape(page.get_data(as_text=True))
 
 
 def test_an_unknown_token_reads_the_same_everywhere_and_another_teams_like_a_made_up_one(
@@ -262,8 +263,10 @@ def test_an_unknown_token_reads_the_same_everywhere_and_another_teams_like_a_mad
     )
     assert tile_status == form_status == 404
     assert "We can't find that tile" in tile_card and "We can't find that page" in form_card
-    for card in (tile_card, form_card):
-        assert f'<p class="flash flash-error">{sentence}</p>' in card
+    page_sentence = "No tile with the code <TOKEN> is on your team's boards."
+    for card in (tile_card, form_card):  # a page speaks of tiles, not the store's families
+        assert f'<p class="flash flash-error">{page_sentence}</p>' in card
+        assert "no family with token" not in card
     assert made_up_answers["api"] == [404, {"error": sentence}]
     assert made_up_answers["print tiles"] == [2, f"Error: {sentence}\n"]  # exit 2, one line
     # another team's token: not one character of any answer differs
@@ -277,7 +280,7 @@ def test_an_unknown_token_reads_the_same_everywhere_and_another_teams_like_a_mad
     # a path that cannot even be a token gets the same sentence on the tile page
     odd = client.get("/t/not-a-token")
     assert odd.status_code == 404
-    assert "no family with token NOT-A-TOKEN" in error_card(odd)
+    assert "No tile with the code NOT-A-TOKEN is on your team's boards." in error_card(odd)
 
 
 def error_card(response) -> str:

@@ -14,6 +14,7 @@ from printables.templates import get_template
 from tilegen.fonts import text_width
 from tilegen.layout import Text
 from tilegen.tile import (
+    CODE_FONT,
     STICKER_BOX_MM,
     TILE_WIDTH_MM,
     code_lines,
@@ -69,13 +70,13 @@ def test_codes_are_large_inside_the_text_area_and_the_qr_keeps_its_size(codes):
     assert layout.meta["module_mm"] == one.meta["module_mm"]
     lines = code_lines(codes)
     assert " ".join(line for line, _, _ in lines) == codes
-    drawn = [i for i in layout.items if isinstance(i, Text) and i.font == "bold"]
+    drawn = [i for i in layout.items if isinstance(i, Text) and i.font == CODE_FONT]
     assert [t.text for t in drawn] == [line for line, _, _ in lines]
     qr_right = qr_box_mm()[0] + qr_box_mm()[2]
     for t in drawn:
         assert t.size >= (8.0 if len(lines) == 1 else 5.5)  # large type, room-readable
         assert t.x > qr_right
-        assert t.x + text_width(t.text, t.size, "bold") <= TILE_WIDTH_MM - 1.0 + 1e-6
+        assert t.x + text_width(t.text, t.size, CODE_FONT) <= TILE_WIDTH_MM - 1.0 + 1e-6
         assert t.y - 0.75 * t.size >= 0.5  # the caps stay on the tile
         assert t.y + 0.25 * t.size <= STICKER_BOX_MM[1] + 0.1  # and above the sticker box
 

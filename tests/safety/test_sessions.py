@@ -146,7 +146,7 @@ def test_api_tokens_are_listed_and_revoked_by_cli_and_admin_page(runner, client_
     assert runner("token", "revoke", str(2**63)).exit_code == 2
     assert runner("token", "revoke", "99").exit_code == 2
     # the admin page lists the team's tokens and revokes one
-    page = client.get("/admin/").get_data(as_text=True)
+    page = client.get("/admin/people").get_data(as_text=True)
     practitioner = next(t for t in runner.json("token", "list", "practitioner"))
     assert f"{practitioner['prefix']}…" in page
     assert client.post(f"/admin/tokens/{practitioner['id']}/revoke").status_code == 302

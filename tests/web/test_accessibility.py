@@ -24,7 +24,7 @@ SIZES = [(320, 640), (1280, 800)]
 ROLES = ("admin", "manager", "practitioner")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: Routes that answer a file, not a page (checked by their own tests).
-NOT_PAGES = re.compile(r"\.(pdf|csv|jpg|png|json)$|^/static/|^/api/")
+NOT_PAGES = re.compile(r"\.(pdf|csv|jpg|png|json|ttf)$|^/static/|^/api/")
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,7 @@ def check_states(page, base_url: str, role: str, values: dict) -> list[str]:
     choices) and a refused review date (the error summary and the field's message)."""
     problems = []
     if role == "admin":
-        page.goto(f"{base_url}/admin/")
+        page.goto(f"{base_url}/admin/families")
         page.set_input_files(
             "#import-file", {"name": "export.csv", "mimeType": "text/csv", "buffer": EXPORT_CSV}
         )

@@ -82,8 +82,12 @@ def test_phone_uploads_a_photo_previews_applies_and_sees_the_board_change(
     assert "JBa" in board2.inner_text() and "JBa" not in phone.locator("#board-1").inner_text()
 
     phone.goto(f"{live_server}/scans/new")
-    upload = phone.locator("input[type=file]")
+    # "Take a photo" opens the camera for one shot; "Choose photos" picks several, no camera
+    upload = phone.get_by_label("Take a photo")
     assert upload.get_attribute("capture") == "environment"
+    assert upload.get_attribute("multiple") is None
+    choose = phone.get_by_label("Choose photos")
+    assert choose.get_attribute("multiple") is not None and choose.get_attribute("capture") is None
     upload.set_input_files({"name": "board-1.jpg", "mimeType": "image/jpeg", "buffer": board_photo})
     phone.click("form.upload button[type=submit]")
     status = phone.locator(".scan-status")
@@ -115,7 +119,7 @@ def test_a_refused_photo_is_explained_on_the_upload_form(live_server, phone, fam
     phone.wait_for_url(f"{live_server}/")
     phone.goto(f"{live_server}/scans/new")
     notes = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"minutes\n" * 40}
-    phone.locator("input[type=file]").set_input_files(notes)
+    phone.get_by_label("Choose photos").set_input_files(notes)
     phone.click("form.upload button[type=submit]")
     status = phone.locator(".scan-status.flash-error")
     status.wait_for()

@@ -47,7 +47,7 @@ def assert_error_page(response, status: int, sentence: str) -> str:
     page = text(response)
     assert response.status_code == status, page[:500]
     assert sentence in html.unescape(flatten(page))
-    assert "<nav>" in page and 'href="/agenda"' in page
+    assert '<nav id="site-nav"' in page and 'href="/agenda"' in page
     assert 'href="/"' in page and "Go to the boards" in page
     assert "Traceback" not in page
     return page

@@ -22,11 +22,11 @@ def test_admin_imports_an_export_in_the_browser(live_server, browser, store, db_
     export = write_xlsx(tmp_path / "open-cases.xlsx", CHILDREN)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(30_000)
-    page.goto(f"{live_server}/login?next=/admin/")
+    page.goto(f"{live_server}/login?next=/admin/families")
     page.fill("#username", "admin")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/admin/")
+    page.wait_for_url(f"{live_server}/admin/families")
 
     page.get_by_label("Export file").set_input_files(str(export))
     page.get_by_role("button", name="Preview the import").click()

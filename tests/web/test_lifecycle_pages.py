@@ -156,7 +156,7 @@ def test_the_api_shows_every_code_and_how_a_case_closed(client, api_tokens, fami
 
 def test_admin_sets_the_rereferral_window_labelled_as_ours(client_for, store, team):
     client = client_for("admin")
-    page = flatten(text(client.get("/admin/")))
+    page = flatten(text(client.get("/admin/team")))
     assert "Re-referral window (months)" in page and "not a figure from the policy" in page
     form = {"amber_days": "14", "timezone": "Europe/London", "marker_base": "0"}
     client.post("/admin/team", data={**form, "rereferral_months": "18"})

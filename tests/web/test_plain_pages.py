@@ -51,7 +51,7 @@ def test_rules_are_sentences_without_internal_names(client_for):
 
 def test_zones_are_set_in_percent_beside_a_picture(client_for, store):
     client = client_for("admin")
-    page = text(client.get("/admin/"))
+    page = text(client.get("/admin/team"))
     assert 'name="amber_x0_pct"' in page and "x0" not in flatten(page)
     assert '<svg class="board-picture"' in page
     form = {"name": "Assessing", "width_mm": "1500", "height_mm": "1000", "marker_mm": "60"}

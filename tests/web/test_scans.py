@@ -35,6 +35,7 @@ def bad_files() -> dict[str, tuple[bytes, str]]:
 def test_upload_page_is_for_managers(client_for):
     page = text(client_for("manager").get("/scans/new"))
     assert 'accept="image/*"' in page and 'capture="environment"' in page
+    assert "Take a photo" in page and "Choose photos" in page
     assert "<progress" in page and "scans.js" in page
     assert client_for("practitioner").get("/scans/new").status_code == 403
     assert client_for("admin").get("/scans/new").status_code == 200

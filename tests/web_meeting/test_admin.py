@@ -140,3 +140,28 @@ def test_forms_need_the_csrf_token(csrf_client, csrf_auth, store):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/admin/team", data={**form, "csrf_token": token}).status_code == 302
     assert get_team(store, "Team")["amber_days"] == 7
+
+
+def test_the_admin_page_is_split_into_sections_with_their_own_pages(client_for):
+    """The overview holds the deployment checks and a link to each section; each section
+    is a page of its own, holding only its forms."""
+    client = client_for("admin")
+    overview = client.get("/admin/").get_data(as_text=True)
+    assert 'id="checks"' in overview and 'id="families"' not in overview
+    expected = {
+        "families": ("families", "import"),
+        "people": ("users", "tokens"),
+        "team": ("team", "boards"),
+        "printer": ("printer",),
+        "camera": ("camera",),
+    }
+    for page, anchors in expected.items():
+        assert f'href="/admin/{page}"' in overview, page
+        html = client.get(f"/admin/{page}").get_data(as_text=True)
+        ids = set(re.findall(r'<section class="card" id="([\w-]+)"', html))
+        assert ids == set(anchors), (page, ids)
+        assert 'aria-current="page"' in html
+    answer = client.post(
+        "/admin/printer", data={"x_offset_mm": "1", "y_offset_mm": "0", "paper": "A4"}
+    )
+    assert answer.location == "/admin/printer#printer"

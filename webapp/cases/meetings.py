@@ -35,6 +35,18 @@ def next_meeting_date(team: dict, today: date | None = None) -> date:
     return today + timedelta(days=(weekday - today.weekday()) % 7)
 
 
+def request_meeting_date(db: Database, team: dict, today: date | None = None) -> date:
+    """The meeting a request made today is for: this week's, unless that meeting has
+    already been held and closed (a request on Monday afternoon after the Monday
+    meeting), then the next one: a week on, or the next day for a team that meets
+    whenever it opens the agenda."""
+    on = next_meeting_date(team, today)
+    held = get_meeting(db, team, on)
+    if held and held["closed_at"]:
+        return on + timedelta(days=1 if meeting_weekday(team) is None else 7)
+    return on
+
+
 def get_meeting(db: Database, team: dict, on: date) -> dict | None:
     rows = list(
         db["meetings"].rows_where("team_id = ? and meeting_date = ?", [team["id"], on.isoformat()])

@@ -13,7 +13,11 @@ from sqlite_utils import Database
 from webapp.cases.agenda import build_agenda
 from webapp.cases.families import move_stage, parse_date, parse_stage, set_review
 from webapp.cases.lifecycle import parse_scaling
-from webapp.cases.meetings import get_meeting, next_meeting_date, start_meeting
+from webapp.cases.meetings import (
+    get_meeting,
+    request_meeting_date,
+    start_meeting,
+)
 from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 from webapp.store import events
@@ -40,11 +44,12 @@ def request_discussion(
     note: str | None = None,
     meeting_date: date | None = None,
 ) -> dict:
-    """Ask for a family to be discussed at this week's meeting (any role may ask)."""
+    """Ask for a family to be discussed at this week's meeting (any role may ask); once
+    that meeting is over, at the next one (:func:`request_meeting_date`)."""
     if row["closed"]:
         raise BadInput(f"{row['initials']} is closed and not on the boards")
     note = clean_note(note, required=False)
-    meeting_date = meeting_date or next_meeting_date(team)
+    meeting_date = meeting_date or request_meeting_date(db, team)
     already = list(
         db["agenda_requests"].rows_where(
             "family_id = ? and requested_by = ? and resolved_at is null", [row["id"], user_id]
@@ -68,6 +73,18 @@ def request_discussion(
         .last_pk
     )
     return db["agenda_requests"].get(pk)
+
+
+def open_request(db: Database, row: dict, user_id: int) -> dict | None:
+    """This user's request to discuss this family that no meeting has dealt with yet."""
+    rows = list(
+        db["agenda_requests"].rows_where(
+            "family_id = ? and requested_by = ? and resolved_at is null",
+            [row["id"], user_id],
+            limit=1,
+        )
+    )
+    return rows[0] if rows else None
 
 
 def record_outcome(

@@ -96,6 +96,19 @@ def user_by_id(db: Database, user_id: int | str) -> dict | None:
     return rows[0] if rows else None
 
 
+def list_users(db: Database) -> list[dict]:
+    """Every user (never a password hash), by name: id, username, role, home team, email,
+    full name, active, created."""
+    return [
+        {**row, "active": bool(row["active"])}
+        for row in db.query(
+            """select u.id, u.username, u.role, t.name as team, u.email, u.full_name,
+                      u.active, u.created_at
+               from users u left join teams t on t.id = u.team_id order by u.username"""
+        )
+    ]
+
+
 def team_users(db: Database, team: dict) -> list[dict]:
     """The team's users, by name."""
     return list(db["users"].rows_where("team_id = ?", [team["id"]], order_by="username"))

@@ -13,6 +13,7 @@ from webapp.cli.common import CaseboardGroup
 
 COMMANDS = {
     "init": ("webapp.cli.store:init", "Create or migrate the store (safe to run twice)."),
+    "doctor": ("webapp.cli.doctor:doctor", "Check this deployment is ready (exit 1 if not)."),
     "demo": ("webapp.cli.demo:demo", "Build a demo store, scan a sample photo and serve it."),
     "user": ("webapp.cli.users:user", "Add and manage users."),
     "token": ("webapp.cli.users:token", "Create, list and revoke API tokens."),

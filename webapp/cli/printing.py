@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from webapp.cases.teams import public_base_url, team_today
+from webapp.cases.teams import team_today
 from webapp.cli.common import CaseboardGroup, CliError, db_option, store_and_team, team_option
+from webapp.printing.address import tile_base_url
 from webapp.printing.board_kit import printer_for, write_team_board_kit, write_team_calibration
 from webapp.printing.queues import (
     mark_stickers_printed,
@@ -114,8 +115,9 @@ def print_tiles(
     tiles = tiles_to_print(db, team, tokens, which)
     printer = printer_for(team, paper, template)
     need_out(out, mark_printed)
-    base_url = public_base_url(db, team)
-    warn_small_modules(base_url)
+    base_url = tile_base_url(db, team) if out is not None else None
+    if base_url:
+        warn_small_modules(base_url)
     if out is not None and fmt == "png":
         if out.exists() and not out.is_dir():
             raise CliError(f"{out} is a file; --format png writes into a folder")

@@ -1,5 +1,7 @@
 """`caseboard user ...` and `caseboard token ...`."""
 
+import sys
+
 import click
 
 from webapp.cases.users import (
@@ -8,6 +10,7 @@ from webapp.cases.users import (
     api_tokens,
     create_api_token,
     get_user,
+    list_users,
     revoke_api_token,
 )
 from webapp.cli.common import (
@@ -70,10 +73,43 @@ def user_password(db_path, name, password_stdin):
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return read_stdin_line()
+    return typed_password()
+
+
+NO_TERMINAL = (
+    "no terminal to type a password in: give it on standard input with --password-stdin, "
+    "e.g. printf '%s\\n' \"$PASSWORD\" | caseboard user add NAME --role ROLE --password-stdin"
+)
+
+
+def typed_password() -> str:
+    """The password typed twice at a terminal; without one (a script, cron, ssh without a
+    terminal) a clear exit 2 naming --password-stdin, rather than a prompt nobody sees.
+    Two lines piped in stand for the two typings, as at the terminal."""
+    if not sys.stdin.isatty():
+        first, second = read_stdin_line(), read_stdin_line()
+        if not first:
+            raise CliError(NO_TERMINAL)
+        if first != second:
+            raise CliError("the two passwords given differ")
+        return first
     try:
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     except click.Abort:
         raise CliError("no password given (use --password-stdin in scripts)") from None
+
+
+@user.command("list")
+@db_option
+@json_option
+def user_list(db_path, as_json):
+    """List users: name, role, team, email, active, last log-in."""
+    rows = list_users(open_cli_store(db_path))
+    if as_json:
+        echo_json(rows)
+    else:
+        echo_table(rows, [("username", "user"), ("role", "role"), ("team", "team"),
+                          ("email", "email"), ("active", "active")])  # fmt: skip
 
 
 @user.command("email")

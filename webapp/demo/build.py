@@ -121,13 +121,15 @@ def print_kit(db: Database, demo: Demo, say) -> None:
     and the board kit."""
     from printables.sheets import write_tile_sheets
     from printables.sticker_sheets import write_sticker_sheets
+    from webapp.printing.address import tile_base_url
     from webapp.printing.board_kit import write_team_board_kit
     from webapp.printing.queues import mark_stickers_printed, mark_tiles_printed, pending_stickers
 
     families = list_families(db, demo.team)
     tokens = [f["token"] for f in families]
     tiles = demo.folder / "tiles.pdf"
-    pages = write_tile_sheets(families, tiles, base_url=demo.base_url, team_name=demo.team["name"])
+    base_url = tile_base_url(db, demo.team)  # never this machine's address (see the module)
+    pages = write_tile_sheets(families, tiles, base_url=base_url, team_name=demo.team["name"])
     mark_tiles_printed(db, demo.team, tokens, source="demo")
     say(f"  printed {len(families)} tiles on {pages} A4 label sheets")
     earlier = team_today(demo.team) - timedelta(days=STICKERS_PRINTED_DAYS_AGO)

@@ -35,7 +35,7 @@ def printer_for(team: dict, paper: str | None = None, template: str | None = Non
 
 
 def label_templates(paper: str) -> dict[str, list]:
-    """The label templates on ``paper`` that hold a tile and a date sticker."""
+    """The label templates on ``paper`` for tiles, and those for date stickers only."""
     from printables.templates import TEMPLATES
     from tilegen.tile import STICKER_HEIGHT_MM, STICKER_WIDTH_MM, TILE_HEIGHT_MM, TILE_WIDTH_MM
 
@@ -43,10 +43,11 @@ def label_templates(paper: str) -> dict[str, list]:
         "tile": (TILE_WIDTH_MM, TILE_HEIGHT_MM),
         "sticker": (STICKER_WIDTH_MM, STICKER_HEIGHT_MM),
     }
-    return {
-        kind: [t for t in TEMPLATES.values() if t.paper == paper and t.fits(*size)]
-        for kind, size in sizes.items()
-    }
+    on_paper = [t for t in TEMPLATES.values() if t.paper == paper]
+    tiles = [t for t in on_paper if t.fits(*sizes["tile"])]
+    # a tile-sized label would waste most of itself on a date sticker: not offered for one
+    stickers = [t for t in on_paper if t.fits(*sizes["sticker"]) and t not in tiles]
+    return {"tile": tiles, "sticker": stickers}
 
 
 def write_team_board_kit(

@@ -54,6 +54,20 @@ def pending_sticker_rows(
     return [(v, rows[v["id"]]) for v in views if needs_sticker(v, rows[v["id"]])]
 
 
+def never_printed(db: Database, team: dict, pending: list[dict]) -> bool:
+    """True when none of the ``pending`` stickers was ever printed (a new team's first
+    sheet: nothing to *re*print)."""
+    ids = [v["id"] for v in pending]
+    if not ids:
+        return False
+    marks = ",".join("?" * len(ids))
+    printed = db.execute(
+        f"select count(*) from families where id in ({marks}) and sticker_printed_at is not null",
+        ids,
+    ).fetchone()[0]
+    return printed == 0
+
+
 def open_tiles(db: Database, team: dict, *, unprinted: bool = False) -> list[dict]:
     """The team's open families as stored, in board order; with ``unprinted``, only
     those whose tile is not yet marked printed."""

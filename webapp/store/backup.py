@@ -30,11 +30,17 @@ from webapp.store.migrations import SETS
 CORE_TABLES = ("teams", "users", "families", "events", "_sqlite_migrations")
 
 
-def backup(db_path: str | Path, out: str | Path) -> dict:
+#: The store's setting that holds when the last backup was written (``caseboard doctor``).
+LAST_BACKUP = "last_backup_at"
+
+
+def backup(db_path: str | Path, out: str | Path, *, record: bool = True) -> dict:
     """Write a consistent copy of the store at ``db_path`` to ``out`` (mode 0600).
 
     The copy is written next to ``out`` and renamed into place once it has passed
-    ``PRAGMA integrity_check``, so ``out`` is never a half-written file.
+    ``PRAGMA integrity_check``, so ``out`` is never a half-written file. With ``record``,
+    the store keeps the time of this backup (:data:`LAST_BACKUP`), for the doctor's
+    "last backup" check.
     """
     db_path, out = Path(db_path), Path(out)
     if not db_path.exists():
@@ -60,7 +66,21 @@ def backup(db_path: str | Path, out: str | Path) -> dict:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    if record:
+        _record_backup(db_path)
     return {"file": str(out), "bytes": out.stat().st_size, **facts}
+
+
+def _record_backup(db_path: Path) -> None:
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        with conn:
+            conn.execute(
+                "insert or replace into settings (key, value) values (?, ?)", [LAST_BACKUP, now]
+            )
+    finally:
+        conn.close()
 
 
 def check_store(conn: sqlite3.Connection, name: str) -> dict:
@@ -109,7 +129,7 @@ def restore(backup_file: str | Path, db_path: str | Path) -> dict:
         if db_path.exists():
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
-            backup(db_path, kept)
+            backup(db_path, kept, record=False)
         else:
             create_store_file(db_path)
         target = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)

@@ -90,7 +90,30 @@ def isodate(value) -> str:
     return parsed.isoformat()
 
 
+def daymonth(value) -> str:
+    """A date or timestamp -> ``30 Nov`` (in the team's zone), short enough for a tile."""
+    try:
+        parsed = _parse(value)
+    except ValueError:
+        return str(value)
+    if parsed is None:
+        return ""
+    if isinstance(parsed, datetime):
+        parsed = _local(parsed).date()
+    return f"{parsed.day} {parsed:%b}"
+
+
+def month_words(value) -> str:
+    """``2026-12`` -> ``December 2026``; anything else comes back as it is."""
+    try:
+        return datetime.strptime(str(value), "%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return str(value)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(month_words, "month_words")
+    app.add_template_filter(daymonth, "daymonth")
     app.add_template_filter(longdate, "longdate")
     app.add_template_filter(when, "when")
     app.add_template_filter(isodate, "isodate")

@@ -99,7 +99,16 @@ def library_error(exc: CaseboardError):
         return _answer(status, detail=None)
     if isinstance(exc, StoreBusy):
         return store_busy(exc)
-    return _answer(status, detail=str(exc))
+    return _answer(status, detail=_page_words(str(exc)), json_message=str(exc))
+
+
+def _page_words(message: str) -> str:
+    """A library message as a page says it: "no family with token X" is the store's
+    wording; a person is looking for a tile (the API and the command line keep it)."""
+    prefix = "no family with token "
+    if message.startswith(prefix):
+        return f"No tile with the code {message[len(prefix) :]} is on your team's boards."
+    return message
 
 
 def store_busy(exc: Exception):

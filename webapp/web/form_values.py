@@ -16,22 +16,33 @@ def field(name: str) -> str:
     return (request.form.get(name) or "").strip()
 
 
+def query_field(name: str) -> str:
+    """A field of the query string or the form, spaces removed ("" when missing)."""
+    return (request.values.get(name) or "").strip()
+
+
+def requested_date(name: str = "date", what: str = "The date") -> str:
+    """A day asked for in the query string or the form, as ``YYYY-MM-DD``: one ``name``
+    field, or the app's Day, Month and Year fields (``date_input``); "" for none."""
+    return date_field(name, what, read=query_field)
+
+
 def requested_day(team: dict) -> date:
     """The ``date`` asked for (BadInput when it is no real date), else the team's today."""
-    value = request.values.get("date")
+    value = requested_date()
     return parse_date(value, "date") if value else team_today(team)
 
 
-def date_field(name: str, what: str = "The date") -> str:
+def date_field(name: str, what: str = "The date", read=field) -> str:
     """A date as ``YYYY-MM-DD`` from either one ``name`` field (a date picker, the API's
     form; checked later by the library) or the three GOV.UK-style fields ``name-day``,
     ``name-month`` and ``name-year`` (the ``date_input`` macro in templates/_forms.html);
     "" when nothing was typed. Three fields that make no real date are a
     :class:`BadInput` in the words of the form ("... must be a real date")."""
-    single = field(name)
+    single = read(name)
     if single:
         return single
-    parts = [field(f"{name}-{part}") for part in ("day", "month", "year")]
+    parts = [read(f"{name}-{part}") for part in ("day", "month", "year")]
     if not any(parts):
         return ""
     day, month, year = parts

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from webapp.cases.sync.previews import compare, rows_by_token
 from webapp.cases.sync.records import applied_with_hash, get_scan
+from webapp.printing.queues import pending_stickers
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow
 
@@ -30,7 +31,9 @@ def apply_scan(
 
     The scan is compared with the store again at apply time, so a date or
     stage changed since the preview is respected. Returns what changed:
-    ``{"applied": bool, "moved": [...], "placed": [...], "seen": n, "note": str}``.
+    ``{"applied": bool, "moved": [...], "placed": [...], "seen": n, "note": str,
+    "stickers_pending": n}``, the last being the date stickers now waiting to print
+    (tiles moved into another section need their new sticker).
     """
     scan = get_scan(db, team, scan_id)
     with db.atomic():
@@ -47,6 +50,7 @@ def apply_scan(
                 "placed": [],
                 "seen": 0,
                 "note": f"scan {scan['id']} was already applied at {done['applied_at']}",
+                "stickers_pending": len(pending_stickers(db, team)),
             }
         row = db["scans"].get(scan["id"])
         earlier = applied_with_hash(db, team, row["content_hash"], other_than=row["id"])
@@ -71,7 +75,7 @@ def apply_scan(
             source=source,
             ip=ip,
         )
-    return summary
+    return {**summary, "stickers_pending": len(pending_stickers(db, team))}
 
 
 def _write(db: Database, team: dict, scan_row: dict, user_id, source) -> dict:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
-from scanner.quality import SECOND_PHOTO
+from scanner.quality import NOT_FOUND, SECOND_PHOTO
 from webapp.cases.families import family_view
 from webapp.cases.sync.limits import scan_slot
 from webapp.cases.sync.records import applied_with_hash, get_scan
@@ -109,6 +109,9 @@ def compare(db: Database, team: dict, scan: dict) -> dict:
     advice = [s for p in scan.get("photos") or [] for s in p.get("suggestions", [])]
     if not missing:  # a second photo already found what the first one missed
         advice = [a for a in advice if SECOND_PHOTO not in a]
+    if scan.get("photos"):  # a scan sent as JSON has no photos to retake
+        found = {t["token"] for t in scan["tiles"]}
+        advice = scan_wide_advice(advice, rows, photographed, found)
     return {
         "moves": moves,
         "wrong_zone": wrong_zone,
@@ -122,6 +125,29 @@ def compare(db: Database, team: dict, scan: dict) -> dict:
         "advice": list(dict.fromkeys(advice)),
         "errors": scan.get("errors") or [],
     }
+
+
+def scan_wide_advice(
+    advice: list[str], rows: dict[str, dict], photographed: list[int], found: set[str]
+) -> list[str]:
+    """The photos' advice, with each board's "tiles not found" counted over the whole scan.
+
+    The scanner judges one photo at a time, so a tile that moved to another board reads as
+    "not found" on the board it left, even when the photo of its new board shows it. Here a
+    board's expected tiles (those stored on it, or last seen on it) count as not found only
+    when no photo of the scan found them; a retake of that board cannot find the others.
+    """
+    kept = [a for a in advice if not (SECOND_PHOTO in a and NOT_FOUND in a)]
+    for stage in photographed:
+        expected = {
+            t for t, r in rows.items() if not r["closed"] and stage in (r["stage"], r["last_stage"])
+        }
+        lost = expected - found
+        if lost:
+            kept.append(
+                f"board {stage}: {len(lost)} of {len(expected)} {NOT_FOUND}; {SECOND_PHOTO}"
+            )
+    return kept
 
 
 def preview_scan(

@@ -6,7 +6,11 @@
    - each table cell learns its column header (data-label), for the stacked rows on a phone;
    - a select with data-fills fills another field from its option's data-value
      (the tile page proposes a review date for the chosen stage);
-   - an error summary takes the focus, so a screen reader hears it first. */
+   - an error summary takes the focus, so a screen reader hears it first;
+   - a hidden input with data-copy-of keeps the value of the field with that id (the
+     printing page's "printed correctly" form sends the label sheet and start used);
+   - the header's "Menu" button (hidden until this script runs) shows and hides the
+     navigation on a narrow screen, as GOV.UK's header does. */
 (function () {
   "use strict";
 
@@ -66,7 +70,30 @@
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
   });
 
+  function copyValue(hidden) {
+    var source = document.getElementById(hidden.getAttribute("data-copy-of"));
+    if (!source) { return; }
+    var copy = function () { hidden.value = source.value; };
+    source.addEventListener("input", copy);
+    source.addEventListener("change", copy);
+    copy();
+  }
+
+  function menuToggle(button) {
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) { return; }
+    button.hidden = false;
+    nav.classList.add("collapsible");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("open", open);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-copy-of]").forEach(copyValue);
+    document.querySelectorAll("button[data-menu-toggle]").forEach(menuToggle);
     document.querySelectorAll("input[data-filters]").forEach(filterCases);
     document.querySelectorAll("button[data-print]").forEach(function (button) {
       button.hidden = false;  /* printing needs the script, so the button does too */

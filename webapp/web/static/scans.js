@@ -1,7 +1,11 @@
-// Upload progress for the scan form; without JavaScript the form posts normally.
+// Upload progress for the scan form and the preview's "Add photo"; without JavaScript
+// the forms post normally.
 document.addEventListener("DOMContentLoaded", function () {
-  var form = document.querySelector("form.upload");
-  if (!form || !window.FormData || !window.XMLHttpRequest) return;
+  if (!window.FormData || !window.XMLHttpRequest) return;
+  document.querySelectorAll("form.upload").forEach(withProgress);
+});
+
+function withProgress(form) {
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var bar = form.querySelector("progress");
@@ -64,4 +68,4 @@ document.addEventListener("DOMContentLoaded", function () {
     };
     xhr.send(new FormData(form));
   });
-});
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.cases import lifecycle, team_admin
@@ -14,7 +14,9 @@ from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.sync import capturing
 from webapp.cases.teams import boards, team_settings
 from webapp.cases.users import ROLES, add_user, api_tokens, revoke_api_token, team_users
+from webapp.doctor import run_checks
 from webapp.errors import BadInput
+from webapp.printing.address import base_url_problem
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
@@ -22,12 +24,29 @@ from webapp.web.redirects import back_with_error
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _page(status: int = 200, **extra):
+#: The admin pages: (name, label, what it holds); "overview" is /admin/ itself.
+PAGES = (
+    ("overview", "Overview", "deployment checks"),
+    ("families", "Families", "add, close and reopen families; import a case-system export"),
+    ("people", "Users", "users, their roles and passwords; API tokens"),
+    ("team", "Team and boards", "base URL, amber window, meeting day; the six boards' sections"),
+    ("printer", "Printer", "paper and the offsets the calibration page measures"),
+    ("camera", "Wall camera", "scheduled captures and whether a camera will do"),
+)
+#: Which page holds each form (the anchors the forms redirect back to).
+PAGE_OF = {"families": "families", "import": "families", "users": "people", "tokens": "people",
+           "team": "team", "boards": "team", "printer": "printer", "camera": "camera"}  # fmt: skip
+
+
+def _page(status: int = 200, page: str = "overview", **extra):
     db = get_db()
     team = current_team()
     from printables.templates import PAPERS
 
     context = dict(
+        page=page,
+        page_label=dict((n, label) for n, label, _ in PAGES)[page],
+        admin_pages=PAGES,
         team=team,
         settings=team_settings(team),
         families=list_families(db, team, include_closed=True),
@@ -42,6 +61,10 @@ def _page(status: int = 200, **extra):
         camera_table=capturing.camera_table(db, team),
         camera_measured=capturing.last_measured(db, team),
         camera_figure=_camera_figure(db, team),
+        base_url_problem=base_url_problem(db, team),
+        checks=run_checks(
+            db, current_app.config["DB"], current_app.config, current_app.instance_path
+        ),
     )
     context.update(extra)
     return render_template("admin/index.html", **context), status
@@ -60,8 +83,9 @@ def _camera_figure(db, team) -> dict | None:
 
 
 def _section(anchor: str) -> str:
-    """The admin page at one of its forms, where a flashed message is read."""
-    return url_for("admin.index") + f"#{anchor}"
+    """The admin page holding one of its forms, at that form, where a flashed message is read."""
+    page = PAGE_OF.get(anchor.split("-", 1)[0] + ("s" if anchor.startswith("board-") else ""))
+    return url_for(f"admin.page_{page or 'families'}") + f"#{anchor}"
 
 
 def _done(message: str, anchor: str):
@@ -73,6 +97,18 @@ def _done(message: str, anchor: str):
 @role_required("admin")
 def index():
     return _page()
+
+
+def _section_view(page: str):
+    @role_required("admin")
+    def view():
+        return _page(page=page)
+
+    return view
+
+
+for _name, _label, _words in PAGES[1:]:  # one GET page each: /admin/families, /admin/people...
+    bp.add_url_rule(f"/{_name}", f"page_{_name}", _section_view(_name), methods=["GET"])
 
 
 # -- families ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from webapp.rules.team_rules import ROLES
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.dates import longdate
 from webapp.web.extensions import get_db
-from webapp.web.form_values import field, requested_day
+from webapp.web.form_values import date_field, field, requested_day
 from webapp.web.redirects import safe_next
 
 bp = Blueprint("alerts", __name__)
@@ -50,7 +50,9 @@ def follow_up():
         team,
         row["token"],
         field("key"),
-        on=parse_date(field("date") or team_today(team), "follow-up date"),
+        on=parse_date(
+            date_field("date", "The follow-up date") or team_today(team), "follow-up date"
+        ),
         due=field("due") or None,
         note=field("note"),
         user_id=current_user.user_id,
@@ -69,7 +71,7 @@ def interim():
         get_db(),
         team,
         row["token"],
-        on=field("date") or team_today(team),
+        on=date_field("date", "The date") or team_today(team),
         note=field("note"),
         user_id=current_user.user_id,
     )
@@ -86,11 +88,11 @@ def add():
         get_db(),
         team,
         row["token"],
-        due_on=field("date"),
+        due_on=date_field("date", "The alert date"),
         action=field("action"),
         timescale=field("timescale"),
         role=field("role") or SM,
         user_id=current_user.user_id,
     )
-    flash(f"Alert set for {row['initials']} on {longdate(field('date'))}.")
+    flash(f"Alert set for {row['initials']} on {longdate(date_field('date'))}.")
     return redirect(url_for("alerts.index"))

@@ -29,7 +29,7 @@ def _signer() -> URLSafeTimedSerializer:
 
 
 def _upload_form() -> str:
-    return url_for("admin.index") + "#import"
+    return url_for("admin.page_families") + "#import"
 
 
 def _no_store(response):

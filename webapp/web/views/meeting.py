@@ -28,7 +28,9 @@ from webapp.cases.users import user_by_id
 from webapp.errors import BadInput
 from webapp.web import audit_trail
 from webapp.web.access import current_team, role_required, team_family
+from webapp.web.dates import longdate
 from webapp.web.extensions import get_db
+from webapp.web.form_values import date_field, requested_date
 from webapp.web.redirects import back_with_error, safe_next
 
 bp = Blueprint("meeting", __name__)
@@ -36,7 +38,7 @@ bp = Blueprint("meeting", __name__)
 
 def _meeting_date(team: dict) -> date:
     """The ``date`` query/form value, or this week's meeting date."""
-    value = request.values.get("date")
+    value = requested_date("date", "The meeting date")
     return parse_date(value, "date") if value else meetings.next_meeting_date(team)
 
 
@@ -180,7 +182,7 @@ def outcome(token: str):
             team,
             row,
             current_user.user_id,
-            review=form.get("review") or None,
+            review=date_field("review", "The next review") or None,
             stage=form.get("stage") or None,
             note=form.get("note", ""),
             meeting_date=on,
@@ -225,5 +227,7 @@ def _ask(token: str):
         )
     except BadInput as exc:
         return back_with_error(exc, back)
-    flash(f"{row['initials']} is on the agenda for {made['meeting_date']}.")
+    flash(
+        f"{row['initials']} is on the agenda for the meeting of {longdate(made['meeting_date'])}."
+    )
     return redirect(back)

@@ -15,12 +15,14 @@ from tilegen.tile import MIN_MODULE_MM, qr_module_mm
 from webapp.cases.teams import public_base_url, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.printing import queues
+from webapp.printing.address import base_url_problem, tile_base_url
 from webapp.printing.board_kit import (
     label_templates,
     printer_for,
     write_team_board_kit,
     write_team_calibration,
 )
+from webapp.printing.sheet_start import next_start, remember_next_start
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
@@ -56,11 +58,14 @@ def index():
     printer = printer_for(team)
     templates = label_templates(printer["paper"])
     base_url = public_base_url(db, team)
+    pending = queues.pending_stickers(db, team, team_today(team))
     return render_template(
         "printing/index.html",
         team=team,
         printer=printer,
-        pending=queues.pending_stickers(db, team, team_today(team)),
+        pending=pending,
+        never_printed=queues.never_printed(db, team, pending),
+        sticker_start=next_start(db, team, "sticker"),
         unprinted=queues.open_tiles(db, team, unprinted=True),
         open_count=len(queues.open_tiles(db, team)),
         tile_templates=templates["tile"],
@@ -68,6 +73,7 @@ def index():
         tile_default=DEFAULT_TILE_TEMPLATE.get(printer["paper"]),
         sticker_default=DEFAULT_STICKER_TEMPLATE.get(printer["paper"]),
         base_url=base_url,
+        base_url_problem=base_url_problem(db, team),
         module_mm=qr_module_mm(base_url),
         min_module_mm=MIN_MODULE_MM,
     )
@@ -100,6 +106,11 @@ def _confirm(mark, what: str, done: str):
         return back_with_error(f"No {what}s were listed to confirm.", url_for("printing.index"))
     try:
         mark(get_db(), current_team(), tokens, user_id=current_user.user_id, source="web")
+        if what == "date sticker" and request.form.get("start"):
+            template = request.form.get("template")
+            remember_next_start(
+                get_db(), current_team(), "sticker", template, _start(), len(tokens)
+            )
     except (BadInput, NotFound) as exc:
         return back_with_error(exc, url_for("printing.index"))
     flash(f"{len(tokens)} {what}{'s' if len(tokens) != 1 else ''} marked printed.{done}")
@@ -127,11 +138,13 @@ def tiles_pdf():
     tiles = queues.tiles_to_print(db, team, tokens, which)
     printer = printer_for(team, template=request.args.get("template"))
 
+    base_url = tile_base_url(db, team)
+
     def write(buffer):
         write_tile_sheets(
             tiles,
             buffer,
-            base_url=public_base_url(db, team),
+            base_url=base_url,
             team_name=team["name"],
             start=_start(),
             **printer,

@@ -22,7 +22,7 @@ from webapp.rules.drift import drift_report
 from webapp.rules.drift_csv import report_csv
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
-from webapp.web.form_values import field
+from webapp.web.form_values import date_field, field, requested_date
 
 bp = Blueprint("reports", __name__)
 
@@ -38,7 +38,7 @@ def _int_arg(name: str) -> int | None:
 
 def _report() -> dict:
     team = current_team()
-    value = request.args.get("date")
+    value = requested_date()
     on = parse_date(value, "date") if value else team_today(team)
     return drift_report(get_db(), team, on, sample=_int_arg("sample"), seed=_int_arg("seed"))
 
@@ -88,7 +88,7 @@ def add_audit():
     meeting_audits.add_audit(
         get_db(),
         team,
-        on=field("date") or team_today(team),
+        on=date_field("date", "The audit date") or team_today(team),
         auditor=field("auditor"),
         note=field("note"),
         user_id=current_user.user_id,

@@ -140,4 +140,11 @@ def apply(scan_id):
         flash(f"Scan {scan['id']} applied: {summary['note']}.")
     else:
         flash(f"Nothing changed: {summary['note']}.")
+    waiting = summary["stickers_pending"]
+    if waiting and "printing.index" in current_app.view_functions:
+        stickers = url_for("printing.index", _anchor="stickers")
+        flash(
+            f"Print the {waiting} date sticker{'s' * (waiting != 1)} now waiting",
+            f"link:{stickers}",
+        )
     return redirect(url_for("board.index"))

@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tilegen.payload import is_token
-from webapp.cases import lifecycle
+from webapp.cases import lifecycle, outcomes
 from webapp.cases.families import (
     family_view,
     move_stage,
@@ -86,6 +86,7 @@ def tile(token):
         views=lifecycle.VIEWS,
         today=today.isoformat(),
         scaling=scaling_chart(lifecycle.scaling_series(events_)),
+        my_request=outcomes.open_request(db, row, current_user.user_id),
     )
 
 
