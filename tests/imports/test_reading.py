@@ -42,7 +42,7 @@ def test_dates_exports_write(cell, day):
         ),  # fmt: skip
         ("31/02/2026", "'31/02/2026' is not a real date"),
         ("Wrightson", "the cell is not a date"),  # never quoted: it could be a name
-        (46000, "is a number, not a date"),
+        (12345, "is a number, not a date"),  # not a date number of 1990-2100
     ],
 )
 def test_dates_refused_with_a_reason(cell, message):
@@ -89,9 +89,9 @@ def test_xlsx_title_lines_are_skipped_and_rows_keep_their_numbers(tmp_path):
     [
         (b"PK\x03\x04 not really", "e.xlsx", "not a readable Excel workbook"),
         (b"\xd0\xcf\x11\xe0", "e.xls", "save it as an Excel workbook"),
-        (b"a,b\n", "e.csv", "has a header but no rows"),
-        (b"title only\n\n", "e.csv", "has no header row"),
-        (b"x", "e.pdf", "reads .xlsx and .csv"),
+        (b"a,b\n", "e.csv", "has a header in row 1 but no rows"),
+        (b"title only\n\n", "e.csv", "has no header"),
+        (b"x", "e.pdf", "reads .xlsx, .csv"),
     ],
 )
 def test_unreadable_files(data, name, message):

@@ -4,6 +4,7 @@ set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 from webapp.store.migrations import (
     camera,
     core,
+    family_refs,
     imports,
     lifecycle,
     meeting,
@@ -25,4 +26,5 @@ SETS = [
     safety.migrations,
     people.migrations,
     camera.migrations,
+    family_refs.migrations,
 ]
