@@ -38,6 +38,8 @@ COMPARED = (
 
 
 _COURT = {"proceedings_start": "proceedings start", "s47": "s.47 referral"}
+#: clean_family's messages begin with the field: the problem names its column.
+_FIELD_WORDS = {"opened": "opened ", "review": "review ", "ref": "ref ", "worker": "worker "}
 
 
 @dataclass
@@ -243,7 +245,8 @@ class _Checker:
             row = clean_family(fields, team, team_today(team))
         except BadInput as exc:
             text = str(exc)
-            name = next((n for n, w in _COURT.items() if w in text), "initials")
+            name = next((n for n, w in _FIELD_WORDS.items() if text.startswith(w)), None)
+            name = name or next((n for n, w in _COURT.items() if w in text), "initials")
             self.refuse(group, name, text)
             return None
         if existing and "flags" not in mapping:

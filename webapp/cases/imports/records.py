@@ -207,8 +207,8 @@ def read_groups(table, found: dict[str, int], default_team: str | None, today: d
             group.codes += codes
         group.children.add(child)
         _merge(group, row)
-        group.bad = group.bad or len(problems) > reported
-    _check_groups(groups.values(), table, found, problems)
+        group.bad = group.bad or len(problems) > reported or bool(state["refused"])
+    _check_groups(groups.values(), table, found, problems, state["refused"])
     problems.sort(key=lambda p: p.row)
     return Reading(list(groups.values()), problems, skipped, names)
 
@@ -224,7 +224,7 @@ def _name_in_ref(row: _Row, names: Names) -> bool:
     return False
 
 
-def _check_groups(groups, table, found, problems) -> None:
+def _check_groups(groups, table, found, problems, refused: set[str]) -> None:
     for group in groups:
         ref = group.ref
         if len(group.codes) > domain.MAX_CODES:
@@ -239,7 +239,7 @@ def _check_groups(groups, table, found, problems) -> None:
                     f"a tile holds at most {domain.MAX_CODES} codes",
                 )  # fmt: skip
             )
-        if "review" not in group.values and not group.bad:
+        if "review" not in group.values and not group.bad and "review" not in refused:
             column = table.headers[found["review"]] if "review" in found else None
             problems.append(
                 Problem(group.rows[0], ref, column, "review", "empty: a tile needs a date")

@@ -37,6 +37,7 @@ _END = re.compile(r"^end\s+of\s+(?:the\s+)?report", re.IGNORECASE)
 
 HIDDEN = "hidden in the workbook"
 FOOTER = "a totals or footer row"
+END = "the end of the report"
 AFTER_END = "after the end of the report"
 HEADER_AGAIN = "the header repeated"
 HEADING = "a heading with one filled cell"
@@ -152,7 +153,7 @@ def _read_rows(table: Table, sheet: Sheet, filename: str) -> None:
             )
         reason = _skip_reason(cells, hidden, ended, header_keys)
         if reason:
-            ended = ended or reason == AFTER_END or bool(_END.match(_first_text(cells)))
+            ended = ended or reason in (END, AFTER_END)
             table.skipped.append({"row": number, "reason": reason})
             continue
         cells = [_clean(c) for c in cells[:width]]
@@ -165,6 +166,8 @@ def _skip_reason(cells, hidden: bool, ended: bool, header_keys: list[str]) -> st
     if hidden:
         return HIDDEN
     first = _first_text(cells)
+    if _END.match(first):
+        return END
     if _FOOTER.match(first):
         return FOOTER
     if [header_key(c) if _filled(c) else "" for c in cells[: len(header_keys)]] == header_keys:
