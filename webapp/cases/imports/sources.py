@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -114,6 +115,42 @@ def _check_parts(data: bytes, filename: str) -> None:
             )
 
 
+_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s>/]")
+
+
+def _count_cells(archive: zipfile.ZipFile, filename: str) -> None:
+    """Count the cells of every worksheet part, at the speed of a regular expression,
+    before openpyxl reads any: a sheet that declares no size is otherwise scanned whole
+    by openpyxl to find one (200,000 columns took minutes)."""
+    for part in archive.infolist():
+        if not part.filename.lower().startswith("xl/worksheets/"):
+            continue
+        in_row = total = rows = 0
+        tail = b""
+        with archive.open(part) as stream:
+            while True:
+                chunk = stream.read(1024 * 1024)
+                data = tail + chunk
+                cut = data.rfind(b"<") if chunk else len(data)  # no tag is cut in two
+                cut = len(data) if cut < 0 else cut
+                for match in _TAGS.finditer(data, 0, cut):
+                    if match.group(1) == b"row":
+                        in_row, rows = 0, rows + 1
+                        continue
+                    in_row += 1
+                    total += 1
+                    if in_row > limits.MAX_COLUMNS:
+                        limits.check_row(rows, range(in_row), filename)
+                    if total > limits.MAX_CELLS:
+                        raise limits.TooLarge(
+                            f"{filename} has more than {limits.MAX_CELLS:,} cells in a sheet; "
+                            "an import reads at most that many: split it"
+                        )
+                if not chunk:
+                    break
+                tail = data[cut:]
+
+
 def _check_dimension(sheet, filename: str) -> None:
     rows, columns = sheet.max_row or 0, sheet.max_column or 0
     if columns > limits.MAX_COLUMNS or rows * columns > limits.MAX_CELLS:
@@ -124,7 +161,8 @@ def _check_dimension(sheet, filename: str) -> None:
 
 
 def _sheet_rows(book, sheet, filename: str) -> Iterator[Row]:
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse
 
     _check_dimension(sheet, filename)
     try:
@@ -137,20 +175,37 @@ def _sheet_rows(book, sheet, filename: str) -> Iterator[Row]:
                 date_formats=book._date_formats,
                 timedelta_formats=book._timedelta_formats,
             )
-            for number, parsed in parser.parse():
-                if number > limits.MAX_ROW_NUMBER:
-                    raise limits.TooLarge(f"{filename}: row {number:,} is past Excel's last row")
-                width = max((c["column"] for c in parsed), default=0)
-                if width > limits.MAX_COLUMNS:
-                    limits.check_row(number, range(width), filename)
-                cells = [None] * width
-                for cell in parsed:
-                    cells[cell["column"] - 1] = cell["value"]
-                limits.check_row(number, cells, filename)
-                attrs = parser.row_dimensions.pop(str(number), {})
-                yield number, cells, attrs.get("hidden") in ("1", "true")
+            count = 0
+            for event, element in iterparse(source, events=("start", "end")):
+                if event == "start":
+                    if element.tag == CELL_TAG:
+                        count += 1
+                        if count > limits.MAX_COLUMNS:  # before the row is parsed whole
+                            limits.check_row(parser.row_counter + 1, range(count), filename)
+                    elif element.tag == ROW_TAG:
+                        count = 0
+                    continue
+                if element.tag == ROW_TAG:
+                    yield _row(parser, element, filename)
+                    element.clear()
     except _UNREADABLE:
         raise BadInput(f"{filename} has a worksheet that cannot be read") from None
+
+
+def _row(parser, element, filename: str) -> Row:
+    """One ``<row>`` as (number, cells, hidden), with openpyxl's own reading of cells."""
+    number, parsed = parser.parse_row(element)
+    if number > limits.MAX_ROW_NUMBER:
+        raise limits.TooLarge(f"{filename}: row {number:,} is past Excel's last row")
+    width = max((c["column"] for c in parsed), default=0)
+    if width > limits.MAX_COLUMNS:
+        limits.check_row(number, range(width), filename)
+    cells = [None] * width
+    for cell in parsed:
+        cells[cell["column"] - 1] = cell["value"]
+    limits.check_row(number, cells, filename)
+    attrs = parser.row_dimensions.pop(str(number), {})
+    return number, cells, attrs.get("hidden") in ("1", "true")
 
 
 def workbook_sheets(data: bytes, filename: str) -> list[Sheet]:
@@ -158,6 +213,10 @@ def workbook_sheets(data: bytes, filename: str) -> list[Sheet]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     _check_parts(data, filename)
+    try:
+        _count_cells(zipfile.ZipFile(io.BytesIO(data)), filename)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise BadInput(f"{filename} is not a readable Excel workbook (.xlsx)") from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (*_UNREADABLE, InvalidFileException):

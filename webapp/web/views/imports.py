@@ -12,6 +12,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from webapp.cases.imports import ImportRefused
+from webapp.cases.imports.limits import TooLarge
 from webapp.cases.imports.mappings import forget_mapping, import_settings, save_synonyms
 from webapp.cases.imports.page import (
     FIELD_CHOICES,
@@ -70,6 +71,8 @@ def preview():
             use_saved=request.form.get("columns") != "common",
             default_stage=parse_stage_choice(request.form.get("default_stage")),
         )
+    except TooLarge:
+        raise  # a file past the limits: the 400 page says which limit
     except (BadInput, NotFound) as exc:
         return back_with_error(exc, _upload_form())
     html = render_template(
