@@ -33,6 +33,8 @@ __all__ = [
     "read_table",
 ]
 
+#: Problems named in the one-line refusal.
+SHOWN_PROBLEMS = 20
 #: Times an import is planned again when the store changed under it.
 REPLANS = 3
 
@@ -42,7 +44,9 @@ class ImportRefused(BadInput):
 
     def __init__(self, plan: Plan):
         self.plan = plan
-        problems = "; ".join(p.text() for p in plan.errors)
+        problems = "; ".join(p.text() for p in plan.errors[:SHOWN_PROBLEMS])
+        if len(plan.errors) > SHOWN_PROBLEMS:
+            problems += f"; and {len(plan.errors) - SHOWN_PROBLEMS} more (--json lists them all)"
         super().__init__(f"nothing imported, {len(plan.errors)} problem(s): {problems}")
 
 

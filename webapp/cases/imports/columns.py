@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from webapp.cases.imports.problems import Problem
 from webapp.errors import BadInput
@@ -92,6 +93,7 @@ COMMON_HEADERS = {key: field for field, names in _RANKED.items() for key in name
 FAMILY_REFS = set(_RANKED["ref"][: _RANKED["ref"].index("ref")])
 
 
+@lru_cache(maxsize=8192)
 def header_key(header: str) -> str:
     """``Child's First-Name`` -> ``childs first name``: how headers are compared."""
     text = str(header or "").lower().replace("'", "").replace("\u2019", "")

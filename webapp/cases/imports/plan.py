@@ -183,6 +183,7 @@ class _Checker:
     def __init__(self, mapping, names: Names, default_stage: int | None, errors: list):
         self.mapping, self.names = mapping, names
         self.default_stage, self.errors = default_stage, errors
+        self.by_team: dict[int, dict] = {}
 
     def problem(self, group: Group, name: str, message: str) -> Problem:
         return Problem(group.rows[0], group.ref, self.mapping.get(name), name, message)
@@ -190,8 +191,13 @@ class _Checker:
     def refuse(self, group: Group, name: str, message: str) -> None:
         self.errors.append(self.problem(group, name, message))
 
+    def settings(self, team: dict) -> dict:
+        if team["id"] not in self.by_team:
+            self.by_team[team["id"]] = team_settings(team)
+        return self.by_team[team["id"]]
+
     def words(self, group, team) -> tuple[str | None, list[str]] | None:
-        settings = team_settings(team)
+        settings = self.settings(team)
         own = settings.get("import_words") or {}
         case_type, bad = group.values.get("type"), False
         if case_type:

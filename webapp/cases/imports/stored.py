@@ -113,13 +113,12 @@ class Stored:
     def rereferral_of(self, ref: str | None, opened: str) -> dict | None:
         """The family with this reference closed within the team's re-referral window
         before ``opened``: the new family is a re-referral of it."""
+        closed = self.closed_by_ref.get(ref_key(ref) or "", [])
+        if not closed:
+            return None
         on = date.fromisoformat(opened)
         since = add_months(on, -rereferral_months(self.team)).isoformat()
-        rows = [
-            r
-            for r in self.closed_by_ref.get(ref_key(ref) or "", [])
-            if since <= r["closed"] <= on.isoformat()
-        ]
+        rows = [r for r in closed if since <= r["closed"] <= on.isoformat()]
         return max(rows, key=lambda r: (r["closed"], r["id"])) if rows else None
 
     def not_seen(self) -> list[dict]:

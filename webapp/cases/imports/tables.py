@@ -170,7 +170,11 @@ def _skip_reason(cells, hidden: bool, ended: bool, header_keys: list[str]) -> st
         return END
     if _FOOTER.match(first):
         return FOOTER
-    if [header_key(c) if _filled(c) else "" for c in cells[: len(header_keys)]] == header_keys:
+    if (
+        header_key(first) == next((k for k in header_keys if k), None)
+        and [header_key(str(c)) if _filled(c) else "" for c in cells[: len(header_keys)]]
+        == header_keys
+    ):
         return HEADER_AGAIN
     if sum(_filled(c) for c in cells) == 1:
         return HEADING
