@@ -7,9 +7,17 @@ from datetime import date, datetime
 import pytest
 from import_helpers import CHILDREN, COLUMNS, write_xlsx
 
-from webapp.cases.imports.columns import COMMON_HEADERS, header_key, parse_columns
+from webapp.cases.imports.columns import COMMON_HEADERS, header_key, parse_columns, resolve
 from webapp.cases.imports.dates import DateError, parse_export_date
+from webapp.cases.imports.refs import ref_key
 from webapp.cases.imports.tables import read_table
+from webapp.cases.imports.words import (
+    case_type,
+    flag_name,
+    parse_synonyms,
+    split_flags,
+    stage_number,
+)
 from webapp.errors import BadInput
 
 
@@ -125,3 +133,78 @@ def test_rows_of_one_family_that_disagree(runner, tmp_path):
     assert "row 6 (ref LCS-1001), column 'CP Stage': stage 5 differs from stage 2" in (
         result.output
     )
+
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("04-Dec-2026", date(2026, 12, 4)),
+        ("4 December 2026", date(2026, 12, 4)),
+        ("4 Dec 26", date(2026, 12, 4)),
+        ("Friday 4 December 2026", date(2026, 12, 4)),
+        ("4th December 2026", date(2026, 12, 4)),
+        (46360, date(2026, 12, 4)),  # Excel's date number in a General cell
+        ("46360", date(2026, 12, 4)),
+        ("01/06/99", date(1999, 6, 1)),  # never 2099
+        ("01/06/36", date(2036, 6, 1)),  # 10 years ahead at most
+        ("01/06/37", date(1937, 6, 1)),
+    ],
+)
+def test_worded_dates_date_numbers_and_two_digit_years(cell, day):
+    """Contract §13: "Dates may also be 04-Dec-2026 and 4 December 2026 ... A two-digit
+    year is never more than 10 years ahead." """
+    assert parse_export_date(cell, TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [("3", 3), ("Stage 2", 2), ("Assessment", 1), ("agreeing a plan and outcomes", 2),
+     ("3 - Building the desire to change", 3), ("Closing / transferring", 6),
+     ("Stage 7", None), ("Assesment", None), ("2 - Assessment", None)],
+)  # fmt: skip
+def test_stages_as_the_framework_names_them(text, stage):
+    """Kent Case Progression Policy: the six stages, as on the board headers."""
+    assert stage_number(text) == stage
+
+
+def test_case_system_words_for_types_and_flags():
+    allowed_types, allowed_flags = ["CIN", "CP", "CLA"], ["CSE", "MARAC", "FGM"]
+    assert case_type("Child in Need", allowed_types, {}) == "CIN"
+    assert case_type("Child Protection Plan", allowed_types, {}) == "CP"
+    assert case_type("Looked After", allowed_types, {}) == "CLA"
+    assert [flag_name(w, allowed_flags, {}) for w in split_flags("CSE / MARAC")] == ["CSE", "MARAC"]
+    assert flag_name("Domestic Abuse", allowed_flags, {}) is None
+    own = parse_synonyms("Domestic Abuse = MARAC\nRespite = -", allowed_flags)
+    assert flag_name("DOMESTIC ABUSE", allowed_flags, own) == "MARAC"
+    assert flag_name("Respite", allowed_flags, own) == ""  # left out on purpose
+    with pytest.raises(BadInput, match="'DA' is not one of this team's"):
+        parse_synonyms("Domestic Abuse = DA", allowed_flags)
+
+
+def test_next_review_and_the_family_reference_win_and_the_choice_is_kept():
+    headers = ["Case Ref", "Family ID", "Forename", "Surname", "Review Date", "Next Review Date"]
+    columns = resolve(headers, 1)
+    assert columns.problems == []
+    assert (columns.found["review"], columns.found["ref"], columns.found["child_ref"]) == (5, 1, 0)
+    assert columns.passed_over == {"review": ["Review Date"], "ref": ["Case Ref"]}
+    alone = resolve(["Case Ref", "Initials", "Last Review Date", "Review Date"], 1)
+    assert (alone.found["ref"], alone.found["review"]) == (0, 3)  # a last review is never read
+
+
+def test_refs_compare_without_leading_zeros_or_case():
+    assert ref_key("000123") == ref_key("123") == "123"
+    assert ref_key(" lcs-1001 ") == "LCS-1001"
+    assert ref_key("0") == "0" and ref_key("LCS-000123") != ref_key("LCS-123")
+
+
+def test_the_family_reference_index_serves_the_re_referral_lookup(store, team):
+    """Contract §15: importing N rows costs time in proportion to N."""
+    plan = store.execute(
+        "explain query plan select * from families where team_id = ? and ref = ? "
+        "and closed is not null",
+        [team["id"], "R1"],
+    ).fetchall()
+    assert "idx_families_team_id_ref" in " ".join(str(row) for row in plan)
