@@ -14,7 +14,8 @@ import sqlite3
 import tempfile
 
 import pytest
-from export_files import EXPORTS, NAMES, build_all
+from export_cases import EXPORTS
+from export_files import NAMES, build_all
 from import_helpers import names_found, store_files
 
 from webapp.cases.teams import ensure_team
