@@ -133,3 +133,25 @@ def test_a_long_import_holds_the_write_lock_a_fraction_of_a_second(db_path, tmp_
         thread.join()
     assert db["families"].count == 20_000
     assert max(waits) < 0.75, max(waits)
+
+
+def test_a_family_added_between_the_check_and_the_write_is_not_duplicated(
+    db_path, tmp_path, store, team
+):
+    """The plan is made without the write lock; if the team's families change before the
+    write, the import is planned again rather than writing a stale plan."""
+    from webapp.cases.families import add_family
+
+    headers = ["Case Ref", "Initials", "Stage", "Next Review Date"]
+    export = write_csv(tmp_path / "a.csv", [["R1", "TWr", 2, "04/12/2027"]], headers)
+
+    def plan_it():
+        return prepare_import(store, export.read_bytes(), export.name, team_name="Team")
+
+    stale = plan_it()
+    assert len(stale.new) == 1
+    add_family(store, team, initials="TWr", stage=1, review="2027-01-01", ref="R1")
+    done = import_export(store, stale, replan=plan_it)
+    assert (len(done.new), len(done.changed)) == (0, 1)
+    rows = list(store["families"].rows_where("ref = ?", ["R1"]))
+    assert [(r["stage"], r["next_review"]) for r in rows] == [(2, "2027-12-04")]
