@@ -72,6 +72,8 @@ EXPORTS = [
             "flags": "Alerts",
         },
         {10: "another team"},
+        flags={"000123": ["CSE", "MARAC"], "F-2002": []},
+        types={"000123": "CP", "F-2002": "CIN", "F-3003": "CLA"},
     ),
     Export(
         "mosaic-unicode-text.txt",
@@ -142,8 +144,9 @@ EXPORTS = [
         "domestic-abuse-flag.csv",
         domestic_abuse,
         TEAM,
-        None,
-        refused=["'Domestic Abuse' is not a flag this team uses"],
+        {"000123": ("TWr", 2, "2027-12-04")},
+        flags={"000123": ["CSE"]},
+        notes=["row 2: the flag 'Domestic Abuse' is not one this team uses, so it is left off"],
     ),
     Export("stage-typo.csv", stage_typo, TEAM, None, refused=["'Assesment' is not a stage"]),
     Export(

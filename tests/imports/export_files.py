@@ -59,6 +59,9 @@ class Export:
     refused: list[str] = field(default_factory=list)  # words of the refusal
     sheet: str | None = None
     header_row: int | None = None
+    flags: dict = field(default_factory=dict)  # ref -> the family's flags
+    types: dict = field(default_factory=dict)  # ref -> the family's case type
+    notes: list[str] = field(default_factory=list)  # words of notes in the output
 
 
 def _iso_to(day: str, style: str) -> str | datetime:

@@ -84,6 +84,21 @@ def test_each_export_end_to_end(export, folder, runner, store, db_path, watched_
     assert set(skipped) == set(export.skipped), skipped
     for row, words in export.skipped.items():
         assert words in skipped[row]
+    for words in export.notes:
+        assert any(words in note for note in plan["notes"]), plan["notes"]
+    conn = sqlite3.connect(db_path)
+    for ref, flags in export.flags.items():
+        found = conn.execute(
+            "select name from flags join families f on f.id = family_id where f.ref = ? "
+            "and removed_on is null order by name",
+            [ref],
+        ).fetchall()
+        assert [f for (f,) in found] == flags, ref
+    for ref, case_type in export.types.items():
+        assert conn.execute("select case_type from families where ref = ?", [ref]).fetchone() == (
+            case_type,
+        )
+    conn.close()
     if export.sheet:
         assert plan["sheet"] == export.sheet
     if export.header_row:

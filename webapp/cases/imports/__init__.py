@@ -85,6 +85,7 @@ def plan_table(
         names=reading.names,
     )
     shown["groups"] = reading.groups
+    shown["notes"] = [*notes, *plan.notes]
     shown["skipped"] = sorted(shown["skipped"] + reading.skipped, key=lambda s: s["row"])
     for key, value in shown.items():
         setattr(plan, key, value)

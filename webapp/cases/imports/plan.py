@@ -141,6 +141,7 @@ def plan_import(
             stored[team["id"]] = Stored(db, team)
         _compare(db, plan, check, stored[team["id"]], group)
     plan.errors.sort(key=lambda p: p.row)
+    plan.notes = check.notes
     if reconcile:
         if only_team is None and "team" not in mapping:
             try:
@@ -184,9 +185,19 @@ class _Checker:
         self.mapping, self.names = mapping, names
         self.default_stage, self.errors = default_stage, errors
         self.by_team: dict[int, dict] = {}
+        self.notes: list[str] = []
 
     def problem(self, group: Group, name: str, message: str) -> Problem:
         return Problem(group.rows[0], group.ref, self.mapping.get(name), name, message)
+
+    def leave_out(self, group: Group, word: str) -> None:
+        """A flag the team does not use: no rule of the team reads it, so the tile goes up
+        without it, and the output says so (a synonym on the admin page maps it)."""
+        self.notes.append(
+            f"row {group.rows[0]}: the flag {self.names.quote(word)} is not one this team "
+            "uses, so it is left off the tile; add it as a synonym on the admin page to "
+            "map it to one"
+        )
 
     def refuse(self, group: Group, name: str, message: str) -> None:
         self.errors.append(self.problem(group, name, message))
@@ -213,10 +224,7 @@ class _Checker:
             for word in words.split_flags(cell):
                 found = words.flag_name(word, settings["flags"], own)
                 if found is None:
-                    self.refuse(group, "flags", f"{self.names.quote(word)} is not a flag this "
-                                f"team uses ({', '.join(settings['flags'])}); add it as a "
-                                "synonym on the admin page")  # fmt: skip
-                    bad = True
+                    self.leave_out(group, word)
                 elif found:
                     flags.add(found)
         return None if bad else (case_type, sorted(flags))
