@@ -158,11 +158,8 @@ def lcs_workbook(path):
         ["Status:", "Open"],
         ["Run date:", "01/12/2026"],
     ]
-    rows = (
-        RUN
-        + [GROUPS, _headers(LCS)]
-        + _rows(LCS, [*CHILDREN[:3], HIDDEN, OTHER_TEAM, *CHILDREN[3:]])
-    )
+    children = _rows(LCS, [*CHILDREN[:3], HIDDEN, OTHER_TEAM, *CHILDREN[3:]])
+    rows = RUN + [GROUPS, _headers(LCS)] + _stage_names(children, LCS, "names")
     rows += [["Total", None, None, None, None, None, None, None, None, None, None, 6], ["End of report"],
              ["Printed by the data team"]]  # fmt: skip
     _book([("Parameters", params, set()), ("Open cases", rows, {10})], path)
@@ -179,8 +176,10 @@ def _stage_names(rows, columns, style):
     names = {
         1: "Assessment",
         2: "Agreeing a plan and outcomes",
-        4: "Making change",
         3: "Building the desire to change",
+        4: "Making change",
+        5: "Sustaining the change",
+        6: "Closing / transferring",
     }
     for row in rows:
         row[at] = names[row[at]] if style == "names" else f"Stage {row[at]}"
