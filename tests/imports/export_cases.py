@@ -13,6 +13,7 @@ from export_files import (
     eclipse_serials,
     family_group_names,
     filtered_mosaic,
+    full_names,
     grouped_by_worker,
     lcs_csv,
     lcs_workbook,
@@ -172,4 +173,11 @@ EXPORTS = [
     ),
     Export("filtered-mosaic.xlsx", filtered_mosaic, TEAM, FAMILIES, {}, {4: "hidden", 5: "hidden"}),
     Export("accented-1252.csv", accented_cp1252, TEAM, {"F-6006": ("EBa", 5, "2027-09-09")}),
+    Export(
+        "person-name-column.csv",
+        full_names,
+        TEAM,
+        FAMILIES,
+        {"full_name": "Person Name", "ref": "Family Group ID", "child_ref": "Person ID"},
+    ),
 ]

@@ -335,6 +335,14 @@ def accented_cp1252(path):
     _text(path, [_headers(ECLIPSE), *_rows(ECLIPSE, [child])], encoding="cp1252")
 
 
+def full_names(path):
+    """One name column, as Mosaic lists people: SURNAME, Forename."""
+    rows = [["Person ID", "Family Group ID", "Person Name", "Current Step", "Date of Next Review"]]
+    rows += [[c[1], c[0], f"{c[3].upper()}, {c[2]} Middlename", f"Stage {c[4]}", c[6]]
+             for c in CHILDREN]  # fmt: skip
+    _text(path, rows, encoding="utf-8")
+
+
 def build_all(folder: Path) -> dict[str, Path]:
     """Write every export into ``folder``; their paths by name."""
     from export_cases import EXPORTS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -208,3 +209,21 @@ def test_the_family_reference_index_serves_the_re_referral_lookup(store, team):
         [team["id"], "R1"],
     ).fetchall()
     assert "idx_families_team_id_ref" in " ".join(str(row) for row in plan)
+
+
+def test_a_name_column_must_say_which_part_is_the_surname(runner, tmp_path):
+    """Kent policy §10: the code is the first initial and the first two letters of the
+    surname; "Thomas James Wright" cannot say which is the surname, so it is refused."""
+    path = tmp_path / "names.csv"
+    path.write_text(
+        "Case Ref,Child Name,Stage,Next Review Date\n"
+        'R1,"WRIGHT, Thomas James",1,04/12/2027\nR2,Thomas James Wright,1,04/12/2027\n'
+    )
+    result = runner("family", "import", str(path), "--json", "--dry-run")
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(3, "Child Name")]
+    assert "Surname, Forename" in errors[0]["message"] and "Wright" not in result.output
+    fixed = path.read_text().replace("Thomas James Wright", '"WRIGHT, Tom"')
+    path.write_text(fixed)
+    plan = runner.json("family", "import", str(path), "--dry-run")
+    assert [n["codes"] for n in plan["new"]] == [["TWr"], ["TWr"]]

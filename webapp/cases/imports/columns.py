@@ -29,14 +29,14 @@ FIELDS = (
     "proceedings_start",
     "s47",
     "child_ref",
+    "full_name",
 )
 #: Only used to derive a board code, never stored, logged or shown.
-NAME_FIELDS = ("first_name", "surname")
+NAME_FIELDS = ("first_name", "surname", "full_name")
 #: Other columns holding names: never read, but their words are kept out of references
 #: and messages too.
 NAME_HEADERS = {
-    "name", "child name", "childs name", "full name", "child full name", "person name",
-    "client name", "preferred name", "known as", "mother", "father", "parent", "parents",
+    "preferred name", "known as", "mother", "father", "parent", "parents",
     "carer", "main carer", "mothers name", "fathers name", "parent carer", "siblings",
     "middle name", "middle names", "alias",
 }  # fmt: skip
@@ -56,6 +56,7 @@ LABELS = {
     "proceedings_start": "proceedings start date",
     "s47": "s.47 referral date",
     "child_ref": "child's own reference (to spot a child listed twice; not kept)",
+    "full_name": "child's name as Surname, Forename",
 }
 
 #: Header names each field is read from, the preferred first: where two headers could
@@ -67,6 +68,8 @@ _COMMON = {
     "child forename, childs first name, child given name, child forenames",
     "surname": "surname, last name, lastname, family name, child surname, child last name, "
     "childs surname, child family name",
+    "full_name": "child name, childs name, full name, child full name, name, person name, "
+    "client name",
     "stage": "case progression stage, cp stage, current stage, stage, current step, step, "
     "case progression step, board, board stage",
     "review": "next review date, next review, next review due, next review due date, "
@@ -204,8 +207,8 @@ def _missing(found: dict[str, int], header_row: int) -> list[Problem]:
     missing = []
     if "review" not in found:
         missing.append(Problem(header_row, None, None, "review", "no column for the review date"))
-    names = [f for f in NAME_FIELDS if f in found]
-    if "initials" not in found and len(names) < 2:
+    names = [f for f in ("first_name", "surname") if f in found]
+    if "initials" not in found and len(names) < 2 and "full_name" not in found:
         need = "a surname" if names == ["first_name"] else "a first name"
         if not names:
             need = "board codes (initials), or a first name and a surname"

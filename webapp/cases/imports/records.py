@@ -88,8 +88,9 @@ class _Row:
         """Who this row's child is, to list each child once: never stored."""
         if self.text("child_ref"):
             return ("ref", ref_key(self.text("child_ref")))
-        if self.text("first_name") or self.text("surname"):
-            return ("name", self.text("first_name").lower(), self.text("surname").lower())
+        if self.text("first_name") or self.text("surname") or self.text("full_name"):
+            return ("name", self.text("first_name").lower(), self.text("surname").lower(),
+                    " ".join(self.text("full_name").lower().split()))  # fmt: skip
         return ("codes", self.text("initials")) if self.text("initials") else None
 
     def codes(self) -> list[str]:
@@ -100,6 +101,8 @@ class _Row:
                 quoted = self.names.quote(self.text("initials"))
                 self.problem("initials", f"{quoted}: board codes must be three letters like TWr")
                 return []
+        if "first_name" not in self.found and "full_name" in self.found:
+            return self.full_name_code()
         if "first_name" not in self.found:
             self.problem("initials", "empty: a board code is needed")
             return []
@@ -115,6 +118,24 @@ class _Row:
                 self.problem(name, "no letter A-Z to derive a code from; give the code instead")
                 return []
         return [domain.board_code(first, surname)]
+
+    def full_name_code(self) -> list[str]:
+        """The code from a name written ``SURNAME, Forename`` (as case systems list
+        children). Without the comma the surname cannot be told from a middle name, so
+        the row is refused rather than given a wrong code."""
+        surname, comma, forenames = self.text("full_name").partition(",")
+        first = forenames.split()[0] if forenames.split() else ""
+        if not comma or not surname.strip() or not first:
+            self.problem(
+                "full_name",
+                "a name must be written Surname, Forename (or give the first name and the "
+                "surname in columns of their own, or the board code)",
+            )
+            return []
+        if not (domain.name_letters(first) and domain.name_letters(surname)):
+            self.problem("full_name", "no letter A-Z to derive a code from; give the code")
+            return []
+        return [domain.board_code(first, surname.strip())]
 
     def date(self, name) -> date | None:
         if name in self.refused:
