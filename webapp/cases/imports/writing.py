@@ -116,6 +116,8 @@ def write_plan(db, plan: Plan, *, user_id: int | None = None, source: str = "cli
     Raises :class:`StoreChanged` (writing nothing) when the store moved since the plan."""
     if plan.errors:
         raise BadInput("nothing imported: the export has bad rows")
+    if not plan.new and not plan.changed:
+        return Written()  # nothing to write: the write lock is not taken
     now = utcnow()
     families, flags, created = _new_rows(db, plan, now, user_id, source)
     updates, added, removed, changed = [], [], [], []
