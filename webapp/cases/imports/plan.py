@@ -156,6 +156,10 @@ def plan_import(
 
 def _compare(db, plan: Plan, check: _Checker, state: Stored, group: Group) -> None:
     team = state.team
+    if group.bad:
+        if group.ref:
+            state.seen.add(ref_key(group.ref))
+        return  # its problems are already reported
     if group.ref:
         existing = state.open_by_ref.get(ref_key(group.ref))
         state.seen.add(ref_key(group.ref))
