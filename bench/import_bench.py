@@ -18,17 +18,19 @@ temporary folder with ``git archive``), whose ``prepare_import`` and ``import_ex
 take the same arguments; the table puts them side by side, with ratios (before / now).
 Each run is a subprocess with its own tree first on ``PYTHONPATH``.
 
-A run on this machine (2 cores shared with six other people's work), against main at
-7a34477::
+A run on this machine (2 cores, shared), against main at 7a34477::
 
     measure                                        now        main  before/now
     --------------------------------------------------------------------------
-    one file of 20,000 rows (s)                   5.69      420.84      74.00x
-    10 files of 2,000 rows, in all (s)           10.10      470.67      46.60x
-    one file / the files (proportional: 1.0)      0.56        0.89       1.59x
-    last small file / first small file            2.95       15.71       5.32x
-    longest wait for the write lock (s)           0.53      302.22     567.47x
+    one file of 20,000 rows (s)                   1.39       72.26      51.86x
+    10 files of 2,000 rows, in all (s)           3.04      102.94      33.82x
+    one file / the files (proportional: 1.0)      0.46        0.70       1.53x
+    last small file / first small file            2.93       26.76       9.14x
+    longest wait for the write lock (s)           0.08       71.33     905.54x
     families written (one file)               18182.00    18182.00       1.00x
+
+With six other people's tests and benchmarks running on the same cores: one file 5.69 s
+now against 420.84 s, 0.56 of the ten files, and a longest wait of 0.53 s against 302 s.
 
 Before, the import wrote in chunks of 200 families; the other writer, polling SQLite's
 busy handler between those chunks, was starved for minutes. Now each import holds the
