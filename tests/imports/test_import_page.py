@@ -112,7 +112,7 @@ def test_bad_rows_are_all_listed_and_nothing_can_be_confirmed(client_for, store,
     assert answer.status_code == 400
     bad = re.findall(r'<tr class="bad"><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>', page)
     assert bad == [
-        ("4", "LCS-1001", "Next Review Date"),
+        ("4", "", "Next Review Date"),  # the column is refused whole
         ("5", "LCS-1001", "Surname"),
         ("7", "LCS-2002", "CP Stage"),
     ]
@@ -121,11 +121,12 @@ def test_bad_rows_are_all_listed_and_nothing_can_be_confirmed(client_for, store,
     assert store["families"].count == 0
 
 
-def test_a_row_of_another_team_is_refused(client_for, store, tmp_path, other_team):
+def test_a_row_of_another_team_is_skipped_and_listed(client_for, store, tmp_path, other_team):
     path = tmp_path / "teams.csv"
     path.write_text("initials,stage,review,team\nTWr,2,10/01/2030,\nXYz,1,01/02/2030,Elsewhere\n")
     page = upload(client_for("admin"), path).get_data(as_text=True)
-    assert "team &#39;Elsewhere&#39; is not your team" in page
+    assert "1 new, 0 changed" in page
+    assert re.search(r"<td>3</td><td>another team \(&#39;Elsewhere&#39;", page)
     assert store["families"].count == 0
 
 

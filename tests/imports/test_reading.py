@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
 from import_helpers import CHILDREN, COLUMNS, write_xlsx
 
-from webapp.cases.imports.columns import COMMON_HEADERS, header_key, parse_columns
+from webapp.cases.imports.columns import COMMON_HEADERS, header_key, parse_columns, resolve
 from webapp.cases.imports.dates import DateError, parse_export_date
+from webapp.cases.imports.refs import ref_key
 from webapp.cases.imports.tables import read_table
+from webapp.cases.imports.words import (
+    case_type,
+    flag_name,
+    parse_synonyms,
+    split_flags,
+    stage_number,
+)
 from webapp.errors import BadInput
 
 
@@ -42,7 +51,7 @@ def test_dates_exports_write(cell, day):
         ),  # fmt: skip
         ("31/02/2026", "'31/02/2026' is not a real date"),
         ("Wrightson", "the cell is not a date"),  # never quoted: it could be a name
-        (46000, "is a number, not a date"),
+        (12345, "is a number, not a date"),  # not a date number of 1990-2100
     ],
 )
 def test_dates_refused_with_a_reason(cell, message):
@@ -89,9 +98,9 @@ def test_xlsx_title_lines_are_skipped_and_rows_keep_their_numbers(tmp_path):
     [
         (b"PK\x03\x04 not really", "e.xlsx", "not a readable Excel workbook"),
         (b"\xd0\xcf\x11\xe0", "e.xls", "save it as an Excel workbook"),
-        (b"a,b\n", "e.csv", "has a header but no rows"),
-        (b"title only\n\n", "e.csv", "has no header row"),
-        (b"x", "e.pdf", "reads .xlsx and .csv"),
+        (b"a,b\n", "e.csv", "has a header in row 1 but no rows"),
+        (b"title only\n\n", "e.csv", "has no header"),
+        (b"x", "e.pdf", "reads .xlsx, .csv"),
     ],
 )
 def test_unreadable_files(data, name, message):
@@ -125,3 +134,96 @@ def test_rows_of_one_family_that_disagree(runner, tmp_path):
     assert "row 6 (ref LCS-1001), column 'CP Stage': stage 5 differs from stage 2" in (
         result.output
     )
+
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("04-Dec-2026", date(2026, 12, 4)),
+        ("4 December 2026", date(2026, 12, 4)),
+        ("4 Dec 26", date(2026, 12, 4)),
+        ("Friday 4 December 2026", date(2026, 12, 4)),
+        ("4th December 2026", date(2026, 12, 4)),
+        (46360, date(2026, 12, 4)),  # Excel's date number in a General cell
+        ("46360", date(2026, 12, 4)),
+        ("01/06/99", date(1999, 6, 1)),  # never 2099
+        ("01/06/36", date(2036, 6, 1)),  # 10 years ahead at most
+        ("01/06/37", date(1937, 6, 1)),
+    ],
+)
+def test_worded_dates_date_numbers_and_two_digit_years(cell, day):
+    """Contract §13: "Dates may also be 04-Dec-2026 and 4 December 2026 ... A two-digit
+    year is never more than 10 years ahead." """
+    assert parse_export_date(cell, TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [("3", 3), ("Stage 2", 2), ("Assessment", 1), ("agreeing a plan and outcomes", 2),
+     ("3 - Building the desire to change", 3), ("Closing / transferring", 6),
+     ("Stage 7", None), ("Assesment", None), ("2 - Assessment", None)],
+)  # fmt: skip
+def test_stages_as_the_framework_names_them(text, stage):
+    """Kent Case Progression Policy: the six stages, as on the board headers."""
+    assert stage_number(text) == stage
+
+
+def test_case_system_words_for_types_and_flags():
+    allowed_types, allowed_flags = ["CIN", "CP", "CLA"], ["CSE", "MARAC", "FGM"]
+    assert case_type("Child in Need", allowed_types, {}) == "CIN"
+    assert case_type("Child Protection Plan", allowed_types, {}) == "CP"
+    assert case_type("Looked After", allowed_types, {}) == "CLA"
+    assert [flag_name(w, allowed_flags, {}) for w in split_flags("CSE / MARAC")] == ["CSE", "MARAC"]
+    assert flag_name("Domestic Abuse", allowed_flags, {}) is None
+    own = parse_synonyms("Domestic Abuse = MARAC\nRespite = -", allowed_flags)
+    assert flag_name("DOMESTIC ABUSE", allowed_flags, own) == "MARAC"
+    assert flag_name("Respite", allowed_flags, own) == ""  # left out on purpose
+    with pytest.raises(BadInput, match="'DA' is not one of this team's"):
+        parse_synonyms("Domestic Abuse = DA", allowed_flags)
+
+
+def test_next_review_and_the_family_reference_win_and_the_choice_is_kept():
+    headers = ["Case Ref", "Family ID", "Forename", "Surname", "Review Date", "Next Review Date"]
+    columns = resolve(headers, 1)
+    assert columns.problems == []
+    assert (columns.found["review"], columns.found["ref"], columns.found["child_ref"]) == (5, 1, 0)
+    assert columns.passed_over == {"review": ["Review Date"], "ref": ["Case Ref"]}
+    alone = resolve(["Case Ref", "Initials", "Last Review Date", "Review Date"], 1)
+    assert (alone.found["ref"], alone.found["review"]) == (0, 3)  # a last review is never read
+
+
+def test_refs_compare_without_leading_zeros_or_case():
+    assert ref_key("000123") == ref_key("123") == "123"
+    assert ref_key(" lcs-1001 ") == "LCS-1001"
+    assert ref_key("0") == "0" and ref_key("LCS-000123") != ref_key("LCS-123")
+
+
+def test_the_family_reference_index_serves_the_re_referral_lookup(store, team):
+    """Contract §15: importing N rows costs time in proportion to N."""
+    plan = store.execute(
+        "explain query plan select * from families where team_id = ? and ref = ? "
+        "and closed is not null",
+        [team["id"], "R1"],
+    ).fetchall()
+    assert "idx_families_team_id_ref" in " ".join(str(row) for row in plan)
+
+
+def test_a_name_column_must_say_which_part_is_the_surname(runner, tmp_path):
+    """Kent policy §10: the code is the first initial and the first two letters of the
+    surname; "Thomas James Wright" cannot say which is the surname, so it is refused."""
+    path = tmp_path / "names.csv"
+    path.write_text(
+        "Case Ref,Child Name,Stage,Next Review Date\n"
+        'R1,"WRIGHT, Thomas James",1,04/12/2027\nR2,Thomas James Wright,1,04/12/2027\n'
+    )
+    result = runner("family", "import", str(path), "--json", "--dry-run")
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(3, "Child Name")]
+    assert "Surname, Forename" in errors[0]["message"] and "Wright" not in result.output
+    fixed = path.read_text().replace("Thomas James Wright", '"WRIGHT, Tom"')
+    path.write_text(fixed)
+    plan = runner.json("family", "import", str(path), "--dry-run")
+    assert [n["codes"] for n in plan["new"]] == [["TWr"], ["TWr"]]

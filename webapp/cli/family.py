@@ -110,29 +110,39 @@ def family_show(db_path, as_json, token):
 @click.option("--save-mapping", "save_as", help="Save the columns used as NAME for the team.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would change.")
 @click.option("--reconcile", is_flag=True, help="Also list families not in the export.")
+@click.option("--sheet", help="Read this sheet of the workbook (default: the one with the data).")
+@click.option("--header-row", type=click.IntRange(1, 1_048_576),
+              help="The row number of the header (default: found).")  # fmt: skip
+@click.option("--default-stage", type=click.IntRange(1, 6),
+              help="The stage of new families when the file has none.")  # fmt: skip
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def family_import(db_path, team_name, as_json, columns, mapping_name, save_as, dry_run, reconcile,
-                  file):  # fmt: skip
-    """Register or update every family in a case-system export (.xlsx or .csv).
+                  sheet, header_row, default_stage, file):  # fmt: skip
+    """Register or update every family in a case-system export (.xlsx, .csv or .txt).
 
+    The data sheet and its header row are found (title blocks, parameters and grouped
+    headings skipped); hidden rows, totals and other teams' rows are skipped and listed.
     Rows sharing a case reference are one family group (one tile); a reference already
     in the store updates that family. Board codes are derived from first names and
-    surnames, which are never stored. Every row is checked before anything is written.
+    surnames, which are never stored. Every row is checked before anything is written,
+    and everything is written in one transaction.
     """
     from webapp.cases.imports import ImportRefused, import_export, prepare_import
+    from webapp.cases.imports.limits import read_file
+    from webapp.cases.imports.stored import find_team
 
     db = open_cli_store(db_path)
-    plan = prepare_import(
-        db,
-        file.read_bytes(),
-        file.name,
-        team_name=team_name,
-        columns=columns,
-        mapping_name=mapping_name,
-        reconcile=reconcile,
-    )
+    data = read_file(file)
+
+    def plan_it():
+        return prepare_import(db, data, file.name, team_name=team_name, columns=columns,
+                              mapping_name=mapping_name, reconcile=reconcile, sheet=sheet,
+                              header_row=header_row, default_stage=default_stage)  # fmt: skip
+
+    plan = plan_it()
     if plan.errors:
         if not as_json:
+            _echo_reading(plan)
             raise ImportRefused(plan)
         echo_json(plan.as_json())
         click.echo(f"Error: nothing imported, {len(plan.errors)} problem(s)", err=True)
@@ -140,16 +150,30 @@ def family_import(db_path, team_name, as_json, columns, mapping_name, save_as, d
     if dry_run and save_as:
         click.echo(f"(a dry run: the mapping {save_as!r} is not saved)", err=True)
     if not dry_run:
-        team = get_team(db, team_name) if save_as else None
-        import_export(db, plan, team=team, save_as=save_as)
+        team = find_team(db, team_name) if save_as else None
+        plan = import_export(db, plan, team=team, save_as=save_as, replan=plan_it)
     if as_json:
         echo_json(plan.as_json())
         return
     _echo_plan(plan, file, dry_run)
 
 
+def _echo_reading(plan) -> None:
+    """Where the data was found, which header each field came from, and what was skipped."""
+    click.echo(f"read sheet {plan.sheet!r}, header in row {plan.header_row}")
+    for name, header in plan.mapping.items():
+        other = plan.passed_over.get(name)
+        why = f"  (not {', '.join(repr(o) for o in other)})" if other else ""
+        click.echo(f"  {name:17} <- {header!r}{why}")
+    for note in plan.notes:
+        click.echo(f"  note: {note}")
+    for skip in plan.skipped:
+        click.echo(f"  skipped row {skip['row']}: {skip['reason']}")
+
+
 def _echo_plan(plan, file, dry_run) -> None:
     """What an import did (or, with --dry-run, would do), one line a family."""
+    _echo_reading(plan)
     counts = f"{len(plan.new)} new, {len(plan.changed)} changed, {plan.unchanged} unchanged"
     if dry_run:
         click.echo(f"dry run, nothing written: {counts}")

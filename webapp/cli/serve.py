@@ -49,7 +49,7 @@ def serve_app(
 
     open_store(db_path).close()  # a missing store is one clear line, not an empty new one
     app = create_app({"DB": db_path, "DB_KEEP_OPEN": True, "SCAN_QUEUE": True})
-    options = {"threads": threads, "ident": "caseboard"}
+    options = {"threads": threads, "ident": "caseboard", "inbuf_overflow": inbuf_overflow()}
     if trusted_proxy:
         options.update(
             trusted_proxy=trusted_proxy,
@@ -70,6 +70,14 @@ def serve_app(
         return
     listener = socket.create_server((host, port), backlog=1024)
     serve_forked(lambda: serve(app, sockets=[listener], **options), workers, scheduler, scans)
+
+
+def inbuf_overflow() -> int:
+    """Waitress spools a request body larger than this to a temporary file before the app
+    sees it: an import's upload (children's names) stays in memory up to its limit."""
+    from webapp.web.requests import MEMORY_ONLY
+
+    return max(MEMORY_ONLY.values()) + 256 * 1024
 
 
 def _exit_cleanly(_signum=None, _frame=None):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 
 from webapp.cases.imports.columns import FIELDS
+from webapp.cases.imports.words import DEFAULT_WORDS, parse_synonyms, synonyms_text
+from webapp.cases.teams import team_settings, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.store.connection import utcnow
 
@@ -61,3 +63,30 @@ def list_mappings(db, team: dict) -> list[str]:
             "select name from import_mappings where team_id = ? order by name", [team["id"]]
         )
     ]
+
+
+def forget_mapping(db, team: dict, name: str = PAGE_MAPPING) -> bool:
+    """Forget a saved mapping: the next file is read by the common header names."""
+    with db.atomic():
+        cursor = db.execute(
+            "delete from import_mappings where team_id = ? and name = ?", [team["id"], name]
+        )
+    return cursor.rowcount > 0
+
+
+def save_synonyms(db, team: dict, text: str) -> dict[str, str]:
+    """Save the team's own words for case types and flags (``word = name`` lines)."""
+    settings = team_settings(team)
+    found = parse_synonyms(text, [*settings["case_types"], *settings["flags"]])
+    with db.atomic():
+        update_team_settings(db, db["teams"].get(team["id"]), import_words=found)
+    return found
+
+
+def import_settings(db, team: dict) -> dict:
+    """What the admin page shows of the team's import settings."""
+    return {
+        "saved": find_mapping(db, team, PAGE_MAPPING),
+        "words": synonyms_text(team_settings(team).get("import_words") or {}),
+        "default_words": DEFAULT_WORDS,
+    }

@@ -4,22 +4,19 @@ would change -> confirm.
 Between the preview and the confirm step only the family groups travel (codes, dates,
 references; see :func:`~.records.group_to_json`), never a name. Choosing other columns
 means choosing the file again: the file is never kept, so there is nothing to re-read.
+The team's saved columns are used where this file has them (or not at all, when the
+admin chooses so), and can be forgotten.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from webapp.cases.imports import ImportRefused, import_export
-from webapp.cases.imports.columns import FIELDS, LABELS, as_headers, resolve
+from webapp.cases.imports import ImportRefused, import_export, plan_table
+from webapp.cases.imports.columns import FIELDS, LABELS
 from webapp.cases.imports.mappings import PAGE_MAPPING, find_mapping
 from webapp.cases.imports.plan import Plan, plan_import
-from webapp.cases.imports.records import (
-    cell_text,
-    group_from_json,
-    group_to_json,
-    read_groups,
-)
+from webapp.cases.imports.records import cell_text, group_from_json, group_to_json
 from webapp.cases.imports.tables import read_table
 from webapp.errors import BadInput
 
@@ -52,25 +49,35 @@ def chosen_columns(headers: list[str], form_fields: dict[int, str]) -> dict[str,
     return mapping
 
 
+def parse_stage_choice(value: str | None) -> int | None:
+    """The upload form's default stage: "" for none, else 1 to 6."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value not in {"1", "2", "3", "4", "5", "6"}:
+        raise BadInput(f"the default stage must be 1 to 6, not {value!r}")
+    return int(value)
+
+
 def preview_upload(
-    db, team: dict, data: bytes, filename: str, form_fields: dict[int, str] | None = None
+    db,
+    team: dict,
+    data: bytes,
+    filename: str,
+    form_fields: dict[int, str] | None = None,
+    *,
+    use_saved: bool = True,
+    default_stage: int | None = None,
 ) -> Preview:
     """Read an upload in memory and show what importing it into ``team`` would change:
-    with the columns chosen on the page, else the team's saved mapping and common names."""
-    table = read_table(data, filename)
-    if form_fields:
-        chosen = [chosen_columns(table.headers, form_fields)]
-    else:
-        chosen = [find_mapping(db, team, PAGE_MAPPING)]
-    found, problems = resolve(table.headers, table.header_row, *chosen)
-    mapping = as_headers(found, table.headers)
-    groups = []
-    if problems:
-        plan = Plan(mapping, errors=problems)
-    else:
-        groups, problems = read_groups(table, found, team["name"])
-        plan = plan_import(db, groups, problems, mapping, only_team=team, reconcile=True)
-    by_index = {index: field for field, index in found.items()}
+    with the columns chosen on the page, else the team's saved mapping (where this file
+    has its headers, unless ``use_saved`` is off) and the common names."""
+    saved = find_mapping(db, team, PAGE_MAPPING) if use_saved else {}
+    table = read_table(data, filename, chosen=(saved,))
+    chosen = [chosen_columns(table.headers, form_fields)] if form_fields else []
+    plan = plan_table(db, table, *chosen, saved=None if form_fields else saved,
+                      only_team=team, reconcile=True, default_stage=default_stage)  # fmt: skip
+    by_index = {index: field for field, index in plan.found.items()}
     return Preview(
         headers=table.headers,
         sample=[(n, [cell_text(c) for c in cells]) for n, cells in table.rows[:SAMPLE_ROWS]],
@@ -78,8 +85,9 @@ def preview_upload(
         plan=plan,
         carry={
             "team": team["id"],
-            "mapping": mapping,
-            "groups": [group_to_json(g) for g in groups],
+            "mapping": plan.mapping,
+            "default_stage": default_stage,
+            "groups": [group_to_json(g) for g in plan.groups if not g.bad],
         },
     )
 
@@ -89,8 +97,14 @@ def confirm_import(db, team: dict, carry: dict, *, user_id: int | None) -> Plan:
     columns as the team's mapping. Raises :class:`ImportRefused` if anything is bad."""
     if carry.get("team") != team["id"]:
         raise BadInput("this preview belongs to another team: upload the file again")
-    groups = [group_from_json(g) for g in carry["groups"]]
-    plan = plan_import(db, groups, [], carry["mapping"], only_team=team, reconcile=True)
+
+    def plan_it():
+        groups = [group_from_json(g) for g in carry["groups"]]
+        return plan_import(db, groups, [], carry["mapping"], only_team=team, reconcile=True,
+                           default_stage=carry.get("default_stage"))  # fmt: skip
+
+    plan = plan_it()
     if plan.errors:
         raise ImportRefused(plan)
-    return import_export(db, plan, team=team, save_as=PAGE_MAPPING, user_id=user_id, source="web")
+    return import_export(db, plan, team=team, save_as=PAGE_MAPPING, user_id=user_id,
+                         source="web", replan=plan_it)  # fmt: skip

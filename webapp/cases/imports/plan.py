@@ -1,19 +1,26 @@
 """What an import would change: the export's family groups against the store.
 
-A group whose reference is already an open family of its team updates that family; any
-other group is a new family. With ``reconcile``, the team's open families whose
-reference the export no longer holds are listed too; they are never closed here, a
-manager decides. Fields the export has no column for keep their stored values.
+Each team's families are read once (:mod:`.stored`) and looked up by reference key, so
+the comparison costs time in proportion to the rows. A group whose reference is an
+open family of its team updates that family; a group without a reference updates the
+one open family without a reference that has the same board codes (so importing the
+same file again never duplicates it), and is refused where that is ambiguous; any other
+group is a new family. With ``reconcile``, the team's open families whose reference the
+export no longer holds are listed too; they are never closed here, a manager decides.
+Fields the export has no column for keep their stored values.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from webapp.cases.families import clean_family, flags_of
+from webapp.cases.families import clean_family
+from webapp.cases.imports import words
 from webapp.cases.imports.problems import Problem
 from webapp.cases.imports.records import Group
-from webapp.cases.teams import get_team, team_settings, team_today
+from webapp.cases.imports.refs import Names, ref_key
+from webapp.cases.imports.stored import Stored, Teams
+from webapp.cases.teams import team_settings, team_today
 from webapp.errors import BadInput, NotFound
 
 #: Stored family fields an import compares, in the order changes are listed.
@@ -30,6 +37,11 @@ COMPARED = (
 )
 
 
+_COURT = {"proceedings_start": "proceedings start", "s47": "s.47 referral"}
+#: clean_family's messages begin with the field: the problem names its column.
+_FIELD_WORDS = {"opened": "opened ", "review": "review ", "ref": "ref ", "worker": "worker "}
+
+
 @dataclass
 class NewFamily:
     rows: list[int]
@@ -37,6 +49,7 @@ class NewFamily:
     row: dict  # as clean_family returns it: codes and values, never a name
     token: str | None = None  # once written
     closed: dict | None = None  # a closed family with this reference: token and date
+    rereferral_of: dict | None = None  # closed within the team's re-referral window
 
     def as_json(self) -> dict:
         keys = ("ref", "initials", "stage", "next_review", "opened", "worker", "case_type")
@@ -77,6 +90,14 @@ class Plan:
     not_in_export: list[dict] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     unchanged: int = 0
+    skipped: list[dict] = field(default_factory=list)  # {"row", "reason"}
+    sheet: str = ""
+    header_row: int = 0
+    passed_over: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    fingerprint: tuple = ()  # the teams' state the plan was made against
+    found: dict[str, int] = field(default_factory=dict)  # field -> column index
+    groups: list[Group] = field(default_factory=list, repr=False)  # codes, never names
 
     def as_json(self) -> dict:
         return {
@@ -84,25 +105,13 @@ class Plan:
             "changed": [c.as_json() for c in self.changed],
             "not_in_export": self.not_in_export,
             "errors": [p.as_json() for p in self.errors],
+            "skipped": self.skipped,
+            "columns": self.mapping,
+            "columns_passed_over": self.passed_over,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "notes": self.notes,
         }
-
-
-class _Teams:
-    """Each row's team, looked up once; on the admin page only the admin's own team."""
-
-    def __init__(self, db, default_team: str | None, only_team: dict | None):
-        self.db, self.default, self.only = db, default_team, only_team
-        self.found: dict[str | None, dict] = {}
-
-    def get(self, name: str | None) -> dict:
-        if self.only is not None:
-            if name and name != self.only["name"]:
-                raise BadInput(f"team {name!r} is not your team")
-            return self.only
-        name = name or self.default
-        if name not in self.found:
-            self.found[name] = get_team(self.db, name)
-        return self.found[name]
 
 
 def plan_import(
@@ -114,139 +123,162 @@ def plan_import(
     default_team: str | None = None,
     only_team: dict | None = None,
     reconcile: bool = False,
+    default_stage: int | None = None,
+    names: Names | None = None,
 ) -> Plan:
     """Compare every group with the store; nothing is written."""
     plan = Plan(mapping, errors=list(problems))
-    teams = _Teams(db, default_team, only_team)
-    stored: dict[int, dict[str, dict]] = {}
-    seen: set[tuple[int, str]] = set()
+    teams = Teams(db, default_team, only_team)
+    stored: dict[int, Stored] = {}
+    check = _Checker(mapping, names or Names(), default_stage, plan.errors)
     for group in groups:
         try:
             team = teams.get(group.team)
         except (BadInput, NotFound) as exc:
-            plan.errors.append(_problem(group, mapping, "team", str(exc)))
+            plan.errors.append(check.problem(group, "team", str(exc)))
             continue
         if team["id"] not in stored:
-            stored[team["id"]] = _open_by_ref(db, team)
-        existing = stored[team["id"]].get(group.ref) if group.ref else None
-        if group.ref:
-            seen.add((team["id"], group.ref))
-        row = _clean(group, team, existing, mapping, plan.errors)
-        if row is None:
-            continue
-        if existing is None:
-            closed = _closed_with_ref(db, team, group.ref) if group.ref else None
-            plan.new.append(NewFamily(group.rows, team, row, closed=closed))
-            continue
-        changes = _changes(db, existing, row)
-        if changes:
-            plan.changed.append(Change(group.rows, team, existing, changes))
-        else:
-            plan.unchanged += 1
+            stored[team["id"]] = Stored(db, team)
+        _compare(db, plan, check, stored[team["id"]], group)
     plan.errors.sort(key=lambda p: p.row)
+    plan.notes = check.notes
     if reconcile:
         if only_team is None and "team" not in mapping:
             try:
                 team = teams.get(None)
-                stored.setdefault(team["id"], _open_by_ref(db, team))
+                stored.setdefault(team["id"], Stored(db, team))
             except (BadInput, NotFound):
                 pass  # several teams and none named: only the teams in the export count
-        plan.not_in_export = _not_in_export(db, stored, seen)
+        plan.not_in_export = [row for s in stored.values() for row in s.not_seen()]
+    plan.fingerprint = tuple(sorted((tid, s.fingerprint) for tid, s in stored.items()))
     return plan
 
 
-def _open_by_ref(db, team: dict) -> dict[str, dict]:
-    rows = db["families"].rows_where(
-        "team_id = ? and closed is null and ref is not null", [team["id"]], order_by="id"
-    )
-    found: dict[str, dict] = {}
-    for row in rows:
-        found.setdefault(row["ref"], row)
-    return found
-
-
-def _closed_with_ref(db, team: dict, ref: str) -> dict | None:
-    """The latest closed family of the team with this reference, if any: the import makes
-    a new tile, and the preview says so, in case the old one should be reopened instead."""
-    rows = db.query(
-        """select token, closed from families where team_id = ? and ref = ? and closed is
-           not null order by closed desc, id desc limit 1""",
-        [team["id"], ref],
-    )
-    return next(iter(rows), None)
-
-
-def _problem(group: Group, mapping: dict[str, str], name: str, message: str) -> Problem:
-    return Problem(group.rows[0], group.ref, mapping.get(name), name, message)
-
-
-def _canonical(value: str, allowed: list[str]) -> str | None:
-    return next((a for a in allowed if a.lower() == value.strip().lower()), None)
-
-
-def _clean(group, team, existing, mapping, errors) -> dict | None:
-    """The row to store for ``group``, or None after adding its problems to ``errors``.
-
-    Messages never quote a type or flag cell: a column mapped by mistake could hold names.
-    """
+def _compare(db, plan: Plan, check: _Checker, state: Stored, group: Group) -> None:
+    team = state.team
     if group.bad:
-        return None  # already reported
-    values, bad = group.values, False
-    settings = team_settings(team)
-    case_type = values.get("type")
-    if case_type and not _canonical(case_type, settings["case_types"]):
-        message = f"unknown case type; this team uses: {', '.join(settings['case_types'])}"
-        errors.append(_problem(group, mapping, "type", message))
-        bad = True
-    flags = values.get("flags") or []
-    if any(not _canonical(f, settings["flags"]) for f in flags):
-        message = f"unknown flag; this team uses: {', '.join(settings['flags'])}"
-        errors.append(_problem(group, mapping, "flags", message))
-        bad = True
-    stage = values.get("stage") or (existing or {}).get("stage")
-    if stage is None:
-        errors.append(_problem(group, mapping, "stage", "empty: a new family needs a stage 1-6"))
-        bad = True
-    if bad:
-        return None
-    keep = existing or {}
-    fields = {
-        "initials": " ".join(group.codes),
-        "stage": stage,
-        "review": values["review"],
-        "opened": values.get("opened") or keep.get("opened"),
-        "ref": group.ref,
-        "worker": values.get("worker") if "worker" in mapping else keep.get("worker"),
-        "case_type": values.get("type") if "type" in mapping else keep.get("case_type"),
-        "flags": flags if "flags" in mapping else None,
-        **{
-            name: values.get(name) if name in mapping else keep.get(name)
-            for name in ("proceedings_start", "s47")
-        },
-    }
-    opened = fields["opened"] or team_today(team)
-    for name, what in (("proceedings_start", "proceedings start"), ("s47", "s.47 referral")):
-        if fields[name] and str(fields[name]) < str(opened):
-            message = f"the {what} {fields[name]} is before the case opened on {opened}"
-            errors.append(_problem(group, mapping, name, message))
+        if group.ref:
+            state.seen.add(ref_key(group.ref))
+        return  # its problems are already reported
+    if group.ref:
+        existing = state.open_by_ref.get(ref_key(group.ref))
+        state.seen.add(ref_key(group.ref))
+    else:
+        existing = state.refless_match(group, check)
+        if existing is False:
+            return
+    row = check.clean(group, team, existing)
+    if row is None:
+        return
+    if existing is None:
+        closed = state.closed_with_ref(group.ref)
+        rereferral = state.rereferral_of(group.ref, row["opened"])
+        plan.new.append(NewFamily(group.rows, team, row, closed=closed, rereferral_of=rereferral))
+        return
+    changes = _changes(state, existing, row)
+    if changes:
+        plan.changed.append(Change(group.rows, team, existing, changes))
+    else:
+        plan.unchanged += 1
+
+
+class _Checker:
+    """Checks a group's values against its team, quoting refused values (never a name)."""
+
+    def __init__(self, mapping, names: Names, default_stage: int | None, errors: list):
+        self.mapping, self.names = mapping, names
+        self.default_stage, self.errors = default_stage, errors
+        self.by_team: dict[int, dict] = {}
+        self.notes: list[str] = []
+
+    def problem(self, group: Group, name: str, message: str) -> Problem:
+        return Problem(group.rows[0], group.ref, self.mapping.get(name), name, message)
+
+    def leave_out(self, group: Group, word: str) -> None:
+        """A flag the team does not use: no rule of the team reads it, so the tile goes up
+        without it, and the output says so (a synonym on the admin page maps it)."""
+        self.notes.append(
+            f"row {group.rows[0]}: the flag {self.names.quote(word)} is not one this team "
+            "uses, so it is left off the tile; add it as a synonym on the admin page to "
+            "map it to one"
+        )
+
+    def refuse(self, group: Group, name: str, message: str) -> None:
+        self.errors.append(self.problem(group, name, message))
+
+    def settings(self, team: dict) -> dict:
+        if team["id"] not in self.by_team:
+            self.by_team[team["id"]] = team_settings(team)
+        return self.by_team[team["id"]]
+
+    def words(self, group, team) -> tuple[str | None, list[str]] | None:
+        settings = self.settings(team)
+        own = settings.get("import_words") or {}
+        case_type, bad = group.values.get("type"), False
+        if case_type:
+            found = words.case_type(case_type, settings["case_types"], own)
+            if found is None:
+                self.refuse(group, "type", f"{self.names.quote(case_type)} is not a case type "
+                            f"this team uses ({', '.join(settings['case_types'])}); add it as "
+                            "a synonym on the admin page")  # fmt: skip
+                bad = True
+            case_type = found or None
+        flags = set()
+        for cell in group.values.get("flags") or []:
+            for word in words.split_flags(cell):
+                found = words.flag_name(word, settings["flags"], own)
+                if found is None:
+                    self.leave_out(group, word)
+                elif found:
+                    flags.add(found)
+        return None if bad else (case_type, sorted(flags))
+
+    def clean(self, group: Group, team: dict, existing: dict | None) -> dict | None:
+        """The row to store for ``group``, or None after adding its problems."""
+        if group.bad:
+            return None  # already reported
+        checked = self.words(group, team)
+        values, mapping = group.values, self.mapping
+        stage = values.get("stage") or (existing or {}).get("stage") or self.default_stage
+        if stage is None:
+            self.refuse(group, "stage", "empty: a new family needs a stage 1-6 (or choose a "
+                        "default stage for files without one)")  # fmt: skip
             return None
-    try:
-        row = clean_family(fields, team, team_today(team))
-    except BadInput as exc:
-        errors.append(_problem(group, mapping, "initials", str(exc)))
-        return None
-    if existing and "flags" not in mapping:
-        row["flags"] = None  # keep the stored flags
-    return row
+        if checked is None:
+            return None
+        case_type, flags = checked
+        keep = existing or {}
+        fields = {
+            "initials": " ".join(group.codes),
+            "stage": stage,
+            "review": values["review"],
+            "opened": values.get("opened") or keep.get("opened"),
+            "ref": group.ref if existing is None else existing["ref"],
+            "worker": values.get("worker") if "worker" in mapping else keep.get("worker"),
+            "case_type": case_type if "type" in mapping else keep.get("case_type"),
+            "flags": flags if "flags" in mapping else None,
+            **{n: values.get(n) if n in mapping else keep.get(n) for n in _COURT},
+        }  # fmt: skip
+        try:
+            row = clean_family(fields, team, team_today(team))
+        except BadInput as exc:
+            text = str(exc)
+            name = next((n for n, w in _FIELD_WORDS.items() if text.startswith(w)), None)
+            name = name or next((n for n, w in _COURT.items() if w in text), "initials")
+            self.refuse(group, name, text)
+            return None
+        if existing and "flags" not in mapping:
+            row["flags"] = None  # keep the stored flags
+        return row
 
 
-def _changes(db, existing: dict, row: dict) -> dict[str, tuple]:
+def _changes(state: Stored, existing: dict, row: dict) -> dict[str, tuple]:
     changes = {}
     for name in COMPARED:
         if name == "flags":
             if row["flags"] is None:
                 continue
-            old, new = flags_of(db, existing["id"]), row["flags"]
+            old, new = state.flags.get(existing["id"], []), row["flags"]
         elif name == "initials":
             old, new = existing["initials"], row["initials"]
             if sorted(old.split()) == sorted(new.split()):
@@ -256,22 +288,3 @@ def _changes(db, existing: dict, row: dict) -> dict[str, tuple]:
         if old != new:
             changes[name] = (old, new)
     return changes
-
-
-def _not_in_export(db, stored: dict[int, dict[str, dict]], seen: set) -> list[dict]:
-    missing = []
-    for team_id, by_ref in stored.items():
-        team = db["teams"].get(team_id)
-        for ref, row in sorted(by_ref.items()):
-            if (team_id, ref) not in seen:
-                missing.append(
-                    {
-                        "token": row["token"],
-                        "ref": ref,
-                        "team": team["name"],
-                        "initials": row["initials"],
-                        "stage": row["stage"],
-                        "next_review": row["next_review"],
-                    }
-                )
-    return missing

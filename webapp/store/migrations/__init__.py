@@ -4,6 +4,7 @@ set and exposing it as ``migrations``. Sets apply in :data:`SETS` order."""
 from webapp.store.migrations import (
     camera,
     core,
+    family_refs,
     guards,
     imports,
     lifecycle,
@@ -29,4 +30,5 @@ SETS = [
     camera.migrations,
     scale.migrations,
     guards.migrations,
+    family_refs.migrations,
 ]

@@ -7,12 +7,19 @@ can trust them; it is not cached by the browser because it shows the first rows.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from webapp.cases.imports import ImportRefused
-from webapp.cases.imports.page import FIELD_CHOICES, confirm_import, preview_upload
+from webapp.cases.imports.limits import TooLarge
+from webapp.cases.imports.mappings import forget_mapping, import_settings, save_synonyms
+from webapp.cases.imports.page import (
+    FIELD_CHOICES,
+    confirm_import,
+    parse_stage_choice,
+    preview_upload,
+)
 from webapp.errors import BadInput, NotFound
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
@@ -55,7 +62,17 @@ def preview():
         return back_with_error("choose an export file (.xlsx or .csv) to import", _upload_form())
     team = current_team()
     try:
-        shown = preview_upload(get_db(), team, upload.read(), upload.filename, _form_fields())
+        shown = preview_upload(
+            get_db(),
+            team,
+            upload.read(),
+            upload.filename,
+            _form_fields(),
+            use_saved=request.form.get("columns") != "common",
+            default_stage=parse_stage_choice(request.form.get("default_stage")),
+        )
+    except TooLarge:
+        raise  # a file past the limits: the 400 page says which limit
     except (BadInput, NotFound) as exc:
         return back_with_error(exc, _upload_form())
     html = render_template(
@@ -66,6 +83,8 @@ def preview():
         plan=shown.plan,
         choices=FIELD_CHOICES,
         carry=_signer().dumps(shown.carry),
+        use_saved=request.form.get("columns") != "common",
+        default_stage=request.form.get("default_stage") or "",
     )
     return _no_store(current_app.make_response((html, 400 if shown.plan.errors else 200)))
 
@@ -88,3 +107,32 @@ def confirm():
     except (BadInput, NotFound) as exc:
         return back_with_error(exc, _upload_form())
     return render_template("admin/import_done.html", team=team, plan=plan)
+
+
+@bp.app_template_global("import_settings")
+def _import_settings(team: dict) -> dict:
+    """The team's saved columns and synonyms, for the admin page's import section."""
+    return import_settings(get_db(), team)
+
+
+@bp.post("/mapping/forget")
+@role_required("admin")
+def mapping_forget():
+    forgotten = forget_mapping(get_db(), current_team())
+    flash(
+        "The saved columns are forgotten: the next file is read by its headers."
+        if forgotten
+        else "There were no saved columns."
+    )
+    return redirect(_upload_form())
+
+
+@bp.post("/words")
+@role_required("admin")
+def words():
+    try:
+        found = save_synonyms(get_db(), current_team(), request.form.get("words", ""))
+    except BadInput as exc:
+        return back_with_error(exc, _upload_form())
+    flash(f"Saved {len(found)} word{'' if len(found) == 1 else 's'} for imports.")
+    return redirect(_upload_form())
