@@ -91,6 +91,19 @@ def clean_reason(value: str | None) -> str | None:
     return text or None
 
 
+def views_lacking(views: list[str], reason: str | None) -> list[str]:
+    """The views not considered; refused unless ``reason`` says why they could not be had
+    (Kent policy: "the views of the child, family and the professional network")."""
+    lacking = [v for v in VIEWS if v not in views]
+    if lacking and not reason:
+        raise BadInput(
+            "closing needs the views of the child, family and network, or a reason saying "
+            f"why the {' and '.join(lacking)} view{'s' if len(lacking) > 1 else ''} "
+            "could not be had"
+        )
+    return lacking
+
+
 def _open_case(row: dict, doing: str) -> None:
     if row["closed"]:
         raise BadInput(
@@ -211,7 +224,8 @@ def close_case(
     """Close the case or step it down. The Kent policy asks that no case is closed
     "without explicit consideration of the views of the child, family and the
     professional network" (§5, §7), on "clear evidence (through Signs of Safety
-    scaling)" (§11): both are required.
+    scaling)" (§11): both are required. All three views are needed; where one could not
+    be had, ``reason`` must say why (docs/contract.md §16).
 
     The case's flags end on the closing date, so nothing from this episode fires again
     if it is ever reopened."""
@@ -222,6 +236,7 @@ def close_case(
     views = parse_views(views)
     scaling = parse_scaling(scaling)
     reason = clean_reason(reason)
+    views_lacking(views, reason)
     day = effective_date(row, team, on, "closing date")
     ended = sorted(_active_flags(db, row["id"]).values(), key=lambda f: f["name"])
     detail = {

@@ -232,7 +232,7 @@ def dip_sample(
         db.query(
             """select token, initials, worker, stage, case_type, opened, closed,
                       coalesce(closed_as, 'closed') as closed_as, closed_scaling as scaling,
-                      closed_views as views from families
+                      closed_views as views, closed_reason as reason from families
                where team_id = ? and closed between ? and ? order by closed, token""",
             [team["id"], oldest.isoformat(), newest.isoformat()],
         )

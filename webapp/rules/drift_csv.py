@@ -72,6 +72,8 @@ def report_rows(report: dict) -> list[dict]:
         add("dip_sample", "closed", c["closed"], *where)
         add("dip_sample", "closed_as", c["closed_as"], *where)
         add("dip_sample", "scaling_at_closure", c["scaling"], *where)
+        if c.get("reason"):
+            add("dip_sample", "reason", c["reason"], *where)
     for m in report.get("missed_reviews", []):
         add("missed_reviews", m["rule"], m["missed"], m["month"])
     for monday in report.get("no_meeting_weeks", []):

@@ -8,6 +8,7 @@ from webapp.store.migrations import (
     lifecycle,
     meeting,
     people,
+    policy,
     rules,
     rules2,
     safety,
@@ -25,4 +26,5 @@ SETS = [
     safety.migrations,
     people.migrations,
     camera.migrations,
+    policy.migrations,
 ]
