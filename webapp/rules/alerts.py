@@ -22,6 +22,7 @@ from webapp.errors import BadInput, NotFound
 from webapp.rules import triggers
 from webapp.rules.defaults import SM, TM
 from webapp.rules.team_rules import ROLES, holiday_region, team_rules
+from webapp.rules.workdays import core_assessment_due
 from webapp.store.connection import utcnow
 
 MANAGER, CLINIC = "manager", "clinic"
@@ -44,6 +45,19 @@ def _alert(family: dict, firing: triggers.Firing, on: date) -> dict:
         "missed": following is not None and following <= on,
         "next_due": following.isoformat() if following else None,
         "family_id": family["id"],
+        **_deadline(firing, on),
+    }
+
+
+def _deadline(firing: triggers.Firing, on: date) -> dict:
+    """For an alert warned of ahead of its deadline: the deadline, ``due_soon`` until it
+    passes, and the days past it."""
+    if firing.deadline is None:
+        return {}
+    return {
+        "deadline": firing.deadline.isoformat(),
+        "due_soon": on <= firing.deadline,
+        "days_late": max(0, (on - firing.deadline).days),
     }
 
 
@@ -170,7 +184,10 @@ def team_firings(
         candidates += [(f, min(created, f.due)) for f, created in manager[fid] if f.due >= episode]
         candidates += [(f, f.due) for f in clinic[fid] if f.due >= episode]
         for firing, since in candidates:
-            answers = follow_ups.get((fid, firing.key), ())
+            # Only the assessment marked done closes the core-assessment alert.
+            answers = (
+                () if firing.kind == triggers.ASSESSMENT else follow_ups.get((fid, firing.key), ())
+            )
             found.append((family, firing, answered_on(firing, since, answers, on)))
     return found
 
@@ -192,7 +209,9 @@ def open_alerts(db: Database, team: dict, on: date, *, family_id: int | None = N
     for alert in found:
         if alert["kind"] == triggers.ASSESSMENT and alert["family_id"] in interim:
             alert["interim"] = interim[alert["family_id"]]
-            alert["message"] += f"; interim assessment recorded {alert['interim']}"
+            alert["interim_late"] = alert["interim"] > alert["deadline"]
+            late = " (after the deadline: late)" if alert["interim_late"] else ""
+            alert["message"] += f"; interim assessment recorded {alert['interim']}{late}"
     found.sort(key=lambda a: (a["due"], a["token"], a["key"]))
     return found
 
@@ -249,6 +268,11 @@ def follow_up(
     """
     row = get_family_row(db, token, team)
     on = parse_date(on, "follow-up date")
+    if alert_key == "core-assessment":
+        raise BadInput(
+            "the core-assessment alert stays open until the assessment is recorded done "
+            "(family set --assessment-done)"
+        )
     open_now = [a for a in alerts_for_family(db, team, row, on) if a["key"] == alert_key]
     if due is not None:
         due = parse_date(due, "alert due date").isoformat()
@@ -313,7 +337,8 @@ def record_interim_assessment(
         "created_at": utcnow(),
     }
     record["id"] = db["interim_assessments"].insert(record).last_pk
-    return record
+    deadline = core_assessment_due(date.fromisoformat(row["s47"]), holiday_region(team))
+    return {**record, "deadline": deadline.isoformat(), "late": on > deadline}
 
 
 def add_manager_alert(

@@ -79,6 +79,18 @@ def add_working_days(start: date, days: int, region: str = DEFAULT_REGION) -> da
     return day
 
 
+def subtract_working_days(end: date, days: int, region: str = DEFAULT_REGION) -> date:
+    """The ``days``-th working day before ``end`` (``end`` itself never counts)."""
+    if days < 0:
+        raise BadInput("a number of working days must not be negative")
+    day = end
+    while days:
+        day -= timedelta(days=1)
+        if is_working_day(day, region):
+            days -= 1
+    return day
+
+
 def working_days_between(start: date, end: date, region: str = DEFAULT_REGION) -> int:
     """How many working days fall after ``start``, up to and including ``end``."""
     count, day = 0, start
