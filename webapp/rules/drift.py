@@ -23,6 +23,7 @@ from webapp.cases.families import rereferral_months
 from webapp.cases.meetings import weeks_without_meeting
 from webapp.cases.teams import stage_names, team_today
 from webapp.rules.alerts import missed_reviews, open_alerts
+from webapp.rules.drift_policy import policy_sections
 from webapp.rules.meeting_audits import audit_status
 from webapp.rules.supervision import coverage
 from webapp.rules.team_rules import limit, stuck_weeks
@@ -382,6 +383,7 @@ def drift_report(
         "alerts_by_rule": _count(a["rule"] for a in alerts),
         "missed_reviews": missed,
         "no_meeting_weeks": no_meeting,
+        **policy_sections(db, team, start, on),
     }
 
 
