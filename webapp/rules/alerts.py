@@ -18,9 +18,9 @@ from sqlite_utils import Database
 
 from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
-from webapp.errors import BadInput, NotFound
+from webapp.errors import BadInput, NotAllowed, NotFound
 from webapp.rules import triggers
-from webapp.rules.defaults import SM, TM
+from webapp.rules.defaults import HOP, SM, TM
 from webapp.rules.team_rules import ROLES, holiday_region, team_rules
 from webapp.rules.workdays import core_assessment_due
 from webapp.store.connection import utcnow
@@ -250,6 +250,15 @@ def alerts_for_family(db: Database, team: dict, family_row: dict, on: date) -> l
     return open_alerts(db, team, on, family_id=family_row["id"])
 
 
+def may_follow_up(user_role: str, alert_role: str) -> bool:
+    """A head of practice's trigger is answered by a head of practice (or an admin); the
+    triggers say the head of practice is the one alerted, so a team manager closing it
+    would hide it from them."""
+    if alert_role == HOP:
+        return user_role in ("head-of-practice", "admin")
+    return True
+
+
 def follow_up(
     db: Database,
     team: dict,
@@ -260,8 +269,10 @@ def follow_up(
     due: date | str | None = None,
     note: str = "",
     user_id: int | None = None,
+    by_role: str | None = None,
 ) -> dict:
     """Record that one firing of an alert was followed up on ``on``; this closes it.
+    ``by_role`` is the user role of whoever records it (see :func:`may_follow_up`).
 
     ``due`` names the firing (its due date); without it, the oldest firing of
     ``alert_key`` still open is the one answered.
@@ -284,6 +295,8 @@ def follow_up(
         what = alert_key + (f" due {due}" if due else "")
         raise NotFound(f"{row['token']} has no open alert {what} on {on} (open: {shown or 'none'})")
     answered = min(open_now, key=lambda a: a["due"])
+    if by_role is not None and not may_follow_up(by_role, answered["role"]):
+        raise NotAllowed(f"only the {answered['role']} closes this trigger, not a {by_role}")
     record = {
         "team_id": team["id"],
         "family_id": row["id"],

@@ -17,7 +17,7 @@ from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from webapp.errors import BadInput, CaseboardError, NoStore, NotFound, StoreBusy
+from webapp.errors import BadInput, CaseboardError, NoStore, NotAllowed, NotFound, StoreBusy
 from webapp.store.connection import is_busy
 from webapp.web.redirects import safe_next
 
@@ -66,7 +66,13 @@ FORM_EXPIRED = (
     "The form expired",
     "The form expired or was sent twice. Go back, reload the page and try again.",
 )
-LIBRARY_STATUS = ((BadInput, 400), (NotFound, 404), (NoStore, 503), (StoreBusy, 503))
+LIBRARY_STATUS = (
+    (BadInput, 400),
+    (NotAllowed, 403),
+    (NotFound, 404),
+    (NoStore, 503),
+    (StoreBusy, 503),
+)
 
 
 def register_error_handlers(app: Flask) -> None:
