@@ -161,3 +161,22 @@ def test_cli_leave_dates_and_supervisor_sessions(runner):
     assert report["supervisors"][0]["status"] == "met"
     text = runner("supervision", "--month", "2026-03", "--date", "2026-03-20").output
     assert "priority supervision on return" in text
+
+
+def test_the_supervision_page_records_leave_dates_and_deputies(client_for, store, team, add):
+    """The page shows why a practitioner is not met, their leave with dates, the
+    priority-on-return prompt and the team manager's supervision of deputies."""
+    add(initials="PAg", worker="Ann", opened=date(2025, 6, 2))
+    manager = client_for("manager")
+    leave = {"name": "ann", "from": "2026-01-05", "to": "2026-01-09", "reason": "sickness"}
+    made = manager.post("/supervision/absence", data=leave)
+    assert made.status_code == 302
+    assert manager.post("/supervision/supervisor",
+                        data={"name": "Dee", "date": "2026-01-20"}).status_code == 302  # fmt: skip
+    page = manager.get("/supervision?month=2026-01&date=2026-01-31").get_data(as_text=True)
+    assert "1 of 1 cases not discussed" in page
+    assert "(sickness)" in page and "Priority supervision on return" in page
+    assert "Dee" in page
+    practitioner = client_for("practitioner")
+    assert practitioner.post("/supervision/supervisor", data={"name": "X", "date": "2026-01-20"}
+                             ).status_code == 403  # fmt: skip
