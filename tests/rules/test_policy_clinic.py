@@ -105,3 +105,32 @@ def test_the_quarterly_check_ignores_an_earlier_episode_and_lists_s31_without_lp
         }  # fmt: skip
     )
     assert quarterly_report(store, team, "2025-Q4")["cases"][0]["through_clinic"] is True
+
+
+def test_the_clinic_page_records_attendance_and_warns_on_request(
+    client_for, store, team, family, today
+):
+    """ "The social worker and ideally the team manager should attend" (§3): the page
+    records who came, and a request says when that Thursday has no slot."""
+    case = family("AAa", stage=3)
+    other = family("BBb", stage=3)
+    manager = client_for("manager")
+    day = next_open_clinic(team, today + timedelta(days=1))
+    for token, start in ((case["token"], "14:00"), (other["token"], "14:45")):
+        booked = manager.post("/clinic/bookings", data={"token": token, "day": day.isoformat(),
+                                                        "purpose": "pre-proceedings",
+                                                        "start": start})  # fmt: skip
+        assert booked.status_code == 302
+    [booking] = [b for b in store["clinic_bookings"].rows if b["family_id"] == case["id"]]
+    both = {"social_worker": "1", "team_manager": "1"}
+    done = manager.post(f"/clinic/bookings/{booking['id']}/attended", data=both,
+                        follow_redirects=True)  # fmt: skip
+    assert "Attended together." in done.get_data(as_text=True)
+    page = manager.get(f"/clinic?date={day.isoformat()}").get_data(as_text=True)
+    assert "together" in page
+    third = family("CCc", stage=3)
+    asked = manager.post("/clinic/requests", follow_redirects=True,
+                         data={"token": third["token"], "purpose": "pre-proceedings"})  # fmt: skip
+    if next_open_clinic(team, today) == day:  # that Thursday is the full one
+        assert "no free 45-minute slot is left" in asked.get_data(as_text=True)
+    assert asked.status_code == 200

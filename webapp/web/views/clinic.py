@@ -103,6 +103,20 @@ def tick(booking_id: int):
     return _back_to_week(f"{record['item']} ticked.")
 
 
+@bp.post("/clinic/bookings/<int:booking_id>/attended")
+@role_required("manager")
+def attended(booking_id: int):
+    """Record who came to the session: the social worker, the team manager, or both."""
+    seen = clinic_policy.record_attendance(
+        get_db(),
+        current_team(),
+        booking_id,
+        social_worker=bool(field("social_worker")),
+        team_manager=bool(field("team_manager")),
+    )
+    return _back_to_week("Attended together." if seen["together"] else "Attendance recorded.")
+
+
 @bp.post("/clinic/legal-steps")
 @role_required("manager")
 def went():
