@@ -280,25 +280,27 @@ def practitioner_check(
     return found
 
 
-def _month_rows(db: Database, team: dict, first: date, end: date) -> list[dict]:
-    """The cases that count in the month: held open on at least one of its working days."""
+def _month_rows(db: Database, team: dict, first: date, end: date, last: date) -> list[dict]:
+    """The cases that count in the month: opened by ``end`` and held open on at least one
+    of the month's working days (so on a bank-holiday 1 January every case open then
+    already counts for January)."""
     region = holiday_region(team)
     rows = db["families"].rows_where(
         "team_id = ? and opened <= ? and (closed is null or closed > ?)",
         [team["id"], end.isoformat(), first.isoformat()],
         order_by="stage, initials",
     )
-    return [r for r in rows if counts_in_month(r, first, end, region)]
+    return [r for r in rows if counts_in_month(r, first, last, region)]
 
 
 def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None = None) -> dict:
     """Which open cases have had a formal one-to-one in a calendar month, per
     practitioner and team, and each practitioner's own sessions.
 
-    A case counts for the month when it was held open on a working day of the month up
-    to ``as_of`` (default: the month's last day), from its opening day to the day before
-    it closed (:func:`webapp.rules.allocation.counts_in_month`); it belongs to the worker
-    allocated on the last such day. Only a ``one-to-one`` dated within the month covers
+    A case counts for the month when it was opened by ``as_of`` (default: the month's
+    last day) and held open on a working day of the month, from its opening day to the
+    day before it closed (:func:`webapp.rules.allocation.counts_in_month`); it belongs to
+    the worker allocated on the last such day. Only a ``one-to-one`` dated within the month covers
     it; other kinds are listed with the case (``other_kinds``).
     """
     first, last = month_bounds(year, month)
@@ -306,7 +308,7 @@ def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None
     if end < first:
         raise BadInput(f"{year}-{month:02d} has not started on {as_of}")
     timelines = worker_timelines(db, team)
-    rows = _month_rows(db, team, first, end)
+    rows = _month_rows(db, team, first, end, last)
     discussed = _discussed(db, team, first, end)
     others = _other_kinds(db, team, first, end)
     leave = _on_leave(db, team, _month_text(year, month))
