@@ -69,7 +69,7 @@ def interim():
     """Record an interim core assessment for a case with an s.47 date."""
     team = current_team()
     row = team_family(field("token"))
-    alerts.record_interim_assessment(
+    record = alerts.record_interim_assessment(
         get_db(),
         team,
         row["token"],
@@ -77,7 +77,8 @@ def interim():
         note=field("note"),
         user_id=current_user.user_id,
     )
-    flash(f"Interim assessment recorded for {row['initials']}.")
+    late = f", late: the deadline was {longdate(record['deadline'])}" if record["late"] else ""
+    flash(f"Interim assessment recorded for {row['initials']}{late}.")
     return redirect(url_for("alerts.index"))
 
 
