@@ -27,6 +27,7 @@ from tilegen.units import mm_to_pt
 
 from .charts import LINE, LINE2, Chart, bar_chart, line_chart, stacked_bar_chart, to_drawing
 from .output import atomic_output, long_date
+from .report_policy import policy_story
 
 CHART_WIDTH = 480.0
 
@@ -228,6 +229,7 @@ def _story(report: dict) -> list:
         if rows
         else Paragraph("None.", body)
     )
+    story += policy_story(report, h2, body, _table, _e)
     dip = report["dip_sample"]
     sample = [
         Paragraph("Dip sample of closed and stepped-down cases", h2),
@@ -248,15 +250,16 @@ def _story(report: dict) -> list:
             "" if c.get("scaling") is None else c["scaling"],
             c["case_type"] or "",
             c["worker"] or "",
+            c.get("reason") or "",
         ]
         for c in dip["cases"]
     ]
     if rows:
         sample.append(
             _table(
-                ["Token", "Code", "Closed", "As", "Scaling", "Type", "Worker"],
+                ["Token", "Code", "Closed", "As", "Scaling", "Type", "Worker", "Reason"],
                 rows,
-                [26, 22, 27, 24, 16, 16, 30],
+                [22, 18, 24, 20, 14, 14, 26, 36],
             )
         )
     story.append(KeepTogether(sample))

@@ -22,6 +22,10 @@ class NotFound(CaseboardError):
     """A team, family, user, token or scan that does not exist (or is not yours)."""
 
 
+class NotAllowed(CaseboardError):
+    """The user's role may not do this (the web answers 403, the CLI exits 2)."""
+
+
 class NoStore(CaseboardError):
     """The store file does not exist yet."""
 

@@ -150,7 +150,17 @@ def test_close_and_reopen(runner):
         "token"
     ]
     assert runner("family", "close", token, "--as", "closed").exit_code == 2  # no views
-    close = ("family", "close", token, "--as", "closed", "--views", "child", "--scaling", "6")
+    close = (
+        "family",
+        "close",
+        token,
+        "--as",
+        "closed",
+        "--views",
+        "child,family,network",
+        "--scaling",
+        "6",
+    )
     assert runner(*close).exit_code == 0
     assert runner.json("family", "list") == []
     closed = runner.json("family", "list", "--closed")

@@ -101,7 +101,9 @@ def test_sticker_choice_errors(store, team, family):
     queues.mark_stickers_printed(store, team, [view["token"]])
     with pytest.raises(BadInput, match="every sticker is up to date"):
         queues.stickers_to_print(store, team, pending=True)
-    close_case(store, get_family_row(store, view["token"]), team, views="child", scaling=5)
+    close_case(
+        store, get_family_row(store, view["token"]), team, views="child,family,network", scaling=5
+    )
     with pytest.raises(BadInput, match="closed case"):
         queues.stickers_to_print(store, team, [view["token"]])
 
@@ -166,7 +168,9 @@ def test_the_teams_workers_users_and_how_many_teams(store, team, other_team, use
     for initials, worker in (("AAa", "Sam"), ("BBb", "Jo"), ("CCc", "Sam"), ("DDd", None)):
         family(initials, worker=worker)
     gone = family("EEe", worker="Old")
-    close_case(store, get_family_row(store, gone["token"]), team, views="child", scaling=5)
+    close_case(
+        store, get_family_row(store, gone["token"]), team, views="child,family,network", scaling=5
+    )
     add_family(store, other_team, initials="ZZz", stage=1, review="2030-01-01", worker="Zed")
     assert team_workers(store, team) == ["Jo", "Sam"]  # open families only, this team only
     assert [u["username"] for u in team_users(store, team)] == ["admin", "manager", "practitioner"]

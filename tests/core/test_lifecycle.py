@@ -207,7 +207,8 @@ def test_close_asks_for_views_and_scaling_and_keeps_them(runner, db_path):
     refused(runner(*close, "--views", "child", "--scaling", "11"), "from 0 to 10")
     refused(runner(*close, "--views", "child,neighbour", "--scaling", "5"), "neighbour")
     refused(runner(*close, "--views", ",", "--scaling", "5"), "whose views")
-    refused(runner(*close[:-1], "2024-01-01", "--views", "child", "--scaling", "5"), "before")
+    refused(runner(*close[:-1], "2024-01-01", "--views", "child,family,network", "--scaling", "5"),
+            "before")
     assert runner.json("family", "show", token)["closed"] is None
     ok(runner(*close, "--views", "network,child,family", "--scaling", "8", "--reason", "plan met"))
     row = runner.json("family", "show", token)
@@ -273,7 +274,7 @@ def test_reopened_after_three_years_raises_no_old_alert_and_counts_one_start_aga
     token = add(runner, "--type", "s.25", "--flag", "CSE", opened=opened)
     assert {a["rule"] for a in alerts(runner, date(2020, 12, 28))} >= {"s25-sm", "risk-flag"}
     closed = date(2021, 1, 4)
-    ok(runner("family", "close", token, "--as", "closed", "--views", "child,family",
+    ok(runner("family", "close", token, "--as", "closed", "--views", "child,family,network",
               "--scaling", "9", "--date", iso(closed)))  # fmt: skip
     refused(runner("family", "reopen", token, "--date", "2020-12-01"), "before the case closed")
     back = date(2024, 1, 8)
@@ -304,8 +305,8 @@ def test_reopened_after_three_years_raises_no_old_alert_and_counts_one_start_aga
 
 def test_a_new_family_with_the_ref_of_a_recently_closed_case_is_a_rereferral(runner, db_path):
     old = add(runner, "--ref", "CS-1")
-    ok(runner("family", "close", old, "--as", "closed", "--views", "family", "--scaling", "6",
-              "--date", "2025-03-03"))  # fmt: skip
+    ok(runner("family", "close", old, "--as", "closed", "--views", "child,family,network",
+              "--scaling", "6", "--date", "2025-03-03"))  # fmt: skip
     again = add(runner, "--ref", "CS-1", opened=date(2026, 2, 2), initials="JWr")
     later = add(runner, "--ref", "CS-1", opened=date(2027, 6, 1), initials="KWr")
     with sqlite3.connect(db_path) as conn:
@@ -327,7 +328,8 @@ def test_the_rereferral_window_is_a_team_setting(runner, store, team):
 
     update_team_settings(store, team, rereferral_months=24)
     old = add(runner, "--ref", "CS-2")
-    ok(runner("family", "close", old, "--as", "closed", "--views", "child", "--scaling", "5",
+    ok(runner("family", "close", old, "--as", "closed", "--views", "child,family,network",
+              "--scaling", "5",
               "--date", "2025-03-03"))  # fmt: skip
     again = add(runner, "--ref", "CS-2", opened=date(2026, 9, 1), initials="JWr")
     [counted] = runner.json("report", "drift", "--date", "2026-10-01")["rereferrals"]
@@ -352,9 +354,9 @@ def test_the_dip_sample_takes_closed_and_stepped_down_cases_with_their_scaling(r
     ended = {}
     for initials, closed_as, scaling in (("ABc", "closed", "9"), ("DEf", "stepped-down", "6")):
         token = add(runner, initials=initials)
-        ok(runner("family", "close", token, "--as", closed_as, "--views", "child,family",
+        ok(runner("family", "close", token, "--as", closed_as, "--views", "child,family,network",
                   "--scaling", scaling, "--date", "2025-06-02"))  # fmt: skip
-        ended[token] = (closed_as, int(scaling), "child,family")
+        ended[token] = (closed_as, int(scaling), "child,family,network")
     dip = runner.json("report", "drift", "--date", "2025-10-01")["dip_sample"]
     assert dip["eligible"] == 2
     assert {c["token"]: (c["closed_as"], c["scaling"], c["views"]) for c in dip["cases"]} == ended
@@ -379,7 +381,8 @@ def test_a_manager_alert_of_the_closed_episode_does_not_come_back_on_reopening(r
     ok(runner("alerts", "add", token, "--date", "2020-06-01", "--action", "ask the school"))
     assert [a["key"] for a in alerts(runner, date(2020, 6, 1))] == ["manager:1"]
     ok(runner("family", "close", token, "--as", "stepped-down", "--views", "network",
-              "--scaling", "8", "--date", "2020-07-06"))  # fmt: skip
+              "--scaling", "8", "--reason", "the family had moved away",
+              "--date", "2020-07-06"))  # fmt: skip
     ok(runner("family", "reopen", token, "--date", "2024-01-08"))
     assert alerts(runner, date(2024, 1, 8)) == []
     ok(runner("alerts", "add", token, "--date", "2024-02-01", "--action", "ask the GP"))

@@ -128,4 +128,8 @@ def test_a_service_manager_records_the_follow_up_of_their_escalation(
                                                     "back": f"/t/{case['token']}"})  # fmt: skip
     assert answer.status_code == 302
     assert store["follow_ups"].count == 1
-    assert client.post("/alerts/new", data={"token": case["token"]}).status_code == 403
+    # and may request an alert on a date (Cafcass triggers: "Service Manger or Head of
+    # Practice can request an alert be triggered on a specified date"; contract §16)
+    asked = {"token": case["token"], "date": today.isoformat(), "action": "check the plan"}
+    assert client.post("/alerts/new", data=asked).status_code == 302
+    assert store["manager_alerts"].count == 1

@@ -38,7 +38,9 @@ def test_pending_rule_follows_status_and_date(store, team, family):
     set_review(store, get_family_row(store, green["token"]), team, today + timedelta(days=60))
     assert pending_tokens(store, team) == [green["token"]]
     # A closed case is off the boards: no sticker.
-    close_case(store, get_family_row(store, green["token"]), team, views="child", scaling=5)
+    close_case(
+        store, get_family_row(store, green["token"]), team, views="child,family,network", scaling=5
+    )
     assert pending_tokens(store, team) == []
 
 

@@ -248,16 +248,18 @@ def test_stage_1_case_with_no_s47_date_has_no_core_assessment_alert(store, team,
     # with an s.47 date: due 42 working days later, exactly
     store["families"].update(fam["id"], {"s47": "2025-01-06"})  # a Monday
     due = date(2025, 3, 5)  # 42 working days: 8 weeks and 2 days, no bank holiday
-    assert not [
-        a for a in runner.json("alerts", "--date", "2025-03-04") if a["rule"] == "core-assessment"
-    ]
     store["families"].update(fam["id"], {"opened": "2024-12-01"})
+    # the alert opens 5 working days before the deadline (docs/contract.md §16)
+    assert not [
+        a for a in runner.json("alerts", "--date", "2025-02-25") if a["rule"] == "core-assessment"
+    ]
     [alert] = [
         a
         for a in runner.json("alerts", "--date", due.isoformat())
         if a["rule"] == "core-assessment"
     ]
-    assert alert["due"] == due.isoformat() and alert["role"] == "team manager"
+    assert alert["due"] == "2025-02-26" and alert["role"] == "team manager"
+    assert alert["deadline"] == due.isoformat() and alert["due_soon"] is True
     # an interim assessment is recorded and shown; only "assessment done" closes it
     made = runner("alerts", "interim", fam["token"], "--date", "2025-03-06")
     assert made.exit_code == 0, made.output

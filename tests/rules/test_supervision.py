@@ -48,7 +48,10 @@ def test_leap_day_and_as_of_dates(store, team, add):
 
 
 def test_which_cases_count_in_a_month(store, team, add):
-    add(initials="NEw", opened=date(2024, 3, 31))  # opened on the last day: counts for March
+    """A case counts in a month when it was held open on one of its working days, up to
+    the day before it closed (see tests/rules/test_policy_supervision.py)."""
+    add(initials="NEw", opened=date(2024, 3, 28))  # the last working day (Good Friday next)
+    add(initials="SUn", opened=date(2024, 3, 31))  # opened on Sunday the 31st: does not
     add(initials="LAt", opened=date(2024, 4, 1))  # opened next month: does not
     gone = add(initials="GOn", opened=date(2023, 1, 1))
     close_case(
@@ -56,7 +59,7 @@ def test_which_cases_count_in_a_month(store, team, add):
         get_family_row(store, gone["token"]),
         team,
         on=date(2024, 2, 29),
-        views="child",
+        views="child,family,network",
         scaling=5,
     )
     left = add(initials="LEf", opened=date(2023, 1, 1))
@@ -64,8 +67,8 @@ def test_which_cases_count_in_a_month(store, team, add):
         store,
         get_family_row(store, left["token"]),
         team,
-        on=date(2024, 3, 1),
-        views="child",
+        on=date(2024, 3, 2),  # held on Friday 1 March
+        views="child,family,network",
         scaling=5,
     )
     assert missing(store, team, 2024, 3) == {"NEw", "LEf"}

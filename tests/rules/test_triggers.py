@@ -115,15 +115,17 @@ def test_core_assessment_42_working_days_after_the_s47_referral():
     # s.47 referral Friday 20 Dec 2024; 42 working days skip Christmas, Boxing Day, New Year
     s47 = date(2024, 12, 20)
     due = date(2025, 2, 21)  # 23, 24, 27, 30, 31 Dec, 2 Jan ... 21 Feb
+    opens = date(2025, 2, 14)  # the alert opens 5 working days before (contract §16)
     family = case(None, date(2024, 11, 1), stage=1, s47=s47.isoformat())
-    assert fired(family, on=due) == {("core-assessment", due, "team manager")}
-    assert not fired(family, on=due - DAY)
+    assert fired(family, on=due) == {("core-assessment", opens, "team manager")}
+    assert fired(family, on=opens) == {("core-assessment", opens, "team manager")}
+    assert not fired(family, on=opens - DAY)
     # the stage does not matter: the s.47 date does
-    assert fired({**family, "stage": 3}, on=due) == {("core-assessment", due, "team manager")}
+    assert fired({**family, "stage": 3}, on=due) == {("core-assessment", opens, "team manager")}
     # done on the due day or before it: no alert; done later: open until then
     assert not fired({**family, "assessment_done": due.isoformat()}, on=due)
     late = {**family, "assessment_done": (due + 3 * DAY).isoformat()}
-    assert fired(late, on=due + 2 * DAY) == {("core-assessment", due, "team manager")}
+    assert fired(late, on=due + 2 * DAY) == {("core-assessment", opens, "team manager")}
     assert not fired(late, on=due + 3 * DAY)
 
 

@@ -53,7 +53,7 @@ def test_scaling_unmoved_for_three_meetings_is_noted_possibly_stuck(
     scale(store, team, users, token, today, 4)
     item = item_for(store, team, today, token)
     assert item["possibly_stuck"] is True
-    assert item["reason"] == "red"  # a note on the item, not a reason of its own
+    assert item["reason"] == "red"  # red comes first; the note says it is possibly stuck
     assert "possibly stuck: scaling 4 at the last 3 meetings" in item["summary"]
     assert item["notes"] == ["possibly stuck: scaling 4 at the last 3 meetings"]
 

@@ -5,7 +5,8 @@ boards show which families need discussing this week; tiles in the red
 (overdue) and amber (due within the amber window) sections come first, then
 tiles that moved stage since the last meeting, new tiles, and families a
 practitioner asked to discuss. Stuck cases (longer in their stage than the team's
-limit, Kent policy §11) come after amber, then open alerts from the review rules.
+limit, or a scaling score unchanged at the last meetings; Kent policy §11) come after
+amber, then open alerts from the review rules.
 A family appears once, under its most urgent reason; the other reasons stay in its
 ``reasons`` list.
 """
@@ -19,7 +20,7 @@ from sqlite_utils import Database
 
 from printables.output import long_date
 from webapp.cases.families import family_view, team_flags
-from webapp.cases.meetings import since_date
+from webapp.cases.meetings import previous_meeting, since_date
 from webapp.cases.teams import stage_names
 from webapp.rules.alerts import open_alerts
 from webapp.rules.drift import stuck_cases
@@ -68,14 +69,42 @@ def _stage_moves(db: Database, team: dict, since: date, on: date) -> dict[int, d
 
 
 def _new_tiles(db: Database, team: dict, since: date, on: date) -> dict[int, dict]:
-    """Family id -> when it was registered (or reopened) in (since, on]."""
+    """Family id -> when it was registered, reopened or transferred in, in (since, on].
+
+    A tile registered (or transferred in) on the last meeting's own day and not
+    discussed at that meeting came after it: it is new at this one too."""
+    held = previous_meeting(db, team, on)
+    same_day = held is not None and held["meeting_date"] == since.isoformat()
+    discussed = (
+        {
+            r["family_id"]
+            for r in db.query(
+                """select family_id from events where team_id = ? and kind = ?
+                   and json_extract(detail, '$.meeting_date') = ?""",
+                [team["id"], events.OUTCOME, since.isoformat()],
+            )
+        }
+        if same_day
+        else set()
+    )
     found: dict[int, dict] = {}
     for e in db.query(
-        """select family_id, kind, on_date from events
-           where team_id = ? and kind in (?, ?) and on_date > ? and on_date <= ? order by at, id""",
-        [team["id"], events.CREATED, events.REOPENED, since.isoformat(), on.isoformat()],
-    ):
-        found[e["family_id"]] = {"on": e["on_date"], "reopened": e["kind"] == events.REOPENED}
+        """select family_id, kind, on_date, detail from events
+           where team_id = ? and kind in (?, ?, ?) and on_date >= ? and on_date <= ?
+           order by at, id""",
+        [team["id"], events.CREATED, events.REOPENED, events.TRANSFERRED,
+         since.isoformat(), on.isoformat()],
+    ):  # fmt: skip
+        if e["on_date"] == since.isoformat() and (not same_day or e["family_id"] in discussed):
+            continue
+        transferred = e["kind"] == events.TRANSFERRED
+        if transferred and json.loads(e["detail"] or "{}").get("to_team") != team["name"]:
+            continue
+        found[e["family_id"]] = {
+            "on": e["on_date"],
+            "reopened": e["kind"] == events.REOPENED,
+            "transferred": transferred,
+        }
     return found
 
 
@@ -105,7 +134,7 @@ def _outcomes(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
 
 
 #: Meetings in a row with the same scaling score after which the agenda notes a case as
-#: possibly stuck (a note on the item; it is not a reason of its own).
+#: possibly stuck: a note on the item, and the reason ``stuck`` (docs/contract.md §5).
 STUCK_MEETINGS = 3
 
 
@@ -134,13 +163,16 @@ def stuck_note(scores: list[int]) -> str | None:
     return f"possibly stuck: scaling {last[0]} at the last {STUCK_MEETINGS} meetings"
 
 
-def _reasons(view: dict, family_id: int, found: dict) -> dict[str, object]:
-    """Reason -> its details for one family, in order of urgency."""
+def _reasons(view: dict, family_id: int, found: dict, scores: list[int]) -> dict[str, object]:
+    """Reason -> its details for one family, in order of urgency. ``stuck`` is over the
+    stage limit, or a scaling score that has not moved at the last meetings."""
     reasons: dict[str, object] = {}
     if view["status"] in ("red", "amber"):
         reasons[view["status"]] = {"due": view["due"], "next_review": view["next_review"]}
     if view["token"] in found["stuck"]:
         reasons["stuck"] = found["stuck"][view["token"]]
+    elif stuck_note(scores):
+        reasons["stuck"] = {"scaling": scores[-1], "meetings": STUCK_MEETINGS}
     if view["token"] in found["alert"]:
         reasons["alert"] = found["alert"][view["token"]]
     for name in ("moved", "new", "requested"):
@@ -182,7 +214,7 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
             snapshot = recorded[0].get("agenda") or {}
             reasons = {r: snapshot.get("details", {}).get(r) for r in snapshot.get("reasons", [])}
         else:
-            reasons = _reasons(view, row["id"], found)
+            reasons = _reasons(view, row["id"], found, scaling.get(row["id"], []))
         if not reasons:
             continue
         items.append(_item(view, names, reasons, recorded, scaling.get(row["id"], [])))
@@ -223,6 +255,8 @@ def item_summary(item: dict) -> str:
             # The review column already says how due it is; say more only if it changed.
             if detail and detail.get("due") != item["due"]:
                 parts.append(f"was {detail['due']}")
+        elif reason == "stuck" and detail and "scaling" in detail:
+            pass  # the "possibly stuck" note says it
         elif reason == "stuck" and detail:
             parts.append(
                 f"{detail['days_in_stage']} days in stage {item['stage']} "
@@ -240,6 +274,7 @@ def item_summary(item: dict) -> str:
             )
         elif reason == "new" and detail:
             new = "reopened" if detail.get("reopened") else "new"
+            new = "transferred in" if detail.get("transferred") else new
             parts.append(f"{new} on {long_date(detail['on'])}")
         elif reason == "requested":
             for r in detail or []:

@@ -14,6 +14,13 @@ from sqlite_utils import Database
 
 from tilegen import domain
 from webapp.cases.bounds import check_text
+from webapp.cases.closure_checks import (  # noqa: F401 (VIEWS, read by the pages)
+    VIEWS,
+    clean_reason,
+    parse_scaling,
+    parse_views,
+    views_lacking,
+)
 from webapp.cases.families import (
     canonical_name,
     parse_date,
@@ -25,12 +32,6 @@ from webapp.store import access_log, events
 from webapp.store.connection import utcnow
 
 CLOSED_AS = ("closed", "stepped-down")
-#: Whose views were considered before closing or stepping down (Kent Case Progression
-#: Policy §5 and §7: "no case should be identified for closure or Step Down without
-#: explicit consideration of the views of the child, family and the professional network").
-VIEWS = ("child", "family", "network")
-SCALING_RANGE = range(0, 11)
-MAX_REASON = 120
 #: The dates ``family set`` can record, each a column of ``families``.
 CASE_DATES = {
     "proceedings_start": "proceedings start",
@@ -53,42 +54,6 @@ def effective_date(row: dict, team: dict, on: str | date | None, what: str = "da
 def not_before_opening(row: dict, day: date, what: str) -> None:
     if row["opened"] and day.isoformat() < row["opened"]:
         raise BadInput(f"the {what} {day} is before the case opened on {row['opened']}")
-
-
-def parse_scaling(value: str | int | None) -> int:
-    """A Signs of Safety scaling score: a whole number from 0 to 10."""
-    try:
-        score = int(str(value).strip())
-    except ValueError:
-        score = None
-    if score not in SCALING_RANGE:
-        raise BadInput(f"the scaling score must be a whole number from 0 to 10, not {value!r}")
-    return score
-
-
-def parse_views(value: str | list[str] | None) -> list[str]:
-    """``"child,family"`` -> ``["child", "family"]``: at least one of child, family, network."""
-    items = value if isinstance(value, list | tuple) else (value or "").split(",")
-    views = [v.strip().lower() for v in items if v and v.strip()]
-    unknown = [v for v in views if v not in VIEWS]
-    if unknown:
-        raise BadInput(f"views must be among {', '.join(VIEWS)}, not {', '.join(unknown)}")
-    if not views:
-        raise BadInput(
-            "say whose views were considered before closing: child, family and/or network"
-        )
-    return [v for v in VIEWS if v in views]
-
-
-def clean_reason(value: str | None) -> str | None:
-    """A short reason, kept without personal detail: one line, at most 120 characters."""
-    text = " ".join((value or "").split())
-    if len(text) > MAX_REASON:
-        raise BadInput(
-            f"keep the reason short and without names: at most {MAX_REASON} characters, "
-            f"not {len(text)}"
-        )
-    return text or None
 
 
 def _open_case(row: dict, doing: str) -> None:
@@ -133,6 +98,12 @@ def _plan_changes(db, row, team, day, fields) -> tuple[dict, list, list, list[di
             if new.isoformat() != row[column]:
                 changes[column] = new.isoformat()
                 details.append({"field": column, "from": row[column], "to": new.isoformat()})
+    s47, done = (
+        changes.get("s47", row["s47"]),
+        changes.get("assessment_done", row["assessment_done"]),
+    )
+    if s47 and done and done < s47:
+        raise BadInput(f"the assessment cannot be done ({done}) before the s.47 date {s47}")
     worker = check_text(fields.get("worker") or "", "worker")
     if worker and worker != row["worker"]:
         changes["worker"] = worker
@@ -211,7 +182,8 @@ def close_case(
     """Close the case or step it down. The Kent policy asks that no case is closed
     "without explicit consideration of the views of the child, family and the
     professional network" (§5, §7), on "clear evidence (through Signs of Safety
-    scaling)" (§11): both are required.
+    scaling)" (§11): both are required. All three views are needed; where one could not
+    be had, ``reason`` must say why (docs/contract.md §16).
 
     The case's flags end on the closing date, so nothing from this episode fires again
     if it is ever reopened."""
@@ -222,6 +194,7 @@ def close_case(
     views = parse_views(views)
     scaling = parse_scaling(scaling)
     reason = clean_reason(reason)
+    views_lacking(views, reason)
     day = effective_date(row, team, on, "closing date")
     ended = sorted(_active_flags(db, row["id"]).values(), key=lambda f: f["name"])
     detail = {

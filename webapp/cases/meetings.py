@@ -7,8 +7,10 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from webapp.cases.people import user_team_ids
 from webapp.cases.teams import team_settings, team_today
 from webapp.errors import BadInput
+from webapp.rules.allocation import name_key
 from webapp.store import events
 from webapp.store.connection import utcnow
 
@@ -126,6 +128,8 @@ def recent_meetings(db: Database, team: dict, limit: int = 10) -> list[dict]:
 # -- the meeting record (Kent Case Progression Policy §6, §8, §9) ------------------------
 
 ATTENDED, AGREED_ABSENCE = "attended", "agreed-absence"
+#: One person alone is not a team meeting held.
+MIN_ATTENDEES = 2
 #: Roles that may authorise the administrator's record: the team manager (and admins).
 AUTHORISERS = ("manager", "admin")
 
@@ -152,10 +156,15 @@ def record_meeting(
     facilitator: str | None = None,
     administrator: str | None = None,
     user_id: int | None = None,
+    today: date | None = None,
 ) -> dict:
-    """Record who attended the meeting of ``on``, whose absence the team manager agreed,
-    who facilitated and which administrator wrote the record. Changing the record
-    withdraws an earlier authorisation: the manager authorises the wording as it is."""
+    """Record who attended the meeting of ``on`` (never a day after ``today``), whose
+    absence the team manager agreed, who facilitated and which administrator wrote the
+    record. Changing the record withdraws an earlier authorisation: the manager
+    authorises the wording as it is."""
+    today = today or team_today(team)
+    if on > today:
+        raise BadInput(f"the meeting of {on.isoformat()} has not happened yet (today is {today})")
     attended, absent = _names(attended), _names(absent)
     if not attended:
         raise BadInput("say who attended the meeting")
@@ -187,13 +196,30 @@ def authorise_record(db: Database, team: dict, on: date, user: dict) -> dict:
     """The team manager authorises the wording of the administrator's record."""
     if user.get("role") not in AUTHORISERS:
         raise BadInput(f"only the team manager authorises the record, not a {user.get('role')}")
-    if user.get("role") != "admin" and user.get("team_id") != team["id"]:
-        raise BadInput(f"{user.get('username')} is not a manager of {team['name']}")
+    if team["id"] not in user_team_ids(db, user):
+        what = "an admin" if user.get("role") == "admin" else "a manager"
+        raise BadInput(f"{user.get('username')} is not {what} of {team['name']}")
     meeting = get_meeting(db, team, on)
     if meeting is None or not meeting.get("administrator"):
         raise BadInput(f"no administrator's record of the meeting of {on.isoformat()} yet")
     db["meetings"].update(meeting["id"], {"authorised_by": user["id"], "authorised_at": utcnow()})
     return meeting_record(db, team, on)
+
+
+def practitioners_on(db: Database, team: dict, on: date) -> list[str]:
+    """The workers of the team's cases open on ``on``, one name each (case and spaces
+    ignored): "The whole team should attend the meeting every week unless their absence
+    is agreed appropriate by the Team Manager" (Kent policy §6)."""
+    found: dict[str, str] = {}
+    for r in db.query(
+        """select worker from families where team_id = ? and worker is not null
+             and opened <= ? and (closed is null or closed > ?) order by worker""",
+        [team["id"], on.isoformat(), on.isoformat()],
+    ):
+        name = " ".join(r["worker"].split())
+        if name:
+            found.setdefault(name_key(name), name)
+    return sorted(found.values(), key=str.casefold)
 
 
 def meeting_record(db: Database, team: dict, on: date) -> dict | None:
@@ -207,10 +233,17 @@ def meeting_record(db: Database, team: dict, on: date) -> dict | None:
     authoriser = (
         db["users"].get(meeting["authorised_by"])["username"] if meeting["authorised_by"] else None
     )
+    attended = [p["name"] for p in people if p["status"] == ATTENDED]
+    absences = [p["name"] for p in people if p["status"] == AGREED_ABSENCE]
+    accounted = {name_key(n) for n in attended + absences}
     return {
         "date": meeting["meeting_date"],
-        "attended": [p["name"] for p in people if p["status"] == ATTENDED],
-        "agreed_absences": [p["name"] for p in people if p["status"] == AGREED_ABSENCE],
+        "attended": attended,
+        "agreed_absences": absences,
+        "held": len(attended) >= MIN_ATTENDEES,
+        "unaccounted": [
+            w for w in practitioners_on(db, team, on) if name_key(w) not in accounted
+        ],
         "facilitator": meeting["facilitator"],
         "administrator": meeting["administrator"],
         "authorised_by": authoriser,

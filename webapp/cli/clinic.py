@@ -27,13 +27,13 @@ from webapp.rules.clinic import (
     add_action,
     book,
     complete_action,
-    request_clinic,
     set_service,
     tick,
     waiting_requests,
     week_bookings,
 )
 from webapp.rules.clinic_audit import quarterly_report, record_legal_step
+from webapp.rules.clinic_policy import record_attendance, request
 
 # -- Case Progression Clinic (Terms of Reference) ---------------------------------------
 
@@ -60,8 +60,10 @@ def clinic():
 def clinic_request(db_path, team_name, on, purpose, token):
     """Flag a case for the clinic (LPM preparation or pre-proceedings)."""
     db, team = store_and_team(db_path, team_name)
-    record = request_clinic(db, team, token, purpose, on=day(team, on))
+    record = request(db, team, token, purpose, on=day(team, on))
     click.echo(f"{token.upper()} flagged for the clinic ({record['purpose']})")
+    if record["warning"]:
+        click.echo(f"warning: {record['warning']}", err=True)
 
 
 @clinic.command("week")
@@ -174,6 +176,24 @@ def clinic_went(db_path, team_name, on, purpose, token):
     click.echo(f"{token.upper()}: {record['kind']} on {record['on_date']}")
 
 
+@clinic.command("attended")
+@db_option
+@team_option
+@click.argument("booking_id", type=int)
+@click.option("--social-worker", is_flag=True, help="The social worker came.")
+@click.option("--team-manager", is_flag=True, help="The team manager came.")
+def clinic_attended(db_path, team_name, booking_id, social_worker, team_manager):
+    """Record who came to a clinic session ("the social worker and team manager attend
+    together", Clinic ToR §5)."""
+    db, team = store_and_team(db_path, team_name)
+    seen = record_attendance(
+        db, team, booking_id, social_worker=social_worker, team_manager=team_manager
+    )
+    who = "together" if seen["together"] else "social worker" if social_worker else (
+        "team manager" if team_manager else "nobody")  # fmt: skip
+    click.echo(f"booking {booking_id}: attended by {who}")
+
+
 @clinic.command("report")
 @db_option
 @team_option
@@ -202,6 +222,9 @@ def clinic_report(db_path, team_name, as_json, quarter):
             ("through_clinic", "FIRST"),
         ],
     )
+    if report["s31_without_lpm"]:
+        codes = " ".join(c["initials"] for c in report["s31_without_lpm"])
+        click.echo(f"s.31 cases with no LPM recorded: {codes}")
 
 
 @clinic.command("service")

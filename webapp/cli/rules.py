@@ -100,14 +100,18 @@ def alerts_follow_up(db_path, team_name, on, token, key, due, note):
 @alerts.command("interim")
 @db_option
 @team_option
+@json_option
 @date_option
 @click.argument("token")
 @click.option("--note", help="A short note.")
-def alerts_interim(db_path, team_name, on, token, note):
-    """Record an interim core assessment (Kent audit §10.1); the alert stays open."""
+def alerts_interim(db_path, team_name, as_json, on, token, note):
+    """Record an interim core assessment (Kent audit §10.1); the alert stays open. One
+    after the 42-working-day deadline is marked late."""
     db, team = store_and_team(db_path, team_name)
     record = record_interim_assessment(db, team, token, on=day(team, on), note=note)
-    click.echo(f"interim assessment recorded for {token.upper()} on {record['on_date']}")
+    late = f" (late: the deadline was {record['deadline']})" if record["late"] else ""
+    line = f"interim assessment recorded for {token.upper()} on {record['on_date']}{late}"
+    echo_result(record, as_json, line)
 
 
 @alerts.command("add")

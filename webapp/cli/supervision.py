@@ -16,6 +16,7 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
+from webapp.errors import BadInput
 from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES, SUGGESTED_CLOSER
 from webapp.rules.supervision import (
     add_discussion,
@@ -27,6 +28,7 @@ from webapp.rules.supervision import (
     parse_month,
     set_frequency,
 )
+from webapp.rules.supervision_leave import add_absence, add_supervisor_session
 from webapp.rules.workdays import month_bounds
 
 # -- supervision (Islington Case Management Supervision Policy) ----------------------
@@ -154,14 +156,28 @@ def supervision(ctx, db_path, team_name, as_json, month, on):
     )
     click.echo("")
     echo_table(
-        [{**p, "had": f"{len(p['sessions'])} of {p['needed']}"} for p in report["practitioners"]],
+        [
+            {
+                **p,
+                "had": f"{len(p['sessions'])} of {p['needed']}",
+                "prompt": (p["on_return"] or {}).get("prompt") or "",
+            }
+            for p in report["practitioners"]
+        ],
         [
             ("worker", "PRACTITIONER"),
             ("frequency", "FREQUENCY"),
             ("had", "SESSIONS"),
             ("status", "THIS MONTH"),
+            ("prompt", "ON RETURN"),
         ],
     )
+    if report["supervisors"]:
+        click.echo("")
+        echo_table(
+            [{**s, "had": " ".join(s["sessions"])} for s in report["supervisors"]],
+            [("name", "SUPERVISOR"), ("had", "SUPERVISED BY TM"), ("status", "THIS MONTH")],
+        )
 
 
 @supervision.command("frequency")
@@ -181,10 +197,32 @@ def supervision_frequency(db_path, team_name, name, frequency, note):
 @db_option
 @team_option
 @click.argument("name")
-@click.option("--month", required=True, help="YYYY-MM.")
+@click.option("--month", help="YYYY-MM: away the whole month.")
+@click.option("--from", "starts", help="First day away (YYYY-MM-DD).")
+@click.option("--to", "ends", help="Last day away (YYYY-MM-DD).")
 @click.option("--reason", help="e.g. annual leave, sickness.")
-def supervision_leave(db_path, team_name, name, month, reason):
-    """Record that practitioner NAME was on leave for a month (shown as leave)."""
+def supervision_leave(db_path, team_name, name, month, starts, ends, reason):
+    """Record that practitioner NAME was on leave: a whole month, or --from and --to.
+    Supervision is then owed "as a priority" when they return."""
     db, team = store_and_team(db_path, team_name)
-    record = mark_leave(db, team, name, month, reason=reason)
-    click.echo(f"{record['name']} on leave in {record['month']}")
+    if month and not (starts or ends):
+        record = mark_leave(db, team, name, month, reason=reason)
+        click.echo(f"{record['name']} on leave in {record['month']}")
+        return
+    if month or not (starts and ends):
+        raise BadInput("give either --month, or --from and --to")
+    record = add_absence(db, team, name, starts=starts, ends=ends, reason=reason)
+    click.echo(f"{record['name']} on leave {record['starts']} to {record['ends']}")
+
+
+@supervision.command("supervisor")
+@db_option
+@team_option
+@click.argument("name")
+@click.option("--date", "on", help="Day of the supervision (default today).")
+@click.option("--note", help="A short note (no personal detail).")
+def supervision_supervisor(db_path, team_name, name, on, note):
+    """Record the team manager's monthly supervision of deputy or practice supervisor NAME."""
+    db, team = store_and_team(db_path, team_name)
+    record = add_supervisor_session(db, team, name, on=day(team, on), note=note)
+    click.echo(f"{record['name']} supervised by the team manager on {record['on_date']}")

@@ -1,9 +1,11 @@
 """What is due to be sent on a day D, for every team on the store.
 
-- **alerts**: each review-trigger firing (an alert that fired on D, or in the six days
-  before and is still open, so a missed run catches up) goes to the users holding its
-  role in the team (:func:`webapp.cases.people.role_holders`), one message a firing;
-  weekly, a digest of the week's firings on the weekly day;
+- **alerts**: each open review-trigger firing, however long ago it fired, until it has
+  been sent (so a missed run loses nothing), and once more when its series fires again
+  while it is still open; it goes to the users holding its role in the team
+  (:func:`webapp.cases.people.role_holders`), or, where none of them has an email
+  address, to the team's managers, saying so; one message a firing; weekly, a digest
+  of the open firings on the weekly day;
 - **weekly**: each practitioner's red and amber cases and their open alerts, on the
   team's meeting day (else Monday); a case is theirs when its worker is their username,
   full name or email address;
@@ -23,7 +25,6 @@ copied into one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -36,6 +37,8 @@ from webapp.cases.meetings import WEEKDAYS, meeting_weekday
 from webapp.cases.people import is_their_case, role_holders
 from webapp.cases.teams import public_base_url
 from webapp.notify import prefs
+from webapp.notify.alert_mail import alert_messages
+from webapp.notify.alert_mail import recipients as _recipients
 from webapp.notify.compose import Line, Message
 from webapp.printing.queues import pending_sticker_rows
 from webapp.rules.alerts import open_alerts
@@ -47,9 +50,9 @@ SETTINGS_PATH = "/me/notifications"
 #: Fixed wording for each kind of alert: an alert's own message may name a flag.
 ALERT_WORDING = {
     "duration": "the case has been open long enough for a review trigger",
-    "flag": "a risk review trigger",
-    "shield": "a shielded-case review",
-    "assessment": "the core assessment timescale has passed",
+    "flag": "a review trigger",
+    "shield": "a review trigger set on the case",
+    "assessment": "an assessment timescale",
     "manager": "a manager alert is due",
     "clinic": "a clinic action is due",
 }
@@ -59,10 +62,6 @@ def weekly_day(team: dict) -> int:
     """The team's meeting day (0 = Monday), else Monday."""
     day = meeting_weekday(team)
     return 0 if day is None else day
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 class Day:
@@ -105,6 +104,9 @@ class Day:
 
     def alert_line(self, alert: dict) -> Line:
         what = ALERT_WORDING.get(alert.get("kind"), "a review trigger")
+        if alert.get("deadline"):
+            when = "coming up" if alert.get("due_soon") else "passed"
+            what += f" {when}: due by {alert['deadline']}"
         text = f"{what}, for the {alert['role']}, since {alert['due']}"
         if alert.get("missed"):
             text += " (still open at its next firing)"
@@ -121,56 +123,6 @@ class Day:
             lines=list(lines),
             settings_url=self.base + SETTINGS_PATH,
         )
-
-
-def _recipients(db: Database, users: list[dict], kind: str, day: Day):
-    """(user, frequency) for users with an email who want ``kind`` on ``day``."""
-    for user in users:
-        if not user.get("email") or not user["active"]:
-            continue
-        frequency = prefs.user_prefs(db, user)[kind]
-        if frequency == "daily" or (frequency == "weekly" and day.is_weekly_day):
-            yield user, frequency
-
-
-def alert_messages(day: Day) -> list[Message]:
-    found = []
-    by_role: dict[str, list[dict]] = {}
-    for alert in day.alerts:
-        by_role.setdefault(alert["role"], []).append(alert)
-    for role, alerts in by_role.items():
-        holders = role_holders(day.db, day.team, role)
-        week = [a for a in alerts if day.recent(a["due"], CATCH_UP_DAYS)]
-        for user, frequency in _recipients(day.db, holders, prefs.ALERTS, day):
-            if frequency == "daily":
-                found += [_one_alert(day, user, a) for a in week]
-            elif week:
-                found.append(
-                    day.message(
-                        f"alerts-weekly:{user['id']}:{day.team['id']}:{role}:{day.on}",
-                        prefs.ALERTS,
-                        user,
-                        f"{len(week)} review trigger(s) this week",
-                        f"These review triggers fired this week for the {role} and are "
-                        "still open. Record the follow-up on each tile page.",
-                        [day.alert_line(a) for a in week],
-                    )
-                )
-    return found
-
-
-def _one_alert(day: Day, user: dict, alert: dict) -> Message:
-    family = alert.get("family_id") or alert["token"]
-    key = f"alert:{user['id']}:{family}:{_digest(alert['key'])}:{alert['due']}"
-    return day.message(
-        key,
-        prefs.ALERTS,
-        user,
-        f"review trigger for {alert['initials']}",
-        f"A review trigger fired on {alert['due']} for the {alert['role']}. "
-        "Open the tile page to see it and record the follow-up.",
-        [day.alert_line(alert)],
-    )
 
 
 def weekly_messages(day: Day) -> list[Message]:

@@ -18,10 +18,11 @@ from sqlite_utils import Database
 
 from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
-from webapp.errors import BadInput, NotFound
+from webapp.errors import BadInput, NotAllowed, NotFound
 from webapp.rules import triggers
-from webapp.rules.defaults import SM, TM
+from webapp.rules.defaults import HOP, SM, TM
 from webapp.rules.team_rules import ROLES, holiday_region, team_rules
+from webapp.rules.workdays import core_assessment_due
 from webapp.store.connection import utcnow
 
 MANAGER, CLINIC = "manager", "clinic"
@@ -44,6 +45,19 @@ def _alert(family: dict, firing: triggers.Firing, on: date) -> dict:
         "missed": following is not None and following <= on,
         "next_due": following.isoformat() if following else None,
         "family_id": family["id"],
+        **_deadline(firing, on),
+    }
+
+
+def _deadline(firing: triggers.Firing, on: date) -> dict:
+    """For an alert warned of ahead of its deadline: the deadline, ``due_soon`` until it
+    passes, and the days past it."""
+    if firing.deadline is None:
+        return {}
+    return {
+        "deadline": firing.deadline.isoformat(),
+        "due_soon": on <= firing.deadline,
+        "days_late": max(0, (on - firing.deadline).days),
     }
 
 
@@ -170,7 +184,10 @@ def team_firings(
         candidates += [(f, min(created, f.due)) for f, created in manager[fid] if f.due >= episode]
         candidates += [(f, f.due) for f in clinic[fid] if f.due >= episode]
         for firing, since in candidates:
-            answers = follow_ups.get((fid, firing.key), ())
+            # Only the assessment marked done closes the core-assessment alert.
+            answers = (
+                () if firing.kind == triggers.ASSESSMENT else follow_ups.get((fid, firing.key), ())
+            )
             found.append((family, firing, answered_on(firing, since, answers, on)))
     return found
 
@@ -192,7 +209,9 @@ def open_alerts(db: Database, team: dict, on: date, *, family_id: int | None = N
     for alert in found:
         if alert["kind"] == triggers.ASSESSMENT and alert["family_id"] in interim:
             alert["interim"] = interim[alert["family_id"]]
-            alert["message"] += f"; interim assessment recorded {alert['interim']}"
+            alert["interim_late"] = alert["interim"] > alert["deadline"]
+            late = " (after the deadline: late)" if alert["interim_late"] else ""
+            alert["message"] += f"; interim assessment recorded {alert['interim']}{late}"
     found.sort(key=lambda a: (a["due"], a["token"], a["key"]))
     return found
 
@@ -231,6 +250,15 @@ def alerts_for_family(db: Database, team: dict, family_row: dict, on: date) -> l
     return open_alerts(db, team, on, family_id=family_row["id"])
 
 
+def may_follow_up(user_role: str, alert_role: str) -> bool:
+    """A head of practice's trigger is answered by a head of practice (or an admin); the
+    triggers say the head of practice is the one alerted, so a team manager closing it
+    would hide it from them."""
+    if alert_role == HOP:
+        return user_role in ("head-of-practice", "admin")
+    return True
+
+
 def follow_up(
     db: Database,
     team: dict,
@@ -241,14 +269,21 @@ def follow_up(
     due: date | str | None = None,
     note: str = "",
     user_id: int | None = None,
+    by_role: str | None = None,
 ) -> dict:
     """Record that one firing of an alert was followed up on ``on``; this closes it.
+    ``by_role`` is the user role of whoever records it (see :func:`may_follow_up`).
 
     ``due`` names the firing (its due date); without it, the oldest firing of
     ``alert_key`` still open is the one answered.
     """
     row = get_family_row(db, token, team)
     on = parse_date(on, "follow-up date")
+    if alert_key == "core-assessment":
+        raise BadInput(
+            "the core-assessment alert stays open until the assessment is recorded done "
+            "(family set --assessment-done)"
+        )
     open_now = [a for a in alerts_for_family(db, team, row, on) if a["key"] == alert_key]
     if due is not None:
         due = parse_date(due, "alert due date").isoformat()
@@ -260,6 +295,8 @@ def follow_up(
         what = alert_key + (f" due {due}" if due else "")
         raise NotFound(f"{row['token']} has no open alert {what} on {on} (open: {shown or 'none'})")
     answered = min(open_now, key=lambda a: a["due"])
+    if by_role is not None and not may_follow_up(by_role, answered["role"]):
+        raise NotAllowed(f"only the {answered['role']} closes this trigger, not a {by_role}")
     record = {
         "team_id": team["id"],
         "family_id": row["id"],
@@ -313,7 +350,8 @@ def record_interim_assessment(
         "created_at": utcnow(),
     }
     record["id"] = db["interim_assessments"].insert(record).last_pk
-    return record
+    deadline = core_assessment_due(date.fromisoformat(row["s47"]), holiday_region(team))
+    return {**record, "deadline": deadline.isoformat(), "late": on > deadline}
 
 
 def add_manager_alert(

@@ -171,6 +171,12 @@ def book(
     begin = clock_text(parse_start(start))
     with db.atomic():
         slots = free_slots(db, team, day, purpose, today=today)
+        if (parse_start(begin) - minutes_of(OPENS)) % STEP_MINUTES:
+            free = ", ".join(slots) or "none"
+            raise BadInput(
+                f"{begin} is not a slot start: slots start every {STEP_MINUTES} minutes from "
+                f"{OPENS:%H:%M} (free on {day}: {free})"
+            )
         if begin not in slots:
             raise BadInput(_taken_reason(db, team, day, purpose, begin, slots))
         return _insert_booking(db, team, row, day, begin, purpose, user_id)
@@ -185,12 +191,18 @@ def _taken_reason(
         why = f"the clinic runs {OPENS:%H:%M}-{CLOSES:%H:%M}"
     else:
         clash = next(
-            b
-            for b in _bookings_on(db, team, day)
-            if start < parse_start(b["start"]) + b["minutes"] and end > parse_start(b["start"])
+            (
+                b
+                for b in _bookings_on(db, team, day)
+                if start < parse_start(b["start"]) + b["minutes"] and end > parse_start(b["start"])
+            ),
+            None,
         )
-        who = "another team" if clash["other_team"] else clash["initials"]
-        why = f"it overlaps the booking at {clash['start']} ({who})"
+        if clash is None:
+            why = "that slot is not offered"
+        else:
+            who = "another team" if clash["other_team"] else clash["initials"]
+            why = f"it overlaps the booking at {clash['start']} ({who})"
     return f"no free {PURPOSES[purpose]}-minute slot at {begin} on {day}: {why} (free: {free})"
 
 
@@ -277,7 +289,13 @@ def booking_record(db: Database, booking: dict) -> dict:
     """A booking's checklist: each document to have ready and each case-note recipient,
     with the day it was ticked (None while not)."""
     done = _items(db, booking["id"])
+    worker, manager = booking.get("social_worker_attended"), booking.get("team_manager_attended")
     return {
+        "attended": {
+            "social_worker": None if worker is None else bool(worker),
+            "team_manager": None if manager is None else bool(manager),
+            "together": bool(worker) and bool(manager),
+        },
         "documents": [
             {"item": item, "done_on": done.get((DOCUMENT, item))}
             for item in DOCUMENTS[booking["purpose"]]

@@ -10,7 +10,8 @@ from sqlite_utils import Database
 
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput
-from webapp.rules.clinic import parse_purpose
+from webapp.rules.clinic import LPM, parse_purpose
+from webapp.store import events
 from webapp.store.connection import utcnow
 
 
@@ -56,14 +57,20 @@ def quarterly_report(db: Database, team: dict, quarter: str) -> dict:
     whether it came through the clinic first (a booking for that purpose on or before)."""
     first, last = quarter_bounds(quarter)
     cases = []
+    # A booking counts only within the episode the legal step belongs to: from the
+    # latest reopening on or before the step (a closed earlier episode's clinic is not
+    # this one's).
     for r in db.query(
         """select s.*, f.token, f.initials, f.worker,
              (select max(b.day) from clinic_bookings b where b.family_id = s.family_id
-                and b.purpose = s.kind and b.day <= s.on_date) as clinic_day
+                and b.purpose = s.kind and b.day <= s.on_date
+                and b.day >= coalesce((select max(e.on_date) from events e
+                   where e.family_id = s.family_id and e.kind = ? and e.on_date <= s.on_date),
+                   '0000-00-00')) as clinic_day
            from legal_steps s join families f on f.id = s.family_id
            where s.team_id = ? and s.on_date between ? and ?
            order by s.on_date, s.id""",
-        [team["id"], first.isoformat(), last.isoformat()],
+        [events.REOPENED, team["id"], first.isoformat(), last.isoformat()],
     ):
         cases.append(
             {
@@ -84,4 +91,23 @@ def quarterly_report(db: Database, team: dict, quarter: str) -> dict:
         "total": len(cases),
         "through_clinic": sum(c["through_clinic"] for c in cases),
         "not_through_clinic": [c for c in cases if not c["through_clinic"]],
+        "s31_without_lpm": s31_without_lpm(db, team, first, last),
     }
+
+
+def s31_without_lpm(db: Database, team: dict, first: date, last: date) -> list[dict]:
+    """s.31 cases open in the quarter with no Legal Planning Meeting recorded in their
+    current episode: "every case where a LPM will be held ... is discussed at the
+    clinic" can only be checked where the LPM was recorded."""
+    return [
+        dict(r)
+        for r in db.query(
+            """select f.token, f.initials, f.worker, f.opened from families f
+               where f.team_id = ? and lower(f.case_type) = 's.31' and f.opened <= ?
+                 and (f.closed is null or f.closed >= ?)
+                 and not exists (select 1 from legal_steps s where s.family_id = f.id
+                   and s.kind = ? and s.on_date >= f.opened)
+               order by f.opened, f.token""",
+            [team["id"], last.isoformat(), first.isoformat(), LPM],
+        )
+    ]

@@ -23,6 +23,7 @@ from webapp.cases.families import rereferral_months
 from webapp.cases.meetings import weeks_without_meeting
 from webapp.cases.teams import stage_names, team_today
 from webapp.rules.alerts import missed_reviews, open_alerts
+from webapp.rules.drift_policy import policy_sections
 from webapp.rules.meeting_audits import audit_status
 from webapp.rules.supervision import coverage
 from webapp.rules.team_rules import limit, stuck_weeks
@@ -232,7 +233,7 @@ def dip_sample(
         db.query(
             """select token, initials, worker, stage, case_type, opened, closed,
                       coalesce(closed_as, 'closed') as closed_as, closed_scaling as scaling,
-                      closed_views as views from families
+                      closed_views as views, closed_reason as reason from families
                where team_id = ? and closed between ? and ? order by closed, token""",
             [team["id"], oldest.isoformat(), newest.isoformat()],
         )
@@ -382,6 +383,7 @@ def drift_report(
         "alerts_by_rule": _count(a["rule"] for a in alerts),
         "missed_reviews": missed,
         "no_meeting_weeks": no_meeting,
+        **policy_sections(db, team, start, on),
     }
 
 

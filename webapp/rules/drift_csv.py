@@ -72,6 +72,8 @@ def report_rows(report: dict) -> list[dict]:
         add("dip_sample", "closed", c["closed"], *where)
         add("dip_sample", "closed_as", c["closed_as"], *where)
         add("dip_sample", "scaling_at_closure", c["scaling"], *where)
+        if c.get("reason"):
+            add("dip_sample", "reason", c["reason"], *where)
     for m in report.get("missed_reviews", []):
         add("missed_reviews", m["rule"], m["missed"], m["month"])
     for monday in report.get("no_meeting_weeks", []):
@@ -80,7 +82,31 @@ def report_rows(report: dict) -> list[dict]:
     add("audit", "last_audit", audit["last_audit"], report["on"])
     add("audit", "next_due", audit["next_due"], report["on"])
     add("audit", "prompt", int(audit["prompt"]), report["on"])
+    _policy_rows(report, add)
     return rows
+
+
+def _policy_rows(report: dict, add) -> None:
+    """The sections read against the Kent audit and policies (docs/contract.md §16)."""
+    for c in report.get("core_assessments", []):
+        where = (c["deadline"], None, c["token"], c["initials"])
+        add("core_assessments", c["status"].replace(" ", "_"), c["days_late"], *where)
+        add("core_assessments", "working_days_late", c["working_days_late"], *where)
+    records = report.get("supervision_records")
+    if records:
+        for status, count in records["by_status"].items():
+            add("supervision_records", status, count, report["on"])
+    for c in report.get("worker_changes", []):
+        add("worker_changes", "changes_in_period", c["changes_in_period"], c["on"], None,
+            c["token"], c["initials"])  # fmt: skip
+    for r in report.get("rereferrals_elsewhere", []):
+        add("rereferrals_elsewhere", "days_closed", r["days_closed"], r["referred_on"], None,
+            r["token"], r["initials"])  # fmt: skip
+    for m in report.get("meetings", []):
+        add("meetings", "attended", m["attended"], m["date"])
+        add("meetings", "held", int(m["held"]), m["date"])
+        add("meetings", "unaccounted", len(m["unaccounted"]), m["date"])
+        add("meetings", "authorised", int(m["authorised"]), m["date"])
 
 
 def report_csv(report: dict) -> str:

@@ -18,10 +18,29 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from webapp.cases.bounds import check_date, check_text
+from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
+from webapp.rules.allocation import (
+    counts_in_month,
+    last_held_day,
+    name_key,
+    worker_on,
+    worker_timelines,
+)
 from webapp.rules.defaults import DISCUSSION_KINDS, FORMAL_KIND, FREQUENCIES
+from webapp.rules.supervision_leave import (  # noqa: F401 (set_frequency, mark_leave)
+    _month_text,
+    _on_leave,
+    absences,
+    away_all_month,
+    mark_leave,
+    parse_month,
+    practitioner_settings,
+    return_prompt,
+    set_frequency,
+    supervisor_check,
+)
 from webapp.rules.team_rules import holiday_region
 from webapp.rules.workdays import month_bounds, record_due
 from webapp.store import events
@@ -31,6 +50,8 @@ RECORDED, LATE, WAITING, OVERDUE = "recorded", "late", "waiting", "overdue"
 #: A practitioner's month: enough formal sessions, on leave, month still running, short.
 MET, ON_LEAVE, NOT_YET, MISSED = "met", "on leave", "not yet", "missed"
 UNALLOCATED = "(unallocated)"
+#: Fortnightly one-to-ones are at least this many days apart.
+MIN_FORTNIGHT_GAP = 10
 
 
 def parse_kind(kind: str) -> str:
@@ -42,17 +63,6 @@ def parse_kind(kind: str) -> str:
             f"discussion kind must be one of {', '.join(DISCUSSION_KINDS)}, not {kind!r}"
         )
     return text
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` -> (year, month), from 2000-01 to 2100-12."""
-    try:
-        year, month = (int(p) for p in text.strip().split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        raise BadInput(f"month must be YYYY-MM, not {text!r}") from None
-    check_date(first, "month")
-    return year, month
 
 
 def add_discussion(
@@ -188,100 +198,64 @@ def _other_kinds(db: Database, team: dict, start: date, end: date) -> dict[int, 
     return {fid: sorted(kinds) for fid, kinds in found.items()}
 
 
-def _sessions(db: Database, team: dict, start: date, end: date) -> dict[str, list[str]]:
-    """Practitioner (the worker on the case) -> the days they had a formal one-to-one."""
-    found: dict[str, list[str]] = {}
+def _sessions(
+    db: Database, team: dict, start: date, end: date, timelines: dict
+) -> dict[str, list[str]]:
+    """Practitioner (name key of the worker allocated to the case on the day) -> the days
+    they had a formal one-to-one."""
+    found: dict[str, set[str]] = {}
     for r in db.query(
-        """select distinct f.worker, d.on_date from discussions d
+        """select d.on_date, f.id, f.worker from discussions d
            join families f on f.id = d.family_id
-           where d.team_id = ? and d.kind = ? and d.on_date between ? and ?
-             and f.worker is not null order by d.on_date""",
+           where d.team_id = ? and d.kind = ? and d.on_date between ? and ?""",
         [team["id"], FORMAL_KIND, start.isoformat(), end.isoformat()],
     ):
-        found.setdefault(r["worker"], []).append(r["on_date"])
-    return found
+        worker = worker_on(timelines.get(r["id"]), r["worker"], date.fromisoformat(r["on_date"]))
+        if worker:
+            found.setdefault(name_key(worker), set()).add(r["on_date"])
+    return {k: sorted(v) for k, v in found.items()}
 
 
-def _month_text(year: int, month: int) -> str:
-    return f"{year}-{month:02d}"
-
-
-def practitioner_settings(db: Database, team: dict) -> dict[str, dict]:
-    """Practitioner name -> their row (``frequency``, ``note``)."""
-    return {
-        r["name"]: r
-        for r in db["practitioners"].rows_where("team_id = ?", [team["id"]], order_by="name")
-    }
-
-
-def set_frequency(
-    db: Database, team: dict, name: str, frequency: str, note: str | None = None
-) -> dict:
-    """How often a practitioner needs formal one-to-one supervision: ``monthly`` (the
-    policy's minimum) or ``fortnightly`` (suggested for ASYE and probation)."""
-    name = check_text(name or "", "worker")
-    note = check_text(note, "note")
-    if not name:
-        raise BadInput("say which practitioner")
-    frequency = (frequency or "").strip().lower()
-    if frequency not in FREQUENCIES:
-        raise BadInput(f"frequency must be one of {', '.join(FREQUENCIES)}, not {frequency!r}")
-    record = {"team_id": team["id"], "name": name, "frequency": frequency, "note": note}
-    existing = practitioner_settings(db, team).get(name)
-    if existing:
-        db["practitioners"].update(existing["id"], {"frequency": frequency, "note": note})
-        return db["practitioners"].get(existing["id"])
-    pk = db["practitioners"].insert(record).last_pk
-    return db["practitioners"].get(pk)
-
-
-def mark_leave(
-    db: Database, team: dict, name: str, month: str, *, reason: str | None = None
-) -> dict:
-    """Record that a practitioner was on leave (sickness or annual leave) for a month, so
-    the gap in supervision shows as leave (Islington policy: "clearly recorded")."""
-    name = check_text(name or "", "worker")
-    reason = check_text(reason, "reason")
-    if not name:
-        raise BadInput("say which practitioner")
-    year, mon = parse_month(month)
-    text = _month_text(year, mon)
-    existing = list(
-        db["practitioner_leave"].rows_where(
-            "team_id = ? and name = ? and month = ?", [team["id"], name, text]
-        )
-    )
-    if existing:
-        return existing[0]
-    record = {"team_id": team["id"], "name": name, "month": text, "reason": reason}
-    record["id"] = db["practitioner_leave"].insert(record).last_pk
-    return record
-
-
-def _on_leave(db: Database, team: dict, month: str) -> set[str]:
-    return {
-        r["name"]
-        for r in db["practitioner_leave"].rows_where(
-            "team_id = ? and month = ?", [team["id"], month]
-        )
-    }
+def cadence_met(frequency: str, sessions: list[str], first: date, last: date) -> bool:
+    """Monthly: one formal one-to-one. Fortnightly: one in the month's first half (1st to
+    15th) and another in its second, at least 10 days apart."""
+    if frequency != "fortnightly":
+        return len(sessions) >= FREQUENCIES.get(frequency, 1)
+    days = [date.fromisoformat(s) for s in sessions]
+    early = [d for d in days if d.day <= 15]
+    late = [d for d in days if d.day > 15]
+    return any((b - a).days >= MIN_FORTNIGHT_GAP for a in early for b in late)
 
 
 def practitioner_check(
-    db: Database, team: dict, year: int, month: int, names: list[str], end: date
+    db: Database,
+    team: dict,
+    year: int,
+    month: int,
+    workers: dict[str, dict],
+    end: date,
+    timelines: dict,
 ) -> list[dict]:
-    """Each practitioner's formal one-to-one sessions in the month against their frequency."""
+    """Each practitioner's month: ``met`` only when every open case allocated to them in
+    the month had a formal one-to-one and their own sessions kept their frequency."""
     first, last = month_bounds(year, month)
     settings = practitioner_settings(db, team)
-    sessions = _sessions(db, team, first, end)
+    sessions = _sessions(db, team, first, end, timelines)
     leave = _on_leave(db, team, _month_text(year, month))
+    away = absences(db, team, first, end)
+    names = {k: w["worker"] for k, w in workers.items() if w["worker"] != UNALLOCATED}
+    for key, row in settings.items():
+        names.setdefault(key, row["name"])
     found = []
-    for name in sorted(set(names) | set(settings)):
-        frequency = settings.get(name, {}).get("frequency") or "monthly"
-        needed, had = FREQUENCIES.get(frequency, 1), sessions.get(name, [])
-        if name in leave:
+    for key, name in sorted(names.items(), key=lambda kv: kv[1].casefold()):
+        frequency = settings.get(key, {}).get("frequency") or "monthly"
+        had = sessions.get(key, [])
+        entry = workers.get(key, {"cases": 0, "missing": []})
+        cases_met = not entry["missing"]
+        cadence = cadence_met(frequency, had, first, last)
+        if key in leave or away_all_month(away.get(key, []), first, end):
             status = ON_LEAVE
-        elif len(had) >= needed:
+        elif cases_met and cadence:
             status = MET
         else:
             status = NOT_YET if end < last else MISSED
@@ -289,43 +263,64 @@ def practitioner_check(
             {
                 "worker": name,
                 "frequency": frequency,
-                "needed": needed,
+                "needed": FREQUENCIES.get(frequency, 1),
                 "sessions": had,
                 "status": status,
+                "cases": entry["cases"],
+                "cases_missing": [m["token"] for m in entry["missing"]],
+                "every_case_discussed": cases_met,
+                "frequency_kept": cadence,
+                "leave": [
+                    {"from": a["starts"], "to": a["ends"], "reason": a["reason"]}
+                    for a in away.get(key, [])
+                ],
+                "on_return": return_prompt(away.get(key, []), had, end),
             }
         )
     return found
+
+
+def _month_rows(db: Database, team: dict, first: date, end: date, last: date) -> list[dict]:
+    """The cases that count in the month: opened by ``end`` and held open on at least one
+    of the month's working days (so on a bank-holiday 1 January every case open then
+    already counts for January)."""
+    region = holiday_region(team)
+    rows = db["families"].rows_where(
+        "team_id = ? and opened <= ? and (closed is null or closed > ?)",
+        [team["id"], end.isoformat(), first.isoformat()],
+        order_by="stage, initials",
+    )
+    return [r for r in rows if counts_in_month(r, first, last, region)]
 
 
 def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None = None) -> dict:
     """Which open cases have had a formal one-to-one in a calendar month, per
     practitioner and team, and each practitioner's own sessions.
 
-    A case counts for the month when it was open on any day of the month up to
-    ``as_of`` (default: the month's last day). Only a ``one-to-one`` dated within the
-    month covers it; other kinds are listed with the case (``other_kinds``).
+    A case counts for the month when it was opened by ``as_of`` (default: the month's
+    last day) and held open on a working day of the month, from its opening day to the
+    day before it closed (:func:`webapp.rules.allocation.counts_in_month`); it belongs to
+    the worker allocated on the last such day. Only a ``one-to-one`` dated within the month covers
+    it; other kinds are listed with the case (``other_kinds``).
     """
     first, last = month_bounds(year, month)
     end = min(last, as_of) if as_of else last
     if end < first:
         raise BadInput(f"{year}-{month:02d} has not started on {as_of}")
-    rows = list(
-        db["families"].rows_where(
-            "team_id = ? and opened <= ? and (closed is null or closed >= ?)",
-            [team["id"], end.isoformat(), first.isoformat()],
-            order_by="worker, stage, initials",
-        )
-    )
+    timelines = worker_timelines(db, team)
+    rows = _month_rows(db, team, first, end, last)
     discussed = _discussed(db, team, first, end)
     others = _other_kinds(db, team, first, end)
     leave = _on_leave(db, team, _month_text(year, month))
     workers: dict[str, dict] = {}
     missing = []
     for row in rows:
-        name = row["worker"] or UNALLOCATED
+        name = worker_on(timelines.get(row["id"]), row["worker"], last_held_day(row, first, end))
+        name = " ".join((name or "").split()) or UNALLOCATED
+        key = name_key(name) if name != UNALLOCATED else UNALLOCATED
         entry = workers.setdefault(
-            name,
-            {"worker": name, "cases": 0, "discussed": 0, "missing": [], "on_leave": name in leave},
+            key,
+            {"worker": name, "cases": 0, "discussed": 0, "missing": [], "on_leave": key in leave},
         )
         entry["cases"] += 1
         if row["id"] in discussed:
@@ -335,14 +330,14 @@ def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None
             "token": row["token"],
             "initials": row["initials"],
             "stage": row["stage"],
-            "worker": name,
+            "worker": entry["worker"],
             "other_kinds": others.get(row["id"], []),
-            "on_leave": name in leave,
+            "on_leave": key in leave,
         }
         entry["missing"].append(item)
         missing.append(item)
+    missing.sort(key=lambda m: (m["worker"].casefold(), m["stage"], m["initials"]))
     total = len(rows)
-    names = [n for n in workers if n != UNALLOCATED]
     return {
         "month": _month_text(year, month),
         "from": first.isoformat(),
@@ -351,6 +346,7 @@ def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None
         "discussed": total - len(missing),
         "percent": round(100 * (total - len(missing)) / total) if total else 100,
         "missing": missing,
-        "workers": sorted(workers.values(), key=lambda w: w["worker"]),
-        "practitioners": practitioner_check(db, team, year, month, names, end),
+        "workers": sorted(workers.values(), key=lambda w: w["worker"].casefold()),
+        "practitioners": practitioner_check(db, team, year, month, workers, end, timelines),
+        "supervisors": supervisor_check(db, team, first, last, end),
     }

@@ -18,11 +18,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from webapp.rules.workdays import DEFAULT_REGION, add_months, add_working_days
+from webapp.rules.workdays import (
+    DEFAULT_REGION,
+    add_months,
+    add_working_days,
+    subtract_working_days,
+)
 
 DURATION, FLAG, SHIELD, ASSESSMENT = "duration", "flag", "shield", "assessment"
 STATUTORY = "statutory"
 TRIGGER_KINDS = (DURATION, FLAG, SHIELD, ASSESSMENT, STATUTORY)
+#: The core-assessment alert opens this many working days before its deadline.
+WARN_DAYS = 5
 #: Stop generating a series after this many firings (a guard against a 0-week interval).
 MAX_FIRINGS = 1000
 
@@ -40,6 +47,8 @@ class Firing:
     role: str
     message: str
     next_due: date | None = None
+    #: For a deadline warned of ahead (the core assessment): the deadline itself.
+    deadline: date | None = None
 
 
 def as_date(value: str | date | None) -> date | None:
@@ -172,16 +181,23 @@ def shield_firings(rule: dict, flags: dict[str, date]) -> list[Firing]:
 
 def assessment_firings(rule: dict, family: dict, on: date, region: str) -> list[Firing]:
     """The core assessment is due 42 working days after the referral that led to s.47
-    enquiries (Kent audit §4.1); no s.47 date, no alert; done on or before ``on``, closed."""
+    enquiries (Kent audit §4.1). The alert opens ``warn_working_days`` (default 5)
+    working days before that deadline and stays open until the assessment is done (on
+    or before ``on``); no s.47 date, no alert."""
     p = rule["params"]
     s47, done = as_date(family.get("s47")), as_date(family.get("assessment_done"))
     if s47 is None:
         return []
-    due = add_working_days(s47, p["working_days"], region)
-    if due > on or (done is not None and done <= on):
+    deadline = add_working_days(s47, p["working_days"], region)
+    opens = subtract_working_days(deadline, int(p.get("warn_working_days", WARN_DAYS)), region)
+    opens = max(opens, s47)
+    if opens > on or (done is not None and done <= on):
         return []
-    message = f"core assessment due: {p['working_days']} working days since the s.47 referral"
-    return [Firing(rule["key"], ASSESSMENT, rule["key"], due, rule["role"], message)]
+    message = f"core assessment due {deadline}: {p['working_days']} working days since s.47"
+    return [
+        Firing(rule["key"], ASSESSMENT, rule["key"], opens, rule["role"], message,
+               deadline=deadline)
+    ]  # fmt: skip
 
 
 def statutory_dates(anchor: date, params: dict, on: date, region: str) -> list[date]:

@@ -49,7 +49,7 @@ def _holidays_for(region: str, year: int) -> frozenset[date]:
 
 def bank_holidays(year: int, region: str = DEFAULT_REGION) -> frozenset[date]:
     """The bank holidays of ``region`` in ``year`` (substitute days included)."""
-    return _holidays_for(check_region(region), year)
+    return _holidays_for(region if region in REGIONS else check_region(region), year)
 
 
 def holiday_name(day: date, region: str = DEFAULT_REGION) -> str | None:
@@ -64,6 +64,7 @@ def is_working_day(day: date, region: str = DEFAULT_REGION) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year, region)
 
 
+@lru_cache(maxsize=8192)  # pure: many cases and records share their start days
 def add_working_days(start: date, days: int, region: str = DEFAULT_REGION) -> date:
     """The ``days``-th working day after ``start`` (``start`` itself never counts).
 
@@ -79,13 +80,34 @@ def add_working_days(start: date, days: int, region: str = DEFAULT_REGION) -> da
     return day
 
 
+def subtract_working_days(end: date, days: int, region: str = DEFAULT_REGION) -> date:
+    """The ``days``-th working day before ``end`` (``end`` itself never counts)."""
+    if days < 0:
+        raise BadInput("a number of working days must not be negative")
+    day = end
+    while days:
+        day -= timedelta(days=1)
+        if is_working_day(day, region):
+            days -= 1
+    return day
+
+
 def working_days_between(start: date, end: date, region: str = DEFAULT_REGION) -> int:
-    """How many working days fall after ``start``, up to and including ``end``."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        count += is_working_day(day, region)
-    return count
+    """How many working days fall after ``start``, up to and including ``end``: the
+    weekdays, counted by whole weeks, less the bank holidays on weekdays."""
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    weekdays = weeks * 5 + sum(
+        (start + timedelta(days=k)).weekday() < 5 for k in range(1, rest + 1)
+    )
+    holidays_off = sum(
+        1
+        for year in range(start.year, end.year + 1)
+        for day in bank_holidays(year, region)
+        if start < day <= end and day.weekday() < 5
+    )
+    return weekdays - holidays_off
 
 
 def core_assessment_due(start: date, region: str = DEFAULT_REGION) -> date:

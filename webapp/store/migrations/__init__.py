@@ -10,6 +10,7 @@ from webapp.store.migrations import (
     lifecycle,
     meeting,
     people,
+    policy,
     rules,
     rules2,
     safety,
@@ -31,4 +32,5 @@ SETS = [
     scale.migrations,
     guards.migrations,
     family_refs.migrations,
+    policy.migrations,
 ]

@@ -35,6 +35,9 @@ def index():
         roles=ROLES,
         default_role=SM,
         can_write=current_user.can("manager"),
+        can_set_alerts=current_user.can("manager", "service-manager", "head-of-practice"),
+        may_follow_up=alerts.may_follow_up,
+        user_role=current_user.role,
         can_follow_up=current_user.can("manager", "service-manager", "head-of-practice"),
     )
 
@@ -56,6 +59,7 @@ def follow_up():
         due=field("due") or None,
         note=field("note"),
         user_id=current_user.user_id,
+        by_role=current_user.role,
     )
     flash(f"Follow-up recorded for {row['initials']}.")
     return redirect(safe_next(request.form.get("back"), url_for("alerts.index")))
@@ -67,7 +71,7 @@ def interim():
     """Record an interim core assessment for a case with an s.47 date."""
     team = current_team()
     row = team_family(field("token"))
-    alerts.record_interim_assessment(
+    record = alerts.record_interim_assessment(
         get_db(),
         team,
         row["token"],
@@ -75,12 +79,13 @@ def interim():
         note=field("note"),
         user_id=current_user.user_id,
     )
-    flash(f"Interim assessment recorded for {row['initials']}.")
+    late = f", late: the deadline was {longdate(record['deadline'])}" if record["late"] else ""
+    flash(f"Interim assessment recorded for {row['initials']}{late}.")
     return redirect(url_for("alerts.index"))
 
 
 @bp.post("/alerts/new")
-@role_required("manager")
+@role_required("manager", "service-manager", "head-of-practice")  # they "can request" one
 def add():
     team = current_team()
     row = team_family(field("token"))

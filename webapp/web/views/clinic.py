@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from webapp.cases.families import open_rows
 from webapp.cases.teams import team_settings, team_today
-from webapp.rules import clinic, clinic_audit, clinic_days
+from webapp.rules import clinic, clinic_audit, clinic_days, clinic_policy
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, requested_day
@@ -54,7 +54,7 @@ def index():
 def add_request():
     team = current_team()
     row = team_family(field("token"))
-    clinic.request_clinic(
+    record = clinic_policy.request(
         get_db(),
         team,
         row["token"],
@@ -63,6 +63,8 @@ def add_request():
         user_id=current_user.user_id,
     )
     flash(f"{row['initials']} flagged for the clinic.")
+    if record["warning"]:
+        flash(f"Warning: {record['warning']}.")
     return redirect(url_for("clinic.index"))
 
 
@@ -99,6 +101,20 @@ def tick(booking_id: int):
         user_id=current_user.user_id,
     )
     return _back_to_week(f"{record['item']} ticked.")
+
+
+@bp.post("/clinic/bookings/<int:booking_id>/attended")
+@role_required("manager")
+def attended(booking_id: int):
+    """Record who came to the session: the social worker, the team manager, or both."""
+    seen = clinic_policy.record_attendance(
+        get_db(),
+        current_team(),
+        booking_id,
+        social_worker=bool(field("social_worker")),
+        team_manager=bool(field("team_manager")),
+    )
+    return _back_to_week("Attended together." if seen["together"] else "Attendance recorded.")
 
 
 @bp.post("/clinic/legal-steps")

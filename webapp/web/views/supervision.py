@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from webapp.cases.families import open_rows
 from webapp.cases.teams import team_today
-from webapp.rules import supervision
+from webapp.rules import supervision, supervision_leave
 from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES
 from webapp.rules.team_rules import holiday_region
 from webapp.rules.workdays import month_bounds
@@ -95,3 +95,26 @@ def leave():
     )
     flash(f"{record['name']} on leave in {record['month']}.")
     return redirect(url_for("supervision.index", month=record["month"]))
+
+
+@bp.post("/supervision/absence")
+@role_required("manager")
+def absence():
+    """Record a practitioner's leave with its dates."""
+    record = supervision_leave.add_absence(
+        get_db(), current_team(), field("name"), starts=field("from"), ends=field("to"),
+        reason=field("reason") or None,
+    )  # fmt: skip
+    flash(f"{record['name']} on leave {record['starts']} to {record['ends']}.")
+    return redirect(url_for("supervision.index", month=record["starts"][:7]))
+
+
+@bp.post("/supervision/supervisor")
+@role_required("manager")
+def supervisor():
+    """Record the team manager's supervision of a deputy or practice supervisor."""
+    record = supervision_leave.add_supervisor_session(
+        get_db(), current_team(), field("name"), on=field("date")
+    )
+    flash(f"{record['name']} supervised on {record['on_date']}.")
+    return redirect(url_for("supervision.index", month=record["on_date"][:7]))
