@@ -104,6 +104,14 @@ def _event(db, row, team, kind, detail, day, user_id, source) -> None:
     )
 
 
+def _log(db, row, team, action, detail, day, user_id, source) -> None:
+    """The access-log entry of a change, with the day it takes effect and the day it was
+    entered (they differ for a change entered late, docs/contract.md §12)."""
+    dates = {"effective_date": day.isoformat(), "entered_on": team_today(team).isoformat()}
+    access_log.record(db, team["id"], user_id, action, row["token"], {**detail, **dates},
+                      source=source)  # fmt: skip
+
+
 # -- family set -----------------------------------------------------------------------
 
 
@@ -129,7 +137,8 @@ def _plan_changes(db, row, team, day, fields) -> tuple[dict, list, list, list[di
         value = fields.get(column)
         if value:
             new = parse_date(value, what)
-            not_before_opening(row, new, what)
+            if column != "proceedings_start":  # a court clock may start before registration
+                not_before_opening(row, new, what)
             if new.isoformat() != row[column]:
                 changes[column] = new.isoformat()
                 details.append({"field": column, "from": row[column], "to": new.isoformat()})
@@ -189,6 +198,10 @@ def set_case(
         for flag in end:
             db["flags"].update(flag["id"], {"removed_on": day.isoformat()})
             _event(db, row, team, events.FLAG_REMOVED, {"flag": flag["name"]}, day, user_id, source)
+        changed = {d["field"]: d["to"] for d in details}
+        changed.update({"flags": add, "unflags": [f["name"] for f in end]})
+        shown = {k: v for k, v in changed.items() if v}
+        _log(db, row, team, access_log.CASE_CHANGE, shown, day, user_id, source)
     return db["families"].get(row["id"])
 
 
@@ -247,6 +260,7 @@ def close_case(
         for flag in ended:
             db["flags"].update(flag["id"], {"removed_on": day.isoformat()})
         _event(db, row, team, events.CLOSED, detail, day, user_id, source)
+        _log(db, row, team, access_log.CASE_CLOSE, {"as": closed_as}, day, user_id, source)
     return db["families"].get(row["id"])
 
 
@@ -269,29 +283,47 @@ def reopen_case(
     row: dict,
     team: dict,
     *,
+    review: str | date | None = None,
+    stage: str | int | None = None,
     on: str | date | None = None,
     user_id: int | None = None,
     source: str = "cli",
 ) -> dict:
-    """Start a new episode on ``on``: ``opened`` becomes that day and the old episode's
-    dates are cleared, so no clock or flag of the old episode fires again. The event
-    keeps the gap, for the drift report's start-again section."""
+    """Start a new episode on ``on`` with a new review date (required) on stage ``stage``
+    (default 1): ``opened`` becomes that day and the old episode's dates are cleared, so
+    nothing of the old episode fires, counts as overdue or counts time in stage in the new
+    one (docs/contract.md §12). The event keeps the gap, for the drift report's
+    start-again section, and the old episode's dates, for its history."""
     if not row["closed"]:
         raise BadInput(f"{row['token']} is not closed")
+    if not review:
+        raise BadInput("give the new episode's review date (--review YYYY-MM-DD)")
     day = parse_date(on, "reopening date") if on else team_today(team)
     if day.isoformat() < row["closed"]:
         raise BadInput(f"the reopening date {day} is before the case closed on {row['closed']}")
+    new_review = parse_date(review, "review").isoformat()
+    new_stage = parse_stage(stage) if stage not in (None, "") else 1
     closed = date.fromisoformat(row["closed"])
     detail = {
         "closed_on": row["closed"],
         "closed_as": row["closed_as"],
         "opened_before": row["opened"],
         "days_closed": (day - closed).days,
+        "stage": new_stage,
+        "next_review": new_review,
+        "episode": {k: row.get(k) for k in ("proceedings_start", "s47", "assessment_done")},
     }
     with db.atomic():
         changes = dict.fromkeys(_EPISODE_COLUMNS)
         db["families"].update(
-            row["id"], {**changes, "opened": day.isoformat(), "updated_at": utcnow()}
+            row["id"],
+            {
+                **changes,
+                "opened": day.isoformat(),
+                "stage": new_stage,
+                "next_review": new_review,
+                "updated_at": utcnow(),
+            },
         )
         # Flags of a case closed before closing ended them belong to the old episode too.
         db.execute(
@@ -299,23 +331,47 @@ def reopen_case(
             [row["closed"], row["id"]],
         )
         _event(db, row, team, events.REOPENED, detail, day, user_id, source)
+        shown = {"stage": new_stage, "next_review": new_review}
+        _log(db, row, team, access_log.CASE_REOPEN, shown, day, user_id, source)
     return db["families"].get(row["id"])
 
 
 # -- transfer -------------------------------------------------------------------------------
 
-#: Tables whose rows belong to a family and a team: they follow the case on transfer.
-_AUDIT_TABLES = {"audit"}
+#: Rows of a case that stay with the team that recorded them: its history (§12).
+_KEPT_TABLES = {"audit", "events", "follow_ups"}
+#: For tables of dated rows, the date column: rows dated before the transfer stay with
+#: the sending team (its supervision, its clinic, its alerts), later ones move.
+_DATE_COLUMNS = {
+    "discussions": "on_date",
+    "manager_alerts": "due_on",
+    "clinic_requests": "requested_on",
+    "clinic_bookings": "day",
+    "interim_assessments": "on_date",
+    "legal_steps": "on_date",
+}
 
 
 def _family_tables(db: Database) -> list[str]:
     return [
         name
         for name in db.table_names()
-        if name not in _AUDIT_TABLES
+        if name not in _KEPT_TABLES
         and name != "families"
         and {"team_id", "family_id"} <= set(db[name].columns_dict)
     ]
+
+
+def _move_rows(db: Database, row: dict, new_team: dict, day: date) -> None:
+    """Move the case's rows that look forward from ``day`` to the new team."""
+    for table in _family_tables(db):
+        where, params = "family_id = ?", [row["id"]]
+        if table in _DATE_COLUMNS:
+            where += f" and [{_DATE_COLUMNS[table]}] >= ?"
+            params.append(day.isoformat())
+        elif table == "agenda_requests":
+            where += " and resolved_at is null"
+        db.execute(f"update [{table}] set team_id = ? where {where}", [new_team["id"], *params])
 
 
 def transfer_case(
@@ -329,10 +385,11 @@ def transfer_case(
     user_id: int | None = None,
     source: str = "cli",
 ) -> tuple[dict, dict]:
-    """Move an open case to another team with its token (the printed tile stays valid),
-    its history and its rules' records, onto stage ``stage`` (default the same number) of
-    the new team's boards. Both teams' audit logs record it; the old team no longer
-    finds the token. Returns (updated row, new team)."""
+    """Move an open case to another team with its token (the printed tile stays valid)
+    onto stage ``stage`` (default the same number) of the new team's boards. The sending
+    team keeps its history of the case for the time it held it; the receiving team's
+    starts on the transfer day (docs/contract.md §12). Both teams' audit logs record it;
+    the old team no longer finds the token. Returns (updated row, new team)."""
     _open_case(row, "transferring it")
     new_team = get_team(db, to_team)
     if new_team["id"] == team["id"]:
@@ -342,6 +399,8 @@ def transfer_case(
     detail = {
         "from_team": team["name"],
         "to_team": new_team["name"],
+        "from_team_id": team["id"],
+        "to_team_id": new_team["id"],
         "stage": {"from": row["stage"], "to": new_stage},
     }
     with db.atomic():
@@ -359,20 +418,10 @@ def transfer_case(
                 "updated_at": utcnow(),
             },
         )
-        for table in _family_tables(db):
-            db.execute(f"update [{table}] set team_id = ? where family_id = ?",
-                       [new_team["id"], row["id"]])  # fmt: skip
+        _move_rows(db, row, new_team, day)
         _event(db, row, new_team, events.TRANSFERRED, detail, day, user_id, source)
         for side in (team, new_team):
-            access_log.record(
-                db,
-                side["id"],
-                user_id,
-                access_log.CASE_TRANSFER,
-                row["token"],
-                detail,
-                source=source,
-            )
+            _log(db, row, side, access_log.CASE_TRANSFER, detail, day, user_id, source)
     return db["families"].get(row["id"]), new_team
 
 

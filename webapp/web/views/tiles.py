@@ -203,13 +203,14 @@ def _change(token: str, action: str, change, done: str, field: str | None = None
     team = current_team()
     row = team_family(token)
     page = url_for("tiles.tile", token=row["token"])
+    logged = access_log.recorded()
     try:
         change(db, row, team)
     except BadInput as exc:
         return back_with_error(exc, page, field)
-    access_log.record(
-        db, team["id"], current_user.user_id, action, row["token"], detail, ip=request.remote_addr
-    )
+    if access_log.recorded() == logged:  # the change did not log itself with its dates
+        access_log.record(db, team["id"], current_user.user_id, action, row["token"], detail,
+                          ip=request.remote_addr)  # fmt: skip
     flash(done)
     return redirect(page)
 
@@ -311,10 +312,11 @@ def close(token):
 @bp.route("/t/<token>/reopen", methods=["POST"])
 @role_required("manager")
 def reopen(token):
-    on = request.form.get("date") or None
+    form = request.form
+    on, review, stage = form.get("date") or None, form.get("review") or None, form.get("stage")
 
     def change(db, row, team):
-        return lifecycle.reopen_case(db, row, team, on=on, **_who())
+        return lifecycle.reopen_case(db, row, team, review=review, stage=stage, on=on, **_who())
 
     return _change(token, access_log.CASE_REOPEN, change, "Case reopened as a new episode.", on=on)
 
