@@ -406,8 +406,9 @@ def test_stuck_appears_in_the_agenda_after_red_and_amber(runner, store, team):
     amber = add(
         runner, "--initials", "AMb", "--stage", "3", "--review", (today + 3 * DAY).isoformat()
     )
-    stuck = add(runner, "--initials", "STu", "--stage", "2")
-    limit = add(runner, "--initials", "LIm", "--stage", "2")
+    opened = {n: ("--opened", (today - n * DAY).isoformat()) for n in (56, 57)}
+    stuck = add(runner, "--initials", "STu", "--stage", "2", *opened[57])
+    limit = add(runner, "--initials", "LIm", "--stage", "2", *opened[56])
     for token, days in ((stuck, 57), (limit, 56)):  # stage 2's limit: 8 weeks = 56 days
         fid = get_family_row(store, token, team)["id"]
         store.execute(

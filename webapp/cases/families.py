@@ -124,6 +124,7 @@ def _insert(db: Database, row: dict, user_id: int | None, source: str, timezone:
     if earlier:
         detail["rereferral_of"] = earlier["token"]
         detail["closed_on"] = earlier["closed"]
+        detail["closed_as"] = earlier["closed_as"]
     events.record_event(
         db, row["team_id"], family_id, events.CREATED, detail, user_id, source, timezone
     )

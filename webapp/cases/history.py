@@ -57,6 +57,8 @@ class Timeline:
     changes: list[tuple[str, str, dict]]
     flags: list[dict] = field(default_factory=list)
     team_ids: dict[str, int] = field(default_factory=dict)
+    #: The team asking, where the answer depends on who held the case (set by readers).
+    viewer: int | None = None
 
     def __post_init__(self):
         self.initial = _initial(self.row, self.changes, self.team_ids)
@@ -172,8 +174,11 @@ def _initial(row: dict, changes: list, team_ids: dict[str, int]) -> dict:
                 first(key, (detail.get("episode") or {}).get(key))
         elif kind == events.TRANSFERRED:
             first("team_id", detail.get("from_team_id") or team_ids.get(detail.get("from_team")))
-    state["opened"] = state["opened"] or row["created_at"][:10]
-    state.update(stage_since=state["opened"], held_since=state["opened"])
+    registered = next((on for on, kind, _d in changes if kind == events.CREATED), None)
+    state["opened"] = state["opened"] or registered or row["created_at"][:10]
+    # Time in stage counts from when caseboard saw it on that stage: its registration,
+    # for a case registered after it opened.
+    state.update(stage_since=max(state["opened"], registered or ""), held_since=state["opened"])
     if state["case_type"]:
         state["type_since"] = state["opened"]
     return state

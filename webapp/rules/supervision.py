@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from webapp.cases import history
 from webapp.cases.bounds import check_date, check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
@@ -188,18 +189,44 @@ def _other_kinds(db: Database, team: dict, start: date, end: date) -> dict[int, 
     return {fid: sorted(kinds) for fid, kinds in found.items()}
 
 
-def _sessions(db: Database, team: dict, start: date, end: date) -> dict[str, list[str]]:
-    """Practitioner (the worker on the case) -> the days they had a formal one-to-one."""
-    found: dict[str, list[str]] = {}
+def _sessions(
+    db: Database, team: dict, start: date, end: date, timelines: dict
+) -> dict[str, list[str]]:
+    """Practitioner -> the days they had a formal one-to-one: the worker allocated to the
+    case on the day of the discussion (docs/contract.md §12)."""
+    found: dict[str, set[str]] = {}
     for r in db.query(
-        """select distinct f.worker, d.on_date from discussions d
-           join families f on f.id = d.family_id
-           where d.team_id = ? and d.kind = ? and d.on_date between ? and ?
-             and f.worker is not null order by d.on_date""",
+        """select family_id, on_date from discussions
+           where team_id = ? and kind = ? and on_date between ? and ? order by on_date""",
         [team["id"], FORMAL_KIND, start.isoformat(), end.isoformat()],
     ):
-        found.setdefault(r["worker"], []).append(r["on_date"])
-    return found
+        timeline = timelines.get(r["family_id"])
+        state = timeline.state_on(date.fromisoformat(r["on_date"])) if timeline else None
+        if state and state["worker"]:
+            found.setdefault(state["worker"], set()).add(r["on_date"])
+    return {name: sorted(days) for name, days in found.items()}
+
+
+def allocated(timelines: dict, team: dict, first: date, end: date) -> list[dict]:
+    """The cases the team held open on any day from ``first`` to ``end`` or closed on
+    ``first`` or later, each as it stood on the last day it was held (its worker then):
+    ``id``, ``token``, ``initials``, ``stage``, ``worker``."""
+    first -= timedelta(days=1)  # a case closed on the 1st was open on the 31st
+    found = []
+    for fid, timeline in timelines.items():
+        last = None
+        for span in timeline.spans(end):
+            state = span.state
+            if span.end is not None and span.end <= first:
+                continue
+            if not state["closed"] and state["team_id"] == team["id"]:
+                last = state
+        if last is not None:
+            found.append(
+                {"id": fid, "token": timeline.row["token"],
+                 **{k: last[k] for k in ("initials", "stage", "worker")}}
+            )  # fmt: skip
+    return sorted(found, key=lambda r: (r["worker"] or "", r["stage"], r["initials"]))
 
 
 def _month_text(year: int, month: int) -> str:
@@ -268,12 +295,19 @@ def _on_leave(db: Database, team: dict, month: str) -> set[str]:
 
 
 def practitioner_check(
-    db: Database, team: dict, year: int, month: int, names: list[str], end: date
+    db: Database,
+    team: dict,
+    year: int,
+    month: int,
+    names: list[str],
+    end: date,
+    timelines: dict | None = None,
 ) -> list[dict]:
     """Each practitioner's formal one-to-one sessions in the month against their frequency."""
     first, last = month_bounds(year, month)
     settings = practitioner_settings(db, team)
-    sessions = _sessions(db, team, first, end)
+    timelines = history.team_timelines(db, team) if timelines is None else timelines
+    sessions = _sessions(db, team, first, end, timelines)
     leave = _on_leave(db, team, _month_text(year, month))
     found = []
     for name in sorted(set(names) | set(settings)):
@@ -301,21 +335,18 @@ def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None
     """Which open cases have had a formal one-to-one in a calendar month, per
     practitioner and team, and each practitioner's own sessions.
 
-    A case counts for the month when it was open on any day of the month up to
-    ``as_of`` (default: the month's last day). Only a ``one-to-one`` dated within the
-    month covers it; other kinds are listed with the case (``other_kinds``).
+    A case counts for the month when the team held it open on any day of the month up
+    to ``as_of`` (default: the month's last day), under the worker allocated to it then;
+    nothing dated after ``as_of`` changes the answer (docs/contract.md §12). Only a
+    ``one-to-one`` dated within the month covers it; other kinds are listed with the case
+    (``other_kinds``).
     """
     first, last = month_bounds(year, month)
     end = min(last, as_of) if as_of else last
     if end < first:
         raise BadInput(f"{year}-{month:02d} has not started on {as_of}")
-    rows = list(
-        db["families"].rows_where(
-            "team_id = ? and opened <= ? and (closed is null or closed >= ?)",
-            [team["id"], end.isoformat(), first.isoformat()],
-            order_by="worker, stage, initials",
-        )
-    )
+    timelines = history.team_timelines(db, team)
+    rows = allocated(timelines, team, first, end)
     discussed = _discussed(db, team, first, end)
     others = _other_kinds(db, team, first, end)
     leave = _on_leave(db, team, _month_text(year, month))
@@ -352,5 +383,5 @@ def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None
         "percent": round(100 * (total - len(missing)) / total) if total else 100,
         "missing": missing,
         "workers": sorted(workers.values(), key=lambda w: w["worker"]),
-        "practitioners": practitioner_check(db, team, year, month, names, end),
+        "practitioners": practitioner_check(db, team, year, month, names, end, timelines),
     }
