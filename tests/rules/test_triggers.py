@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from webapp.rules.defaults import DEFAULT_RULES
+from webapp.rules.firings import family_firings
 from webapp.rules.triggers import (
-    family_firings,
     is_open,
     latest_firing,
     next_firing,

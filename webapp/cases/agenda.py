@@ -18,7 +18,8 @@ from datetime import date
 from sqlite_utils import Database
 
 from printables.output import long_date
-from webapp.cases.families import family_view, team_flags
+from webapp.cases import history
+from webapp.cases.families import family_view
 from webapp.cases.meetings import since_date
 from webapp.cases.teams import stage_names
 from webapp.rules.alerts import open_alerts
@@ -39,13 +40,15 @@ REASON_TITLES = {
 
 
 def open_requests(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
-    """Family id -> its unresolved requests made on or before ``on``, oldest first."""
+    """Family id -> its requests made on or before ``on`` and not resolved by then,
+    oldest first."""
     found: dict[int, list[dict]] = {}
     for r in db.query(
         """select r.*, u.username from agenda_requests r left join users u on u.id = r.requested_by
-           where r.team_id = ? and r.resolved_at is null and r.requested_on <= ?
+           where r.team_id = ? and r.requested_on <= ?
+             and (r.resolved_at is null or substr(r.resolved_at, 1, 10) > ?)
            order by r.requested_at, r.id""",
-        [team["id"], on.isoformat()],
+        [team["id"], on.isoformat(), on.isoformat()],
     ):
         found.setdefault(r["family_id"], []).append(
             {"by": r["username"], "note": r["note"], "on": r["requested_on"]}
@@ -68,14 +71,40 @@ def _stage_moves(db: Database, team: dict, since: date, on: date) -> dict[int, d
 
 
 def _new_tiles(db: Database, team: dict, since: date, on: date) -> dict[int, dict]:
-    """Family id -> when it was registered (or reopened) in (since, on]."""
+    """Family id -> when it was registered, reopened or transferred to the team in
+    (since, on]."""
     found: dict[int, dict] = {}
+    kinds = (events.CREATED, events.REOPENED, events.TRANSFERRED)
     for e in db.query(
         """select family_id, kind, on_date from events
-           where team_id = ? and kind in (?, ?) and on_date > ? and on_date <= ? order by at, id""",
-        [team["id"], events.CREATED, events.REOPENED, since.isoformat(), on.isoformat()],
+           where team_id = ? and kind in (?, ?, ?) and on_date > ? and on_date <= ?
+           order by at, id""",
+        [team["id"], *kinds, since.isoformat(), on.isoformat()],
     ):
-        found[e["family_id"]] = {"on": e["on_date"], "reopened": e["kind"] == events.REOPENED}
+        found[e["family_id"]] = {
+            "on": e["on_date"],
+            "reopened": e["kind"] == events.REOPENED,
+            "transferred": e["kind"] == events.TRANSFERRED,
+        }
+    return found
+
+
+def _zones(db: Database, team: dict, on: date) -> dict[int, dict]:
+    """Family id -> where the team's scans last saw its tile on or before ``on``."""
+    found: dict[int, dict] = {}
+    for e in db.query(
+        """select family_id, detail, at from events
+           where team_id = ? and kind = ? and on_date <= ? order by on_date, id""",
+        [team["id"], events.ZONE_SEEN, on.isoformat()],
+    ):
+        detail = json.loads(e["detail"] or "{}")
+        found[e["family_id"]] = {
+            "last_stage": detail.get("stage"),
+            "last_zone": detail.get("zone"),
+            "last_x_mm": detail.get("x_mm"),
+            "last_y_mm": detail.get("y_mm"),
+            "last_seen_at": e["at"],
+        }
     return found
 
 
@@ -104,24 +133,27 @@ def _outcomes(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
     return found
 
 
+#: Where a scan last saw a tile: as of the agenda's day, from the scans' events.
+_SEEN = ("last_stage", "last_zone", "last_x_mm", "last_y_mm", "last_seen_at")
+
 #: Meetings in a row with the same scaling score after which the agenda notes a case as
 #: possibly stuck (a note on the item; it is not a reason of its own).
 STUCK_MEETINGS = 3
 
 
-def _scaling(db: Database, team: dict, on: date) -> dict[int, list[int]]:
-    """Family id -> the scaling scores of its current episode's outcomes up to ``on``,
-    oldest first."""
-    found: dict[int, list[int]] = {}
+def _scaling(db: Database, team: dict, on: date) -> dict[int, list[tuple[str, int]]]:
+    """Family id -> (meeting date, scaling score) of its outcomes up to ``on``, oldest
+    first."""
+    found: dict[int, list[tuple[str, int]]] = {}
     for e in db.query(
-        """select e.family_id, json_extract(e.detail, '$.scaling') as score from events e
-           join families f on f.id = e.family_id
-           where e.team_id = ? and e.kind = ? and json_extract(e.detail, '$.scaling') is not null
-             and json_extract(e.detail, '$.meeting_date') between f.opened and ?
-           order by json_extract(e.detail, '$.meeting_date'), e.at, e.id""",
+        """select family_id, json_extract(detail, '$.meeting_date') as day,
+                  json_extract(detail, '$.scaling') as score from events
+           where team_id = ? and kind = ? and json_extract(detail, '$.scaling') is not null
+             and json_extract(detail, '$.meeting_date') <= ?
+           order by json_extract(detail, '$.meeting_date'), at, id""",
         [team["id"], events.OUTCOME, on.isoformat()],
     ):
-        found.setdefault(e["family_id"], []).append(e["score"])
+        found.setdefault(e["family_id"], []).append((e["day"], e["score"]))
     return found
 
 
@@ -169,14 +201,19 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
     }
     outcomes = _outcomes(db, team, on)
     scaling = _scaling(db, team, on)
+    zones = _zones(db, team, on)
     names = stage_names(db, team)
-    flags = team_flags(db, team)
     items = []
-    for row in db["families"].rows_where(
-        "team_id = ? and closed is null and substr(created_at, 1, 10) <= ?",
-        [team["id"], on.isoformat()],
-    ):
-        view = family_view(db, row, team, on, flags.get(row["id"], []))
+    for timeline, state in history.cases_on(db, team, on):
+        row = timeline.row
+        if (row["created_at"] or "")[:10] > on.isoformat():
+            continue  # not registered yet
+        as_then = {
+            **history.as_row(timeline, state),
+            **dict.fromkeys(_SEEN),
+            **zones.get(row["id"], {}),
+        }
+        view = family_view(db, as_then, team, on, timeline.flag_names_on(on))
         recorded = outcomes.get(row["id"], [])
         if recorded:
             snapshot = recorded[0].get("agenda") or {}
@@ -185,7 +222,8 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
             reasons = _reasons(view, row["id"], found)
         if not reasons:
             continue
-        items.append(_item(view, names, reasons, recorded, scaling.get(row["id"], [])))
+        scores = [score for day, score in scaling.get(row["id"], []) if day >= state["opened"]]
+        items.append(_item(view, names, reasons, recorded, scores))
     order = {reason: n for n, reason in enumerate(REASONS)}
     items.sort(key=lambda i: (order[i["reason"]], i["stage"], i["initials"], i["token"]))
     return items
@@ -240,6 +278,7 @@ def item_summary(item: dict) -> str:
             )
         elif reason == "new" and detail:
             new = "reopened" if detail.get("reopened") else "new"
+            new = "transferred in" if detail.get("transferred") else new
             parts.append(f"{new} on {long_date(detail['on'])}")
         elif reason == "requested":
             for r in detail or []:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
+from webapp.cases.history import Span
 from webapp.rules import triggers
 from webapp.rules.triggers import Firing, as_date
 from webapp.rules.workdays import DEFAULT_REGION
@@ -218,3 +219,27 @@ def span_firings(
                 f for f in triggers.assessment_firings(rule, last, on, region) if f.due >= opened
             ]
     return found
+
+
+def family_firings(
+    rules: Iterable[dict],
+    family: dict,
+    flags: Iterable[dict],
+    on: date,
+    region: str = DEFAULT_REGION,
+) -> list[Firing]:
+    """Every firing on or before ``on`` of every active trigger rule for one family open
+    as it stands, in its current episode (on or after ``opened``).
+
+    ``family`` needs ``opened``, ``closed``, ``case_type`` and ``stage`` (as of ``on``),
+    and may carry ``s47``, ``assessment_done``, ``proceedings_start`` and ``type_since``;
+    ``flags`` are rows with ``name``, ``added_on`` and ``removed_on``. For a case with a
+    history of changes, :func:`webapp.rules.firings.span_firings` counts each change from
+    its own date.
+    """
+    if not triggers.case_is_open(family, on):
+        return []
+    opened = as_date(family["opened"])
+    state = {"type_since": None, **family, "closed": False, "team_id": None, "episode": 0}
+    flags = [f for f in triggers.episode_flags(flags, opened) if as_date(f["added_on"]) <= on]
+    return span_firings(rules, [Span(opened, None, state)], flags, on, None, region)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from webapp.rules.workdays import DEFAULT_REGION, add_months, add_working_days
+from webapp.rules.workdays import add_months, add_working_days
 
 DURATION, FLAG, SHIELD, ASSESSMENT = "duration", "flag", "shield", "assessment"
 STATUTORY = "statutory"
@@ -139,30 +139,3 @@ def statutory_dates(anchor: date, params: dict, on: date, region: str) -> list[d
         day = add_months(day, step)
         dates.append(day)
     return dates
-
-
-def family_firings(
-    rules: Iterable[dict],
-    family: dict,
-    flags: Iterable[dict],
-    on: date,
-    region: str = DEFAULT_REGION,
-) -> list[Firing]:
-    """Every firing on or before ``on`` of every active trigger rule for one family open
-    as it stands, in its current episode (on or after ``opened``).
-
-    ``family`` needs ``opened``, ``closed``, ``case_type`` and ``stage`` (as of ``on``),
-    and may carry ``s47``, ``assessment_done``, ``proceedings_start`` and ``type_since``;
-    ``flags`` are rows with ``name``, ``added_on`` and ``removed_on``. For a case with a
-    history of changes, :func:`webapp.rules.firings.span_firings` counts each change from
-    its own date.
-    """
-    from webapp.cases.history import Span
-    from webapp.rules.firings import span_firings
-
-    if not case_is_open(family, on):
-        return []
-    opened = as_date(family["opened"])
-    state = {"type_since": None, **family, "closed": False, "team_id": None, "episode": 0}
-    flags = [f for f in episode_flags(flags, opened) if as_date(f["added_on"]) <= on]
-    return span_firings(rules, [Span(opened, None, state)], flags, on, None, region)
