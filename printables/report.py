@@ -275,6 +275,9 @@ def write_drift_pdf(report: dict, path: str | os.PathLike) -> Path:
             topMargin=mm_to_pt(15),
             bottomMargin=mm_to_pt(15),
             title=f"Drift and quality report: {report['team']}",
+            # No creation time or random id: the report of a day is the same file whenever
+            # it is made (docs/contract.md §12).
+            invariant=1,
         )
         doc.build(_story(report))
     return path

@@ -206,8 +206,6 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
     items = []
     for timeline, state in history.cases_on(db, team, on):
         row = timeline.row
-        if (row["created_at"] or "")[:10] > on.isoformat():
-            continue  # not registered yet
         as_then = {
             **history.as_row(timeline, state),
             **dict.fromkeys(_SEEN),
