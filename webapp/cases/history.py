@@ -246,7 +246,9 @@ def team_timelines(db: Database, team: dict, family_id: int | None = None) -> di
     if family_id is not None:
         where += " and id = :family"
         params["family"] = family_id
-    rows = {r["id"]: r for r in db.query(f"select * from families where {where}", params)}
+    rows = {
+        r["id"]: r for r in db.query(f"select * from families where {where} order by id", params)
+    }
     return _timelines(db, rows)
 
 

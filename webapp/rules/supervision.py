@@ -226,7 +226,7 @@ def allocated(timelines: dict, team: dict, first: date, end: date) -> list[dict]
                 {"id": fid, "token": timeline.row["token"],
                  **{k: last[k] for k in ("initials", "stage", "worker")}}
             )  # fmt: skip
-    return sorted(found, key=lambda r: (r["worker"] or "", r["stage"], r["initials"]))
+    return sorted(found, key=lambda r: (r["worker"] or "", r["stage"], r["initials"], r["id"]))
 
 
 def _month_text(year: int, month: int) -> str:
