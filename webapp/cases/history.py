@@ -18,12 +18,18 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from webapp.store import events
+
+T = TypeVar("T")
+#: At most this many answers are kept for one state of the store.
+MAX_REMEMBERED = 32
 
 #: Fields of a state that ``family set`` (a ``changed`` event) or an import can change.
 FIELDS = ("case_type", "worker", "initials", "proceedings_start", "s47", "assessment_done")
@@ -64,7 +70,7 @@ class Timeline:
         self.initial = _initial(self.row, self.changes, self.team_ids)
         # The registration is applied as the initial state, whatever day it was entered.
         self.changes = [c for c in self.changes if c[1] != events.CREATED]
-        self._days = [on for on, _kind, _detail in self.changes]
+        self._spans: tuple[list[Span], list[date]] | None = None
 
     @property
     def family_id(self) -> int:
@@ -80,31 +86,38 @@ class Timeline:
         return self.states_on([day])[0]
 
     def states_on(self, days: list[date]) -> list[dict | None]:
-        """The state on each of ``days`` (sorted, oldest first)."""
-        out, state, i = [], dict(self.initial), 0
+        """The state on each of ``days``."""
+        every, starts = self._replayed()
+        found = []
         for day in days:
-            iso = day.isoformat()
-            while i < len(self.changes) and self.changes[i][0] <= iso:
-                state = _apply(state, *self.changes[i], self.team_ids)
-                i += 1
-            out.append(state if iso >= self.initial["opened"] else None)
-        return out
+            at = bisect_right(starts, day) - 1
+            found.append(every[at].state if at >= 0 else None)
+        return found
 
     def spans(self, on: date) -> list[Span]:
-        """The periods of constant state from the opening up to ``on``, from the events
-        effective on or before ``on`` only (the last one has no end)."""
-        if on < self.starts:
+        """The periods of constant state from the opening up to ``on``, as the events
+        effective on or before ``on`` make them (the last one has no end yet)."""
+        every, starts = self._replayed()
+        upto = bisect_right(starts, on)
+        if not upto:
             return []
-        upto = bisect_right(self._days, on.isoformat())
-        found, state, start = [], dict(self.initial), self.starts
-        for on_date, kind, detail in self.changes[:upto]:
-            day = date.fromisoformat(on_date)
-            if day > start:
-                found.append(Span(start, day, state))
-                start = day
-            state = _apply(state, on_date, kind, detail, self.team_ids)
-        found.append(Span(start, None, state))
-        return found
+        last = every[upto - 1]
+        return [*every[: upto - 1], Span(last.start, None, last.state)]
+
+    def _replayed(self) -> tuple[list[Span], list[date]]:
+        """Every span of the whole history, replayed once (a change dated after a day
+        only starts spans after it, so the spans up to any day are a prefix)."""
+        if self._spans is None:
+            found, state, start = [], dict(self.initial), self.starts
+            for on_date, kind, detail in self.changes:
+                day = date.fromisoformat(on_date)
+                if day > start:
+                    found.append(Span(start, day, state))
+                    start = day
+                state = _apply(state, on_date, kind, detail, self.team_ids)
+            found.append(Span(start, None, state))
+            self._spans = (found, [span.start for span in found])
+        return self._spans
 
     def flags_on(self, on: date) -> list[dict]:
         """The flag rows as known on ``on``: added on or before it, a removal after it
@@ -237,9 +250,35 @@ def _set(state: dict, key: str, value, on: str) -> None:
 # -- loading --------------------------------------------------------------------------
 
 
+def remembered(db: Database, key: tuple, make: Callable[[], T]) -> T:
+    """``make()``, kept on the connection until the store changes: the drift report and
+    the agenda ask for the same history several times while they are drawn. The store
+    has changed when this connection wrote (``total_changes``) or another committed
+    (``PRAGMA data_version``); callers must not change what they are given."""
+    version = (db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes)
+    cache = db.__dict__.setdefault("_caseboard_as_of", {})
+    if cache.get("version") != version or len(cache) > MAX_REMEMBERED:
+        cache.clear()
+        cache["version"] = version
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def is_remembered(db: Database, key: tuple) -> bool:
+    """Whether :func:`remembered` holds ``key`` for the store as it is."""
+    version = (db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes)
+    cache = db.__dict__.get("_caseboard_as_of") or {}
+    return cache.get("version") == version and key in cache
+
+
 def team_timelines(db: Database, team: dict, family_id: int | None = None) -> dict[int, Timeline]:
     """Family id -> its timeline, for every family ``team`` holds or has held (the events
     of a case stay with the team that recorded them)."""
+    return remembered(db, ("timelines", team["id"], family_id), lambda: _load(db, team, family_id))
+
+
+def _load(db: Database, team: dict, family_id: int | None) -> dict[int, Timeline]:
     where = """(team_id = :team or id in (select family_id from events
                where team_id = :team and kind in (:created, :transferred)))"""
     params = {"team": team["id"], "created": events.CREATED, "transferred": events.TRANSFERRED}
@@ -249,32 +288,40 @@ def team_timelines(db: Database, team: dict, family_id: int | None = None) -> di
     rows = {
         r["id"]: r for r in db.query(f"select * from families where {where} order by id", params)
     }
-    return _timelines(db, rows)
-
-
-def _timelines(db: Database, rows: dict[int, dict]) -> dict[int, Timeline]:
     if not rows:
         return {}
-    ids = list(rows)
-    marks = ",".join("?" * len(ids))
-    changes: dict[int, list] = {fid: [] for fid in ids}
-    created: dict[int, list] = {fid: [] for fid in ids}
-    kinds = ",".join("?" * len(KINDS))
-    for r in db.query(
-        f"""select family_id, on_date, kind, detail from events
-            where family_id in ({marks}) and kind in ({kinds}) order by on_date, id""",
-        [*ids, *KINDS],
-    ):
-        item = (r["on_date"], r["kind"], json.loads(r["detail"] or "{}"))
-        (created if r["kind"] == events.CREATED else changes)[r["family_id"]].append(item)
-    flags: dict[int, list] = {fid: [] for fid in ids}
-    for r in db.query(f"select * from flags where family_id in ({marks}) order by id", ids):
+    ids = f"(select id from families where {where})"
+    changes: dict[int, list] = {fid: [] for fid in rows}
+    created: dict[int, list] = {fid: [] for fid in rows}
+    kinds = ", ".join(f":k{n}" for n in range(len(KINDS)))
+    # Most events are review dates and stage moves: SQLite reads their two values, and
+    # only the others' details are decoded here.
+    cursor = db.execute(
+        f"""select family_id, on_date, kind,
+                   case when kind in (:review, :stage) then null else detail end,
+                   json_extract(detail, '$.from'), json_extract(detail, '$.to') from events
+            where family_id in {ids} and kind in ({kinds}) order by on_date, id""",
+        {
+            **params,
+            **{f"k{n}": kind for n, kind in enumerate(KINDS)},
+            "review": events.REVIEW_SET,
+            "stage": events.STAGE_MOVED,
+        },
+    )
+    for family, on_date, kind, detail, old, new in cursor:
+        if detail is None and kind in (events.REVIEW_SET, events.STAGE_MOVED):
+            item = (on_date, kind, {"from": old, "to": new})
+        else:
+            item = (on_date, kind, json.loads(detail) if detail and detail != "{}" else {})
+        (created if kind == events.CREATED else changes)[family].append(item)
+    flags: dict[int, list] = {fid: [] for fid in rows}
+    for r in db.query(f"select * from flags where family_id in {ids} order by id", params):
         flags[r["family_id"]].append(r)
     team_ids = {r["name"]: r["id"] for r in db.query("select id, name from teams")}
     # The registration is the first event whatever its date: it holds the starting state.
     return {
-        fid: Timeline(rows[fid], created[fid][:1] + changes[fid], flags[fid], team_ids)
-        for fid in ids
+        fid: Timeline(row, created[fid][:1] + changes[fid], flags[fid], team_ids)
+        for fid, row in rows.items()
     }
 
 

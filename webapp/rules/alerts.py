@@ -157,10 +157,23 @@ def team_firings(
     before ``on`` (docs/contract.md §12).
 
     Only cases the team holds open on ``on``, unless ``ended``: then also the firings
-    of cases it closed or passed on (their firings are facts). ``family`` is the case as
+    of cases it closed or passed on (their firings are facts). The answer is shared
+    while the store is unchanged: do not change it. ``family`` is the case as
     it stood on ``on`` with ``live`` (held open that day), ``current`` (the firing is of
     the episode open that day) and ``ends`` (the days the team's holding ended, with
     why)."""
+    every = ("firings", team["id"], on, family_id, True)
+    if not ended and not history.is_remembered(db, every):
+        # Only the cases held open on ``on`` (the alerts page, the agenda): cheaper.
+        key = ("firings", team["id"], on, family_id, False)
+        return history.remembered(db, key, lambda: _team_firings(db, team, on, family_id, False))
+    made = history.remembered(db, every, lambda: _team_firings(db, team, on, family_id, True))
+    return made if ended else [item for item in made if item[0]["live"]]
+
+
+def _team_firings(
+    db: Database, team: dict, on: date, family_id: int | None, ended: bool
+) -> list[tuple]:
     rules = [r for r in team_rules(db, team) if r["kind"] in triggers.TRIGGER_KINDS]
     region = holiday_region(team)
     follow_ups = _follow_ups(db, team, family_id)

@@ -200,11 +200,15 @@ def span_firings(
     with ``name``, ``added_on`` and ``removed_on`` as known on ``on``."""
     held = _held(team_id)
     last = spans[-1].state if spans else None
+    types = {(span.state.get("case_type") or "").lower() for span in spans}
     found: list[Firing] = []
     for rule in rules:
         if not rule.get("active", 1):
             continue
         kind = rule["kind"]
+        wanted = (rule["params"].get("case_type") or "").strip().lower()
+        if kind in (triggers.DURATION, triggers.STATUTORY) and wanted and wanted not in types:
+            continue  # never this type while it held it: nothing to fire
         if kind == triggers.DURATION:
             found += duration(rule, spans, on, held)
         elif kind == triggers.FLAG:
