@@ -202,10 +202,10 @@ def _team_firings(
                 (f, min(created, f.due), True) for f, created in manager[fid] if f.due >= opened
             ]
             candidates += [(f, f.due, True) for f in clinic[fid] if f.due >= opened]
+        seen = {flag: {**family, "current": flag} for flag in (True, False)}
         for firing, since, current in candidates:
             answers = follow_ups.get((fid, firing.key), ())
-            answered = answered_on(firing, since, answers, on)
-            found.append(({**family, "current": current}, firing, answered))
+            found.append((seen[current], firing, answered_on(firing, since, answers, on)))
     return found
 
 
