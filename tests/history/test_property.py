@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 
 from webapp.cases.agenda import build_agenda
 from webapp.cases.families import add_family, get_family_row
-from webapp.cases.lifecycle import close_case, reopen_case, set_case, transfer_case
+from webapp.cases.lifecycle import close_case, reopen_case, set_case
 from webapp.cases.teams import ensure_team, team_by_id
+from webapp.cases.transfers import transfer_case
 from webapp.errors import BadInput, NotFound
 from webapp.rules.alerts import follow_up, missed_reviews, open_alerts
 from webapp.rules.drift import drift_report

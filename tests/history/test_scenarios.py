@@ -9,6 +9,7 @@ say. Every date is fixed, so these pass on any day they are run.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date, timedelta
 
@@ -226,3 +227,36 @@ def test_a_late_entry_shows_both_dates_in_the_access_log(runner, db_path, today)
         today.isoformat(),
     )
     assert detail["worker"] == "Ada Obi"
+
+
+def test_the_pages_of_a_day_read_the_same_after_later_changes(client_for, store, team):
+    """§12: the same holds for "the pages that show them"."""
+    from web_helpers import flatten, text
+
+    from webapp.cases.families import add_family, get_family_row
+    from webapp.cases.lifecycle import close_case, set_case
+
+    view = add_family(store, team, initials="TWr", stage=2, review="2025-02-03",
+                      opened=date(2025, 1, 6), case_type="s.25", flags=["CSE"],
+                      worker="Sam")  # fmt: skip
+    client = client_for("manager")
+    pages = ("/alerts?date=2025-03-20", "/reports/drift?date=2025-03-20",
+             "/agenda?date=2025-03-20", "/supervision?month=2025-03")  # fmt: skip
+
+    def read() -> dict[str, str]:
+        found = {}
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200, page
+            # the answer, without the forms for acting today (their pickers list the
+            # cases open now)
+            found[page] = flatten(re.sub(r"(?s)<form.*?</form>", "", text(response)))
+        return found
+
+    before = read()
+    assert "TWr" in before["/agenda?date=2025-03-20"]
+    row = get_family_row(store, view["token"])
+    row = set_case(store, row, team, on="2025-04-07", unflags=["CSE"], case_type="s.31",
+                   worker="Ben")  # fmt: skip
+    close_case(store, row, team, on="2025-05-05", views="child,family,network", scaling=6)
+    assert read() == before

@@ -11,8 +11,9 @@ from webapp.cases.families import (
     get_family_row,
     list_families,
 )
-from webapp.cases.lifecycle import close_case, reopen_case, set_case, transfer_case
+from webapp.cases.lifecycle import close_case, reopen_case, set_case
 from webapp.cases.teams import get_team, team_by_id
+from webapp.cases.transfers import transfer_case
 from webapp.cli.common import (
     CaseboardGroup,
     db_option,

@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tilegen.payload import is_token
-from webapp.cases import lifecycle
+from webapp.cases import lifecycle, transfers
 from webapp.cases.families import (
     family_view,
     move_stage,
@@ -82,7 +82,7 @@ def tile(token):
         tile_alerts=alerts_for_family(db, team, row, today),
         proposals={n: d.isoformat() for n, d in proposals.items()},
         settings=team_settings(team),
-        other_teams=lifecycle.other_team_names(db, team),
+        other_teams=transfers.other_team_names(db, team),
         views=lifecycle.VIEWS,
         today=today.isoformat(),
         scaling=scaling_chart(lifecycle.scaling_series(events_)),
@@ -330,7 +330,7 @@ def transfer(token):
     row = team_family(token)
     form = request.form
     try:
-        row, new_team = lifecycle.transfer_case(
+        row, new_team = transfers.transfer_case(
             db,
             row,
             team,
