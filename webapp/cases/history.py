@@ -5,13 +5,18 @@ What caseboard answers about a day D is replayed from the events effective on or
 D, never read from the ``families`` row (which holds the latest state), so a change
 dated after D can never alter it.
 
-:func:`team_timelines` loads, in two queries, every family a team has ever held with its
-events and flags; :meth:`Timeline.spans` gives the periods of constant state up to a day
-and :meth:`Timeline.states_on` the state on each of a sorted list of days. A state is a
-dict with ``team_id``, ``episode`` (0 for the first), ``opened`` (the episode's start),
-``closed`` (bool), ``closed_on``, ``stage``, ``stage_since``, ``next_review``, ``initials``,
-``worker``, ``case_type``, ``type_since``, ``proceedings_start``, ``s47``,
-``assessment_done`` and ``held_since`` (the day the team holding it took it on).
+:func:`team_timelines` loads every family a team holds or has held with its events and
+flags (kept on the connection while the store is unchanged); :meth:`Timeline.spans` gives
+the periods of constant state up to a day, :meth:`Timeline.state_on` and
+:meth:`Timeline.states_on` the state on a day, :meth:`Timeline.flags_on` the flag rows as
+known on a day. :func:`held_on` and :func:`cases_on` answer "did this team hold it open
+that day", and :func:`as_row` gives a state in the shape of a ``families`` row for views
+that take one. A state is a dict with ``team_id``, ``episode`` (0 for the first),
+``opened`` (the episode's start), ``closed`` (bool), ``closed_on``, ``closed_as``,
+``stage``, ``stage_since``, ``next_review``, ``initials``, ``worker``, ``case_type``,
+``type_since``, ``proceedings_start``, ``s47``, ``assessment_done`` and ``held_since``
+(the day the team holding it took it on). Trigger firings over these spans are in
+:mod:`webapp.rules.firings`.
 """
 
 from __future__ import annotations
