@@ -89,8 +89,16 @@ def _of_type(state: dict, wanted: str) -> bool:
 
 def _made(rule, kind, key, message, found) -> list[Firing]:
     return [
-        Firing(rule["key"], kind, key, due, rule["role"], message(due), following,
-               before_registration=before)  # fmt: skip
+        Firing(
+            rule["key"],
+            kind,
+            key,
+            due,
+            rule["role"],
+            message(due),
+            following,
+            before_registration=before,
+        )  # fmt: skip
         for due, following, before in found
     ]
 
