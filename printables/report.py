@@ -182,6 +182,26 @@ def _story(report: dict) -> list:
         if missed
         else Paragraph("None: every alert was answered before its rule fired again.", body)
     )
+    ended = report.get("unanswered_at_closure", [])
+    story.append(Paragraph(f"Unanswered at closure ({len(ended)})", h2))
+    story.append(
+        _table(
+            ["Token", "Code", "Rule", "Fired", "Closed or left"],
+            [
+                [
+                    u["token"],
+                    u["initials"],
+                    u["rule"],
+                    u["due"],
+                    f"{u['ended_on']} ({u['ended_by']})",
+                ]
+                for u in ended
+            ],  # fmt: skip
+            [28, 22, 30, 25, 45],
+        )
+        if ended
+        else Paragraph("None: no case closed or left the team with an alert open.", body)
+    )
     gaps = report.get("no_meeting_weeks", [])
     story.append(Paragraph(f"Weeks with no meeting recorded ({len(gaps)})", h2))
     story.append(Paragraph("Weeks of " + ", ".join(gaps) + "." if gaps else "None.", body))
@@ -278,6 +298,9 @@ def write_drift_pdf(report: dict, path: str | os.PathLike) -> Path:
             topMargin=mm_to_pt(15),
             bottomMargin=mm_to_pt(15),
             title=f"Drift and quality report: {report['team']}",
+            # No creation time or random id: the report of a day is the same file whenever
+            # it is made (docs/contract.md §12).
+            invariant=1,
         )
         doc.build(_story(report))
     return path

@@ -167,8 +167,10 @@ def test_close_and_reopen(runner):
     assert (closed[0]["status"], closed[0]["closed_as"]) == ("closed", "closed")
     again = runner(*close)
     assert again.exit_code == 2 and "already closed" in again.output
-    assert runner("family", "reopen", token).exit_code == 0
-    assert runner.json("family", "list")[0]["status"] == "amber"
+    assert runner("family", "reopen", token).exit_code == 2  # the new review date is required
+    assert runner("family", "reopen", token, "--review", iso(3)).exit_code == 0
+    [again] = runner.json("family", "list")
+    assert (again["status"], again["stage"]) == ("amber", 1)  # a new episode starts on stage 1
 
 
 def test_user_and_api_token(runner, db_path):

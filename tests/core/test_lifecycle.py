@@ -133,7 +133,7 @@ def test_set_changes_worker_codes_and_dates_each_as_a_dated_event(runner):
         (["--flag", "Witchcraft"], "unknown flag 'Witchcraft'"),
         (["--unflag", "CSE"], "has no flag CSE"),
         (["--date", "2024-12-31", "--worker", "X"], "before the case opened on 2025-01-06"),
-        (["--proceedings-start", "2024-01-01"], "before the case opened"),
+        (["--s47", "2024-01-01"], "before the case opened"),
         (["--initials", "TWr Jw"], "'Jw'"),
         (["--type", "Nope"], "unknown case type"),
         ([], "nothing to change"),
@@ -207,8 +207,10 @@ def test_close_asks_for_views_and_scaling_and_keeps_them(runner, db_path):
     refused(runner(*close, "--views", "child", "--scaling", "11"), "from 0 to 10")
     refused(runner(*close, "--views", "child,neighbour", "--scaling", "5"), "neighbour")
     refused(runner(*close, "--views", ",", "--scaling", "5"), "whose views")
-    refused(runner(*close[:-1], "2024-01-01", "--views", "child,family,network", "--scaling", "5"),
-            "before")
+    refused(
+        runner(*close[:-1], "2024-01-01", "--views", "child,family,network", "--scaling", "5"),
+        "before",
+    )
     assert runner.json("family", "show", token)["closed"] is None
     ok(runner(*close, "--views", "network,child,family", "--scaling", "8", "--reason", "plan met"))
     row = runner.json("family", "show", token)
@@ -257,13 +259,20 @@ def test_transfer_moves_the_case_with_its_history_and_the_old_team_loses_it(
             """select t.name from audit a join teams t on t.id = a.team_id
                where a.action = 'case.transfer' order by t.name"""
         ).fetchall()
-        event_teams = {r[0] for r in conn.execute("select distinct team_id from events")}
+        event_teams = dict(conn.execute("select kind, team_id from events").fetchall())
     assert teams == [("Elsewhere",), ("Team",)]  # both teams' audit logs
-    assert event_teams == {other_team["id"]}
-    # its alerts are the new team's now
-    assert [a["token"] for a in runner.json("alerts", "--team", "Elsewhere", "--date",
-                                            "2025-03-03")] == [token]  # fmt: skip
+    # Contract §12: the sending team keeps its history of the case; the receiving team's
+    # starts on the transfer day (this test asserted the old move of every event).
+    assert event_teams["created"] != other_team["id"]
+    assert event_teams["transferred"] == other_team["id"]
+    flagged = OPENED.isoformat()  # the CSE series fired on the opening day
+    before_day = runner.json("alerts", "--team", "Team", "--date", "2025-03-02")
+    assert [(a["token"], a["due"]) for a in before_day] == [(token, flagged)]
     assert runner.json("alerts", "--team", "Team", "--date", "2025-03-03") == []
+    assert runner.json("alerts", "--team", "Elsewhere", "--date", "2025-03-03") == []
+    # the flag's series goes on with the receiving team from its next firing
+    later = runner.json("alerts", "--team", "Elsewhere", "--date", "2025-03-17")
+    assert [(a["token"], a["due"]) for a in later] == [(token, "2025-03-17")]
 
 
 # -- reopening and re-referral ------------------------------------------------------------
@@ -276,9 +285,11 @@ def test_reopened_after_three_years_raises_no_old_alert_and_counts_one_start_aga
     closed = date(2021, 1, 4)
     ok(runner("family", "close", token, "--as", "closed", "--views", "child,family,network",
               "--scaling", "9", "--date", iso(closed)))  # fmt: skip
-    refused(runner("family", "reopen", token, "--date", "2020-12-01"), "before the case closed")
+    refused(runner("family", "reopen", token, "--date", "2020-12-01", "--review", "2024-02-01"),
+            "before the case closed")  # fmt: skip
     back = date(2024, 1, 8)
-    ok(runner("family", "reopen", token, "--date", iso(back)))
+    refused(runner("family", "reopen", token, "--date", iso(back)), "--review")
+    ok(runner("family", "reopen", token, "--date", iso(back), "--review", "2024-02-01"))
     row = runner.json("family", "show", token)
     assert (row["opened"], row["closed"], row["closed_as"], row["flags"]) == (
         iso(back),
@@ -383,7 +394,7 @@ def test_a_manager_alert_of_the_closed_episode_does_not_come_back_on_reopening(r
     ok(runner("family", "close", token, "--as", "stepped-down", "--views", "network",
               "--scaling", "8", "--reason", "the family had moved away",
               "--date", "2020-07-06"))  # fmt: skip
-    ok(runner("family", "reopen", token, "--date", "2024-01-08"))
+    ok(runner("family", "reopen", token, "--date", "2024-01-08", "--review", "2024-02-01"))
     assert alerts(runner, date(2024, 1, 8)) == []
     ok(runner("alerts", "add", token, "--date", "2024-02-01", "--action", "ask the GP"))
     assert [a["message"] for a in alerts(runner, date(2024, 2, 1))] == ["ask the GP"]

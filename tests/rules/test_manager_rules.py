@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from webapp.cases.families import add_family, get_family_row
+from webapp.cases.lifecycle import close_case, reopen_case, set_case
 from webapp.cases.teams import ensure_team, team_today
 from webapp.rules.alerts import open_alert_firings, open_alerts
 from webapp.rules.clinic import set_service
@@ -231,8 +232,11 @@ def test_reopened_case_starts_its_alerts_afresh(store, team):
         case_type="s.31",
     )
     assert len(open_alerts(store, team, today)) == 2
-    # a new episode (issue 10's `family reopen` moves `opened`): nothing old fires again
-    store["families"].update(fam["id"], {"opened": (today - 2 * WEEK).isoformat()})
+    # a new episode: nothing old fires again
+    row = get_family_row(store, fam["token"])
+    row = close_case(store, row, team, views="child,family,network", scaling=8,
+                     on=today - 3 * WEEK)  # fmt: skip
+    reopen_case(store, row, team, review="2030-01-01", on=today - 2 * WEEK)
     assert open_alerts(store, team, today) == []
 
 
@@ -240,15 +244,15 @@ def test_reopened_case_starts_its_alerts_afresh(store, team):
 
 
 def test_stage_1_case_with_no_s47_date_has_no_core_assessment_alert(store, team, runner):
-    today = team_today(team)
     fam = add_family(
-        store, team, initials="TWr", stage=1, review="2030-01-01", opened=today - 200 * DAY
+        store, team, initials="TWr", stage=1, review="2030-01-01", opened=date(2024, 12, 1)
     )
-    assert [a for a in open_alerts(store, team, today) if a["rule"] == "core-assessment"] == []
+    assert [
+        a for a in open_alerts(store, team, date(2025, 6, 1)) if a["rule"] == "core-assessment"
+    ] == []
     # with an s.47 date: due 42 working days later, exactly
-    store["families"].update(fam["id"], {"s47": "2025-01-06"})  # a Monday
+    set_case(store, get_family_row(store, fam["token"]), team, on="2025-01-06", s47="2025-01-06")
     due = date(2025, 3, 5)  # 42 working days: 8 weeks and 2 days, no bank holiday
-    store["families"].update(fam["id"], {"opened": "2024-12-01"})
     # the alert opens 5 working days before the deadline (docs/contract.md §16)
     assert not [
         a for a in runner.json("alerts", "--date", "2025-02-25") if a["rule"] == "core-assessment"
@@ -267,7 +271,8 @@ def test_stage_1_case_with_no_s47_date_has_no_core_assessment_alert(store, team,
         a for a in runner.json("alerts", "--date", "2025-03-07") if a["rule"] == "core-assessment"
     ]
     assert alert["interim"] == "2025-03-06" and "interim" in alert["message"]
-    store["families"].update(fam["id"], {"assessment_done": "2025-03-10"})
+    row = get_family_row(store, fam["token"])
+    set_case(store, row, team, on="2025-03-10", assessment_done="2025-03-10")
     assert [
         a["rule"]
         for a in runner.json("alerts", "--date", "2025-03-10")
@@ -403,8 +408,9 @@ def test_stuck_appears_in_the_agenda_after_red_and_amber(runner, store, team):
     amber = add(
         runner, "--initials", "AMb", "--stage", "3", "--review", (today + 3 * DAY).isoformat()
     )
-    stuck = add(runner, "--initials", "STu", "--stage", "2")
-    limit = add(runner, "--initials", "LIm", "--stage", "2")
+    opened = {n: ("--opened", (today - n * DAY).isoformat()) for n in (56, 57)}
+    stuck = add(runner, "--initials", "STu", "--stage", "2", *opened[57])
+    limit = add(runner, "--initials", "LIm", "--stage", "2", *opened[56])
     for token, days in ((stuck, 57), (limit, 56)):  # stage 2's limit: 8 weeks = 56 days
         fid = get_family_row(store, token, team)["id"]
         store.execute(

@@ -148,8 +148,8 @@ def test_dip_sample_window_and_reproducibility(store, team):
     for i, closed in enumerate(
         ["2024-12-10", "2024-12-11", "2025-01-15", "2025-03-11", "2025-03-12"]
     ):
-        fid = family(store, team, token=f"C{i:09d}")
-        store["families"].update(fid, {"closed": closed})
+        fid = family(store, team, token=f"C{i:09d}", opened="2024-06-03")
+        event(store, team, fid, closed, events.CLOSED, {"as": "closed", "scaling": 7})
     sample = dip_sample(store, team, ON, 10, 1, 3, 6)
     # 3-6 months before 11 June 2025: closed from 11 Dec 2024 to 11 Mar 2025 inclusive
     assert (sample["closed_from"], sample["closed_to"]) == ("2024-12-11", "2025-03-11")

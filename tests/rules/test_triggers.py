@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from webapp.rules.defaults import DEFAULT_RULES
+from webapp.rules.firings import family_firings
 from webapp.rules.triggers import (
-    family_firings,
     is_open,
     latest_firing,
     next_firing,
@@ -96,11 +96,18 @@ def test_risk_flag_alerts_when_added_then_every_10_weeks(flag):
     assert (key, TODAY + 10 * WEEK, "service manager") in fired(family, flags, TODAY + 10 * WEEK)
 
 
-def test_removed_flag_stops_alerting():
+def test_removed_flag_stops_the_series_and_keeps_its_firings():
+    """Contract §12: "Removing a flag ... ends the series from that day on, but firings
+    already made stay, open or answered, with their missed marks"."""
     family = case(None, TODAY - 100 * WEEK)
     flags = [{"name": "MARAC", "added_on": "2025-01-01", "removed_on": TODAY.isoformat()}]
-    assert fired(family, flags, on=TODAY - DAY)
-    assert not fired(family, flags, on=TODAY)
+    before = fired(family, flags, on=TODAY - DAY)
+    assert len(before) == 3
+    assert fired(family, flags, on=TODAY) == before
+    assert fired(family, flags, on=TODAY + 52 * WEEK) == before  # nothing after removal
+    found = family_firings(RULES, family, flags, TODAY + 52 * WEEK)
+    # the two that were followed by another firing keep it; the last one never will
+    assert [f.next_due for f in found] == [date(2025, 3, 12), date(2025, 5, 21), None]
 
 
 def test_shielded_alerts_head_of_practice_once():

@@ -134,7 +134,8 @@ def test_close_form_records_views_and_scaling_and_the_trend_chart(
     assert "Case stepped down" in done
     assert "views considered: child, family, network; scaling 8/10; plan met" in done
     assert "8 (" in done and "at closing" in done
-    reopen = client.form(f"/t/{token}/reopen", {"date": today.isoformat()}, follow_redirects=True)
+    again = {"date": today.isoformat(), "review": (today + timedelta(days=28)).isoformat()}
+    reopen = client.form(f"/t/{token}/reopen", again, follow_redirects=True)
     assert "reopened as a new episode" in flatten(text(reopen))
     assert get_family_row(store, token)["opened"] == today.isoformat()
 

@@ -83,8 +83,11 @@ def test_manager_sets_date_moves_stage_closes_and_reopens(client_for, fam, store
         7,
     )
     assert "Reopen the case" in text(client.get(f"/t/{token}"))
-    client.form(f"/t/{token}/reopen")
-    assert get_family_row(store, token, team)["closed"] is None
+    client.form(f"/t/{token}/reopen")  # no review date for the new episode: refused
+    assert get_family_row(store, token, team)["closed"] is not None
+    client.form(f"/t/{token}/reopen", {"review": "2031-01-01", "stage": "2"})
+    again = get_family_row(store, token, team)
+    assert (again["closed"], again["stage"], again["next_review"]) == (None, 2, "2031-01-01")
     kinds = [e["kind"] for e in family_history(store, row["id"])]
     assert kinds[:4] == ["reopened", "closed", "stage_moved", "review_set"]
     actions = [r["action"] for r in store.query("select action from audit order by id")]

@@ -29,8 +29,15 @@ def test_add_close_and_reopen_a_family(client_for, store):
              "reason": "family moved abroad"}
     client.post(f"/admin/families/{row['token']}/close", data=close)
     assert get_family_row(store, row["token"])["closed"] is not None
-    client.post(f"/admin/families/{row['token']}/reopen")
-    assert get_family_row(store, row["token"])["closed"] is None
+    client.post(f"/admin/families/{row['token']}/reopen")  # no review date: refused
+    assert get_family_row(store, row["token"])["closed"] is not None
+    client.post(f"/admin/families/{row['token']}/reopen", data={"review": "2030-02-01"})
+    reopened = get_family_row(store, row["token"])
+    assert (reopened["closed"], reopened["stage"], reopened["next_review"]) == (
+        None,
+        1,
+        "2030-02-01",
+    )
     bad = client.post("/admin/families", data={**form, "review": "soon"}, follow_redirects=True)
     assert "review must be a real date" in bad.get_data(as_text=True)
     assert store["families"].count == 1

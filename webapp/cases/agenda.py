@@ -19,7 +19,8 @@ from datetime import date
 from sqlite_utils import Database
 
 from printables.output import long_date
-from webapp.cases.families import family_view, team_flags
+from webapp.cases import history
+from webapp.cases.families import family_view
 from webapp.cases.meetings import previous_meeting, since_date
 from webapp.cases.teams import stage_names
 from webapp.rules.alerts import open_alerts
@@ -40,13 +41,15 @@ REASON_TITLES = {
 
 
 def open_requests(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
-    """Family id -> its unresolved requests made on or before ``on``, oldest first."""
+    """Family id -> its requests made on or before ``on`` and not resolved by then,
+    oldest first."""
     found: dict[int, list[dict]] = {}
     for r in db.query(
         """select r.*, u.username from agenda_requests r left join users u on u.id = r.requested_by
-           where r.team_id = ? and r.resolved_at is null and r.requested_on <= ?
+           where r.team_id = ? and r.requested_on <= ?
+             and (r.resolved_at is null or substr(r.resolved_at, 1, 10) > ?)
            order by r.requested_at, r.id""",
-        [team["id"], on.isoformat()],
+        [team["id"], on.isoformat(), on.isoformat()],
     ):
         found.setdefault(r["family_id"], []).append(
             {"by": r["username"], "note": r["note"], "on": r["requested_on"]}
@@ -88,13 +91,13 @@ def _new_tiles(db: Database, team: dict, since: date, on: date) -> dict[int, dic
         else set()
     )
     found: dict[int, dict] = {}
+    kinds = (events.CREATED, events.REOPENED, events.TRANSFERRED)
     for e in db.query(
         """select family_id, kind, on_date, detail from events
            where team_id = ? and kind in (?, ?, ?) and on_date >= ? and on_date <= ?
            order by at, id""",
-        [team["id"], events.CREATED, events.REOPENED, events.TRANSFERRED,
-         since.isoformat(), on.isoformat()],
-    ):  # fmt: skip
+        [team["id"], *kinds, since.isoformat(), on.isoformat()],
+    ):
         if e["on_date"] == since.isoformat() and (not same_day or e["family_id"] in discussed):
             continue
         transferred = e["kind"] == events.TRANSFERRED
@@ -104,6 +107,25 @@ def _new_tiles(db: Database, team: dict, since: date, on: date) -> dict[int, dic
             "on": e["on_date"],
             "reopened": e["kind"] == events.REOPENED,
             "transferred": transferred,
+        }
+    return found
+
+
+def _zones(db: Database, team: dict, on: date) -> dict[int, dict]:
+    """Family id -> where the team's scans last saw its tile on or before ``on``."""
+    found: dict[int, dict] = {}
+    for e in db.query(
+        """select family_id, detail, at from events
+           where team_id = ? and kind = ? and on_date <= ? order by on_date, id""",
+        [team["id"], events.ZONE_SEEN, on.isoformat()],
+    ):
+        detail = json.loads(e["detail"] or "{}")
+        found[e["family_id"]] = {
+            "last_stage": detail.get("stage"),
+            "last_zone": detail.get("zone"),
+            "last_x_mm": detail.get("x_mm"),
+            "last_y_mm": detail.get("y_mm"),
+            "last_seen_at": e["at"],
         }
     return found
 
@@ -133,24 +155,27 @@ def _outcomes(db: Database, team: dict, on: date) -> dict[int, list[dict]]:
     return found
 
 
+#: Where a scan last saw a tile: as of the agenda's day, from the scans' events.
+_SEEN = ("last_stage", "last_zone", "last_x_mm", "last_y_mm", "last_seen_at")
+
 #: Meetings in a row with the same scaling score after which the agenda notes a case as
 #: possibly stuck: a note on the item, and the reason ``stuck`` (docs/contract.md §5).
 STUCK_MEETINGS = 3
 
 
-def _scaling(db: Database, team: dict, on: date) -> dict[int, list[int]]:
-    """Family id -> the scaling scores of its current episode's outcomes up to ``on``,
-    oldest first."""
-    found: dict[int, list[int]] = {}
+def _scaling(db: Database, team: dict, on: date) -> dict[int, list[tuple[str, int]]]:
+    """Family id -> (meeting date, scaling score) of its outcomes up to ``on``, oldest
+    first."""
+    found: dict[int, list[tuple[str, int]]] = {}
     for e in db.query(
-        """select e.family_id, json_extract(e.detail, '$.scaling') as score from events e
-           join families f on f.id = e.family_id
-           where e.team_id = ? and e.kind = ? and json_extract(e.detail, '$.scaling') is not null
-             and json_extract(e.detail, '$.meeting_date') between f.opened and ?
-           order by json_extract(e.detail, '$.meeting_date'), e.at, e.id""",
+        """select family_id, json_extract(detail, '$.meeting_date') as day,
+                  json_extract(detail, '$.scaling') as score from events
+           where team_id = ? and kind = ? and json_extract(detail, '$.scaling') is not null
+             and json_extract(detail, '$.meeting_date') <= ?
+           order by json_extract(detail, '$.meeting_date'), at, id""",
         [team["id"], events.OUTCOME, on.isoformat()],
     ):
-        found.setdefault(e["family_id"], []).append(e["score"])
+        found.setdefault(e["family_id"], []).append((e["day"], e["score"]))
     return found
 
 
@@ -201,23 +226,28 @@ def build_agenda(db: Database, team: dict, on: date) -> list[dict]:
     }
     outcomes = _outcomes(db, team, on)
     scaling = _scaling(db, team, on)
+    zones = _zones(db, team, on)
     names = stage_names(db, team)
-    flags = team_flags(db, team)
     items = []
-    for row in db["families"].rows_where(
-        "team_id = ? and closed is null and substr(created_at, 1, 10) <= ?",
-        [team["id"], on.isoformat()],
-    ):
-        view = family_view(db, row, team, on, flags.get(row["id"], []))
+    for timeline, state in history.cases_on(db, team, on):
+        row = timeline.row
+        as_then = {
+            **history.as_row(timeline, state),
+            **dict.fromkeys(_SEEN),
+            **zones.get(row["id"], {}),
+        }
+        view = family_view(db, as_then, team, on, timeline.flag_names_on(on))
         recorded = outcomes.get(row["id"], [])
+        # The scaling scores of the episode open on the day.
+        scores = [score for day, score in scaling.get(row["id"], []) if day >= state["opened"]]
         if recorded:
             snapshot = recorded[0].get("agenda") or {}
             reasons = {r: snapshot.get("details", {}).get(r) for r in snapshot.get("reasons", [])}
         else:
-            reasons = _reasons(view, row["id"], found, scaling.get(row["id"], []))
+            reasons = _reasons(view, row["id"], found, scores)
         if not reasons:
             continue
-        items.append(_item(view, names, reasons, recorded, scaling.get(row["id"], [])))
+        items.append(_item(view, names, reasons, recorded, scores))
     order = {reason: n for n, reason in enumerate(REASONS)}
     items.sort(key=lambda i: (order[i["reason"]], i["stage"], i["initials"], i["token"]))
     return items

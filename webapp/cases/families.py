@@ -73,7 +73,8 @@ def clean_family(fields: dict, team: dict, today: date) -> dict:
     for column, what in (("proceedings_start", "proceedings start"), ("s47", "s.47 referral")):
         if fields.get(column):
             day = parse_date(fields[column], what)
-            if day < opened:
+            # A court clock may have started before the case came to the team (§12).
+            if day < opened and column != "proceedings_start":
                 raise BadInput(f"the {what} {day} is before the case opened on {opened}")
             case_dates[column] = day.isoformat()
     return {
@@ -116,10 +117,14 @@ def _insert(db: Database, row: dict, user_id: int | None, source: str, timezone:
     family_id = db["families"].insert(row).last_pk
     for flag in flags:
         db["flags"].insert({"family_id": family_id, "name": flag, "added_on": row["opened"]})
-    detail = {k: row[k] for k in ("stage", "next_review", "initials")}
+    # The state it was registered in, for replaying its history (webapp.cases.history).
+    kept = ("stage", "next_review", "initials", "opened", "team_id", "case_type", "worker")
+    detail = {k: row.get(k) for k in kept}
+    detail.update({k: row[k] for k in ("proceedings_start", "s47") if row.get(k)})
     if earlier:
         detail["rereferral_of"] = earlier["token"]
         detail["closed_on"] = earlier["closed"]
+        detail["closed_as"] = earlier["closed_as"]
     events.record_event(
         db, row["team_id"], family_id, events.CREATED, detail, user_id, source, timezone
     )

@@ -1,5 +1,6 @@
 """A case's life after registration (docs/contract.md §6): changes from a date, closing
-or stepping down, transfer to another team, and reopening as a new episode.
+or stepping down, and reopening as a new episode (a transfer to another team is in
+:mod:`webapp.cases.transfers`).
 
 Every change is checked in full before anything is written, then written in one
 transaction with a dated event (``on_date`` is the date it takes effect), so the tile's
@@ -26,7 +27,7 @@ from webapp.cases.families import (
     parse_date,
     parse_stage,
 )
-from webapp.cases.teams import get_team, team_settings, team_today
+from webapp.cases.teams import team_settings, team_today
 from webapp.errors import BadInput
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow
@@ -69,6 +70,14 @@ def _event(db, row, team, kind, detail, day, user_id, source) -> None:
     )
 
 
+def _log(db, row, team, action, detail, day, user_id, source) -> None:
+    """The access-log entry of a change, with the day it takes effect and the day it was
+    entered (they differ for a change entered late, docs/contract.md §12)."""
+    dates = {"effective_date": day.isoformat(), "entered_on": team_today(team).isoformat()}
+    access_log.record(db, team["id"], user_id, action, row["token"], {**detail, **dates},
+                      source=source)  # fmt: skip
+
+
 # -- family set -----------------------------------------------------------------------
 
 
@@ -94,7 +103,8 @@ def _plan_changes(db, row, team, day, fields) -> tuple[dict, list, list, list[di
         value = fields.get(column)
         if value:
             new = parse_date(value, what)
-            not_before_opening(row, new, what)
+            if column != "proceedings_start":  # a court clock may start before registration
+                not_before_opening(row, new, what)
             if new.isoformat() != row[column]:
                 changes[column] = new.isoformat()
                 details.append({"field": column, "from": row[column], "to": new.isoformat()})
@@ -160,6 +170,10 @@ def set_case(
         for flag in end:
             db["flags"].update(flag["id"], {"removed_on": day.isoformat()})
             _event(db, row, team, events.FLAG_REMOVED, {"flag": flag["name"]}, day, user_id, source)
+        changed = {d["field"]: d["to"] for d in details}
+        changed.update({"flags": add, "unflags": [f["name"] for f in end]})
+        shown = {k: v for k, v in changed.items() if v}
+        _log(db, row, team, access_log.CASE_CHANGE, shown, day, user_id, source)
     return db["families"].get(row["id"])
 
 
@@ -220,6 +234,7 @@ def close_case(
         for flag in ended:
             db["flags"].update(flag["id"], {"removed_on": day.isoformat()})
         _event(db, row, team, events.CLOSED, detail, day, user_id, source)
+        _log(db, row, team, access_log.CASE_CLOSE, {"as": closed_as}, day, user_id, source)
     return db["families"].get(row["id"])
 
 
@@ -242,29 +257,47 @@ def reopen_case(
     row: dict,
     team: dict,
     *,
+    review: str | date | None = None,
+    stage: str | int | None = None,
     on: str | date | None = None,
     user_id: int | None = None,
     source: str = "cli",
 ) -> dict:
-    """Start a new episode on ``on``: ``opened`` becomes that day and the old episode's
-    dates are cleared, so no clock or flag of the old episode fires again. The event
-    keeps the gap, for the drift report's start-again section."""
+    """Start a new episode on ``on`` with a new review date (required) on stage ``stage``
+    (default 1): ``opened`` becomes that day and the old episode's dates are cleared, so
+    nothing of the old episode fires, counts as overdue or counts time in stage in the new
+    one (docs/contract.md §12). The event keeps the gap, for the drift report's
+    start-again section, and the old episode's dates, for its history."""
     if not row["closed"]:
         raise BadInput(f"{row['token']} is not closed")
+    if not review:
+        raise BadInput("give the new episode's review date (--review YYYY-MM-DD)")
     day = parse_date(on, "reopening date") if on else team_today(team)
     if day.isoformat() < row["closed"]:
         raise BadInput(f"the reopening date {day} is before the case closed on {row['closed']}")
+    new_review = parse_date(review, "review").isoformat()
+    new_stage = parse_stage(stage) if stage not in (None, "") else 1
     closed = date.fromisoformat(row["closed"])
     detail = {
         "closed_on": row["closed"],
         "closed_as": row["closed_as"],
         "opened_before": row["opened"],
         "days_closed": (day - closed).days,
+        "stage": new_stage,
+        "next_review": new_review,
+        "episode": {k: row.get(k) for k in ("proceedings_start", "s47", "assessment_done")},
     }
     with db.atomic():
         changes = dict.fromkeys(_EPISODE_COLUMNS)
         db["families"].update(
-            row["id"], {**changes, "opened": day.isoformat(), "updated_at": utcnow()}
+            row["id"],
+            {
+                **changes,
+                "opened": day.isoformat(),
+                "stage": new_stage,
+                "next_review": new_review,
+                "updated_at": utcnow(),
+            },
         )
         # Flags of a case closed before closing ended them belong to the old episode too.
         db.execute(
@@ -272,89 +305,9 @@ def reopen_case(
             [row["closed"], row["id"]],
         )
         _event(db, row, team, events.REOPENED, detail, day, user_id, source)
+        shown = {"stage": new_stage, "next_review": new_review}
+        _log(db, row, team, access_log.CASE_REOPEN, shown, day, user_id, source)
     return db["families"].get(row["id"])
-
-
-# -- transfer -------------------------------------------------------------------------------
-
-#: Tables whose rows belong to a family and a team: they follow the case on transfer.
-_AUDIT_TABLES = {"audit"}
-
-
-def _family_tables(db: Database) -> list[str]:
-    return [
-        name
-        for name in db.table_names()
-        if name not in _AUDIT_TABLES
-        and name != "families"
-        and {"team_id", "family_id"} <= set(db[name].columns_dict)
-    ]
-
-
-def transfer_case(
-    db: Database,
-    row: dict,
-    team: dict,
-    to_team: str,
-    *,
-    stage: str | int | None = None,
-    on: str | date | None = None,
-    user_id: int | None = None,
-    source: str = "cli",
-) -> tuple[dict, dict]:
-    """Move an open case to another team with its token (the printed tile stays valid),
-    its history and its rules' records, onto stage ``stage`` (default the same number) of
-    the new team's boards. Both teams' audit logs record it; the old team no longer
-    finds the token. Returns (updated row, new team)."""
-    _open_case(row, "transferring it")
-    new_team = get_team(db, to_team)
-    if new_team["id"] == team["id"]:
-        raise BadInput(f"{row['token']} is already with {team['name']}")
-    new_stage = parse_stage(stage) if stage not in (None, "") else row["stage"]
-    day = effective_date(row, team, on, "transfer date")
-    detail = {
-        "from_team": team["name"],
-        "to_team": new_team["name"],
-        "stage": {"from": row["stage"], "to": new_stage},
-    }
-    with db.atomic():
-        db["families"].update(
-            row["id"],
-            {
-                "team_id": new_team["id"],
-                "stage": new_stage,
-                # Not seen on the new team's boards yet.
-                "last_stage": None,
-                "last_zone": None,
-                "last_x_mm": None,
-                "last_y_mm": None,
-                "last_seen_at": None,
-                "updated_at": utcnow(),
-            },
-        )
-        for table in _family_tables(db):
-            db.execute(f"update [{table}] set team_id = ? where family_id = ?",
-                       [new_team["id"], row["id"]])  # fmt: skip
-        _event(db, row, new_team, events.TRANSFERRED, detail, day, user_id, source)
-        for side in (team, new_team):
-            access_log.record(
-                db,
-                side["id"],
-                user_id,
-                access_log.CASE_TRANSFER,
-                row["token"],
-                detail,
-                source=source,
-            )
-    return db["families"].get(row["id"]), new_team
-
-
-def other_team_names(db: Database, team: dict) -> list[str]:
-    """The teams a case of ``team`` can be transferred to, by name."""
-    return [
-        r["name"]
-        for r in db["teams"].rows_where("id != ?", [team["id"]], order_by="name", select="name")
-    ]
 
 
 def scaling_series(history: list[dict]) -> list[dict]:

@@ -11,8 +11,9 @@ from webapp.cases.families import (
     get_family_row,
     list_families,
 )
-from webapp.cases.lifecycle import close_case, reopen_case, set_case, transfer_case
+from webapp.cases.lifecycle import close_case, reopen_case, set_case
 from webapp.cases.teams import get_team, team_by_id
+from webapp.cases.transfers import transfer_case
 from webapp.cli.common import (
     CaseboardGroup,
     db_option,
@@ -272,8 +273,10 @@ def family_transfer(db_path, on, token, to_team, stage):
 @db_option
 @date_option
 @click.argument("token")
-def family_reopen(db_path, on, token):
-    """Reopen a closed case as a new episode starting on --date."""
+@click.option("--review", help="The new episode's review date, YYYY-MM-DD (required).")
+@click.option("--stage", help="Stage board the new episode starts on (default 1).")
+def family_reopen(db_path, on, token, review, stage):
+    """Reopen a closed case as a new episode starting on --date, with a new review date."""
     db, row, team = _row(db_path, token)
-    row = reopen_case(db, row, team, on=on)
+    row = reopen_case(db, row, team, review=review, stage=stage, on=on)
     click.echo(f"reopened {row['token']} ({row['initials']}) from {row['opened']}")

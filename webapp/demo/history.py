@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH
 from webapp.cases.teams import team_settings, team_today
-from webapp.rules import triggers
+from webapp.rules import firings, triggers
 from webapp.rules.defaults import DEFAULT_FLAGS, DISCUSSION_KINDS
 from webapp.rules.team_rules import review_days, team_rules
 from webapp.store import events
@@ -131,7 +131,7 @@ class _Sim:
         """Most alerts that have fired are followed up when the case is discussed."""
         fam = self.live[fid]
         latest: dict[str, triggers.Firing] = {}  # the latest firing of each series
-        for firing in triggers.family_firings(self.rules, fam, self.flags.get(fid, []), on):
+        for firing in firings.family_firings(self.rules, fam, self.flags.get(fid, []), on):
             latest[firing.key] = firing
         for firing in latest.values():
             if self.rng.random() < 0.8:

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import groupby
 
 from sqlite_utils import Database
 
+from webapp.cases import history
 from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotAllowed, NotFound
 from webapp.rules import triggers
 from webapp.rules.defaults import HOP, SM, TM
+from webapp.rules.firings import span_firings
 from webapp.rules.team_rules import ROLES, holiday_region, team_rules
 from webapp.rules.workdays import core_assessment_due
 from webapp.store.connection import utcnow
@@ -43,6 +46,7 @@ def _alert(family: dict, firing: triggers.Firing, on: date) -> dict:
         "role": firing.role,
         "message": firing.message,
         "missed": following is not None and following <= on,
+        "before_registration": firing.before_registration,
         "next_due": following.isoformat() if following else None,
         "family_id": family["id"],
         **_deadline(firing, on),
@@ -61,32 +65,10 @@ def _deadline(firing: triggers.Firing, on: date) -> dict:
     }
 
 
-def _families(db: Database, team: dict, on: date, family_id: int | None) -> list[dict]:
-    where = "team_id = ? and opened <= ? and (closed is null or closed > ?)"
-    params: list = [team["id"], on.isoformat(), on.isoformat()]
-    if family_id is not None:
-        where += " and id = ?"
-        params.append(family_id)
-    return list(db["families"].rows_where(where, params, order_by="id"))
-
-
 def _one_family(column: str, family_id: int | None) -> tuple[str, list]:
     """An extra condition (and its parameter) when only one family's rows are wanted:
     the tile page asks for one family, and should not read the whole team's."""
     return ("", []) if family_id is None else (f" and {column} = ?", [family_id])
-
-
-def _flags(db: Database, team: dict, family_id: int | None = None) -> dict[int, list[dict]]:
-    found = defaultdict(list)
-    extra, params = _one_family("f.family_id", family_id)
-    for r in db.query(
-        """select f.* from flags f join families fa on fa.id = f.family_id
-           where fa.team_id = ?"""
-        + extra,
-        [team["id"], *params],
-    ):
-        found[r["family_id"]].append(r)
-    return found
 
 
 def _follow_ups(
@@ -163,32 +145,84 @@ def _clinic_firings(db: Database, team: dict, on: date) -> dict[int, list[trigge
     return found
 
 
+def _ends(spans: list, team: dict) -> list[tuple[date, str]]:
+    """The days the team's holding of the case ended (closed or passed to another team),
+    oldest first, with why."""
+    found, held = [], False
+    for span in spans:
+        state = span.state
+        holds = not state["closed"] and state["team_id"] == team["id"]
+        if held and not holds:
+            found.append((span.start, "closed" if state["closed"] else "transferred"))
+        held = holds
+    return found
+
+
 def team_firings(
-    db: Database, team: dict, on: date, *, family_id: int | None = None
+    db: Database,
+    team: dict,
+    on: date,
+    *,
+    family_id: int | None = None,
+    ended: bool = False,
 ) -> list[tuple[dict, triggers.Firing, date | None]]:
-    """Every firing on or before ``on`` for the team's open cases: (family row, firing,
-    the day a follow-up answered it or None)."""
+    """Every firing on or before ``on`` while the team held the case open: (family, firing,
+    the day a follow-up answered it or None). Replayed from the changes effective on or
+    before ``on`` (docs/contract.md §12).
+
+    Only cases the team holds open on ``on``, unless ``ended``: then also the firings
+    of cases it closed or passed on (their firings are facts). The answer is shared
+    while the store is unchanged: do not change it. ``family`` is the case as
+    it stood on ``on`` with ``live`` (held open that day), ``current`` (the firing is of
+    the episode open that day) and ``ends`` (the days the team's holding ended, with
+    why)."""
+    every = ("firings", team["id"], on, family_id, True)
+    if not ended and not history.is_remembered(db, every):
+        # Only the cases held open on ``on`` (the alerts page, the agenda): cheaper.
+        key = ("firings", team["id"], on, family_id, False)
+        return history.remembered(db, key, lambda: _team_firings(db, team, on, family_id, False))
+    made = history.remembered(db, every, lambda: _team_firings(db, team, on, family_id, True))
+    return made if ended else [item for item in made if item[0]["live"]]
+
+
+def _team_firings(
+    db: Database, team: dict, on: date, family_id: int | None, ended: bool
+) -> list[tuple]:
     rules = [r for r in team_rules(db, team) if r["kind"] in triggers.TRIGGER_KINDS]
     region = holiday_region(team)
-    flags, follow_ups = _flags(db, team, family_id), _follow_ups(db, team, family_id)
+    follow_ups = _follow_ups(db, team, family_id)
     manager, clinic = _manager_firings(db, team, on), _clinic_firings(db, team, on)
     found = []
-    for family in _families(db, team, on, family_id):
-        fid = family["id"]
-        # (firing, earliest date a follow-up may close it)
-        candidates = [
-            (f, f.due) for f in triggers.family_firings(rules, family, flags[fid], on, region)
-        ]
-        # Meeting-time alerts and clinic actions of an earlier episode never come back.
-        episode = date.fromisoformat(family["opened"])
-        candidates += [(f, min(created, f.due)) for f, created in manager[fid] if f.due >= episode]
-        candidates += [(f, f.due) for f in clinic[fid] if f.due >= episode]
-        for firing, since in candidates:
+    for fid, timeline in sorted(history.team_timelines(db, team, family_id).items()):
+        spans = timeline.spans(on)
+        if not spans:
+            continue
+        state = spans[-1].state
+        live = not state["closed"] and state["team_id"] == team["id"]
+        if not (live or ended):
+            continue
+        family = {**history.as_row(timeline, state), "live": live, "ends": _ends(spans, team)}
+        flags = timeline.flags_on(on)
+        # (firing, earliest date a follow-up may close it, of the episode open on ``on``)
+        candidates = []
+        for episode, group in groupby(spans, key=lambda span: span.state["episode"]):
+            current = live and episode == state["episode"]
+            made = span_firings(rules, list(group), flags, on, team["id"], region)
+            candidates += [(f, f.due, current) for f in made]
+        if live:
+            # Meeting-time alerts and clinic actions of an earlier episode never come back.
+            opened = date.fromisoformat(state["opened"])
+            candidates += [
+                (f, min(created, f.due), True) for f, created in manager[fid] if f.due >= opened
+            ]
+            candidates += [(f, f.due, True) for f in clinic[fid] if f.due >= opened]
+        seen = {flag: {**family, "current": flag} for flag in (True, False)}
+        for firing, since, current in candidates:
             # Only the assessment marked done closes the core-assessment alert.
             answers = (
                 () if firing.kind == triggers.ASSESSMENT else follow_ups.get((fid, firing.key), ())
             )
-            found.append((family, firing, answered_on(firing, since, answers, on)))
+            found.append((seen[current], firing, answered_on(firing, since, answers, on)))
     return found
 
 
@@ -203,7 +237,7 @@ def open_alerts(db: Database, team: dict, on: date, *, family_id: int | None = N
     found = [
         _alert(family, firing, on)
         for family, firing, answered in team_firings(db, team, on, family_id=family_id)
-        if answered is None
+        if answered is None and family["current"]
     ]
     interim = interim_assessments(db, team, on)
     for alert in found:
@@ -233,7 +267,7 @@ def missed_reviews(db: Database, team: dict, on: date, since: date | None = None
     """Firings missed (still open when their series fired again), counted per rule and
     calendar month of the firing, on or after ``since``: ``rule``, ``month``, ``missed``."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for _family, firing, answered in team_firings(db, team, on):
+    for _family, firing, answered in team_firings(db, team, on, ended=True):
         following = firing.next_due
         if following is None or following > on or (since and firing.due < since):
             continue

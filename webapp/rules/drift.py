@@ -3,14 +3,15 @@ File Audit §5). Plain data, no Flask: the CLI writes it as JSON, CSV or PDF and
 dashboard draws it.
 
 Past states are replayed from each family's events (created, review set, stage
-moved, closed, reopened, transferred, and the dated changes of ``family set``), so
-"how many cases were overdue in March" is answered from what the store recorded at the
-time, not from today's dates.
+moved, closed, reopened, transferred, and the dated changes of ``family set``; see
+:mod:`webapp.cases.history`), so "how many cases were overdue in March" is answered from
+what the store recorded at the time, not from today's dates, and nothing dated after the
+report's day changes it (docs/contract.md §12). A case counts for the team only while
+that team held it.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 from collections import defaultdict
@@ -19,6 +20,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from tilegen import domain
+from webapp.cases import history
 from webapp.cases.families import rereferral_months
 from webapp.cases.meetings import weeks_without_meeting
 from webapp.cases.teams import stage_names, team_today
@@ -27,6 +29,7 @@ from webapp.rules.drift_policy import policy_sections
 from webapp.rules.meeting_audits import audit_status
 from webapp.rules.supervision import coverage
 from webapp.rules.team_rules import limit, stuck_weeks
+from webapp.rules.unanswered import unanswered_at_closure
 from webapp.rules.workdays import add_months
 from webapp.store import events
 
@@ -40,64 +43,22 @@ STAGE_BUCKETS = [
 ]
 
 
-def _timelines(db: Database, team: dict) -> dict[int, list[tuple[str, str, dict]]]:
-    found = defaultdict(list)
-    for r in db.query(
-        """select family_id, on_date, kind, detail from events
-           where team_id = ? and family_id is not null and kind in (?, ?, ?, ?, ?, ?, ?)
-           order by on_date, id""",
-        [
-            team["id"],
-            events.CREATED,
-            events.REVIEW_SET,
-            events.STAGE_MOVED,
-            events.CLOSED,
-            events.REOPENED,
-            events.TRANSFERRED,
-            events.CHANGED,
-        ],
-    ):
-        found[r["family_id"]].append((r["on_date"], r["kind"], json.loads(r["detail"] or "{}")))
+def _timelines(db: Database, team: dict) -> dict[int, history.Timeline]:
+    """Every family the team holds or has held, with its replayable history."""
+    found = history.team_timelines(db, team)
+    for timeline in found.values():
+        timeline.viewer = team["id"]
     return found
 
 
-def _apply(state: dict | None, on: str, kind: str, detail: dict) -> dict | None:
-    if kind == events.CREATED:
-        return {
-            "stage": detail.get("stage"),
-            "next_review": detail.get("next_review"),
-            "closed": False,
-            "stage_since": on,
-        }
-    if state is None:
-        return None  # history before registration is unknown
-    if kind == events.REVIEW_SET:
-        return {**state, "next_review": detail.get("to")}
-    if kind == events.STAGE_MOVED:
-        return {**state, "stage": detail.get("to"), "stage_since": on}
-    if kind == events.CLOSED:
-        return {**state, "closed": True}
-    if kind == events.REOPENED:
-        return {**state, "closed": False}
-    if kind == events.TRANSFERRED:
-        stage = (detail.get("stage") or {}).get("to", state["stage"])
-        moved = stage != state["stage"]
-        return {**state, "stage": stage, "stage_since": on if moved else state["stage_since"]}
-    if kind == events.CHANGED and detail.get("field"):
-        return {**state, detail["field"]: detail.get("to")}
-    return state
-
-
-def states_on(timeline: list[tuple[str, str, dict]], days: list[date]) -> list[dict | None]:
-    """A family's state (stage, next_review, closed, stage_since) on each of ``days`` (sorted)."""
-    out, state, i = [], None, 0
-    for day in days:
-        iso = day.isoformat()
-        while i < len(timeline) and timeline[i][0] <= iso:
-            state = _apply(state, *timeline[i])
-            i += 1
-        out.append(state)
-    return out
+def states_on(timeline: history.Timeline, days: list[date]) -> list[dict | None]:
+    """A family's state (stage, next_review, closed, stage_since, ...) on each of ``days``
+    (sorted), as the team asking saw it: closed on days another team held it."""
+    viewer = getattr(timeline, "viewer", None)
+    return [
+        s if s is None or viewer is None or s["team_id"] == viewer else {**s, "closed": True}
+        for s in timeline.states_on(days)
+    ]
 
 
 def overdue_series(timelines: dict, days: list[date]) -> list[dict]:
@@ -156,9 +117,13 @@ def stage_time(families: list[dict], names: dict[int, str]) -> list[dict]:
     return found
 
 
-def moves_per_week(db: Database, team: dict, weeks: list[date]) -> list[dict]:
-    """Stage moves recorded in each week (Monday to Sunday) starting on ``weeks``."""
+def moves_per_week(
+    db: Database, team: dict, weeks: list[date], on: date | None = None
+) -> list[dict]:
+    """Stage moves recorded in each week (Monday to Sunday) starting on ``weeks``, up to
+    ``on`` (a move dated later in this week is not known on ``on``)."""
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
+    last = min(last, on) if on else last
     counts: dict[date, int] = defaultdict(int)
     for r in db.query(
         "select on_date from events where team_id = ? and kind = ? and on_date between ? and ?",
@@ -169,38 +134,60 @@ def moves_per_week(db: Database, team: dict, weeks: list[date]) -> list[dict]:
     return [{"week_starting": w.isoformat(), "moves": counts[w]} for w in weeks]
 
 
-def reopened(db: Database, team: dict, start: date, on: date, months: int) -> list[dict]:
+def reopened(
+    db: Database, team: dict, start: date, on: date, months: int, timelines: dict | None = None
+) -> list[dict]:
     """Every reopening between ``start`` and ``on`` (the start-again section), with the days
     the case was closed and whether that was within ``months`` of closing."""
+    timelines = _timelines(db, team) if timelines is None else timelines
     found = []
-    for r in db.query(
-        """select e.on_date, e.detail, f.token, f.initials, f.worker, f.stage from events e
-           join families f on f.id = e.family_id
-           where e.team_id = ? and e.kind = ? and e.on_date between ? and ?
-           order by e.on_date, e.id""",
-        [team["id"], events.REOPENED, start.isoformat(), on.isoformat()],
-    ):
-        closed_on = json.loads(r["detail"] or "{}").get("closed_on")
-        if not closed_on:
-            continue
-        reopened_on = date.fromisoformat(r["on_date"])
-        found.append(
-            {
-                "token": r["token"],
-                "initials": r["initials"],
-                "worker": r["worker"],
-                "closed_on": closed_on,
-                "reopened_on": r["on_date"],
-                "days_closed": (reopened_on - date.fromisoformat(closed_on)).days,
-                "within_window": add_months(date.fromisoformat(closed_on), months) >= reopened_on,
-            }
-        )
+    for timeline in timelines.values():
+        for on_date, kind, detail in timeline.changes:
+            closed_on = detail.get("closed_on")
+            if kind != events.REOPENED or not closed_on or not start.isoformat() <= on_date:
+                continue
+            reopened_on = date.fromisoformat(on_date)
+            if reopened_on > on:
+                break
+            [state] = states_on(timeline, [reopened_on])
+            if state is None or state["closed"]:
+                continue
+            found.append(
+                {
+                    "token": timeline.row["token"],
+                    "initials": state["initials"],
+                    "worker": state["worker"],
+                    "closed_on": closed_on,
+                    "reopened_on": on_date,
+                    "days_closed": (reopened_on - date.fromisoformat(closed_on)).days,
+                    "within_window": add_months(date.fromisoformat(closed_on), months)
+                    >= reopened_on,
+                }
+            )
+    found.sort(key=lambda r: (r["reopened_on"], r["token"]))
     return found
 
 
 def rereferrals(db: Database, team: dict, start: date, on: date) -> list[dict]:
     """New families registered between ``start`` and ``on`` with the case reference of a
     case closed within the team's re-referral window (linked when they were registered)."""
+    rows = db.query(
+        """select * from (
+             select f.token, coalesce(json_extract(e.detail, '$.initials'), f.initials)
+                      as initials,
+                    coalesce(json_extract(e.detail, '$.worker'), f.worker) as worker,
+                    coalesce(json_extract(e.detail, '$.opened'), f.opened) as opened,
+                    old.token as earlier,
+                    coalesce(json_extract(e.detail, '$.closed_on'), old.closed) as closed_on,
+                    coalesce(json_extract(e.detail, '$.closed_as'), old.closed_as) as closed_as
+             from families f join families old on old.id = f.rereferral_of
+             join events e on e.family_id = f.id and e.kind = :created
+             where e.team_id = :team)
+           where opened between :start and :on and closed_on is not null
+           order by opened, token""",
+        {"created": events.CREATED, "team": team["id"], "start": start.isoformat(),
+         "on": on.isoformat()},
+    )  # fmt: skip
     return [
         {
             **r,
@@ -208,19 +195,49 @@ def rereferrals(db: Database, team: dict, start: date, on: date) -> list[dict]:
                 date.fromisoformat(r["opened"]) - date.fromisoformat(r["closed_on"])
             ).days,
         }
-        for r in db.query(
-            """select f.token, f.initials, f.worker, f.opened, old.token as earlier,
-                      old.closed as closed_on, old.closed_as as closed_as from families f
-               join families old on old.id = f.rereferral_of
-               where f.team_id = ? and f.opened between ? and ?
-               order by f.opened, f.token""",
-            [team["id"], start.isoformat(), on.isoformat()],
-        )
+        for r in rows
     ]
 
 
+def _closures(timelines: dict, team: dict, first: date, last: date) -> list[dict]:
+    """The team's closings and step-downs dated from ``first`` to ``last``, as recorded
+    when they were made (a later reopening does not remove them)."""
+    found = []
+    for timeline in timelines.values():
+        for on_date, kind, detail in timeline.changes:
+            if kind != events.CLOSED or not first.isoformat() <= on_date <= last.isoformat():
+                continue
+            closing = date.fromisoformat(on_date)
+            [before] = states_on(timeline, [closing - timedelta(days=1)])
+            if before is None or before["closed"]:
+                continue
+            found.append(
+                {
+                    "token": timeline.row["token"],
+                    "initials": before["initials"],
+                    "worker": before["worker"],
+                    "stage": before["stage"],
+                    "case_type": before["case_type"],
+                    "opened": before["opened"],
+                    "closed": on_date,
+                    "closed_as": detail.get("as") or "closed",
+                    "scaling": detail.get("scaling"),
+                    "views": ",".join(detail.get("views") or []) or None,
+                    "reason": detail.get("reason"),
+                }
+            )
+    return sorted(found, key=lambda r: (r["closed"], r["token"]))
+
+
 def dip_sample(
-    db: Database, team: dict, on: date, size: int, seed: int, from_months: int, to_months: int
+    db: Database,
+    team: dict,
+    on: date,
+    size: int,
+    seed: int,
+    from_months: int,
+    to_months: int,
+    timelines: dict | None = None,
 ) -> dict:
     """A reproducible random sample of cases closed or stepped down 3-6 months ago (by
     default; Kent Case Progression Policy §11), with the scaling and views at closure.
@@ -229,15 +246,8 @@ def dip_sample(
     same store, size and seed always give the same sample.
     """
     newest, oldest = add_months(on, -from_months), add_months(on, -to_months)
-    eligible = list(
-        db.query(
-            """select token, initials, worker, stage, case_type, opened, closed,
-                      coalesce(closed_as, 'closed') as closed_as, closed_scaling as scaling,
-                      closed_views as views, closed_reason as reason from families
-               where team_id = ? and closed between ? and ? order by closed, token""",
-            [team["id"], oldest.isoformat(), newest.isoformat()],
-        )
-    )
+    timelines = _timelines(db, team) if timelines is None else timelines
+    eligible = _closures(timelines, team, oldest, newest)
     picked = random.Random(seed).sample(eligible, min(size, len(eligible)))
     picked.sort(key=lambda r: (r["closed"], r["token"]))
     return {
@@ -250,23 +260,21 @@ def dip_sample(
     }
 
 
-def _current(db: Database, team: dict, timelines: dict, on: date) -> list[dict]:
-    """Open cases on ``on`` with their stage and days in it."""
-    rows = {r["id"]: r for r in db["families"].rows_where("team_id = ?", [team["id"]])}
+def _current(timelines: dict, on: date) -> list[dict]:
+    """Open cases on ``on`` (held by the team asking) with their stage and days in it."""
     found = []
-    for fid, timeline in timelines.items():
+    for timeline in timelines.values():
         [state] = states_on(timeline, [on])
-        if state is None or state["closed"] or fid not in rows:
+        if state is None or state["closed"]:
             continue
-        row = rows[fid]
         found.append(
             {
-                "token": row["token"],
-                "initials": row["initials"],
-                "worker": row["worker"],
+                "token": timeline.row["token"],
+                "initials": state["initials"],
+                "worker": state["worker"],
                 "stage": state["stage"],
                 "next_review": state["next_review"],
-                "days_in_stage": (on - date.fromisoformat(state["stage_since"])).days,
+                "days_in_stage": max(0, (on - date.fromisoformat(state["stage_since"])).days),
             }
         )
     return sorted(found, key=lambda f: (f["stage"], f["initials"], f["token"]))
@@ -285,33 +293,9 @@ def _stuck(current: list[dict], limits: dict[int, int]) -> list[dict]:
 def stuck_cases(db: Database, team: dict, on: date) -> list[dict]:
     """Open cases on ``on`` longer in their stage than the team's limit (``stuck-stage-N``),
     most over first: ``token``, ``initials``, ``stage``, ``days_in_stage``, ``limit_days``.
-
-    For the agenda, which asks every time it is drawn: from each case's last stage event
-    on or before ``on`` and whether it is open as it stands, rather than the drift
-    report's replay of its whole history (the two agree on the present)."""
-    last: dict[int, tuple[str, dict]] = {}
-    for r in db.query(
-        """select e.family_id, e.on_date, e.detail from events e
-           join families f on f.id = e.family_id
-           where e.team_id = ? and e.kind in (?, ?) and e.on_date <= ?
-             and f.opened <= ? and (f.closed is null or f.closed > ?)
-           order by e.on_date, e.id""",
-        [team["id"], events.CREATED, events.STAGE_MOVED, *[on.isoformat()] * 3],
-    ):
-        last[r["family_id"]] = (r["on_date"], json.loads(r["detail"] or "{}"))
-    rows = {r["id"]: r for r in db["families"].rows_where("team_id = ?", [team["id"]])}
-    current = [
-        {
-            "token": rows[fid]["token"],
-            "initials": rows[fid]["initials"],
-            "worker": rows[fid]["worker"],
-            "stage": detail.get("to", detail.get("stage")),
-            "next_review": rows[fid]["next_review"],
-            "days_in_stage": (on - date.fromisoformat(since)).days,
-        }
-        for fid, (since, detail) in last.items()
-    ]
-    return _stuck(current, stuck_weeks(db, team))
+    Time in stage counts from the last stage move, reopening or transfer on or before
+    ``on``."""
+    return _stuck(_current(_timelines(db, team), on), stuck_weeks(db, team))
 
 
 def drift_report(
@@ -331,18 +315,21 @@ def drift_report(
     start = week_ends[0] - timedelta(days=6)
     timelines = _timelines(db, team)
     names = stage_names(db, team)
-    current = _current(db, team, timelines, on)
+    current = _current(timelines, on)
     stuck = _stuck(current, stuck_weeks(db, team))
     missed = missed_reviews(db, team, on, since=start)
+    unanswered = unanswered_at_closure(db, team, on, since=start)
     no_meeting = weeks_without_meeting(db, team, start, on)
     dip = limit(db, team, "dip_sample")
     series = overdue_series(timelines, week_ends)
     month = coverage(db, team, on.year, on.month, as_of=on)
     alerts = open_alerts(db, team, on)
-    start_again = reopened(db, team, start, on, limit(db, team, "reopen_window")["months"])
+    start_again = reopened(
+        db, team, start, on, limit(db, team, "reopen_window")["months"], timelines
+    )
     referred = rereferrals(db, team, start, on)
     statuses = [domain.review_status(_d(f["next_review"]), on, team["amber_days"]) for f in current]
-    moves = moves_per_week(db, team, week_starts)
+    moves = moves_per_week(db, team, week_starts, on)
     return {
         "team": team["name"],
         "on": on.isoformat(),
@@ -357,6 +344,7 @@ def drift_report(
             "start_again": len(start_again),
             "rereferrals": len(referred),
             "missed_reviews": sum(m["missed"] for m in missed),
+            "unanswered_at_closure": len(unanswered),
             "weeks_without_meeting": len(no_meeting),
             "supervision_percent": month["percent"],
         },
@@ -377,11 +365,13 @@ def drift_report(
             dip["seed"] if seed is None else seed,
             dip["from_months"],
             dip["to_months"],
+            timelines,
         ),
         "audit": audit_status(db, team, on),
         "supervision": {k: month[k] for k in ("month", "cases", "discussed", "percent")},
         "alerts_by_rule": _count(a["rule"] for a in alerts),
         "missed_reviews": missed,
+        "unanswered_at_closure": unanswered,
         "no_meeting_weeks": no_meeting,
         **policy_sections(db, team, start, on),
     }

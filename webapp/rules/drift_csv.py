@@ -76,6 +76,9 @@ def report_rows(report: dict) -> list[dict]:
             add("dip_sample", "reason", c["reason"], *where)
     for m in report.get("missed_reviews", []):
         add("missed_reviews", m["rule"], m["missed"], m["month"])
+    for u in report.get("unanswered_at_closure", []):
+        add("unanswered_at_closure", u["rule"], u["due"], u["ended_on"], None, u["token"],
+            u["initials"])  # fmt: skip
     for monday in report.get("no_meeting_weeks", []):
         add("no_meeting", "week_starting", 1, monday)
     audit = report["audit"]

@@ -21,13 +21,7 @@ from sqlite_utils import Database
 from webapp.cases.bounds import check_text
 from webapp.cases.families import get_family_row, parse_date
 from webapp.errors import BadInput, NotFound
-from webapp.rules.allocation import (
-    counts_in_month,
-    last_held_day,
-    name_key,
-    worker_on,
-    worker_timelines,
-)
+from webapp.rules.allocation import month_cases, name_key, worker_on, worker_timelines
 from webapp.rules.defaults import DISCUSSION_KINDS, FORMAL_KIND, FREQUENCIES
 from webapp.rules.supervision_leave import (  # noqa: F401 (set_frequency, mark_leave)
     _month_text,
@@ -201,8 +195,9 @@ def _other_kinds(db: Database, team: dict, start: date, end: date) -> dict[int, 
 def _sessions(
     db: Database, team: dict, start: date, end: date, timelines: dict
 ) -> dict[str, list[str]]:
-    """Practitioner (name key of the worker allocated to the case on the day) -> the days
-    they had a formal one-to-one."""
+    """Practitioner (name key of the worker allocated to the case on the day of the
+    discussion, as its history has it: docs/contract.md §12) -> the days they had a
+    formal one-to-one."""
     found: dict[str, set[str]] = {}
     for r in db.query(
         """select d.on_date, f.id, f.worker from discussions d
@@ -280,43 +275,32 @@ def practitioner_check(
     return found
 
 
-def _month_rows(db: Database, team: dict, first: date, end: date, last: date) -> list[dict]:
-    """The cases that count in the month: opened by ``end`` and held open on at least one
-    of the month's working days (so on a bank-holiday 1 January every case open then
-    already counts for January)."""
-    region = holiday_region(team)
-    rows = db["families"].rows_where(
-        "team_id = ? and opened <= ? and (closed is null or closed > ?)",
-        [team["id"], end.isoformat(), first.isoformat()],
-        order_by="stage, initials",
-    )
-    return [r for r in rows if counts_in_month(r, first, last, region)]
-
-
 def coverage(db: Database, team: dict, year: int, month: int, as_of: date | None = None) -> dict:
     """Which open cases have had a formal one-to-one in a calendar month, per
     practitioner and team, and each practitioner's own sessions.
 
-    A case counts for the month when it was opened by ``as_of`` (default: the month's
-    last day) and held open on a working day of the month, from its opening day to the
-    day before it closed (:func:`webapp.rules.allocation.counts_in_month`); it belongs to
-    the worker allocated on the last such day. Only a ``one-to-one`` dated within the month covers
-    it; other kinds are listed with the case (``other_kinds``).
+    A case counts for the month when the team held it open on a working day of the
+    month, as known on ``as_of`` (default: the month's last day): from its opening day to
+    the day before it closed or moved to another team
+    (:func:`webapp.rules.allocation.counts_in_month`). It belongs to the worker
+    allocated to it on the last day the team held it, as allocated then; nothing dated
+    after ``as_of`` changes the answer (docs/contract.md §12). Only a ``one-to-one``
+    dated within the month covers it; other kinds are listed with the case
+    (``other_kinds``).
     """
     first, last = month_bounds(year, month)
     end = min(last, as_of) if as_of else last
     if end < first:
         raise BadInput(f"{year}-{month:02d} has not started on {as_of}")
     timelines = worker_timelines(db, team)
-    rows = _month_rows(db, team, first, end, last)
+    rows = month_cases(timelines, team, first, end, last, holiday_region(team))
     discussed = _discussed(db, team, first, end)
     others = _other_kinds(db, team, first, end)
     leave = _on_leave(db, team, _month_text(year, month))
     workers: dict[str, dict] = {}
     missing = []
     for row in rows:
-        name = worker_on(timelines.get(row["id"]), row["worker"], last_held_day(row, first, end))
-        name = " ".join((name or "").split()) or UNALLOCATED
+        name = " ".join((row["worker"] or "").split()) or UNALLOCATED
         key = name_key(name) if name != UNALLOCATED else UNALLOCATED
         entry = workers.setdefault(
             key,

@@ -18,12 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from webapp.rules.workdays import (
-    DEFAULT_REGION,
-    add_months,
-    add_working_days,
-    subtract_working_days,
-)
+from webapp.rules.workdays import add_months, add_working_days, subtract_working_days
 
 DURATION, FLAG, SHIELD, ASSESSMENT = "duration", "flag", "shield", "assessment"
 STATUTORY = "statutory"
@@ -47,6 +42,9 @@ class Firing:
     role: str
     message: str
     next_due: date | None = None
+    #: Due before caseboard held the case (a court clock counted from an earlier
+    #: proceedings start): listed as such, never counted as missed (§12).
+    before_registration: bool = False
     #: For a deadline warned of ahead (the core assessment): the deadline itself.
     deadline: date | None = None
 
@@ -109,74 +107,9 @@ def episode_flags(flags: Iterable[dict], opened: date | None) -> list[dict]:
     ]
 
 
-def _active_flags(flags: Iterable[dict], on: date) -> dict[str, date]:
-    """Flag name (lower case) -> the date it was added, for flags present on ``on``."""
-    found = {}
-    for flag in flags:
-        added, removed = as_date(flag["added_on"]), as_date(flag.get("removed_on"))
-        if added <= on and (removed is None or removed > on):
-            found[flag["name"].lower()] = added
-    return found
-
-
 def case_is_open(family: dict, on: date) -> bool:
     opened, closed = as_date(family.get("opened")), as_date(family.get("closed"))
     return opened is not None and opened <= on and (closed is None or closed > on)
-
-
-def _weeks(weeks: int | None) -> int:
-    """Weeks as days; a missing or zero interval means a one-off trigger."""
-    return int(weeks or 0) * 7
-
-
-def clock_start(family: dict) -> date:
-    """Where a case type's clock starts: the proceedings start where one is set (the
-    16.4, s.31 and s.25 clocks count from it), else the day the current type was set,
-    else the opening of the current episode (docs/contract.md §6)."""
-    opened = as_date(family["opened"])
-    for key in ("proceedings_start", "type_since"):
-        day = as_date(family.get(key))
-        if day is not None:
-            return max(day, opened)
-    return opened
-
-
-def duration_firings(rule: dict, family: dict, on: date) -> list[Firing]:
-    p = rule["params"]
-    if (family.get("case_type") or "").lower() != p["case_type"].lower():
-        return []
-    start = clock_start(family)
-    found = []
-    for due, following in series(start, _weeks(p["first_weeks"]), _weeks(p["every_weeks"]), on):
-        weeks = (due - start).days // 7
-        message = f"{family['case_type']} case open {weeks} weeks: {rule['role']} review"
-        found.append(
-            Firing(rule["key"], DURATION, rule["key"], due, rule["role"], message, following)
-        )
-    return found
-
-
-def flag_firings(rule: dict, flags: dict[str, date], on: date) -> list[Firing]:
-    p, found = rule["params"], []
-    for name in p["flags"]:
-        added = flags.get(name.lower())
-        if added is None:
-            continue
-        key = f"{rule['key']}:{slug(name)}"
-        for due, following in series(added, 0, _weeks(p["every_weeks"]), on):
-            weeks = (due - added).days // 7
-            when = "flag added" if weeks == 0 else f"flagged {weeks} weeks ago"
-            message = f"{name} ({when}): {rule['role']} review"
-            found.append(Firing(rule["key"], FLAG, key, due, rule["role"], message, following))
-    return found
-
-
-def shield_firings(rule: dict, flags: dict[str, date]) -> list[Firing]:
-    added = flags.get(rule["params"]["flag"].lower())
-    if added is None:
-        return []
-    message = f"case shielded: {rule['role']} review"
-    return [Firing(rule["key"], SHIELD, rule["key"], added, rule["role"], message)]
 
 
 def assessment_firings(rule: dict, family: dict, on: date, region: str) -> list[Firing]:
@@ -217,68 +150,3 @@ def statutory_dates(anchor: date, params: dict, on: date, region: str) -> list[d
         day = add_months(day, step)
         dates.append(day)
     return dates
-
-
-def statutory_firings(rule: dict, family: dict, on: date, region: str) -> list[Firing]:
-    """Working Together 2023 timescales for the case type a team chose. A rule counting
-    from the day the case became that type needs a type; one counting from the s.47 date
-    applies to every case with one when no type is chosen."""
-    p = rule["params"]
-    wanted = (p.get("case_type") or "").strip().lower()
-    if wanted and (family.get("case_type") or "").lower() != wanted:
-        return []
-    if p.get("anchor") == "s47":
-        anchor = as_date(family.get("s47"))
-    elif wanted:
-        anchor = as_date(family.get("type_since")) or as_date(family.get("opened"))
-    else:
-        anchor = None
-    if anchor is None:
-        return []
-    dates = statutory_dates(anchor, p, on, region)
-    label = p.get("label") or rule["key"]
-    found = []
-    for due, following in zip(dates, [*dates[1:], None], strict=True):
-        if due > on:
-            break
-        message = f"{label} due ({rule['role']})"
-        found.append(
-            Firing(rule["key"], STATUTORY, rule["key"], due, rule["role"], message, following)
-        )
-    return found
-
-
-def family_firings(
-    rules: Iterable[dict],
-    family: dict,
-    flags: Iterable[dict],
-    on: date,
-    region: str = DEFAULT_REGION,
-) -> list[Firing]:
-    """Every firing on or before ``on`` of every active trigger rule for one family, in
-    the case's current episode (on or after ``opened``).
-
-    ``family`` needs ``opened``, ``closed``, ``case_type`` and ``stage`` (as of ``on``),
-    and may carry ``s47``, ``assessment_done`` and ``type_since``; ``flags`` are rows with
-    ``name``, ``added_on`` and ``removed_on``.
-    """
-    if not case_is_open(family, on):
-        return []
-    opened = as_date(family["opened"])
-    active = _active_flags(episode_flags(flags, opened), on)
-    found: list[Firing] = []
-    for rule in rules:
-        if not rule.get("active", 1):
-            continue
-        kind = rule["kind"]
-        if kind == DURATION:
-            found.extend(duration_firings(rule, family, on))
-        elif kind == FLAG:
-            found.extend(flag_firings(rule, active, on))
-        elif kind == SHIELD:
-            found.extend(shield_firings(rule, active))
-        elif kind == ASSESSMENT:
-            found.extend(assessment_firings(rule, family, on, region))
-        elif kind == STATUTORY:
-            found.extend(statutory_firings(rule, family, on, region))
-    return [f for f in found if f.due >= opened]

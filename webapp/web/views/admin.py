@@ -153,7 +153,15 @@ def _close(db, row, team, form, **who):
 
 
 def _reopen(db, row, team, form, **who):
-    return lifecycle.reopen_case(db, row, team, on=form.get("date") or None, **who)
+    return lifecycle.reopen_case(
+        db,
+        row,
+        team,
+        review=form.get("review") or None,
+        stage=form.get("stage") or None,
+        on=form.get("date") or None,
+        **who,
+    )
 
 
 #: What closing or reopening does, and what to tell the admin about the tile afterwards.

@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tilegen.payload import is_token
-from webapp.cases import lifecycle, outcomes
+from webapp.cases import lifecycle, outcomes, transfers
 from webapp.cases.families import (
     family_view,
     move_stage,
@@ -82,7 +82,7 @@ def tile(token):
         tile_alerts=alerts_for_family(db, team, row, today),
         proposals={n: d.isoformat() for n, d in proposals.items()},
         settings=team_settings(team),
-        other_teams=lifecycle.other_team_names(db, team),
+        other_teams=transfers.other_team_names(db, team),
         views=lifecycle.VIEWS,
         today=today.isoformat(),
         scaling=scaling_chart(lifecycle.scaling_series(events_)),
@@ -204,13 +204,14 @@ def _change(token: str, action: str, change, done: str, field: str | None = None
     team = current_team()
     row = team_family(token)
     page = url_for("tiles.tile", token=row["token"])
+    logged = access_log.recorded()
     try:
         change(db, row, team)
     except BadInput as exc:
         return back_with_error(exc, page, field)
-    access_log.record(
-        db, team["id"], current_user.user_id, action, row["token"], detail, ip=request.remote_addr
-    )
+    if access_log.recorded() == logged:  # the change did not log itself with its dates
+        access_log.record(db, team["id"], current_user.user_id, action, row["token"], detail,
+                          ip=request.remote_addr)  # fmt: skip
     flash(done)
     return redirect(page)
 
@@ -312,10 +313,11 @@ def close(token):
 @bp.route("/t/<token>/reopen", methods=["POST"])
 @role_required("manager")
 def reopen(token):
-    on = request.form.get("date") or None
+    form = request.form
+    on, review, stage = form.get("date") or None, form.get("review") or None, form.get("stage")
 
     def change(db, row, team):
-        return lifecycle.reopen_case(db, row, team, on=on, **_who())
+        return lifecycle.reopen_case(db, row, team, review=review, stage=stage, on=on, **_who())
 
     return _change(token, access_log.CASE_REOPEN, change, "Case reopened as a new episode.", on=on)
 
@@ -329,7 +331,7 @@ def transfer(token):
     row = team_family(token)
     form = request.form
     try:
-        row, new_team = lifecycle.transfer_case(
+        row, new_team = transfers.transfer_case(
             db,
             row,
             team,
