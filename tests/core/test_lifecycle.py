@@ -186,7 +186,7 @@ def test_csv_import_takes_codes_proceedings_start_and_s47(runner, tmp_path):
 def test_csv_import_names_the_row_of_a_bad_code_or_date(runner, tmp_path, db_path):
     path = tmp_path / "families.csv"
     path.write_text(
-        "initials,stage,review,opened,proceedings_start\n"
+        "initials,stage,review,opened,s47\n"
         "TWr,1,2031-01-01,2025-01-06,2025-02-01\n"
         "TWr X,1,2031-01-01,2025-01-06,\n"
         "ABc,1,2031-01-01,2025-01-06,2024-12-01\n"

@@ -86,7 +86,9 @@ def test_the_quarterly_check_ignores_an_earlier_episode_and_lists_s31_without_lp
     book(store, team, case["token"], day=THU, start="14:00", purpose="lpm", today=MON)
     close_case(store, get_family_row(store, case["token"]), team, views=ALL_VIEWS, scaling=8,
                on=date(2025, 7, 1))  # fmt: skip
-    reopen_case(store, get_family_row(store, case["token"]), team, on=date(2025, 9, 1))
+    reopen_case(
+        store, get_family_row(store, case["token"]), team, review="2025-10-01", on=date(2025, 9, 1)
+    )
     record_legal_step(store, team, case["token"], "lpm", on=date(2025, 10, 2))
     silent = add(initials="SIl", opened=date(2025, 8, 4), case_type="s.31")
     report = quarterly_report(store, team, "2025-Q4")

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from webapp.cases import agenda, outcomes
 from webapp.cases.families import add_family, get_family_row
-from webapp.cases.lifecycle import transfer_case
 from webapp.cases.meetings import start_meeting
+from webapp.cases.transfers import transfer_case
 
 
 def days(today):
