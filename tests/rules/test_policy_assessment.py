@@ -93,3 +93,25 @@ def test_the_drift_page_and_pdf_show_the_section(runner, client_for, tmp_path):
     made = runner("report", "drift", "--team", "Team", "--date", "2025-03-20", "--out", str(out))
     assert made.exit_code == 0, made.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_section_for_a_day_is_not_rewritten_by_later_changes(runner, other_team):
+    """ "Ensuring Core Assessments are completed within 42 working days" (§10.1), read as
+    of the report's day (docs/contract.md §12): closing or transferring a case later
+    leaves an assessment already late in the report for that day, and the team that
+    stopped holding the case keeps it, late until the day it stopped."""
+    closed, moved = add(runner, "CLo"), add(runner, "MOv")
+
+    def section(on):
+        report = runner.json("report", "drift", "--team", "Team", "--date", on)
+        return {c["token"]: (c["status"], c["days_late"]) for c in report["core_assessments"]}
+
+    before = section("2025-03-20")
+    assert before == {closed: ("open past deadline", 15), moved: ("open past deadline", 15)}
+    assert runner("family", "close", closed, "--date", "2025-03-24", "--as", "closed",
+                  "--views", "child,family,network", "--scaling", "6").exit_code == 0  # fmt: skip
+    assert runner("family", "transfer", moved, "--to-team", other_team["name"],
+                  "--date", "2025-03-25").exit_code == 0  # fmt: skip
+    assert section("2025-03-20") == before
+    late_until = {closed: ("open past deadline", 19), moved: ("open past deadline", 20)}
+    assert section("2025-04-30") == late_until

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.cases import history
 from webapp.cases.families import rereferral_months
 from webapp.cases.meetings import meeting_record
 from webapp.rules.supervision import LATE, OVERDUE, discussions
@@ -21,10 +22,27 @@ from webapp.rules.workdays import add_months, core_assessment_due, working_days_
 from webapp.store import events
 
 
+def _assessments_held(timeline: history.Timeline, team: dict, on: date) -> list[tuple]:
+    """(state, the day the team's holding ended or None) for each s.47 enquiry the team
+    held the case with, as known on ``on``: the state of the last day it held it."""
+    found: dict[tuple, tuple] = {}
+    for span in timeline.spans(on):
+        state = span.state
+        if state["closed"] or state["team_id"] != team["id"] or not state["s47"]:
+            continue
+        if state["s47"] <= on.isoformat():
+            found[(state["episode"], state["s47"])] = (state, span.end)
+    return list(found.values())
+
+
 def core_assessments(db: Database, team: dict, on: date) -> list[dict]:
     """Each core assessment completed after its deadline, or still not done past it on
     ``on`` (Kent audit §4.1, §10.1: "within 42 working days"), with its days late and
-    whether an interim assessment came within the deadline."""
+    whether an interim assessment came within the deadline.
+
+    Read from the case's history as known on ``on`` (docs/contract.md §12): one the team
+    stopped holding (closed or transferred) after its deadline, not done, stays in its
+    report, late until that day; one it stopped holding by the deadline is not its own."""
     region = holiday_region(team)
     interims = {
         r["family_id"]: r["first"]
@@ -35,35 +53,34 @@ def core_assessments(db: Database, team: dict, on: date) -> list[dict]:
         )
     }
     found = []
-    for row in db["families"].rows_where(
-        "team_id = ? and s47 is not null and s47 <= ?", [team["id"], on.isoformat()], order_by="s47"
-    ):
-        deadline = core_assessment_due(date.fromisoformat(row["s47"]), region)
-        done = row["assessment_done"]
-        if done and done > on.isoformat():
-            done = None  # not done yet as of ``on``
-        if deadline >= on or (done and done <= deadline.isoformat()):
-            continue
-        if not done and row["closed"] and row["closed"] <= deadline.isoformat():
-            continue
-        until = date.fromisoformat(done) if done else on
-        interim = interims.get(row["id"])
-        found.append(
-            {
-                "token": row["token"],
-                "initials": row["initials"],
-                "worker": row["worker"],
-                "s47": row["s47"],
-                "deadline": deadline.isoformat(),
-                "done": done,
-                "status": "completed late" if done else "open past deadline",
-                "days_late": (until - deadline).days,
-                "working_days_late": working_days_between(deadline, until, region),
-                "interim": interim,
-                "interim_late": interim is not None and interim > deadline.isoformat(),
-            }
-        )
-    return found
+    for fid, timeline in history.team_timelines(db, team).items():
+        for state, ended in _assessments_held(timeline, team, on):
+            deadline = core_assessment_due(date.fromisoformat(state["s47"]), region)
+            done = state["assessment_done"]
+            if done and done > on.isoformat():
+                done = None  # not done yet as of ``on``
+            if deadline >= on or (done and done <= deadline.isoformat()):
+                continue
+            if not done and ended is not None and ended <= deadline:
+                continue
+            until = date.fromisoformat(done) if done else min(on, ended or on)
+            interim = interims.get(fid)
+            found.append(
+                {
+                    "token": timeline.row["token"],
+                    "initials": state["initials"],
+                    "worker": state["worker"],
+                    "s47": state["s47"],
+                    "deadline": deadline.isoformat(),
+                    "done": done,
+                    "status": "completed late" if done else "open past deadline",
+                    "days_late": (until - deadline).days,
+                    "working_days_late": working_days_between(deadline, until, region),
+                    "interim": interim,
+                    "interim_late": interim is not None and interim > deadline.isoformat(),
+                }
+            )
+    return sorted(found, key=lambda r: (r["s47"], r["token"]))
 
 
 def supervision_records(db: Database, team: dict, start: date, on: date) -> dict:
