@@ -6,6 +6,7 @@ from datetime import date
 
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import close_case, set_case
+from webapp.cases.transfers import transfer_case
 from webapp.rules.supervision import add_discussion, coverage, set_frequency
 from webapp.rules.supervision_leave import add_absence, add_supervisor_session
 
@@ -107,6 +108,27 @@ def test_a_case_counts_for_the_worker_allocated_then(store, team, add):
     march = coverage(store, team, 2026, 3)
     assert [m["worker"] for m in march["missing"]] == ["Ben"]
     assert [p["worker"] for p in march["practitioners"]] == ["Ben"]
+
+
+def test_a_transferred_case_counts_for_each_team_as_allocated_then(store, team, other_team, add):
+    """ "Every open case, without exception, must be discussed in each monthly
+    supervision", for the team holding it (docs/contract.md §12): a case passed on on 15
+    January counts in January for both teams, each under the worker it had with them,
+    and a later reallocation by the receiving team rewrites neither."""
+    case = add(initials="TRa", worker="Ann", opened=date(2025, 6, 2))
+    one_to_one(store, team, case, date(2026, 1, 6))
+    before = coverage(store, team, 2026, 1)
+    row = get_family_row(store, case["token"])
+    transfer_case(store, row, team, other_team["name"], on=date(2026, 1, 15))
+    set_case(store, get_family_row(store, case["token"]), other_team, on=date(2026, 1, 20),
+             worker="Cal")  # fmt: skip
+    set_case(store, get_family_row(store, case["token"]), other_team, on=date(2026, 3, 2),
+             worker="Dee")  # fmt: skip
+    assert coverage(store, team, 2026, 1) == before
+    assert practitioner(before, "Ann")["status"] == "met"
+    theirs = coverage(store, other_team, 2026, 1)
+    assert [(m["initials"], m["worker"]) for m in theirs["missing"]] == [("TRa", "Cal")]
+    assert coverage(store, team, 2026, 2)["cases"] == 0
 
 
 def test_leave_is_recorded_with_dates_and_prompts_priority_supervision(store, team, add):
