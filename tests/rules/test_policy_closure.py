@@ -70,3 +70,31 @@ def test_the_web_close_form_asks_for_the_reason(client_for, store, team, family)
     assert get_family_row(store, token, team)["closed"] is None
     client.form(f"/t/{token}/close", {**two, "reason": "no professionals involved"})
     assert get_family_row(store, token, team)["closed_reason"] == "no professionals involved"
+
+
+def test_a_rereferral_to_another_team_stays_in_the_report_for_its_day(runner, other_team):
+    """ "Cases that are re-referred or re-opened over this period should be reviewed"
+    (Kent Case Progression Policy §11): a closed case referred again to another team is
+    in the closing team's report, and reopening it later does not take it out of the
+    report for an earlier day (docs/contract.md §12)."""
+    old = runner("family", "add", "--team", "Team", "--initials", "REf", "--stage", "2",
+                 "--review", "2025-03-03", "--opened", "2025-01-06",
+                 "--ref", "CS-1001").output.strip()  # fmt: skip
+    assert runner("family", "close", old, "--date", "2025-06-02", "--as", "closed",
+                  "--views", "child,family,network", "--scaling", "8").exit_code == 0  # fmt: skip
+    made = runner("family", "add", "--team", other_team["name"], "--initials", "REf",
+                  "--stage", "1", "--review", "2025-09-01", "--opened", "2025-08-04",
+                  "--ref", "CS-1001")  # fmt: skip
+    assert made.exit_code == 0, made.output
+
+    def elsewhere(on):
+        report = runner.json("report", "drift", "--team", "Team", "--date", on)
+        return report["rereferrals_elsewhere"]
+
+    before = elsewhere("2025-09-01")
+    keys = ("token", "to_team", "closed", "referred_on", "days_closed")
+    found = [tuple(r[k] for k in keys) for r in before]
+    assert found == [(old, other_team["name"], "2025-06-02", "2025-08-04", 63)]
+    assert runner("family", "reopen", old, "--date", "2025-10-06",
+                  "--review", "2025-11-03").exit_code == 0  # fmt: skip
+    assert elsewhere("2025-09-01") == before

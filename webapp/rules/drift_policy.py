@@ -143,20 +143,31 @@ def worker_changes(db: Database, team: dict, start: date, on: date) -> list[dict
 def rereferrals_elsewhere(db: Database, team: dict, start: date, on: date) -> list[dict]:
     """The team's closed cases referred again, within its re-referral window, to another
     team (Kent policy §11: "Cases that are re-referred or re-opened over this period
-    should be reviewed"). The other team's case stays theirs: only the team and date."""
+    should be reviewed"). The other team's case stays theirs: only the team and date.
+
+    Read from the closings the team recorded and the other team's registrations, as
+    known on ``on`` (docs/contract.md §12): a later reopening of either case changes
+    nothing for that day."""
     months = rereferral_months(team)
     found = []
     for r in db.query(
-        """select old.token, old.initials, old.closed, old.closed_as, t.name as to_team,
-                  min(f.opened) as referred_on from families old
-           join families f on f.ref = old.ref and f.team_id != old.team_id
-             and f.opened >= old.closed
-           join teams t on t.id = f.team_id
-           where old.team_id = ? and old.ref is not null and old.closed is not null
-             and f.opened between ? and ?
-           group by old.id, f.team_id order by referred_on, old.token""",
-        [team["id"], start.isoformat(), on.isoformat()],
-    ):
+        """select token, initials, closed, closed_as, to_team, min(opened) as referred_on
+           from (select c.id as closing, old.token, old.initials, c.on_date as closed,
+                        coalesce(json_extract(c.detail, '$.as'), 'closed') as closed_as,
+                        t.name as to_team, n.team_id as to_id,
+                        coalesce(json_extract(n.detail, '$.opened'), f.opened) as opened
+                 from events c join families old on old.id = c.family_id
+                 join families f on f.ref = old.ref and f.id != old.id
+                 join events n on n.family_id = f.id and n.kind = :created
+                   and n.team_id != :team
+                 join teams t on t.id = n.team_id
+                 where c.team_id = :team and c.kind = :closed and old.ref is not null
+                   and c.on_date <= :on)
+           where opened >= closed and opened between :start and :on
+           group by closing, to_id order by referred_on, token""",
+        {"team": team["id"], "created": events.CREATED, "closed": events.CLOSED,
+         "start": start.isoformat(), "on": on.isoformat()},
+    ):  # fmt: skip
         closed = date.fromisoformat(r["closed"])
         if date.fromisoformat(r["referred_on"]) <= add_months(closed, months):
             found.append({**r, "days_closed": (date.fromisoformat(r["referred_on"]) - closed).days})
