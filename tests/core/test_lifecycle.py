@@ -207,8 +207,10 @@ def test_close_asks_for_views_and_scaling_and_keeps_them(runner, db_path):
     refused(runner(*close, "--views", "child", "--scaling", "11"), "from 0 to 10")
     refused(runner(*close, "--views", "child,neighbour", "--scaling", "5"), "neighbour")
     refused(runner(*close, "--views", ",", "--scaling", "5"), "whose views")
-    refused(runner(*close[:-1], "2024-01-01", "--views", "child,family,network", "--scaling", "5"),
-            "before")
+    refused(
+        runner(*close[:-1], "2024-01-01", "--views", "child,family,network", "--scaling", "5"),
+        "before",
+    )
     assert runner.json("family", "show", token)["closed"] is None
     ok(runner(*close, "--views", "network,child,family", "--scaling", "8", "--reason", "plan met"))
     row = runner.json("family", "show", token)
