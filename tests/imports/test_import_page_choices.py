@@ -63,10 +63,10 @@ def test_saved_columns_are_used_where_the_file_has_them_and_can_be_forgotten(
     page = text(upload(client, other))
     assert "1 new" in page  # not refused for the saved headers it lacks
     assert "the saved mapping's 'Board' (stage (1-6)) is not in this file" in page
-    admin = text(client.get("/admin/"))
+    admin = text(client.get("/admin/families"))
     assert "Saved columns:" in admin and "stage = Board" in admin
     client.post("/admin/import/mapping/forget")
-    assert "Saved columns:" not in text(client.get("/admin/"))
+    assert "Saved columns:" not in text(client.get("/admin/families"))
     assert store["import_mappings"].count == 0
 
 
@@ -105,7 +105,7 @@ def test_the_teams_own_words_for_flags_and_types(client_for, store, tmp_path):
                       follow_redirects=True)  # fmt: skip
     assert "'DA' is not one of this team's case types or flags" in text(bad)
     client.post("/admin/import/words", data={"words": "Domestic Abuse = MARAC\nRespite = -"})
-    assert "domestic abuse = MARAC" in text(client.get("/admin/"))
+    assert "domestic abuse = MARAC" in text(client.get("/admin/families"))
     page = text(upload(client, path))
     assert "1 new" in page
     confirm(client, page)

@@ -150,8 +150,15 @@ def test_the_api_shows_every_code_and_how_a_case_closed(client, api_tokens, fami
         None,
     )
     row = get_family_row(store, token)
-    close_case(store, row, team, closed_as="stepped-down", views="family", scaling=7,
-               reason="child too young")
+    close_case(
+        store,
+        row,
+        team,
+        closed_as="stepped-down",
+        views="family",
+        scaling=7,
+        reason="child too young",
+    )
     tile = client.get(f"/api/tiles/{token}", headers=headers).get_json()
     assert (tile["status"], tile["closed_as"]) == ("closed", "stepped-down")
 

@@ -149,7 +149,7 @@ def test_the_scan_page_shows_the_queue_while_its_photo_waits(
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
         page.goto(f"{base}/scans/new")
-        page.locator("input[type=file]").set_input_files(
+        page.locator("#photo").set_input_files(
             {"name": "board-1.jpg", "mimeType": "image/jpeg", "buffer": board_photo}
         )
         page.click("form.upload button[type=submit]")

@@ -73,8 +73,12 @@ def test_manager_sets_date_moves_stage_closes_and_reopens(client_for, fam, store
     )
     assert "whose views were considered" in text(refused)
     assert get_family_row(store, token, team)["closed"] is None
-    close = {"closed_as": "stepped-down", "views": ["child", "family"], "scaling": "7",
-             "reason": "no network left"}
+    close = {
+        "closed_as": "stepped-down",
+        "views": ["child", "family"],
+        "scaling": "7",
+        "reason": "no network left",
+    }
     client.form(f"/t/{token}/close", close)
     row = get_family_row(store, token, team)
     assert (row["closed_as"], row["closed_views"], row["closed_scaling"]) == (

@@ -25,8 +25,12 @@ def test_add_close_and_reopen_a_family(client_for, store):
     assert (row["initials"], row["stage"]) == ("TWr", 3)
     client.post(f"/admin/families/{row['token']}/close")
     assert get_family_row(store, row["token"])["closed"] is None  # no views, no scaling
-    close = {"closed_as": "closed", "views": ["child", "network"], "scaling": "8",
-             "reason": "family moved abroad"}
+    close = {
+        "closed_as": "closed",
+        "views": ["child", "network"],
+        "scaling": "8",
+        "reason": "family moved abroad",
+    }
     client.post(f"/admin/families/{row['token']}/close", data=close)
     assert get_family_row(store, row["token"])["closed"] is not None
     client.post(f"/admin/families/{row['token']}/reopen")  # no review date: refused

@@ -241,9 +241,7 @@ def meeting_record(db: Database, team: dict, on: date) -> dict | None:
         "attended": attended,
         "agreed_absences": absences,
         "held": len(attended) >= MIN_ATTENDEES,
-        "unaccounted": [
-            w for w in practitioners_on(db, team, on) if name_key(w) not in accounted
-        ],
+        "unaccounted": [w for w in practitioners_on(db, team, on) if name_key(w) not in accounted],
         "facilitator": meeting["facilitator"],
         "administrator": meeting["administrator"],
         "authorised_by": authoriser,

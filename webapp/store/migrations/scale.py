@@ -27,3 +27,11 @@ def m001_per_team_indexes(db):
     db["clinic_bookings"].create_index(["request_id"], if_not_exists=True)
     # the admin page: the team's API tokens, through their users
     db["api_tokens"].create_index(["user_id"], if_not_exists=True)
+
+
+@migrations()
+def m002_cross_team_indexes(db):
+    # the drift report's re-referrals to another team join families on their reference
+    # across teams, and the clinic's quarterly check reads each s.31 case's legal steps
+    db["families"].create_index(["ref"], if_not_exists=True)
+    db["legal_steps"].create_index(["family_id", "kind"], if_not_exists=True)
