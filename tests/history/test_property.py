@@ -25,7 +25,8 @@ from webapp.cases.lifecycle import close_case, reopen_case, set_case
 from webapp.cases.teams import ensure_team, team_by_id
 from webapp.cases.transfers import transfer_case
 from webapp.errors import BadInput, NotFound
-from webapp.rules.alerts import follow_up, missed_reviews, open_alerts
+from webapp.rules.alert_records import follow_up
+from webapp.rules.alerts import missed_reviews, open_alerts
 from webapp.rules.drift import drift_report
 from webapp.rules.supervision import add_discussion, coverage
 from webapp.store.connection import open_store

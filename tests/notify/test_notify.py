@@ -8,7 +8,8 @@ from datetime import timedelta
 import mail_server
 import pytest
 
-from webapp.rules.alerts import follow_up, open_alerts
+from webapp.rules.alert_records import follow_up
+from webapp.rules.alerts import open_alerts
 from webapp.rules.supervision import add_discussion
 
 BASE = "https://caseboard.council.example"

@@ -9,7 +9,7 @@ from web_helpers import AuthActions
 
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import set_case
-from webapp.rules.alerts import add_manager_alert
+from webapp.rules.alert_records import add_manager_alert
 
 REF, NOTE = "LA-2026-00077", "Dad's brother Kevin moved in"
 DAY = date(2026, 3, 2)  # a Monday

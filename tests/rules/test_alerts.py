@@ -6,7 +6,8 @@ import pytest
 
 from webapp.cases.families import get_family_row
 from webapp.errors import BadInput, NotFound
-from webapp.rules.alerts import add_manager_alert, alerts_for_family, follow_up, open_alerts
+from webapp.rules.alert_records import add_manager_alert, follow_up
+from webapp.rules.alerts import alerts_for_family, open_alerts
 from webapp.rules.team_rules import proposed_review, team_rules, update_rule
 
 TODAY = date(2025, 6, 11)

@@ -7,7 +7,7 @@ from web_helpers import flatten, text
 
 from webapp.cases.families import get_family_row
 from webapp.cases.teams import team_today
-from webapp.rules.alerts import add_manager_alert
+from webapp.rules.alert_records import add_manager_alert
 from webapp.rules.team_rules import proposed_review
 
 

@@ -191,7 +191,7 @@ def test_cli_agenda_pdf(runner, tmp_path, board):
 
 
 def test_open_alerts_come_after_amber(store, team, today, family):
-    from webapp.rules.alerts import add_manager_alert
+    from webapp.rules.alert_records import add_manager_alert
 
     amber = family("AMb", stage=3, due=4)
     alerted = family("ALc", stage=1, due=100)

@@ -17,13 +17,8 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
-from webapp.rules.alerts import (
-    add_manager_alert,
-    follow_up,
-    missed_reviews,
-    open_alerts,
-    record_interim_assessment,
-)
+from webapp.rules.alert_records import add_manager_alert, follow_up, record_interim_assessment
+from webapp.rules.alerts import missed_reviews, open_alerts
 from webapp.rules.defaults import SM
 from webapp.rules.team_rules import (
     ROLES,

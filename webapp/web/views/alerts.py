@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from webapp.cases.families import open_rows, parse_date
 from webapp.cases.teams import team_today
-from webapp.rules import alerts
+from webapp.rules import alert_records, alerts
 from webapp.rules.defaults import SM
 from webapp.rules.team_rules import ROLES
 from webapp.web.access import current_team, role_required, team_family
@@ -36,7 +36,7 @@ def index():
         default_role=SM,
         can_write=current_user.can("manager"),
         can_set_alerts=current_user.can("manager", "service-manager", "head-of-practice"),
-        may_follow_up=alerts.may_follow_up,
+        may_follow_up=alert_records.may_follow_up,
         user_role=current_user.role,
         can_follow_up=current_user.can("manager", "service-manager", "head-of-practice"),
     )
@@ -48,7 +48,7 @@ def follow_up():
     """Record the follow-up, then go back to the page it was sent from (alerts or a tile)."""
     team = current_team()
     row = team_family(field("token"))
-    alerts.follow_up(
+    alert_records.follow_up(
         get_db(),
         team,
         row["token"],
@@ -71,7 +71,7 @@ def interim():
     """Record an interim core assessment for a case with an s.47 date."""
     team = current_team()
     row = team_family(field("token"))
-    record = alerts.record_interim_assessment(
+    record = alert_records.record_interim_assessment(
         get_db(),
         team,
         row["token"],
@@ -89,7 +89,7 @@ def interim():
 def add():
     team = current_team()
     row = team_family(field("token"))
-    alerts.add_manager_alert(
+    alert_records.add_manager_alert(
         get_db(),
         team,
         row["token"],
