@@ -3,8 +3,8 @@
     python bench/county_bench.py [--quick] [--sizes 1,10,100] [--before REV]
 
 Builds stores of 1, 10 and 100 teams with the demo's history builder (each team a year of
-weekly meetings; ``--families`` per team), with the code at ``--before`` (default: where
-this branch left main, checked out in a temporary git worktree), and measures on copies of
+weekly meetings; ``--families`` per team), with the code at ``--before`` (default: the
+landing before the county work, checked out in a temporary git worktree), and measures on copies of
 the same stores, with the before code and with this tree's:
 
 * every per-team page, as team 1's admin (and the service manager's team switcher):
@@ -41,6 +41,8 @@ from pathlib import Path
 
 import requests
 
+#: The landing before the county work: what "before" means by default.
+BEFORE_COUNTY = "7a34477"
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = Path(__file__).resolve().parent / "county_parts.py"
 PASSWORD = "county-bench-password"
@@ -322,16 +324,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int)
     parser.add_argument("--import-rows", type=int)
     parser.add_argument("--seconds", type=float, help="each served phase")
-    parser.add_argument("--before", help="git revision (default: where this branch left main)")
+    parser.add_argument("--before", default=BEFORE_COUNTY,
+                        help=f"git revision (default: {BEFORE_COUNTY}, the landing before the "
+                        "county work)")  # fmt: skip
     parser.add_argument("--stores", help="a folder of stores built before (its info.json)")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     for key, value in sizes.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
-    rev = args.before or subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
-                                        capture_output=True, text=True,
-                                        check=True).stdout.strip()  # fmt: skip
+    rev = args.before
     folder = Path(tempfile.mkdtemp(prefix="county-bench-"))
     before_code = worktree(rev, folder)
     try:

@@ -1,7 +1,7 @@
 """History benchmark: the drift report and the agenda for a 200-family team with a year of
 history, answered as of their day (docs/contract.md §12), against a baseline revision.
 
-    python bench/history_bench.py [--families 200] [--days 365] [--runs 15] [--baseline main]
+    python bench/history_bench.py [--families 200] [--days 365] [--runs 15] [--baseline REV]
 
 Each side builds its own store with its own code (``generate_history``, the demo's
 simulated year: registrations, review dates, stage moves, meetings, supervision,
@@ -101,7 +101,9 @@ def main() -> None:
     parser.add_argument("--families", type=int, default=200)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--baseline", default="main")
+    parser.add_argument(
+        "--baseline", default="7a34477", help="git revision (default: the landing before §12)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

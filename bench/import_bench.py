@@ -1,6 +1,6 @@
 """Import benchmark: one export of 20,000 rows against ten of 2,000, now and before.
 
-    python bench/import_bench.py [--rows 20000] [--files 10] [--before main | --before none]
+    python bench/import_bench.py [--rows 20000] [--files 10] [--before REV | --before none]
 
 Writes a case-system export (CSV: family reference, forename, surname, stage, next review
 date, worker; one child a row, two children a family for a tenth of the rows) and
@@ -173,7 +173,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--files", type=int, default=10)
-    parser.add_argument("--before", default="main", help="git revision to compare, or none")
+    parser.add_argument(
+        "--before",
+        default="7a34477",
+        help="git revision to compare (default: the landing before this import), or none",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="import-bench-"))
     try:
