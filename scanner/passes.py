@@ -279,7 +279,7 @@ def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> l
     """
     tiles = [c for c in codes if accept(c.text)]
     sizes = _module_counts(tiles)
-    qr_mm = _qr_mm(tiles, located)
+    qr_mm = printed_qr_mm(tiles, located)
     found: list[Code] = []
     for box in missed:
         if time.monotonic() > deadline:
@@ -318,8 +318,8 @@ def _module_counts(tiles: list[Code]) -> tuple[int, ...]:
     return tuple(sorted(counts, key=lambda k: -counts[k])) or (decode.DEFAULT_MODULES,)
 
 
-def _qr_mm(tiles: list[Code], located: list[Board]) -> float:
-    """The printed side of the tile codes read on the boards (median), else the standard's."""
+def printed_qr_mm(tiles: list[Code], located: list[Board]) -> float:
+    """The printed side of the codes read on the boards (median), else the standard's."""
     sides = []
     for c in tiles:
         for b in located:

@@ -26,7 +26,7 @@ from .annotate import annotate
 from .decode import Code
 from .images import Photo, PhotoError, PhotoSource, load_photo, photo_name
 from .markers import Board, locate_boards
-from .passes import blob_pass, dedupe, grid_pass, hint_pass, still_unread
+from .passes import blob_pass, dedupe, grid_pass, hint_pass, printed_qr_mm, still_unread
 from .quality import (
     blur_sigma,
     board_suggestions,
@@ -104,7 +104,7 @@ def scan_photo(
     boards, facts = locate_boards(gray, geoms, marker_base)
     located = [b for b in boards if b.located]
     codes = decode.zxing(gray, "whole")
-    qr_mm = _qr_mm(codes, located)
+    qr_mm = printed_qr_mm(codes, located)
     kernels = {b.stage: psf.board_kernels(gray, b, marker_base) for b in located}
     small = _downscaled(gray, facts["scale"])
     glare = _glare(small, facts["scale"], located, qr_mm)
@@ -167,17 +167,6 @@ def _suggestions(reports: list[dict], boards: list[Board], sightings: list[Sight
         if r.get("problem") is None:
             r.pop("problem", None)
     return suggestions
-
-
-def _qr_mm(codes: list[Code], located: list[Board]) -> float:
-    """The printed QR side, measured from codes already read on a board."""
-    sides = []
-    for c in codes:
-        for b in located:
-            mm = b.to_board(c.corners)
-            if b.covers(mm.mean(axis=0)):
-                sides.append(np.linalg.norm(mm - np.roll(mm, 1, axis=0), axis=1).mean())
-    return float(np.median(sides)) if sides else decode.DEFAULT_QR_MM
 
 
 def _place(s: Sighting, code: Code, located: list[Board]) -> None:
