@@ -111,9 +111,21 @@ def _table(header: list[str], rows: list[list], widths: list[float]) -> Table:
     return table
 
 
+def _section(title: str, header: list[str], rows: list[list], widths: list[float],
+             empty: str, styles) -> list:  # fmt: skip
+    """A section of the report: its heading, then its table, or ``empty`` when it has no
+    rows."""
+    h2, body = styles["Heading2"], styles["BodyText"]
+    return [Paragraph(title, h2), _table(header, rows, widths) if rows else Paragraph(empty, body)]
+
+
 def _story(report: dict) -> list:
     styles = getSampleStyleSheet()
     h1, h2, body = styles["Title"], styles["Heading2"], styles["BodyText"]
+
+    def _listed(title, header, rows, widths, empty="None."):
+        return _section(title, header, rows, widths, empty, styles)
+
     s = report["summary"]
     audit = report["audit"]
     story = [
@@ -150,7 +162,6 @@ def _story(report: dict) -> list:
     for name in ("overdue", "days_overdue", "stage_time", "moves"):
         story += [Spacer(1, mm_to_pt(4)), to_drawing(charts[name])]
 
-    story.append(Paragraph(f"Stuck cases ({len(report['stuck'])})", h2))
     rows = [
         [
             f["token"],
@@ -162,51 +173,41 @@ def _story(report: dict) -> list:
         ]
         for f in report["stuck"]
     ]
-    story.append(
-        _table(
-            ["Token", "Code", "Stage", "Worker", "Days in stage", "Limit"],
-            rows,
-            [28, 22, 13, 28, 25, 20],
-        )
-        if rows
-        else Paragraph("None.", body)
+    story += _listed(
+        f"Stuck cases ({len(report['stuck'])})",
+        ["Token", "Code", "Stage", "Worker", "Days in stage", "Limit"],
+        rows,
+        [28, 22, 13, 28, 25, 20],
     )
     missed = report.get("missed_reviews", [])
-    story.append(Paragraph(f"Missed reviews ({sum(m['missed'] for m in missed)})", h2))
-    story.append(
-        _table(
-            ["Month", "Rule", "Missed"],
-            [[m["month"], m["rule"], m["missed"]] for m in missed],
-            [25, 40, 20],
-        )
-        if missed
-        else Paragraph("None: every alert was answered before its rule fired again.", body)
+    story += _listed(
+        f"Missed reviews ({sum(m['missed'] for m in missed)})",
+        ["Month", "Rule", "Missed"],
+        [[m["month"], m["rule"], m["missed"]] for m in missed],
+        [25, 40, 20],
+        "None: every alert was answered before its rule fired again.",
     )
     ended = report.get("unanswered_at_closure", [])
-    story.append(Paragraph(f"Unanswered at closure ({len(ended)})", h2))
-    story.append(
-        _table(
-            ["Token", "Code", "Rule", "Fired", "Closed or left"],
+    story += _listed(
+        f"Unanswered at closure ({len(ended)})",
+        ["Token", "Code", "Rule", "Fired", "Closed or left"],
+        [
             [
-                [
-                    u["token"],
-                    u["initials"],
-                    u["rule"],
-                    u["due"],
-                    f"{u['ended_on']} ({u['ended_by']})",
-                ]
-                for u in ended
-            ],  # fmt: skip
-            [28, 22, 30, 25, 45],
-        )
-        if ended
-        else Paragraph("None: no case closed or left the team with an alert open.", body)
+                u["token"],
+                u["initials"],
+                u["rule"],
+                u["due"],
+                f"{u['ended_on']} ({u['ended_by']})",
+            ]
+            for u in ended
+        ],  # fmt: skip
+        [28, 22, 30, 25, 45],
+        "None: no case closed or left the team with an alert open.",
     )
     gaps = report.get("no_meeting_weeks", [])
     story.append(Paragraph(f"Weeks with no meeting recorded ({len(gaps)})", h2))
     story.append(Paragraph("Weeks of " + ", ".join(gaps) + "." if gaps else "None.", body))
     months = report["reopen_window_months"]
-    story.append(Paragraph(f"Starting again: reopened ({len(report['reopened'])})", h2))
     rows = [
         [
             r["token"],
@@ -218,17 +219,13 @@ def _story(report: dict) -> list:
         ]
         for r in report["reopened"]
     ]
-    story.append(
-        _table(
-            ["Token", "Code", "Closed", "Reopened", "Days closed", f"Within {months} months"],
-            rows,
-            [26, 22, 27, 27, 20, 28],
-        )
-        if rows
-        else Paragraph("None.", body)
+    story += _listed(
+        f"Starting again: reopened ({len(report['reopened'])})",
+        ["Token", "Code", "Closed", "Reopened", "Days closed", f"Within {months} months"],
+        rows,
+        [26, 22, 27, 27, 20, 28],
     )
     rereferrals = report.get("rereferrals", [])
-    story.append(Paragraph(f"Re-referrals ({len(rereferrals)})", h2))
     rows = [
         [
             r["token"],
@@ -240,16 +237,13 @@ def _story(report: dict) -> list:
         ]
         for r in rereferrals
     ]
-    story.append(
-        _table(
-            ["Token", "Code", "Opened", "Earlier case", "Closed", "Days between"],
-            rows,
-            [26, 22, 27, 26, 27, 22],
-        )
-        if rows
-        else Paragraph("None.", body)
+    story += _listed(
+        f"Re-referrals ({len(rereferrals)})",
+        ["Token", "Code", "Opened", "Earlier case", "Closed", "Days between"],
+        rows,
+        [26, 22, 27, 26, 27, 22],
     )
-    story += policy_story(report, h2, body, _table, _e)
+    story += policy_story(report, _listed, h2, body, _e)
     dip = report["dip_sample"]
     sample = [
         Paragraph("Dip sample of closed and stepped-down cases", h2),

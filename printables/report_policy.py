@@ -11,11 +11,11 @@ from reportlab.platypus import Paragraph
 from .output import long_date
 
 
-def policy_story(report: dict, h2, body, table: Callable, escape: Callable) -> list:
-    """Flowables for the policy sections of ``report`` (those it has)."""
+def policy_story(report: dict, listed: Callable, h2, body, escape: Callable) -> list:
+    """Flowables for the policy sections of ``report`` (those it has); ``listed(title,
+    header, rows, widths[, empty])`` gives a section's heading and table."""
     story: list = []
     late = report.get("core_assessments", [])
-    story.append(Paragraph(f"Core assessments late or overdue ({len(late)})", h2))
     rows = [
         [
             c["token"],
@@ -29,14 +29,11 @@ def policy_story(report: dict, h2, body, table: Callable, escape: Callable) -> l
         ]
         for c in late
     ]
-    story.append(
-        table(
-            ["Token", "Code", "Deadline", "Done", "Days late", "Interim"],
-            rows,
-            [26, 22, 30, 30, 18, 40],
-        )  # fmt: skip
-        if rows
-        else Paragraph("None.", body)
+    story += listed(
+        f"Core assessments late or overdue ({len(late)})",
+        ["Token", "Code", "Deadline", "Done", "Days late", "Interim"],
+        rows,
+        [26, 22, 30, 30, 18, 40],
     )
     records = report.get("supervision_records")
     if records:
@@ -44,58 +41,46 @@ def policy_story(report: dict, h2, body, table: Callable, escape: Callable) -> l
         story.append(Paragraph(f"Supervision records ({records['discussions']})", h2))
         story.append(Paragraph(escape(f"By status: {counts}."), body))
     changes = report.get("worker_changes", [])
-    story.append(Paragraph(f"Changes of allocated worker ({len(changes)})", h2))
-    story.append(
-        table(
-            ["Token", "Code", "Date", "From", "To"],
-            [
-                [c["token"], c["initials"], long_date(c["on"]), c["from"] or "", c["to"] or ""]
-                for c in changes
-            ],  # fmt: skip
-            [26, 22, 30, 44, 44],
-        )
-        if changes
-        else Paragraph("None.", body)
+    story += listed(
+        f"Changes of allocated worker ({len(changes)})",
+        ["Token", "Code", "Date", "From", "To"],
+        [
+            [c["token"], c["initials"], long_date(c["on"]), c["from"] or "", c["to"] or ""]
+            for c in changes
+        ],  # fmt: skip
+        [26, 22, 30, 44, 44],
     )
     elsewhere = report.get("rereferrals_elsewhere", [])
-    story.append(Paragraph(f"Re-referred to another team ({len(elsewhere)})", h2))
-    story.append(
-        table(
-            ["Token", "Code", "Closed", "Team", "Referred", "Days closed"],
+    story += listed(
+        f"Re-referred to another team ({len(elsewhere)})",
+        ["Token", "Code", "Closed", "Team", "Referred", "Days closed"],
+        [
             [
-                [
-                    r["token"],
-                    r["initials"],
-                    long_date(r["closed"]),
-                    r["to_team"],
-                    long_date(r["referred_on"]),
-                    r["days_closed"],
-                ]
-                for r in elsewhere
-            ],  # fmt: skip
-            [26, 22, 30, 36, 30, 20],
-        )
-        if elsewhere
-        else Paragraph("None.", body)
+                r["token"],
+                r["initials"],
+                long_date(r["closed"]),
+                r["to_team"],
+                long_date(r["referred_on"]),
+                r["days_closed"],
+            ]
+            for r in elsewhere
+        ],  # fmt: skip
+        [26, 22, 30, 36, 30, 20],
     )
     meetings = report.get("meetings", [])
-    story.append(Paragraph(f"Meetings: attendance and authorisation ({len(meetings)})", h2))
-    story.append(
-        table(
-            ["Meeting", "Attended", "Absences agreed", "Not accounted for", "Authorised"],
+    story += listed(
+        f"Meetings: attendance and authorisation ({len(meetings)})",
+        ["Meeting", "Attended", "Absences agreed", "Not accounted for", "Authorised"],
+        [
             [
-                [
-                    long_date(m["date"]),
-                    m["attended"],
-                    m["agreed_absences"],
-                    ", ".join(m["unaccounted"]),
-                    m["authorised_by"] or "no",
-                ]
-                for m in meetings
-            ],  # fmt: skip
-            [30, 20, 26, 60, 30],
-        )
-        if meetings
-        else Paragraph("None.", body)
+                long_date(m["date"]),
+                m["attended"],
+                m["agreed_absences"],
+                ", ".join(m["unaccounted"]),
+                m["authorised_by"] or "no",
+            ]
+            for m in meetings
+        ],  # fmt: skip
+        [30, 20, 26, 60, 30],
     )
     return story
