@@ -196,8 +196,8 @@ def _story(report: dict) -> list:
                 u["token"],
                 u["initials"],
                 u["rule"],
-                u["due"],
-                f"{u['ended_on']} ({u['ended_by']})",
+                long_date(u["due"]),
+                f"{long_date(u['ended_on'])} ({u['ended_by']})",
             ]
             for u in ended
         ],  # fmt: skip
