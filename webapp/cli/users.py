@@ -103,7 +103,7 @@ def typed_password() -> str:
 @db_option
 @json_option
 def user_list(db_path, as_json):
-    """List users: name, role, team, email, active, last log-in."""
+    """List users: name, role, team, email and whether active."""
     rows = list_users(open_cli_store(db_path))
     if as_json:
         echo_json(rows)
