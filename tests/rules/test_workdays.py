@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from webapp.errors import BadInput
-from webapp.rules.workdays import (
+from webapp.values.workdays import (
     add_months,
     add_working_days,
     bank_holidays,

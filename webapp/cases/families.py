@@ -13,32 +13,19 @@ from sqlite_utils import Database
 from tilegen import domain
 from tilegen.payload import new_token
 from tilegen.standard import STAGES
-from webapp.cases.bounds import check_date, check_text
 from webapp.cases.teams import team_by_id, team_settings, team_today
 from webapp.errors import BadInput, NotFound
-from webapp.rules.workdays import add_months
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_text
+from webapp.values.dates import parse_date
+from webapp.values.workdays import add_months
 
 #: The re-referral window when a team has not set one: our default, not a policy figure.
 DEFAULT_REREFERRAL_MONTHS = 12
 
 
 # -- checking input ---------------------------------------------------------
-
-
-def parse_date(value: str | date | None, name: str) -> date:
-    """An ISO date (YYYY-MM-DD) that exists in the calendar, from 2000 to 2100."""
-    if isinstance(value, date):
-        return check_date(value, name)
-    text = (value or "").strip()
-    try:
-        if len(text) != 10:
-            raise ValueError
-        parsed = date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"{name} must be a real date as YYYY-MM-DD, not {value!r}") from None
-    return check_date(parsed, name)
 
 
 def parse_stage(value: str | int) -> int:

@@ -14,7 +14,6 @@ from datetime import date
 from sqlite_utils import Database
 
 from tilegen import domain
-from webapp.cases.bounds import check_text
 from webapp.cases.closure_checks import (  # noqa: F401 (VIEWS, read by the pages)
     VIEWS,
     clean_reason,
@@ -31,6 +30,7 @@ from webapp.cases.teams import team_settings, team_today
 from webapp.errors import BadInput
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_text
 
 CLOSED_AS = ("closed", "stepped-down")
 #: The dates ``family set`` can record, each a column of ``families``.

@@ -10,9 +10,9 @@ from sqlite_utils import Database
 from webapp.cases.people import user_team_ids
 from webapp.cases.teams import team_settings, team_today
 from webapp.errors import BadInput
-from webapp.rules.allocation import name_key
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.names import name_key
 
 #: Without a previous meeting, "since the last meeting" means the last week.
 DEFAULT_WINDOW_DAYS = 7

@@ -11,7 +11,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from webapp.cases.agenda import build_agenda
-from webapp.cases.families import move_stage, parse_date, parse_stage, set_review
+from webapp.cases.families import move_stage, parse_stage, set_review
 from webapp.cases.lifecycle import parse_scaling
 from webapp.cases.meetings import (
     get_meeting,
@@ -22,6 +22,7 @@ from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.dates import parse_date
 
 MAX_NOTE = 500
 

@@ -17,10 +17,10 @@ from tilegen.standard import (
     check_marker_base,
     zones_from_dicts,
 )
-from webapp.cases.bounds import check_text
 from webapp.errors import BadInput, NotFound
 from webapp.rules.defaults import DEFAULT_FLAGS
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_text
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from webapp.cases.families import move_stage, parse_date, parse_stage, set_review
+from webapp.cases.families import move_stage, parse_stage, set_review
 from webapp.errors import BadInput
 from webapp.store import access_log
+from webapp.values.dates import parse_date
 
 FIELDS = ("next_review", "stage")
 

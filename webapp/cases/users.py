@@ -12,12 +12,12 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.cases import people
-from webapp.cases.bounds import MAX_ID, check_id, check_text
 from webapp.cases.passwords import MAX_PASSWORD, check_password
 from webapp.cases.teams import get_team
 from webapp.errors import BadInput, NotFound
 from webapp.store.connection import utcnow
 from webapp.store.epoch import session_epoch
+from webapp.values.bounds import MAX_ID, check_id, check_text
 
 ROLES = ("admin", "manager", "practitioner", "service-manager", "head-of-practice")
 API_TOKEN_PREFIX = "cb_"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import click
 
-from webapp.cases.families import parse_date
 from webapp.cli.common import CaseboardGroup, db_option, echo_json, echo_result, open_cli_store
 from webapp.store import access_log
 from webapp.store import backup as backups
 from webapp.store import retention as keep
+from webapp.values.dates import parse_date
 
 
 @click.command("backup")

@@ -172,7 +172,7 @@ def store_and_team(db_path: str, team_name: str | None):
 
 def day(team: dict, value: str | None):
     """``--date`` as a date, or today in the team's time zone."""
-    from webapp.cases.families import parse_date
     from webapp.cases.teams import team_today
+    from webapp.values.dates import parse_date
 
     return parse_date(value, "--date") if value else team_today(team)

@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 
 from webapp.cases.agenda import build_agenda
-from webapp.cases.families import parse_date
 from webapp.cases.meetings import (
     authorise_record,
     meeting_record,
@@ -31,6 +30,7 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
+from webapp.values.dates import parse_date
 
 TABLE_COLUMNS = [
     ("reason", "REASON"),

@@ -7,8 +7,8 @@ from datetime import date
 import click
 
 from tilegen import domain
-from webapp.cases.families import parse_date
 from webapp.cli.common import db_option, echo_json, json_option, open_cli_store
+from webapp.values.dates import parse_date
 
 
 @click.command("notify")

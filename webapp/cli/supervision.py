@@ -29,7 +29,7 @@ from webapp.rules.supervision import (
     set_frequency,
 )
 from webapp.rules.supervision_leave import add_absence, add_supervisor_session
-from webapp.rules.workdays import month_bounds
+from webapp.values.workdays import month_bounds
 
 # -- supervision (Islington Case Management Supervision Policy) ----------------------
 

@@ -8,14 +8,15 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from webapp.cases.bounds import check_text
-from webapp.cases.families import get_family_row, parse_date
+from webapp.cases.families import get_family_row
 from webapp.errors import BadInput, NotAllowed, NotFound
 from webapp.rules.alerts import alerts_for_family
 from webapp.rules.defaults import HOP, SM
 from webapp.rules.team_rules import ROLES, holiday_region
-from webapp.rules.workdays import core_assessment_due
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_text
+from webapp.values.dates import parse_date
+from webapp.values.workdays import core_assessment_due
 
 
 def may_follow_up(user_role: str, alert_role: str) -> bool:

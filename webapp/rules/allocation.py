@@ -7,8 +7,8 @@ from the periods that team held it open, as the changes effective by the day ask
 about make them (docs/contract.md §12), so a later reallocation, closure or transfer
 never rewrites an earlier month.
 
-Worker names are compared by :func:`name_key`: case and spaces do not matter ("Sam
-Okafor", "sam  okafor" and " SAM OKAFOR" are one practitioner).
+Worker names are compared by :func:`webapp.values.names.name_key`: case and spaces do not
+matter ("Sam Okafor", "sam  okafor" and " SAM OKAFOR" are one practitioner).
 """
 
 from __future__ import annotations
@@ -18,12 +18,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from webapp.cases import history
-from webapp.rules.workdays import is_working_day
-
-
-def name_key(name: str | None) -> str:
-    """A worker's name as compared: words joined by one space, case folded."""
-    return " ".join((name or "").split()).casefold()
+from webapp.values.workdays import is_working_day
 
 
 def worker_timelines(db: Database, team: dict) -> dict[int, history.Timeline]:

@@ -23,8 +23,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from webapp.cases.bounds import check_text
-from webapp.cases.families import get_family_row, parse_date
+from webapp.cases.families import get_family_row
 from webapp.cases.teams import team_settings, team_today, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.rules.clinic_days import (
@@ -41,6 +40,8 @@ from webapp.rules.clinic_days import (
 )
 from webapp.rules.team_rules import holiday_region
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_text
+from webapp.values.dates import parse_date
 
 LPM, PRE_PROCEEDINGS = "lpm", "pre-proceedings"
 PURPOSES = {LPM: 30, PRE_PROCEEDINGS: 45}

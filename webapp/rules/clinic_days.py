@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from webapp.errors import BadInput
 from webapp.rules.team_rules import holiday_region
-from webapp.rules.workdays import holiday_name
+from webapp.values.workdays import holiday_name
 
 THURSDAY = 3
 OPENS, CLOSES = time(14, 0), time(15, 30)

@@ -30,8 +30,8 @@ from webapp.rules.meeting_audits import audit_status
 from webapp.rules.supervision import coverage
 from webapp.rules.team_rules import limit, stuck_weeks
 from webapp.rules.unanswered import unanswered_at_closure
-from webapp.rules.workdays import add_months
 from webapp.store import events
+from webapp.values.workdays import add_months
 
 #: Time-in-stage buckets, in days: (label, upper bound exclusive).
 STAGE_BUCKETS = [

@@ -18,8 +18,8 @@ from webapp.cases.families import rereferral_months
 from webapp.cases.meetings import meeting_record
 from webapp.rules.supervision import LATE, OVERDUE, discussions
 from webapp.rules.team_rules import holiday_region
-from webapp.rules.workdays import add_months, core_assessment_due, working_days_between
 from webapp.store import events
+from webapp.values.workdays import add_months, core_assessment_due, working_days_between
 
 
 def _assessments_held(timeline: history.Timeline, team: dict, on: date) -> list[tuple]:

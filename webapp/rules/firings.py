@@ -22,7 +22,7 @@ from datetime import date
 from webapp.cases.history import Span
 from webapp.rules import triggers
 from webapp.rules.triggers import Firing, as_date
-from webapp.rules.workdays import DEFAULT_REGION
+from webapp.values.workdays import DEFAULT_REGION
 
 Period = tuple[date, date | None, dict]
 

@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from webapp.cases.bounds import check_text
-from webapp.cases.families import parse_date
 from webapp.errors import BadInput
 from webapp.rules.team_rules import limit
-from webapp.rules.workdays import add_months
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_text
+from webapp.values.dates import parse_date
+from webapp.values.workdays import add_months
 
 
 def add_audit(

@@ -18,10 +18,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from webapp.cases.bounds import check_text
-from webapp.cases.families import get_family_row, parse_date
+from webapp.cases.families import get_family_row
 from webapp.errors import BadInput, NotFound
-from webapp.rules.allocation import month_cases, name_key, worker_on, worker_timelines
+from webapp.rules.allocation import month_cases, worker_on, worker_timelines
 from webapp.rules.defaults import DISCUSSION_KINDS, FORMAL_KIND, FREQUENCIES
 from webapp.rules.supervision_leave import (  # noqa: F401 (set_frequency, mark_leave)
     _month_text,
@@ -36,9 +35,12 @@ from webapp.rules.supervision_leave import (  # noqa: F401 (set_frequency, mark_
     supervisor_check,
 )
 from webapp.rules.team_rules import holiday_region
-from webapp.rules.workdays import month_bounds, record_due
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_text
+from webapp.values.dates import parse_date
+from webapp.values.names import name_key
+from webapp.values.workdays import month_bounds, record_due
 
 RECORDED, LATE, WAITING, OVERDUE = "recorded", "late", "waiting", "overdue"
 #: A practitioner's month: enough formal sessions, on leave, month still running, short.

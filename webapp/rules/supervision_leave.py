@@ -8,12 +8,12 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from webapp.cases.bounds import check_date, check_text
-from webapp.cases.families import parse_date
 from webapp.errors import BadInput
-from webapp.rules.allocation import name_key
 from webapp.rules.defaults import FREQUENCIES
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_date, check_text
+from webapp.values.dates import parse_date
+from webapp.values.names import name_key
 
 MET, NOT_YET, MISSED = "met", "not yet", "missed"
 

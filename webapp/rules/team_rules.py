@@ -11,12 +11,12 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from webapp.cases.bounds import check_number, check_text
 from webapp.cases.teams import team_settings, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.rules import defaults
-from webapp.rules.workdays import DEFAULT_REGION, check_region
 from webapp.store.connection import utcnow
+from webapp.values.bounds import check_number, check_text
+from webapp.values.workdays import DEFAULT_REGION, check_region
 
 #: Parameters a manager may change, per kind, and their type.
 EDITABLE = {

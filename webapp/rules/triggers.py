@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from webapp.rules.workdays import add_months, add_working_days, subtract_working_days
+from webapp.values.workdays import add_months, add_working_days, subtract_working_days
 
 DURATION, FLAG, SHIELD, ASSESSMENT = "duration", "flag", "shield", "assessment"
 STATUTORY = "statutory"

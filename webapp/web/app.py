@@ -15,9 +15,9 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from webapp.cases.bounds import MAX_ID
 from webapp.cases.sync.uploads import MAX_MEGAPIXELS
 from webapp.store.connection import open_store
+from webapp.values.bounds import MAX_ID
 from webapp.web import (
     audit_trail,
     dates,

@@ -6,9 +6,9 @@ from datetime import date
 
 from flask import request
 
-from webapp.cases.families import parse_date
 from webapp.cases.teams import team_today
 from webapp.errors import BadInput
+from webapp.values.dates import parse_date
 
 
 def field(name: str) -> str:

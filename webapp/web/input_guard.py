@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from webapp.cases.families import parse_date
+from webapp.values.dates import parse_date
 
 DATE_ARGS = ("date",)
 

@@ -14,7 +14,7 @@ from webapp.cases.families import rereferral_months, team_flags
 from webapp.cases.imports.columns import header_key
 from webapp.cases.imports.refs import ref_key
 from webapp.errors import BadInput, NotFound
-from webapp.rules.workdays import add_months
+from webapp.values.workdays import add_months
 
 
 class Teams:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from tilegen.standard import STAGES
-from webapp.cases.bounds import check_text
 from webapp.cases.imports.columns import header_key
 from webapp.errors import BadInput
+from webapp.values.bounds import check_text
 
 #: A team's synonym that leaves the case system's word out.
 LEAVE_OUT = "-"

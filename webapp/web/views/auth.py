@@ -18,12 +18,13 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from webapp.cases import logins
-from webapp.cases.bounds import check_id
-from webapp.cases.families import list_families, parse_date
+from webapp.cases.families import list_families
 from webapp.cases.signin import local_passwords_allowed
 from webapp.cases.users import authenticate, end_sessions
 from webapp.store import access_log
 from webapp.store.connection import connect
+from webapp.values.bounds import check_id
+from webapp.values.dates import parse_date
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import User, get_db
 from webapp.web.redirects import safe_next

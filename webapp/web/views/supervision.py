@@ -11,7 +11,7 @@ from webapp.cases.teams import team_today
 from webapp.rules import supervision, supervision_leave
 from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES
 from webapp.rules.team_rules import holiday_region
-from webapp.rules.workdays import month_bounds
+from webapp.values.workdays import month_bounds
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field
