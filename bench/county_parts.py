@@ -38,8 +38,8 @@ def team_name(n: int) -> str:
 def add_teams(db, first: int, last: int, families: int, days: int) -> None:
     from werkzeug.security import generate_password_hash
 
-    import webapp.cases.users as users
-    from webapp.cases.teams import create_team
+    import webapp.accounts.users as users
+    from webapp.accounts.teams import create_team
     from webapp.demo.history import generate_history
 
     users.generate_password_hash = partial(generate_password_hash, method="pbkdf2:sha256:1000")
@@ -53,11 +53,11 @@ def add_teams(db, first: int, last: int, families: int, days: int) -> None:
 
 def finish(db, teams: int, folder: Path) -> dict:
     """The service manager of every team, an API token, a board photo; what the bench needs."""
-    import webapp.cases.users as users
+    import webapp.accounts.users as users
     from scanner.synth import TileSpec, make_board_photo
-    from webapp.cases.people import add_memberships
-    from webapp.cases.teams import get_team
-    from webapp.cases.users import create_api_token
+    from webapp.accounts.people import add_memberships
+    from webapp.accounts.teams import get_team
+    from webapp.accounts.users import create_api_token
 
     sm = users.add_user(db, "county-sm", "service-manager", PASSWORD, team_name(1),
                         email=f"county-sm@{DOMAIN}")  # fmt: skip

@@ -47,7 +47,7 @@ MEASURE = """
 import json, statistics, sys, time
 from datetime import date
 from webapp.cases.agenda import build_agenda
-from webapp.cases.teams import ensure_team
+from webapp.accounts.teams import ensure_team
 from webapp.demo.history import generate_history
 from webapp.rules.drift import drift_report
 from webapp.store.connection import open_store

@@ -58,7 +58,7 @@ DRIVER = r"""
 import json, sqlite3, sys, threading, time
 from pathlib import Path
 from webapp.cases.imports import import_export, prepare_import
-from webapp.cases.teams import ensure_team
+from webapp.accounts.teams import ensure_team
 from webapp.store.connection import open_store
 
 store, files = Path(sys.argv[1]), sys.argv[2:]

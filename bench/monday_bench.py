@@ -81,9 +81,9 @@ def build_store(db_path: str, tokens_file: str) -> None:
     as ``code token`` lines, so the photos carry them."""
     from datetime import date, timedelta
 
+    from webapp.accounts.teams import ensure_team, set_setting
+    from webapp.accounts.users import add_user
     from webapp.cases.families import add_family
-    from webapp.cases.teams import ensure_team, set_setting
-    from webapp.cases.users import add_user
     from webapp.store.connection import open_store
 
     db = open_store(db_path, create=True)

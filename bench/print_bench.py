@@ -33,8 +33,8 @@ import tilegen.tile  # noqa: E402
 from printables.sheets import write_tile_sheets  # noqa: E402
 from printables.sticker_sheets import write_sticker_sheets  # noqa: E402
 from tilegen.qr import QRSymbol, segment  # noqa: E402
+from webapp.accounts.teams import get_team, public_base_url  # noqa: E402
 from webapp.cases.families import add_family  # noqa: E402
-from webapp.cases.teams import get_team, public_base_url  # noqa: E402
 from webapp.printing.queues import stickers_to_print, tiles_to_print  # noqa: E402
 from webapp.store.connection import open_store  # noqa: E402
 

@@ -46,8 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 from load_bench import free_port, serving  # noqa: E402 (the same folder)
 
+from webapp.accounts.users import create_api_token  # noqa: E402
 from webapp.cases.families import list_families  # noqa: E402
-from webapp.cases.users import create_api_token  # noqa: E402
 from webapp.demo.build import DEMO_PASSWORD, add_sample  # noqa: E402
 from webapp.store.connection import open_store  # noqa: E402
 

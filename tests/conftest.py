@@ -41,11 +41,11 @@ from click.testing import CliRunner
 from web_helpers import PASSWORD, AuthActions, Client
 from werkzeug.security import generate_password_hash
 
-import webapp.cases.users
+import webapp.accounts.users
 from webapp import create_app
+from webapp.accounts.teams import ensure_team, set_setting, team_today
+from webapp.accounts.users import add_user, create_api_token
 from webapp.cases.families import add_family
-from webapp.cases.teams import ensure_team, set_setting, team_today
-from webapp.cases.users import add_user, create_api_token
 from webapp.cli import main
 from webapp.store.connection import open_store
 
@@ -104,7 +104,7 @@ def other_team(store):
 @pytest.fixture
 def users(store, team, other_team) -> dict[str, dict]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(webapp.cases.users, "generate_password_hash", CHEAP_HASH)
+        patch.setattr(webapp.accounts.users, "generate_password_hash", CHEAP_HASH)
         made = {
             role: add_user(store, role, role, PASSWORD, team["name"])
             for role in ("admin", "manager", "practitioner")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from webapp.cases.signin import parse_role_groups
-from webapp.cases.teams import get_setting
+from webapp.accounts.signin import parse_role_groups
+from webapp.accounts.teams import get_setting
 from webapp.errors import BadInput
 from webapp.notify.settings import MailSettings, mail_settings
 from webapp.printing.address import base_url_problem

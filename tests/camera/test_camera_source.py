@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from web_helpers import text
 
+from webapp.accounts.teams import get_team
 from webapp.cases.sync.capturing import camera_settings, check_page_source, update_camera
-from webapp.cases.teams import get_team
 from webapp.errors import BadInput
 
 REFUSED = [
@@ -64,7 +64,7 @@ def test_a_file_stored_by_an_older_version_is_not_read_by_capture_now(
 ):
     """A path saved on the page before this check (no "set on the command line" mark) is
     refused when the camera is read, by "Capture now" and the schedule alike."""
-    from webapp.cases.teams import update_team_settings
+    from webapp.accounts.teams import update_team_settings
 
     update_team_settings(store, team, camera={"source": noisy_video(1), "frames": 4})
     response = client_for("manager").form("/scans/capture", {})

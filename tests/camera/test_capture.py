@@ -9,8 +9,8 @@ from PIL import Image
 
 from scanner import scan_photos
 from scanner.capture import CaptureError, combine, read_frames, sharpness
+from webapp.accounts.teams import geometries
 from webapp.cases.sync.uploads import expected_hints
-from webapp.cases.teams import geometries
 
 
 def placed(scan_json: dict) -> dict[str, tuple]:

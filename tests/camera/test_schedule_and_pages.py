@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from web_helpers import text
 
+from webapp.accounts.teams import get_team
 from webapp.cases.sync.capturing import camera_settings, run_due_captures, update_camera
-from webapp.cases.teams import get_team
 from webapp.errors import BadInput
 
 LONDON = ZoneInfo("Europe/London")

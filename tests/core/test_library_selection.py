@@ -11,7 +11,10 @@ from html import unescape
 import pytest
 
 from tilegen.payload import new_token
-from webapp.cases import families, logins
+from webapp.accounts import logins
+from webapp.accounts.teams import team_count
+from webapp.accounts.users import team_users
+from webapp.cases import families
 from webapp.cases.families import (
     add_family,
     get_family_row,
@@ -20,8 +23,6 @@ from webapp.cases.families import (
 )
 from webapp.cases.lifecycle import close_case
 from webapp.cases.sync import previews, records
-from webapp.cases.teams import team_count
-from webapp.cases.users import team_users
 from webapp.errors import BadInput, NotFound
 from webapp.printing import queues
 from webapp.printing.board_kit import label_templates, printer_for

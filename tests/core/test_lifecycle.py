@@ -335,7 +335,7 @@ def test_a_new_family_with_the_ref_of_a_recently_closed_case_is_a_rereferral(run
 
 
 def test_the_rereferral_window_is_a_team_setting(runner, store, team):
-    from webapp.cases.teams import update_team_settings
+    from webapp.accounts.teams import update_team_settings
 
     update_team_settings(store, team, rereferral_months=24)
     old = add(runner, "--ref", "CS-2")

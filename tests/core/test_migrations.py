@@ -5,8 +5,8 @@ import sqlite3
 from sqlite_utils import Database, Migrations
 
 import webapp.store.connection as connection
+from webapp.accounts.teams import ensure_team
 from webapp.cases.families import add_family, list_families
-from webapp.cases.teams import ensure_team
 from webapp.store.migrations import core
 
 

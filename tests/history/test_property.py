@@ -19,10 +19,10 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from webapp.accounts.teams import ensure_team, team_by_id
 from webapp.cases.agenda import build_agenda
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case, reopen_case, set_case
-from webapp.cases.teams import ensure_team, team_by_id
 from webapp.cases.transfers import transfer_case
 from webapp.errors import BadInput, NotFound
 from webapp.rules.alert_records import follow_up

@@ -18,7 +18,7 @@ from export_cases import EXPORTS
 from export_files import NAMES, build_all
 from import_helpers import names_found, store_files
 
-from webapp.cases.teams import ensure_team
+from webapp.accounts.teams import ensure_team
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ import pytest
 from web_helpers import PASSWORD, Client
 from werkzeug.security import generate_password_hash
 
-import webapp.cases.users
+import webapp.accounts.users
 from webapp import create_app
-from webapp.cases.teams import ensure_team
-from webapp.cases.users import add_user
+from webapp.accounts.teams import ensure_team
+from webapp.accounts.users import add_user
 
 CHEAP_HASH = partial(generate_password_hash, method="pbkdf2:sha256:1000")
 
@@ -22,7 +22,7 @@ CHEAP_HASH = partial(generate_password_hash, method="pbkdf2:sha256:1000")
 @pytest.fixture
 def add_person(store, team, monkeypatch):
     """``add_person(name, role, email=..., teams=[...])``: a user with a cheap password hash."""
-    monkeypatch.setattr(webapp.cases.users, "generate_password_hash", CHEAP_HASH)
+    monkeypatch.setattr(webapp.accounts.users, "generate_password_hash", CHEAP_HASH)
 
     def make(name, role, *, email=None, teams=("Team",), full_name=None):
         for t in teams:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import icalendar
 from web_helpers import AuthActions
 
-from webapp.cases.teams import update_team_settings
+from webapp.accounts.teams import update_team_settings
 from webapp.rules.clinic import book
 from webapp.rules.clinic_days import next_clinic
 

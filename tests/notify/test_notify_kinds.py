@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from webapp.accounts.teams import update_team_settings
 from webapp.cases.sync.applying import apply_scan
 from webapp.cases.sync.previews import preview_scan
-from webapp.cases.teams import update_team_settings
 
 BASE = "https://caseboard.council.example"
 

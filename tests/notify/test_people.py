@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from web_helpers import PASSWORD, AuthActions
 
+from webapp.accounts.people import role_holders, set_team_recipients, user_team_ids
+from webapp.accounts.roles import HOP, SM, TM
+from webapp.accounts.teams import ensure_team
 from webapp.cases.families import add_family
-from webapp.cases.people import role_holders, set_team_recipients, user_team_ids
-from webapp.cases.teams import ensure_team
 from webapp.errors import BadInput
-from webapp.rules.defaults import HOP, SM, TM
 
 
 def test_user_add_with_email_and_several_teams(runner, store, team):

@@ -152,7 +152,7 @@ def test_an_id_token_from_another_issuer_than_the_configured_one_is_refused(
 
 
 def test_the_verified_flag_is_the_configured_claim_and_issuer_set_names_need_none(store, ann):
-    from webapp.cases.signin import user_for_claims
+    from webapp.accounts.signin import user_for_claims
     from webapp.errors import BadInput
 
     email = {"email": "ann.lee@council.example"}

@@ -6,7 +6,7 @@ import pytest
 from printing_helpers import page_sizes, render
 
 from tilegen.units import px_to_mm
-from webapp.cases.teams import update_team_settings
+from webapp.accounts.teams import update_team_settings
 
 
 def dark_columns(image, row: int) -> list[float]:

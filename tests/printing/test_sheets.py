@@ -102,7 +102,7 @@ def test_sheet_at_600_dpi_decodes_to_every_tile_in_its_label(runner, tmp_path):
 
 
 def test_printer_offsets_shift_the_whole_sheet(runner, store, team, tmp_path):
-    from webapp.cases.teams import update_team_settings
+    from webapp.accounts.teams import update_team_settings
 
     (token,) = tokens_of(runner, 1)
     update_team_settings(store, team, printer={"x_offset_mm": 2.0, "y_offset_mm": -1.5})

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from printing_helpers import page_sizes
 
+from webapp.accounts.teams import team_today
 from webapp.cases.families import get_family_row, set_review
 from webapp.cases.lifecycle import close_case
-from webapp.cases.teams import team_today
 from webapp.printing.queues import mark_stickers_printed, pending_stickers
 from webapp.store import events
 

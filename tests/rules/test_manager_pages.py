@@ -151,7 +151,7 @@ def test_weeks_without_a_meeting_show_on_the_board_and_the_drift_report(
 
 
 def test_meeting_cli(runner, store, team):
-    from webapp.cases.users import add_user
+    from webapp.accounts.users import add_user
 
     for role in ("manager", "practitioner"):
         add_user(store, role, role, "a long enough password", "Team")

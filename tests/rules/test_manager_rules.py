@@ -10,9 +10,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from webapp.accounts.teams import ensure_team, team_today
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case, reopen_case, set_case
-from webapp.cases.teams import ensure_team, team_today
 from webapp.rules.alerts import open_alert_firings, open_alerts
 from webapp.rules.clinic import set_service
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from webapp.accounts.teams import team_today
 from webapp.cases.families import add_family
-from webapp.cases.teams import team_today
 from webapp.demo.history import generate_history
 from webapp.rules.alerts import open_alerts
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from webapp.accounts.users import add_user
 from webapp.cases.meetings import authorise_record, meeting_record, record_meeting
-from webapp.cases.users import add_user
 from webapp.errors import BadInput
 
 PASSWORD = "a long enough password"

@@ -13,7 +13,7 @@ import pytest
 
 from printables.charts import BAR, LINE, STACK, Rect
 from printables.report import drift_charts, write_drift_pdf
-from webapp.cases.teams import ensure_team
+from webapp.accounts.teams import ensure_team
 from webapp.demo.history import generate_history
 from webapp.rules.drift import (
     _timelines,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.cases.passwords import breached_passwords, check_password
+from webapp.accounts.passwords import breached_passwords, check_password
 from webapp.demo.build import DEMO_PASSWORD
 from webapp.errors import BadInput
 
@@ -49,7 +49,7 @@ def test_strong_passwords_are_accepted(password):
 def test_the_demo_password_is_strong_by_itself_and_its_users_log_in_with_it(tmp_path):
     from zxcvbn import zxcvbn
 
-    from webapp.cases.users import authenticate
+    from webapp.accounts.users import authenticate
     from webapp.demo.build import add_sample
     from webapp.store.connection import open_store
 

@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 from web_helpers import AuthActions
 
+from webapp.accounts.teams import ensure_team
+from webapp.accounts.users import add_user
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case
-from webapp.cases.teams import ensure_team
-from webapp.cases.users import add_user
 from webapp.store.retention import purge
 
 NEW = "plum otter harbour lamp"

@@ -12,9 +12,9 @@ import pytest
 from web_helpers import PASSWORD, AuthActions, csrf_token
 from werkzeug.security import generate_password_hash
 
-import webapp.cases.users as users_module
+import webapp.accounts.users as users_module
 from webapp import create_app
-from webapp.cases.users import add_user, authenticate, check_password
+from webapp.accounts.users import add_user, authenticate, check_password
 from webapp.errors import BadInput
 from webapp.store.connection import open_store
 

@@ -8,7 +8,7 @@ import pytest
 from test_sessions import cookies, logged_in, replay
 from web_helpers import PASSWORD, AuthActions
 
-from webapp.cases.users import add_user, authenticate, create_api_token
+from webapp.accounts.users import add_user, authenticate, create_api_token
 from webapp.store.backup import backup, restore
 
 NEW = "a brand new passphrase"

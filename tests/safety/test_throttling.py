@@ -10,8 +10,8 @@ import pytest
 import requests
 from web_helpers import PASSWORD, AuthActions, running_server
 
-import webapp.cases.users as users_module
-from webapp.cases.users import add_user
+import webapp.accounts.users as users_module
+from webapp.accounts.users import add_user
 
 REAL = "plum otter harbour lamp"
 

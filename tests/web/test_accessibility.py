@@ -31,10 +31,10 @@ NOT_PAGES = re.compile(r"\.(pdf|csv|jpg|png|json|ttf)$|^/static/|^/api/")
 def sample(tmp_path_factory, board_photo_of):
     """A store with four months of one team's history, the three roles, another team's
     family and one scan preview: (db path, sample values for URL converters)."""
+    from webapp.accounts.teams import ensure_team
+    from webapp.accounts.users import add_user
     from webapp.cases.families import add_family, list_families
     from webapp.cases.sync.previews import preview_photos
-    from webapp.cases.teams import ensure_team
-    from webapp.cases.users import add_user
     from webapp.demo.history import generate_history
     from webapp.store.connection import open_store
 

@@ -6,7 +6,7 @@ import re
 
 from web_helpers import PASSWORD, AuthActions, csrf_token, flatten, text
 
-from webapp.cases.users import user_by_id
+from webapp.accounts.users import user_by_id
 from webapp.store import access_log
 
 

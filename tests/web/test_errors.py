@@ -13,7 +13,7 @@ import pytest
 from flask import abort
 from web_helpers import PASSWORD, flatten, needs_chromium, text
 
-from webapp.cases.teams import team_today
+from webapp.accounts.teams import team_today
 from webapp.rules.alert_records import add_manager_alert
 from webapp.rules.alerts import open_alerts
 from webapp.web.redirects import safe_next

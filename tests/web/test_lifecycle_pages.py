@@ -9,11 +9,11 @@ from functools import partial
 from web_helpers import PASSWORD, AuthActions, flatten, text
 from werkzeug.security import generate_password_hash
 
-import webapp.cases.users
+import webapp.accounts.users
+from webapp.accounts.users import add_user
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import close_case
 from webapp.cases.outcomes import record_outcome
-from webapp.cases.users import add_user
 from webapp.store.events import family_history
 
 
@@ -99,7 +99,7 @@ def test_transfer_from_the_page_old_team_404_new_team_sees_it_with_history(
     assert client_for("practitioner").get(f"/t/{token}").status_code == 404
     # a practitioner of the new team scans the tile: the new team's page, whole history
     cheap = partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    monkeypatch.setattr(webapp.cases.users, "generate_password_hash", cheap)
+    monkeypatch.setattr(webapp.accounts.users, "generate_password_hash", cheap)
     add_user(store, "newpr", "practitioner", PASSWORD, other_team["name"])
     theirs = app.test_client()
     login = AuthActions(theirs).login("newpr", next=f"/t/{token}")
@@ -169,8 +169,8 @@ def test_admin_sets_the_rereferral_window_labelled_as_ours(client_for, store, te
     assert "Re-referral window (months)" in page and "not a figure from the policy" in page
     form = {"amber_days": "14", "timezone": "Europe/London", "marker_base": "0"}
     client.post("/admin/team", data={**form, "rereferral_months": "18"})
+    from webapp.accounts.teams import team_by_id
     from webapp.cases.families import rereferral_months
-    from webapp.cases.teams import team_by_id
 
     assert rereferral_months(team_by_id(store, team["id"])) == 18
     bad = client.post("/admin/team", data={**form, "rereferral_months": "0"}, follow_redirects=True)

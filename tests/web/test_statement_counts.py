@@ -18,8 +18,8 @@ from county_helpers import (
     traced_pages,
 )
 
-import webapp.cases.users
-from webapp.cases.users import add_user
+import webapp.accounts.users
+from webapp.accounts.users import add_user
 from webapp.demo.build import DEMO_PASSWORD
 from webapp.demo.county import team_name
 from webapp.notify.due import messages_due
@@ -89,7 +89,7 @@ def test_pending_stickers_are_worked_out_once_per_team(stores, tmp_path):
     before, _ = _notify_statements(str(path))
     db = connect(str(path))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(webapp.cases.users, "generate_password_hash", CHEAP_HASH)
+        patch.setattr(webapp.accounts.users, "generate_password_hash", CHEAP_HASH)
         for n in range(4):
             add_user(db, f"extra-{n}", "manager", DEMO_PASSWORD, team_name(1),
                      email=f"extra-{n}@county.example", judge_password=False)  # fmt: skip

@@ -166,7 +166,7 @@ def test_duplicates_unplaced_and_closed_tiles_are_reported(store, team, fam, sca
 
 
 def test_scans_are_team_scoped(store, team, scan, manager):
-    from webapp.cases.teams import ensure_team
+    from webapp.accounts.teams import ensure_team
 
     preview = previews.preview_scan(store, team, scan, manager)
     with pytest.raises(NotFound):

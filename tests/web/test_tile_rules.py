@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from web_helpers import flatten, text
 
+from webapp.accounts.teams import team_today
 from webapp.cases.families import get_family_row
-from webapp.cases.teams import team_today
 from webapp.rules.alert_records import add_manager_alert
 from webapp.rules.team_rules import proposed_review
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from web_helpers import flatten, text
 
+from webapp.accounts.teams import team_today
 from webapp.cases.families import get_family_row
-from webapp.cases.teams import team_today
 from webapp.store.events import family_history
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from webapp.accounts.teams import get_team, team_settings
 from webapp.cases.families import get_family_row
-from webapp.cases.teams import get_team, team_settings
 
 
 def test_only_admins_see_admin(client_for):

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from webapp.accounts.teams import update_team_settings
 from webapp.cases import agenda, meetings, outcomes
 from webapp.cases.families import get_family_row, move_stage
-from webapp.cases.teams import update_team_settings
 from webapp.errors import BadInput
 from webapp.store import events
+from webapp.values.workdays import WEEKDAYS
 
 
 def backdate(store, token: str, days: int) -> None:
@@ -90,7 +91,7 @@ def test_since_the_last_meeting_counts_from_the_previous_meeting(store, team, to
 
 
 def test_meeting_day_sets_this_weeks_date(team, store, today):
-    weekday = meetings.WEEKDAYS[(today.weekday() + 2) % 7]
+    weekday = WEEKDAYS[(today.weekday() + 2) % 7]
     team = update_team_settings(store, team, meeting_day=weekday)
     assert meetings.next_meeting_date(team, today) == today + timedelta(days=2)
     assert meetings.next_meeting_date(team, today + timedelta(days=2)) == today + timedelta(days=2)

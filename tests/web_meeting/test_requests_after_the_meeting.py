@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from web_helpers import flatten, text
 
+from webapp.accounts.teams import update_team_settings
 from webapp.cases import meetings
-from webapp.cases.teams import update_team_settings
 from webapp.web.dates import longdate
 
 

@@ -19,10 +19,10 @@ from datetime import date
 from sqlite_utils import Database
 
 from printables.output import long_date
+from webapp.accounts.teams import stage_names
 from webapp.cases import history
 from webapp.cases.families import family_view
 from webapp.cases.meetings import previous_meeting, since_date
-from webapp.cases.teams import stage_names
 from webapp.rules.alerts import open_alerts
 from webapp.rules.drift import stuck_cases
 from webapp.store import events

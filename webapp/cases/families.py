@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from tilegen import domain
 from tilegen.payload import new_token
 from tilegen.standard import STAGES
-from webapp.cases.teams import team_by_id, team_settings, team_today
+from webapp.accounts.teams import team_by_id, team_settings, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.store import events
 from webapp.store.connection import utcnow

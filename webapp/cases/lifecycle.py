@@ -14,6 +14,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from tilegen import domain
+from webapp.accounts.teams import team_settings, team_today
 from webapp.cases.closure_checks import (  # noqa: F401 (VIEWS, read by the pages)
     VIEWS,
     clean_reason,
@@ -26,7 +27,6 @@ from webapp.cases.families import (
     parse_date,
     parse_stage,
 )
-from webapp.cases.teams import team_settings, team_today
 from webapp.errors import BadInput
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow

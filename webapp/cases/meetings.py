@@ -7,16 +7,16 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from webapp.cases.people import user_team_ids
-from webapp.cases.teams import team_settings, team_today
+from webapp.accounts.people import user_team_ids
+from webapp.accounts.teams import team_settings, team_today
 from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow
 from webapp.values.names import name_key
+from webapp.values.workdays import WEEKDAYS
 
 #: Without a previous meeting, "since the last meeting" means the last week.
 DEFAULT_WINDOW_DAYS = 7
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def meeting_weekday(team: dict) -> int | None:

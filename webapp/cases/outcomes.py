@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.accounts.teams import team_today
 from webapp.cases.agenda import build_agenda
 from webapp.cases.families import move_stage, parse_stage, set_review
 from webapp.cases.lifecycle import parse_scaling
@@ -18,7 +19,6 @@ from webapp.cases.meetings import (
     request_meeting_date,
     start_meeting,
 )
-from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow

@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.accounts.teams import get_team
 from webapp.cases.families import parse_stage
 from webapp.cases.lifecycle import _event, _log, _open_case, effective_date
-from webapp.cases.teams import get_team
 from webapp.errors import BadInput
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from webapp.cases.teams import team_settings, team_today
+from webapp.accounts.teams import team_settings, team_today
 from webapp.cli.common import (
     CaseboardGroup,
     CliError,

@@ -118,7 +118,7 @@ def _os_user() -> str:
 
 def _team_id(db, team_name: str | None, token: str | None) -> int | None:
     """The team a command worked on: its family's, the one named, or the only one."""
-    from webapp.cases.teams import get_team
+    from webapp.accounts.teams import get_team
 
     if token:
         row = db.execute("select team_id from families where token = ?", [token.upper()])
@@ -164,7 +164,7 @@ date_option = click.option("--date", "on", help="The day to look at, YYYY-MM-DD 
 
 def store_and_team(db_path: str, team_name: str | None):
     """The store and the team a command works on."""
-    from webapp.cases.teams import get_team
+    from webapp.accounts.teams import get_team
 
     db = open_cli_store(db_path)
     return db, get_team(db, team_name)
@@ -172,7 +172,7 @@ def store_and_team(db_path: str, team_name: str | None):
 
 def day(team: dict, value: str | None):
     """``--date`` as a date, or today in the team's time zone."""
-    from webapp.cases.teams import team_today
+    from webapp.accounts.teams import team_today
     from webapp.values.dates import parse_date
 
     return parse_date(value, "--date") if value else team_today(team)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from webapp.accounts.teams import get_team, team_by_id
 from webapp.cases.families import (
     add_family,
     family_view,
@@ -12,7 +13,6 @@ from webapp.cases.families import (
     list_families,
 )
 from webapp.cases.lifecycle import close_case, reopen_case, set_case
-from webapp.cases.teams import get_team, team_by_id
 from webapp.cases.transfers import transfer_case
 from webapp.cli.common import (
     CaseboardGroup,

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from webapp.accounts.teams import get_team
+from webapp.accounts.users import get_user
 from webapp.cases.agenda import build_agenda
 from webapp.cases.meetings import (
     authorise_record,
@@ -14,8 +16,6 @@ from webapp.cases.meetings import (
     since_date,
     weeks_without_meeting,
 )
-from webapp.cases.teams import get_team
-from webapp.cases.users import get_user
 from webapp.cli.common import (
     CaseboardGroup,
     CliError,

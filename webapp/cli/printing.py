@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from webapp.cases.teams import team_today
+from webapp.accounts.teams import team_today
 from webapp.cli.common import CaseboardGroup, CliError, db_option, store_and_team, team_option
 from webapp.printing.address import tile_base_url
 from webapp.printing.board_kit import printer_for, write_team_board_kit, write_team_calibration

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from webapp.accounts.roles import SM
 from webapp.cli.common import (
     CaseboardGroup,
     CliError,
@@ -19,7 +20,6 @@ from webapp.cli.common import (
 )
 from webapp.rules.alert_records import add_manager_alert, follow_up, record_interim_assessment
 from webapp.rules.alerts import missed_reviews, open_alerts
-from webapp.rules.defaults import SM
 from webapp.rules.team_rules import (
     ROLES,
     holiday_region,

@@ -16,8 +16,8 @@ def _settings(db_path: str, team_name: str | None) -> dict:
     """The team's board geometry and marker base when a store exists; the defaults otherwise."""
     if not Path(db_path).exists():
         return {}
+    from webapp.accounts.teams import scan_settings
     from webapp.cases.sync.uploads import expected_hints
-    from webapp.cases.teams import scan_settings
     from webapp.cli.common import store_and_team
 
     db, team = store_and_team(db_path, team_name)

@@ -3,7 +3,7 @@
 import click
 
 from tilegen.payload import normalise_base_url
-from webapp.cases.teams import ensure_team, set_setting, team_count
+from webapp.accounts.teams import ensure_team, set_setting, team_count
 from webapp.cli.common import CliError, db_option, open_cli_store
 
 FIRST_TEAM = "Team"

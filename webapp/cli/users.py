@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from webapp.cases.users import (
+from webapp.accounts.users import (
     ROLES,
     add_user,
     api_tokens,
@@ -62,7 +62,7 @@ def user_add(db_path, name, role, team_names, email, full_name, password_stdin):
 def user_password(db_path, name, password_stdin):
     """Set a new password for user NAME (also for a user of several teams, whom no single
     team's admin may reset): their sessions and API tokens end."""
-    from webapp.cases.users import set_password
+    from webapp.accounts.users import set_password
 
     db = open_cli_store(db_path)
     row = get_user(db, name)
@@ -118,7 +118,7 @@ def user_list(db_path, as_json):
 @click.argument("address")
 def user_email(db_path, name, address):
     """Set the email address of user NAME (where notifications go; what sign-in matches)."""
-    from webapp.cases.people import set_email
+    from webapp.accounts.people import set_email
 
     db = open_cli_store(db_path)
     row = set_email(db, get_user(db, name), address)
@@ -131,7 +131,7 @@ def user_email(db_path, name, address):
 @click.option("--team", "team_name", required=True, help="The team to read as well.")
 def user_join(db_path, name, team_name):
     """Let a service manager or head of practice NAME read one more team."""
-    from webapp.cases.people import join_team
+    from webapp.accounts.people import join_team
 
     db = open_cli_store(db_path)
     team = join_team(db, get_user(db, name), team_name)
@@ -157,7 +157,7 @@ def token_create(db_path, name):
 @click.argument("state", type=click.Choice(["on", "off"]))
 def user_passwords(db_path, state):
     """Allow local passwords (on) or only council sign-in (off)."""
-    from webapp.cases.signin import set_local_passwords
+    from webapp.accounts.signin import set_local_passwords
 
     db = open_cli_store(db_path)
     set_local_passwords(db, state == "on")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from webapp.accounts.passwords import DEMO_PASSWORD
+from webapp.accounts.teams import create_team, get_setting, set_setting, team_today
+from webapp.accounts.users import add_user
 from webapp.cases.families import list_families
-from webapp.cases.passwords import DEMO_PASSWORD
-from webapp.cases.teams import create_team, get_setting, set_setting, team_today
-from webapp.cases.users import add_user
 from webapp.errors import BadInput
 from webapp.store.connection import open_store
 

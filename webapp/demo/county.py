@@ -12,9 +12,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from webapp.cases.people import add_memberships
-from webapp.cases.teams import create_team
-from webapp.cases.users import add_user
+from webapp.accounts.people import add_memberships
+from webapp.accounts.teams import create_team
+from webapp.accounts.users import add_user
 from webapp.demo.build import DEMO_PASSWORD
 from webapp.demo.history import generate_history
 
@@ -41,7 +41,7 @@ def build_county(
     ``hash_password`` (optional) replaces werkzeug's password hash while the users are
     made: hashing hundreds of passwords properly costs minutes and measures nothing.
     """
-    import webapp.cases.users as users_module
+    import webapp.accounts.users as users_module
 
     made = []
     original = users_module.generate_password_hash

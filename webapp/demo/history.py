@@ -18,11 +18,12 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH
-from webapp.cases.teams import team_settings, team_today
+from webapp.accounts.teams import team_settings, team_today
 from webapp.rules import firings, triggers
-from webapp.rules.defaults import DEFAULT_FLAGS, DISCUSSION_KINDS
+from webapp.rules.defaults import DISCUSSION_KINDS
 from webapp.rules.team_rules import review_days, team_rules
 from webapp.store import events
+from webapp.values.flags import DEFAULT_FLAGS
 
 WORKERS = ["Ann", "Ben", "Chloe", "Dev", "Esther"]
 MEETING_WEEKDAY = 1  # Tuesday

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 
-from webapp.cases.people import role_holders
+from webapp.accounts.people import role_holders
+from webapp.accounts.roles import TM
 from webapp.notify import prefs
 from webapp.notify.compose import Message
-from webapp.rules.defaults import TM
 
 
 def _digest(text: str) -> str:

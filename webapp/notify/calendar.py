@@ -20,10 +20,11 @@ import icalendar
 from sqlite_utils import Database
 
 from tilegen import domain
-from webapp.cases.meetings import WEEKDAYS, meeting_weekday
-from webapp.cases.people import is_their_case, user_teams
-from webapp.cases.teams import public_base_url
+from webapp.accounts.people import is_their_case, user_teams
+from webapp.accounts.teams import public_base_url
+from webapp.cases.meetings import meeting_weekday
 from webapp.rules.clinic import PURPOSE_LABELS
+from webapp.values.workdays import WEEKDAYS
 
 PRODID = "-//caseboard//calendar feed//EN"
 ALL_BOOKINGS = ("admin", "manager", "service-manager", "head-of-practice")

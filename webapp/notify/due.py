@@ -3,7 +3,7 @@
 - **alerts**: each open review-trigger firing, however long ago it fired, until it has
   been sent (so a missed run loses nothing), and once more when its series fires again
   while it is still open; it goes to the users holding its role in the team
-  (:func:`webapp.cases.people.role_holders`), or, where none of them has an email
+  (:func:`webapp.accounts.people.role_holders`), or, where none of them has an email
   address, to the team's managers, saying so; one message a firing; weekly, a digest
   of the open firings on the weekly day;
 - **weekly**: each practitioner's red and amber cases and their open alerts, on the
@@ -32,16 +32,17 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from tilegen import domain
+from webapp.accounts.people import is_their_case, role_holders
+from webapp.accounts.teams import public_base_url
 from webapp.cases.families import list_families
-from webapp.cases.meetings import WEEKDAYS, meeting_weekday
-from webapp.cases.people import is_their_case, role_holders
-from webapp.cases.teams import public_base_url
+from webapp.cases.meetings import meeting_weekday
 from webapp.notify import prefs
 from webapp.notify.alert_mail import alert_messages
 from webapp.notify.alert_mail import recipients as _recipients
 from webapp.notify.compose import Line, Message
 from webapp.printing.queues import pending_sticker_rows
 from webapp.rules.alerts import open_alerts
+from webapp.values.workdays import WEEKDAYS
 
 CATCH_UP_DAYS = 6  # a firing or scan up to six days old is still sent once
 STICKER_WAIT_DAYS = 3

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from webapp.cases.teams import get_setting, public_base_url
+from webapp.accounts.teams import get_setting, public_base_url
 from webapp.errors import BadInput
 
 #: Host names that always mean "this machine".

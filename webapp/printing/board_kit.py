@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from sqlite_utils import Database
 
-from webapp.cases.teams import geometries, stage_names, team_settings
+from webapp.accounts.teams import geometries, stage_names, team_settings
 from webapp.errors import BadInput
 
 

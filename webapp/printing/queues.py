@@ -15,6 +15,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from tilegen import domain
+from webapp.accounts.teams import team_today
 from webapp.cases.families import (
     change_family,
     family_view,
@@ -23,7 +24,6 @@ from webapp.cases.families import (
     team_flags,
     unknown_tokens,
 )
-from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow

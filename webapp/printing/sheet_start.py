@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from webapp.cases.teams import get_setting, set_setting
+from webapp.accounts.teams import get_setting, set_setting
 from webapp.errors import BadInput
 
 KINDS = ("sticker", "tile")

@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.accounts.roles import HOP, SM
 from webapp.cases.families import get_family_row
 from webapp.errors import BadInput, NotAllowed, NotFound
 from webapp.rules.alerts import alerts_for_family
-from webapp.rules.defaults import HOP, SM
 from webapp.rules.team_rules import ROLES, holiday_region
 from webapp.store.connection import utcnow
 from webapp.values.bounds import check_text

@@ -17,9 +17,9 @@ from itertools import groupby
 
 from sqlite_utils import Database
 
+from webapp.accounts.roles import SM, TM
 from webapp.cases import history
 from webapp.rules import triggers
-from webapp.rules.defaults import SM, TM
 from webapp.rules.firings import span_firings
 from webapp.rules.team_rules import holiday_region, team_rules
 

@@ -23,8 +23,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from webapp.accounts.teams import team_settings, team_today, update_team_settings
 from webapp.cases.families import get_family_row
-from webapp.cases.teams import team_settings, team_today, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.rules.clinic_days import (
     CLOSES,

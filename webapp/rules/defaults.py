@@ -5,6 +5,9 @@ Teams change them in the store (``review_rules``); these are only the seed.
 
 from __future__ import annotations
 
+from webapp.accounts.roles import HOP, SM, TM
+from webapp.values.flags import RISK_FLAGS, SHIELDED
+
 KENT_POLICY = "Kent Case Progression Policy (2016)"
 CAFCASS_TRIGGERS = (
     "Cafcass, Strengthening Case Planning, Management Oversight, PLRs and "
@@ -19,23 +22,6 @@ WORKING_TOGETHER = "Working Together to Safeguard Children (2023)"
 #: (the Cafcass triggers are "early ideas"; the review days and stuck limits are
 #: proposals), or an optional statutory set the team switches on.
 POLICY, STARTING_POINT, OPTIONAL = "policy", "starting point", "optional (statutory)"
-
-SM, HOP, TM = "service manager", "head of practice", "team manager"
-
-RISK_FLAGS = [
-    "CSE",
-    "trafficking",
-    "radicalisation",
-    "gangs",
-    "FGM",
-    "forced marriage",
-    "honour-based violence",
-    "MARAC",
-    "MAPPA",
-]
-SHIELDED = "shielded"
-#: Every flag a team can set on a family by default: the risk flags, and shielding.
-DEFAULT_FLAGS = [*RISK_FLAGS, SHIELDED]
 
 
 def _duration(key, case_type, first, every, role):

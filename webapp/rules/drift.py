@@ -20,10 +20,10 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from tilegen import domain
+from webapp.accounts.teams import stage_names, team_today
 from webapp.cases import history
 from webapp.cases.families import rereferral_months
 from webapp.cases.meetings import weeks_without_meeting
-from webapp.cases.teams import stage_names, team_today
 from webapp.rules.alerts import missed_reviews, open_alerts
 from webapp.rules.drift_policy import policy_sections
 from webapp.rules.meeting_audits import audit_status

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from webapp.cases.teams import team_settings, update_team_settings
+from webapp.accounts.roles import HOP, SM, TM
+from webapp.accounts.teams import team_settings, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.rules import defaults
 from webapp.store.connection import utcnow
@@ -37,7 +38,7 @@ EDITABLE = {
     "dip_sample": {"size": int, "from_months": int, "to_months": int, "seed": int},
     "reopen_window": {"months": int},
 }
-ROLES = (defaults.SM, defaults.HOP, defaults.TM)
+ROLES = (SM, HOP, TM)
 #: The sensible range of each whole-number parameter (a larger one would overflow date
 #: arithmetic on every tile page, or mean nothing).
 RANGES = {

@@ -33,7 +33,7 @@ from webapp.errors import BadInput
 from webapp.store.chunks import CHUNK_ROWS, in_chunks
 from webapp.store.connection import utcnow
 
-#: How long a log-in address or device stays known (webapp.cases.logins.KNOWN_FOR_S).
+#: How long a log-in address or device stays known (webapp.accounts.logins.KNOWN_FOR_S).
 KNOWN_CLIENT_S = 180 * 86400
 DEFAULTS = {"scan-pictures": 30, "access-log": 730, "closed-cases": 730, "mail-log": 90}
 LIMITS = {"scan-pictures": (1, 3650), "access-log": (30, 3650), "closed-cases": (183, 36500),

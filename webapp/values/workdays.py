@@ -136,3 +136,7 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     """The first and last day of a calendar month."""
     first = date(year, month, 1)
     return first, add_months(first, 1) - timedelta(days=1)
+
+
+#: Day names as teams set their meeting day, Monday first (``date.weekday()`` order).
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -12,8 +12,8 @@ from functools import wraps
 from flask import abort, g, session
 from flask_login import current_user, login_required
 
+from webapp.accounts.people import readable_team, user_teams
 from webapp.cases.families import get_family_row
-from webapp.cases.people import readable_team, user_teams
 from webapp.web.extensions import get_db
 
 #: The session key of the team a user of several teams has switched to.

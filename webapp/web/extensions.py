@@ -8,7 +8,7 @@ from flask import Flask, current_app, g
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
-from webapp.cases.users import session_id, user_for_session
+from webapp.accounts.users import session_id, user_for_session
 from webapp.store.connection import connect
 from webapp.store.epoch import session_epoch
 

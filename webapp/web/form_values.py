@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import request
 
-from webapp.cases.teams import team_today
+from webapp.accounts.teams import team_today
 from webapp.errors import BadInput
 from webapp.values.dates import parse_date
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 
-from webapp.cases.signin import parse_role_groups
+from webapp.accounts.signin import parse_role_groups
 
 NAME = "council"
 DEFAULT_SCOPE = "openid email profile"

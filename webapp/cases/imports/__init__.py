@@ -14,6 +14,7 @@ and problems name a row by its number, reference and column.
 
 from __future__ import annotations
 
+from webapp.accounts.teams import team_today
 from webapp.cases.imports.columns import as_headers, parse_columns, resolve, usable
 from webapp.cases.imports.mappings import get_mapping, save_mapping
 from webapp.cases.imports.plan import Plan, plan_import
@@ -21,7 +22,6 @@ from webapp.cases.imports.records import read_groups
 from webapp.cases.imports.stored import find_team
 from webapp.cases.imports.tables import Table, read_table
 from webapp.cases.imports.writing import StoreChanged, write_plan
-from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 
 __all__ = [

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
+from webapp.accounts.teams import team_settings, update_team_settings
 from webapp.cases.imports.columns import FIELDS
 from webapp.cases.imports.words import DEFAULT_WORDS, parse_synonyms, synonyms_text
-from webapp.cases.teams import team_settings, update_team_settings
 from webapp.errors import BadInput, NotFound
 from webapp.store.connection import utcnow
 

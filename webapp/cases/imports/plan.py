@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from webapp.accounts.teams import team_settings, team_today
 from webapp.cases.families import clean_family
 from webapp.cases.imports import words
 from webapp.cases.imports.problems import Problem
 from webapp.cases.imports.records import Group
 from webapp.cases.imports.refs import Names, ref_key
 from webapp.cases.imports.stored import Stored, Teams
-from webapp.cases.teams import team_settings, team_today
 from webapp.errors import BadInput, NotFound
 
 #: Stored family fields an import compares, in the order changes are listed.

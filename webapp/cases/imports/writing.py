@@ -15,9 +15,9 @@ import secrets
 import time
 
 from tilegen.payload import TOKEN_ALPHABET, TOKEN_LENGTH
+from webapp.accounts.teams import team_today
 from webapp.cases.imports.plan import Change, Plan
 from webapp.cases.imports.stored import fingerprint
-from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow

@@ -18,16 +18,17 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from webapp.cases.meetings import WEEKDAYS, meeting_weekday
-from webapp.cases.sync import unattended
-from webapp.cases.sync.previews import preview_photos
-from webapp.cases.teams import (
+from webapp.accounts.teams import (
     boards,
     public_base_url,
     team_settings,
     update_team_settings,
 )
+from webapp.cases.meetings import meeting_weekday
+from webapp.cases.sync import unattended
+from webapp.cases.sync.previews import preview_photos
 from webapp.errors import BadInput
+from webapp.values.workdays import WEEKDAYS
 
 DEFAULT_FRAMES = 8
 MEETING_DAY = "meeting day"
@@ -284,7 +285,7 @@ def camera_figures(db: Database | None, team: dict | None, width_px: int, boards
     from scanner.capture import camera_check
     from tilegen.standard import DEFAULT_BOARD_WIDTH_MM
     from tilegen.tile import qr_module_mm
-    from webapp.cases.teams import DEFAULT_BASE_URL
+    from webapp.accounts.teams import DEFAULT_BASE_URL
 
     width_mm = DEFAULT_BOARD_WIDTH_MM
     base_url = DEFAULT_BASE_URL
@@ -333,7 +334,7 @@ def measure_source(db: Database | None, team: dict | None, source: str, frames: 
 
     settings = {}
     if db is not None and team is not None:
-        from webapp.cases.teams import scan_settings
+        from webapp.accounts.teams import scan_settings
 
         settings = scan_settings(db, team)
     try:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from sqlite_utils import Database
 
 from scanner.quality import NOT_FOUND, SECOND_PHOTO
+from webapp.accounts.teams import team_today
 from webapp.cases.families import family_view
 from webapp.cases.sync.limits import scan_slot
 from webapp.cases.sync.records import applied_with_hash, get_scan
@@ -25,7 +26,6 @@ from webapp.cases.sync.uploads import (
     photos_meta,
     scan_uploads,
 )
-from webapp.cases.teams import team_today
 from webapp.errors import BadInput
 from webapp.store import access_log
 from webapp.store.connection import utcnow

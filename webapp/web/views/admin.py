@@ -5,18 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.cases import lifecycle, team_admin
+from webapp.accounts import team_admin
+from webapp.accounts.teams import boards, team_settings
+from webapp.accounts.users import ROLES, add_user, api_tokens, revoke_api_token, team_users
+from webapp.cases import lifecycle
 from webapp.cases.families import (
     add_family,
     list_families,
 )
-from webapp.cases.meetings import WEEKDAYS
 from webapp.cases.sync import capturing
-from webapp.cases.teams import boards, team_settings
-from webapp.cases.users import ROLES, add_user, api_tokens, revoke_api_token, team_users
 from webapp.doctor import run_checks
 from webapp.errors import BadInput
 from webapp.printing.address import base_url_problem
+from webapp.values.workdays import WEEKDAYS
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp.accounts.roles import SM
+from webapp.accounts.teams import team_today
 from webapp.cases.families import open_rows
-from webapp.cases.teams import team_today
 from webapp.rules import alert_records, alerts
-from webapp.rules.defaults import SM
 from webapp.rules.team_rules import ROLES
 from webapp.values.dates import parse_date
 from webapp.web.access import current_team, role_required, team_family

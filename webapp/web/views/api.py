@@ -11,11 +11,11 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
+from webapp.accounts.teams import stage_names, team_by_id
+from webapp.accounts.users import user_for_api_token
 from webapp.cases import tile_changes
 from webapp.cases.families import family_view, get_family_row
 from webapp.cases.sync import applying, previews, records
-from webapp.cases.teams import stage_names, team_by_id
-from webapp.cases.users import user_for_api_token
 from webapp.errors import BadInput
 from webapp.store import access_log
 from webapp.web import scan_worker

@@ -17,10 +17,10 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from webapp.cases import logins
+from webapp.accounts import logins
+from webapp.accounts.signin import local_passwords_allowed
+from webapp.accounts.users import authenticate, end_sessions
 from webapp.cases.families import list_families
-from webapp.cases.signin import local_passwords_allowed
-from webapp.cases.users import authenticate, end_sessions
 from webapp.store import access_log
 from webapp.store.connection import connect
 from webapp.values.bounds import check_id
@@ -33,7 +33,7 @@ bp = Blueprint("auth", __name__)
 
 REMEMBER_FOR = timedelta(days=30)  # a practitioner logs in once, then scans tiles for weeks
 #: A random cookie naming this browser, so a log-in from it is not locked out by failures
-#: elsewhere (webapp.cases.logins); kept for as long as a client stays known.
+#: elsewhere (webapp.accounts.logins); kept for as long as a client stays known.
 DEVICE_COOKIE = "caseboard_device"
 DEVICE_FOR = timedelta(seconds=logins.KNOWN_FOR_S)
 

@@ -8,8 +8,8 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp.accounts.teams import team_settings, team_today
 from webapp.cases.families import open_rows
-from webapp.cases.teams import team_settings, team_today
 from webapp.rules import clinic, clinic_audit, clinic_days, clinic_policy
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db

@@ -21,10 +21,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from webapp.accounts.teams import stage_names
+from webapp.accounts.users import user_by_id
 from webapp.cases import agenda, meetings, outcomes
 from webapp.cases.families import open_rows
-from webapp.cases.teams import stage_names
-from webapp.cases.users import user_by_id
 from webapp.errors import BadInput
 from webapp.values.dates import parse_date
 from webapp.web import audit_trail

@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.cases.people import ROLE_HOLDERS, set_team_recipients, team_recipients
-from webapp.cases.teams import public_base_url
+from webapp.accounts.people import ROLE_HOLDERS, set_team_recipients, team_recipients
+from webapp.accounts.teams import public_base_url
 from webapp.notify import calendar, prefs
 from webapp.notify.send import failed_messages, recent_mail
 from webapp.store import access_log

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
-from webapp.cases.people import readable_team
+from webapp.accounts.people import readable_team
 from webapp.web.access import TEAM_KEY, current_team, current_user_teams
 from webapp.web.extensions import get_db
 from webapp.web.redirects import safe_next

@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from tilegen.tile import MIN_MODULE_MM, qr_module_mm
-from webapp.cases.teams import public_base_url, team_today
+from webapp.accounts.teams import public_base_url, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.printing import queues
 from webapp.printing.address import base_url_problem, tile_base_url

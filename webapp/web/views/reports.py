@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from printables.charts import to_svg
 from printables.report import drift_charts, write_drift_pdf
-from webapp.cases.teams import team_today
+from webapp.accounts.teams import team_today
 from webapp.errors import BadInput
 from webapp.rules import meeting_audits
 from webapp.rules.drift import drift_report

@@ -20,8 +20,8 @@ from flask import (
 )
 from flask_login import current_user
 
+from webapp.accounts.teams import stage_names
 from webapp.cases.sync import applying, capturing, previews, records
-from webapp.cases.teams import stage_names
 from webapp.errors import BadInput, TooLarge, TooMany
 from webapp.web import scan_worker
 from webapp.web.access import current_team, role_required

@@ -25,7 +25,7 @@ from flask import (
 from flask_login import current_user, login_user
 from joserfc.errors import JoseError
 
-from webapp.cases.signin import (
+from webapp.accounts.signin import (
     local_passwords_allowed,
     parse_role_groups,
     set_local_passwords,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp.accounts.teams import team_today
 from webapp.cases.families import open_rows
-from webapp.cases.teams import team_today
 from webapp.rules import supervision, supervision_leave
 from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES
 from webapp.rules.team_rules import holiday_region

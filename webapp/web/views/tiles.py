@@ -13,6 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tilegen.payload import is_token
+from webapp.accounts.teams import stage_names, team_settings, team_today
 from webapp.cases import lifecycle, outcomes, transfers
 from webapp.cases.families import (
     family_view,
@@ -20,7 +21,6 @@ from webapp.cases.families import (
     set_review,
     unknown_tokens,
 )
-from webapp.cases.teams import stage_names, team_settings, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.rules.alerts import alerts_for_family
 from webapp.rules.team_rules import proposed_reviews

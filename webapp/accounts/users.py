@@ -11,9 +11,9 @@ from functools import cache
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.cases import people
-from webapp.cases.passwords import MAX_PASSWORD, check_password
-from webapp.cases.teams import get_team
+from webapp.accounts import people
+from webapp.accounts.passwords import MAX_PASSWORD, check_password
+from webapp.accounts.teams import get_team
 from webapp.errors import BadInput, NotFound
 from webapp.store.connection import utcnow
 from webapp.store.epoch import session_epoch
@@ -39,7 +39,7 @@ def add_user(
     false only for the demo's users, whose password is published on purpose.
 
     ``teams`` are further teams the user reads (service managers and heads of practice
-    belong to several; :mod:`webapp.cases.people`)."""
+    belong to several; :mod:`webapp.accounts.people`)."""
     username = username.strip()
     if not username or any(c.isspace() for c in username):
         raise BadInput(f"username must be one word, not {username!r}")

@@ -14,9 +14,9 @@ import re
 
 from sqlite_utils import Database
 
-from webapp.cases.teams import get_team, team_by_id
+from webapp.accounts.roles import HOP, SM, TM
+from webapp.accounts.teams import get_team, team_by_id
 from webapp.errors import BadInput, NotFound
-from webapp.rules.defaults import HOP, SM, TM
 
 SERVICE_MANAGER, HEAD_OF_PRACTICE = "service-manager", "head-of-practice"
 MULTI_TEAM_ROLES = (SERVICE_MANAGER, HEAD_OF_PRACTICE)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from webapp.cases.people import user_by_email
-from webapp.cases.teams import get_setting, set_setting
-from webapp.cases.users import ROLES
+from webapp.accounts.people import user_by_email
+from webapp.accounts.teams import get_setting, set_setting
+from webapp.accounts.users import ROLES
 from webapp.errors import BadInput, NotFound
 
 LOCAL_PASSWORDS = "local_passwords"

@@ -18,11 +18,11 @@ from tilegen.standard import (
     check_marker_base,
     zones_from_dicts,
 )
-from webapp.cases.meetings import WEEKDAYS
-from webapp.cases.people import user_team_ids
-from webapp.cases.teams import team_by_id, team_settings, update_team_settings
-from webapp.cases.users import end_sessions, set_password
+from webapp.accounts.people import user_team_ids
+from webapp.accounts.teams import team_by_id, team_settings, update_team_settings
+from webapp.accounts.users import end_sessions, set_password
 from webapp.errors import BadInput, NotFound
+from webapp.values.workdays import WEEKDAYS
 
 MAX_AMBER_DAYS = 90
 BOARD_MM = (200.0, 5000.0)

@@ -18,9 +18,9 @@ from tilegen.standard import (
     zones_from_dicts,
 )
 from webapp.errors import BadInput, NotFound
-from webapp.rules.defaults import DEFAULT_FLAGS
 from webapp.store.connection import utcnow
 from webapp.values.bounds import check_text
+from webapp.values.flags import DEFAULT_FLAGS
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 

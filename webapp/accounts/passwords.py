@@ -40,7 +40,7 @@ def breached_passwords() -> frozenset[str]:
     letters of each published one (so its variants with other digits or symbols go too)."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    text = files("webapp.cases").joinpath("common_passwords.txt").read_text("utf-8")
+    text = files("webapp.accounts").joinpath("common_passwords.txt").read_text("utf-8")
     own = (line.strip().lower() for line in text.splitlines())
     published = {p for w in PUBLISHED for p in (w, "".join(c for c in w if c.isalpha()))}
     return (
