@@ -46,10 +46,10 @@ TARGET_MS = 200
 MEASURE = """
 import json, statistics, sys, time
 from datetime import date
-from webapp.cases.agenda import build_agenda
+from webapp.meeting.agenda import build_agenda
 from webapp.accounts.teams import ensure_team
 from webapp.demo.history import generate_history
-from webapp.rules.drift import drift_report
+from webapp.reports.drift import drift_report
 from webapp.store.connection import open_store
 
 path, families, days, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])

@@ -51,9 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from webapp.cases.families import list_families  # noqa: E402
-from webapp.cases.sync.applying import apply_scan  # noqa: E402
-from webapp.cases.sync.previews import preview_scan  # noqa: E402
 from webapp.demo.build import DEMO_PASSWORD, add_sample  # noqa: E402
+from webapp.scans.applying import apply_scan  # noqa: E402
+from webapp.scans.previews import preview_scan  # noqa: E402
 from webapp.store.connection import open_store  # noqa: E402
 
 DEV_SERVER = """

@@ -1,6 +1,6 @@
 """The weekly meeting agenda as an A4 PDF: one table per reason, with room to write.
 
-Takes the plain item dicts that ``webapp.cases.agenda.build_agenda`` returns (token,
+Takes the plain item dicts that ``webapp.meeting.agenda.build_agenda`` returns (token,
 initials, stage, stage_name, reason, next_review, status, due, worker, summary)
 and knows nothing of the store.
 """

@@ -1,6 +1,6 @@
 """The drift and quality report as an A4 PDF: summary, charts and lists.
 
-Takes the plain report dict from ``webapp.rules.drift.drift_report`` (this package never
+Takes the plain report dict from ``webapp.reports.drift.drift_report`` (this package never
 imports webapp). The charts come from :func:`drift_charts`, which the dashboard
 draws as SVG, so paper and screen show the same pictures.
 """

@@ -175,3 +175,77 @@ def test_the_cycle_finder_finds_cycles():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
     assert cycles(graph) == [["a", "b", "c", "a"]]
     assert cycles({"x": {"y"}, "y": set()}) == []
+
+
+#: The web app's packages from the bottom up: each imports only from its own package and
+#: the ones before it. ``values`` holds plain values (dates, bounds, working days);
+#: ``accounts`` the teams and the people in them; ``cases`` a family's case and its
+#: history; ``rules`` read that history; ``practice`` and ``reports`` read the rules;
+#: ``meeting`` builds the weekly agenda from all of them; ``scans`` syncs the wall.
+WEB_APP_LAYERS = (
+    "errors",
+    "values",
+    "store",
+    "accounts",
+    "cases",
+    "rules",
+    "practice",
+    "reports",
+    "meeting",
+    "printing",
+    "scans",
+    "notify",
+    "demo",
+    "scheduler",
+    "doctor",
+    "web",
+    "cli",
+)
+
+
+def layer_of(module: str) -> str:
+    """``webapp.cases.history`` -> ``cases``; the package's own ``__init__`` -> ``""``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_every_web_app_package_has_a_layer():
+    packages = {layer_of(m) for m in MODULES if m.startswith("webapp.")} - {"__main__"}
+    assert packages == set(WEB_APP_LAYERS)
+
+
+def upward_imports() -> list[str]:
+    """Every import in the web app of a package above the importing one's."""
+    rank = {name: i for i, name in enumerate(WEB_APP_LAYERS)}
+    return [
+        f"{module}:{line} imports {name}"
+        for module in MODULES
+        if module.startswith("webapp.")
+        for name, line, explicit in imports_of(module)
+        if explicit and name.startswith("webapp.") and rank[layer_of(name)] > rank[layer_of(module)]
+    ]
+
+
+def test_web_app_imports_go_one_way():
+    offending = upward_imports()
+    assert not offending, "imports up the layers:\n" + "\n".join(offending)
+
+
+def test_cases_never_import_the_rules():
+    offending = [
+        f"{MODULES[module].relative_to(ROOT)}:{line} imports {name}"
+        for module in MODULES
+        if module.startswith("webapp.cases")
+        for name, line, _ in imports_of(module)
+        if name.startswith("webapp.rules")
+    ]
+    assert not offending, "\n".join(offending)
+
+
+def test_the_layer_check_sees_an_upward_import(tmp_path, monkeypatch):
+    """A case module importing a rule, even inside a function, is reported."""
+    fake = tmp_path / "webapp" / "cases" / "fake.py"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("def f():\n    from webapp.rules.alerts import open_alerts\n")
+    monkeypatch.setitem(MODULES, "webapp.cases.fake", fake)
+    assert upward_imports() == ["webapp.cases.fake:2 imports webapp.rules.alerts"]

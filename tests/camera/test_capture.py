@@ -10,7 +10,7 @@ from PIL import Image
 from scanner import scan_photos
 from scanner.capture import CaptureError, combine, read_frames, sharpness
 from webapp.accounts.teams import geometries
-from webapp.cases.sync.uploads import expected_hints
+from webapp.scans.uploads import expected_hints
 
 
 def placed(scan_json: dict) -> dict[str, tuple]:
@@ -92,7 +92,7 @@ def test_capture_from_a_stream_url(noisy_video, places, store, team, wall):
     import threading
     from pathlib import Path
 
-    from webapp.cases.sync.capturing import capture_scan
+    from webapp.scans.capturing import capture_scan
 
     video = Path(noisy_video(1))
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=video.parent)

@@ -10,8 +10,8 @@ import pytest
 from web_helpers import text
 
 from webapp.accounts.teams import get_team
-from webapp.cases.sync.capturing import camera_settings, run_due_captures, update_camera
 from webapp.errors import BadInput
+from webapp.scans.capturing import camera_settings, run_due_captures, update_camera
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from webapp.cases.families import get_family_row
-from webapp.cases.sync import watching
 from webapp.notify.due import messages_due
+from webapp.scans import watching
 
 
 def drop(folder, board_jpeg, *stages, broken=True):

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from webapp.cases.sync import watching
 from webapp.errors import BadInput
+from webapp.scans import watching
 
 
 def inbox(tmp_path, board_jpeg):

@@ -22,10 +22,10 @@ from webapp.cases.families import (
     team_workers,
 )
 from webapp.cases.lifecycle import close_case
-from webapp.cases.sync import previews, records
 from webapp.errors import BadInput, NotFound
 from webapp.printing import queues
 from webapp.printing.board_kit import label_templates, printer_for
+from webapp.scans import previews, records
 from webapp.store.events import family_history
 
 # -- tiles ---------------------------------------------------------------------------------

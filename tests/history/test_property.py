@@ -20,15 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from webapp.accounts.teams import ensure_team, team_by_id
-from webapp.cases.agenda import build_agenda
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case, reopen_case, set_case
 from webapp.cases.transfers import transfer_case
 from webapp.errors import BadInput, NotFound
+from webapp.meeting.agenda import build_agenda
+from webapp.practice.supervision import add_discussion, coverage
+from webapp.reports.drift import drift_report
 from webapp.rules.alert_records import follow_up
 from webapp.rules.alerts import missed_reviews, open_alerts
-from webapp.rules.drift import drift_report
-from webapp.rules.supervision import add_discussion, coverage
 from webapp.store.connection import open_store
 
 START = date(2025, 1, 6)

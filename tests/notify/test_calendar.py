@@ -10,8 +10,8 @@ import icalendar
 from web_helpers import AuthActions
 
 from webapp.accounts.teams import update_team_settings
-from webapp.rules.clinic import book
-from webapp.rules.clinic_days import next_clinic
+from webapp.practice.clinic import book
+from webapp.practice.clinic_days import next_clinic
 
 
 def _new_link(client) -> str:

@@ -8,9 +8,9 @@ from datetime import timedelta
 import mail_server
 import pytest
 
+from webapp.practice.supervision import add_discussion
 from webapp.rules.alert_records import follow_up
 from webapp.rules.alerts import open_alerts
-from webapp.rules.supervision import add_discussion
 
 BASE = "https://caseboard.council.example"
 REF, NOTE, WORKER = "LA-2024-00421", "Mum's new partner Darren stays over", "Priya Shah"

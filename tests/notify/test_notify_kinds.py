@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from webapp.accounts.teams import update_team_settings
-from webapp.cases.sync.applying import apply_scan
-from webapp.cases.sync.previews import preview_scan
+from webapp.scans.applying import apply_scan
+from webapp.scans.previews import preview_scan
 
 BASE = "https://caseboard.council.example"
 

@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 
 from webapp.errors import BadInput
-from webapp.rules.alerts import open_alerts
-from webapp.rules.clinic import (
+from webapp.practice.clinic import (
     add_action,
     book,
     complete_action,
@@ -15,8 +14,9 @@ from webapp.rules.clinic import (
     waiting_requests,
     week_bookings,
 )
-from webapp.rules.clinic_days import clinic_day, next_clinic
-from webapp.rules.meeting_audits import add_audit, audit_status
+from webapp.practice.clinic_days import clinic_day, next_clinic
+from webapp.practice.meeting_audits import add_audit, audit_status
+from webapp.rules.alerts import open_alerts
 
 THU = date(2025, 6, 12)
 MON = date(2025, 6, 9)  # "today" in these tests: the Monday of that week

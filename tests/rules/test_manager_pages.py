@@ -9,7 +9,7 @@ from datetime import timedelta
 from web_helpers import text
 
 from webapp.cases.meetings import meeting_record
-from webapp.rules.clinic_days import next_open_clinic
+from webapp.practice.clinic_days import next_open_clinic
 from webapp.web.dates import longdate
 
 WEEK = timedelta(weeks=1)

@@ -13,8 +13,8 @@ import pytest
 from webapp.accounts.teams import ensure_team, team_today
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case, reopen_case, set_case
+from webapp.practice.clinic import set_service
 from webapp.rules.alerts import open_alert_firings, open_alerts
-from webapp.rules.clinic import set_service
 
 WEEK = timedelta(weeks=1)
 DAY = timedelta(days=1)

@@ -7,10 +7,10 @@ import pytest
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import close_case, reopen_case
 from webapp.errors import BadInput
-from webapp.rules.clinic import book, week_bookings
-from webapp.rules.clinic_audit import quarterly_report, record_legal_step
-from webapp.rules.clinic_days import next_open_clinic
-from webapp.rules.clinic_policy import record_attendance, request
+from webapp.practice.clinic import book, week_bookings
+from webapp.practice.clinic_audit import quarterly_report, record_legal_step
+from webapp.practice.clinic_days import next_open_clinic
+from webapp.practice.clinic_policy import record_attendance, request
 
 THU = date(2025, 6, 12)
 MON = date(2025, 6, 9)

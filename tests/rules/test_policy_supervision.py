@@ -7,8 +7,8 @@ from datetime import date
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import close_case, set_case
 from webapp.cases.transfers import transfer_case
-from webapp.rules.supervision import add_discussion, coverage, set_frequency
-from webapp.rules.supervision_leave import add_absence, add_supervisor_session
+from webapp.practice.supervision import add_discussion, coverage, set_frequency
+from webapp.practice.supervision_leave import add_absence, add_supervisor_session
 
 ALL_VIEWS = "child,family,network"
 

@@ -15,7 +15,7 @@ from printables.charts import BAR, LINE, STACK, Rect
 from printables.report import drift_charts, write_drift_pdf
 from webapp.accounts.teams import ensure_team
 from webapp.demo.history import generate_history
-from webapp.rules.drift import (
+from webapp.reports.drift import (
     _timelines,
     dip_sample,
     drift_report,
@@ -24,7 +24,7 @@ from webapp.rules.drift import (
     reopened,
     states_on,
 )
-from webapp.rules.drift_csv import report_csv
+from webapp.reports.drift_csv import report_csv
 from webapp.store import events
 from webapp.store.connection import open_store
 

@@ -7,7 +7,7 @@ import pytest
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import close_case
 from webapp.errors import BadInput
-from webapp.rules.supervision import (
+from webapp.practice.supervision import (
     LATE,
     OVERDUE,
     RECORDED,

@@ -14,7 +14,7 @@ import pytest
 
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case
-from webapp.cases.outcomes import record_outcome
+from webapp.meeting.outcomes import record_outcome
 from webapp.store import access_log, chunks
 from webapp.store.connection import connect, open_store
 from webapp.store.retention import purge, retention_settings

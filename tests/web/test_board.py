@@ -6,8 +6,8 @@ import re
 
 from web_helpers import text
 
-from webapp.cases.sync.applying import apply_scan
-from webapp.cases.sync.previews import preview_scan
+from webapp.scans.applying import apply_scan
+from webapp.scans.previews import preview_scan
 
 
 def board_section(page: str, stage: int) -> str:

@@ -130,8 +130,8 @@ def test_a_refused_photo_is_explained_on_the_upload_form(live_server, phone, fam
 
 
 def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, users):
-    from webapp.cases.sync.applying import apply_scan
-    from webapp.cases.sync.previews import preview_scan
+    from webapp.scans.applying import apply_scan
+    from webapp.scans.previews import preview_scan
 
     seen = [("AKh", 1, "main"), ("TWr", 1, "main"), ("MOl", 1, "main"), ("JBa", 3, "main")]
     scan = {

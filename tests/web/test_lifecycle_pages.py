@@ -13,7 +13,7 @@ import webapp.accounts.users
 from webapp.accounts.users import add_user
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import close_case
-from webapp.cases.outcomes import record_outcome
+from webapp.meeting.outcomes import record_outcome
 from webapp.store.events import family_history
 
 

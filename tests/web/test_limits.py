@@ -13,7 +13,7 @@ import requests
 from PIL import Image
 from web_helpers import running_server
 
-from webapp.cases.sync import limits
+from webapp.scans import limits
 from webapp.web.redirects import MAX_NEXT
 
 

@@ -16,9 +16,9 @@ import pytest
 import requests
 from web_helpers import running_server
 
-import webapp.cases.sync.queue
+import webapp.scans.queue
 from webapp import create_app
-from webapp.cases.sync.queue import QUEUE_FILE
+from webapp.scans.queue import QUEUE_FILE
 from webapp.web.scan_worker import queue, start_workers
 
 VOLATILE = ("id", "created_at")
@@ -74,7 +74,7 @@ def test_with_no_worker_the_request_gives_up_with_a_503(
 ):
     """Proof the photos went to the queue: with no consumer running nothing scans them,
     and the request answers 503 with Retry-After when its wait runs out."""
-    monkeypatch.setattr(webapp.cases.sync.queue, "WAIT_S", 1)
+    monkeypatch.setattr(webapp.scans.queue, "WAIT_S", 1)
     answer = post_photo(queued_app.test_client(), api_tokens, board_photo)
     assert answer.status_code == 503
     assert "Retry-After" in answer.headers

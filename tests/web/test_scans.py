@@ -121,7 +121,7 @@ def test_upload_without_csrf_is_rejected(csrf_client, csrf_auth, board_photo, st
 
 
 def test_scans_are_scoped_to_the_team(client_for, store, team):
-    from webapp.cases.sync.previews import preview_scan
+    from webapp.scans.previews import preview_scan
 
     scan = preview_scan(store, team, {"tiles": [], "boards": [], "unknown": []}, None)
     outsider = client_for("outsider")

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from webapp.cases.families import get_family_row, set_review
-from webapp.cases.sync import applying, previews, records, uploads
 from webapp.errors import BadInput, NotFound
+from webapp.scans import applying, previews, records, uploads
 from webapp.store import events
 
 

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from webapp.accounts.teams import update_team_settings
-from webapp.cases import agenda, meetings, outcomes
+from webapp.cases import meetings
 from webapp.cases.families import get_family_row, move_stage
 from webapp.errors import BadInput
+from webapp.meeting import agenda, outcomes
 from webapp.store import events
 from webapp.values.workdays import WEEKDAYS
 

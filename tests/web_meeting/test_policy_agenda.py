@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from webapp.cases import agenda, outcomes
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.meetings import start_meeting
 from webapp.cases.transfers import transfer_case
+from webapp.meeting import agenda, outcomes
 
 
 def days(today):

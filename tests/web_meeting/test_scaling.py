@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from webapp.cases import agenda, outcomes
 from webapp.cases.families import get_family_row
 from webapp.errors import BadInput
+from webapp.meeting import agenda, outcomes
 from webapp.store import events
 
 

@@ -1,6 +1,6 @@
 """`caseboard watch`, `caseboard capture` and `caseboard camera`: scans nobody holds a
-phone for (docs/contract.md §11). Thin: the work is in ``webapp.cases.sync.watching``
-and ``webapp.cases.sync.capturing``."""
+phone for (docs/contract.md §11). Thin: the work is in ``webapp.scans.watching``
+and ``webapp.scans.capturing``."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def _say(out: dict) -> None:
 def watch(folder, team_name, once, apply_if_clean, as_json, settle, interval, keep_days, db_path):
     """Scan new board photos that arrive in FOLDER into one preview per batch, then move
     each photo to FOLDER/done/ or FOLDER/failed/."""
-    from webapp.cases.sync import watching
+    from webapp.scans import watching
 
     db, team = store_and_team(db_path, team_name)
     options = dict(apply_if_clean=apply_if_clean, settle=settle, keep_days=keep_days)
@@ -109,7 +109,7 @@ def _report(done, as_json: bool, once: bool = False) -> None:
 @db_option
 def capture(source, frames, team_name, apply_if_clean, as_json, db_path):
     """Take one photo from a camera, scan it into a preview, and apply it if clean."""
-    from webapp.cases.sync.capturing import capture_scan
+    from webapp.scans.capturing import capture_scan
 
     db, team = store_and_team(db_path, team_name)
     scan_json, out = capture_scan(
@@ -150,7 +150,7 @@ def check(width, boards_n, source, frames, team_name, as_json, db_path):
     """Pixels per QR module a camera WIDTH pixels wide gives across N boards."""
     from pathlib import Path
 
-    from webapp.cases.sync.capturing import camera_figures, measure_source
+    from webapp.scans.capturing import camera_figures, measure_source
 
     if width is None and source is None:
         raise click.UsageError("give --width PX, --camera SOURCE, or both")
@@ -187,8 +187,8 @@ def check(width, boards_n, source, frames, team_name, as_json, db_path):
 @db_option
 def run_due(as_json, db_path):
     """Capture for every team whose scheduled time has come (for a timer; safe to repeat)."""
-    from webapp.cases.sync.capturing import run_due_captures
     from webapp.cli.common import open_cli_store
+    from webapp.scans.capturing import run_due_captures
 
     done = run_due_captures(open_cli_store(db_path))
     if as_json:
@@ -222,7 +222,7 @@ def run_due(as_json, db_path):
 @db_option
 def set_camera(source, frames, day, at, apply_, team_name, db_path):
     """Set the team's camera and its schedule."""
-    from webapp.cases.sync.capturing import camera_settings, update_camera
+    from webapp.scans.capturing import camera_settings, update_camera
 
     db, team = store_and_team(db_path, team_name)
     form = {"source": source, "frames": frames, "day": day, "time": at, "apply": apply_}

@@ -18,7 +18,7 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
-from webapp.rules.clinic import (
+from webapp.practice.clinic import (
     DOCUMENT,
     DOCUMENTS,
     NOTE,
@@ -32,8 +32,8 @@ from webapp.rules.clinic import (
     waiting_requests,
     week_bookings,
 )
-from webapp.rules.clinic_audit import quarterly_report, record_legal_step
-from webapp.rules.clinic_policy import record_attendance, request
+from webapp.practice.clinic_audit import quarterly_report, record_legal_step
+from webapp.practice.clinic_policy import record_attendance, request
 
 # -- Case Progression Clinic (Terms of Reference) ---------------------------------------
 

@@ -7,7 +7,6 @@ import click
 
 from webapp.accounts.teams import get_team
 from webapp.accounts.users import get_user
-from webapp.cases.agenda import build_agenda
 from webapp.cases.meetings import (
     authorise_record,
     meeting_record,
@@ -30,6 +29,7 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
+from webapp.meeting.agenda import build_agenda
 from webapp.values.dates import parse_date
 
 TABLE_COLUMNS = [

@@ -19,9 +19,9 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
-from webapp.rules.drift import drift_report
-from webapp.rules.drift_csv import report_csv
-from webapp.rules.meeting_audits import add_audit, audit_status
+from webapp.practice.meeting_audits import add_audit, audit_status
+from webapp.reports.drift import drift_report
+from webapp.reports.drift_csv import report_csv
 
 # -- meeting audits (Kent Case Progression Policy §11) -----------------------------------
 

@@ -17,19 +17,19 @@ def _settings(db_path: str, team_name: str | None) -> dict:
     if not Path(db_path).exists():
         return {}
     from webapp.accounts.teams import scan_settings
-    from webapp.cases.sync.uploads import expected_hints
     from webapp.cli.common import store_and_team
+    from webapp.scans.uploads import expected_hints
 
     db, team = store_and_team(db_path, team_name)
     return {**scan_settings(db, team), "hints": expected_hints(db, team)}
 
 
 def _apply(db_path: str, team_name: str | None, photos, result: dict, as_json: bool) -> None:
-    """Sync a scan into the store with the same code as the web app (``webapp.cases.sync``)."""
-    from webapp.cases.sync.applying import apply_scan
-    from webapp.cases.sync.previews import preview_scan
-    from webapp.cases.sync.uploads import photos_meta
+    """Sync a scan into the store with the same code as the web app (``webapp.scans``)."""
     from webapp.cli.common import store_and_team
+    from webapp.scans.applying import apply_scan
+    from webapp.scans.previews import preview_scan
+    from webapp.scans.uploads import photos_meta
 
     db, team = store_and_team(db_path, team_name)
     meta = photos_meta([(str(p), Path(p).read_bytes()) for p in photos])

@@ -191,9 +191,9 @@ def server_scheduler(app, notify_at: str):
     """The server's scheduler with its jobs, not started yet: notify each morning, with
     the app's mail settings (``CASEBOARD_SMTP_*`` folded into its config). Add a job
     here for anything else the server should run on its own."""
-    from webapp.cases.sync.capturing import camera_job
     from webapp.notify.job import notify_job
     from webapp.notify.settings import mail_settings
+    from webapp.scans.capturing import camera_job
     from webapp.scheduler import Scheduler
 
     settings = mail_settings(app.config)
@@ -238,7 +238,7 @@ def server_scheduler(app, notify_at: str):
 def serve(db_path, host, port, threads, workers, trusted_proxy, with_scheduler, notify_at):
     """Serve the web app on waitress (Ctrl+C to stop); photos are scanned by
     $CASEBOARD_SCAN_WORKERS worker processes (one by default)."""
-    from webapp.cases.sync.queue import scan_workers
+    from webapp.scans.queue import scan_workers
     from webapp.scheduler import parse_time
 
     scanners = scan_workers()  # a bad number is one clear line before anything starts

@@ -17,8 +17,7 @@ from webapp.cli.common import (
     team_option,
 )
 from webapp.errors import BadInput
-from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES, SUGGESTED_CLOSER
-from webapp.rules.supervision import (
+from webapp.practice.supervision import (
     add_discussion,
     coverage,
     discussions,
@@ -28,7 +27,8 @@ from webapp.rules.supervision import (
     parse_month,
     set_frequency,
 )
-from webapp.rules.supervision_leave import add_absence, add_supervisor_session
+from webapp.practice.supervision_leave import add_absence, add_supervisor_session
+from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES, SUGGESTED_CLOSER
 from webapp.values.workdays import month_bounds
 
 # -- supervision (Islington Case Management Supervision Policy) ----------------------

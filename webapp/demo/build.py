@@ -220,9 +220,9 @@ def photograph_wall(db: Database, demo: Demo, say) -> None:
 
 def scan_and_sync(db: Database, demo: Demo, say) -> None:
     """Scan the photos as a manager would upload them, keep the preview, and apply it."""
-    from webapp.cases.sync.applying import apply_scan
-    from webapp.cases.sync.previews import preview_scan
-    from webapp.cases.sync.uploads import photos_meta, scan_uploads
+    from webapp.scans.applying import apply_scan
+    from webapp.scans.previews import preview_scan
+    from webapp.scans.uploads import photos_meta, scan_uploads
 
     manager = next(db["users"].rows_where("username = ?", ["manager"]))
     photos = [(p.name, p.read_bytes()) for p in demo.files if p.parent.name == "photos"]

@@ -23,7 +23,7 @@ from tilegen import domain
 from webapp.accounts.people import is_their_case, user_teams
 from webapp.accounts.teams import public_base_url
 from webapp.cases.meetings import meeting_weekday
-from webapp.rules.clinic import PURPOSE_LABELS
+from webapp.practice.clinic import PURPOSE_LABELS
 from webapp.values.workdays import WEEKDAYS
 
 PRODID = "-//caseboard//calendar feed//EN"

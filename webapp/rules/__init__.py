@@ -1,2 +1,2 @@
-"""The policy rules: defaults, triggers, working days, alerts, supervision, clinic, meeting
-audits and the drift report."""
+"""The policy rules that read a case's history: the team's rules and their defaults,
+review triggers, alerts and their firings, allocation and unanswered alerts."""

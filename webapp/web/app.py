@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from webapp.cases.sync.uploads import MAX_MEGAPIXELS
+from webapp.scans.uploads import MAX_MEGAPIXELS
 from webapp.store.connection import open_store
 from webapp.values.bounds import MAX_ID
 from webapp.web import (

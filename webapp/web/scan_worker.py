@@ -1,4 +1,4 @@
-"""The web app's side of the scan queue (:mod:`webapp.cases.sync.queue`).
+"""The web app's side of the scan queue (:mod:`webapp.scans.queue`).
 
 With ``SCAN_QUEUE`` set (``caseboard serve`` sets it), uploads are scanned by the queue's
 workers, which the server starts (:func:`start_workers`); without it (tests, ``flask
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from webapp.cases.sync.queue import ScanQueue
+from webapp.scans.queue import ScanQueue
 
 EXTENSION = "caseboard_scan_queue"
 

@@ -26,7 +26,7 @@ def m001_known_clients(db):
 @migrations()
 def m002_scan_slots(db):
     # Scans running now, one row each, so that one person's parallel scans are counted
-    # across the server's worker processes (webapp.cases.sync.limits).
+    # across the server's worker processes (webapp.scans.limits).
     db["scan_slots"].create(
         {"id": int, "user_id": int, "started": float}, pk="id", not_null={"user_id", "started"}
     )

@@ -13,10 +13,10 @@ from webapp.cases.families import (
     add_family,
     list_families,
 )
-from webapp.cases.sync import capturing
 from webapp.doctor import run_checks
 from webapp.errors import BadInput
 from webapp.printing.address import base_url_problem
+from webapp.scans import capturing
 from webapp.values.workdays import WEEKDAYS
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db

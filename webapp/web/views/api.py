@@ -15,8 +15,8 @@ from webapp.accounts.teams import stage_names, team_by_id
 from webapp.accounts.users import user_for_api_token
 from webapp.cases import tile_changes
 from webapp.cases.families import family_view, get_family_row
-from webapp.cases.sync import applying, previews, records
 from webapp.errors import BadInput
+from webapp.scans import applying, previews, records
 from webapp.store import access_log
 from webapp.web import scan_worker
 from webapp.web.extensions import User, csrf, get_db

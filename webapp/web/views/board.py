@@ -11,8 +11,8 @@ from tilegen.standard import ZONE_NAMES
 from webapp.accounts.teams import stage_names, team_today
 from webapp.cases.families import list_families, team_workers
 from webapp.cases.meetings import weeks_without_meeting
-from webapp.cases.sync.unattended import waiting_notice
-from webapp.cases.sync.unseen import not_seen
+from webapp.scans.unattended import waiting_notice
+from webapp.scans.unseen import not_seen
 from webapp.web import audit_trail
 from webapp.web.access import current_team
 from webapp.web.extensions import get_db

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from webapp.accounts.teams import team_settings, team_today
 from webapp.cases.families import open_rows
-from webapp.rules import clinic, clinic_audit, clinic_days, clinic_policy
+from webapp.practice import clinic, clinic_audit, clinic_days, clinic_policy
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, requested_day

@@ -23,9 +23,10 @@ from flask_login import current_user, login_required
 
 from webapp.accounts.teams import stage_names
 from webapp.accounts.users import user_by_id
-from webapp.cases import agenda, meetings, outcomes
+from webapp.cases import meetings
 from webapp.cases.families import open_rows
 from webapp.errors import BadInput
+from webapp.meeting import agenda, outcomes
 from webapp.values.dates import parse_date
 from webapp.web import audit_trail
 from webapp.web.access import current_team, role_required, team_family

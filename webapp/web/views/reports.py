@@ -16,9 +16,9 @@ from printables.charts import to_svg
 from printables.report import drift_charts, write_drift_pdf
 from webapp.accounts.teams import team_today
 from webapp.errors import BadInput
-from webapp.rules import meeting_audits
-from webapp.rules.drift import drift_report
-from webapp.rules.drift_csv import report_csv
+from webapp.practice import meeting_audits
+from webapp.reports.drift import drift_report
+from webapp.reports.drift_csv import report_csv
 from webapp.values.dates import parse_date
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db

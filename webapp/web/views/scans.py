@@ -1,7 +1,7 @@
 """Photograph and sync: upload board photos, check the preview, apply it.
 
 The preview changes nothing; apply writes it in one transaction, once
-(see :mod:`webapp.cases.sync`, shared with the API and ``caseboard scan --apply``).
+(see :mod:`webapp.scans`, shared with the API and ``caseboard scan --apply``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from flask import (
 from flask_login import current_user
 
 from webapp.accounts.teams import stage_names
-from webapp.cases.sync import applying, capturing, previews, records
 from webapp.errors import BadInput, TooLarge, TooMany
+from webapp.scans import applying, capturing, previews, records
 from webapp.web import scan_worker
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from webapp.accounts.teams import team_today
 from webapp.cases.families import open_rows
-from webapp.rules import supervision, supervision_leave
+from webapp.practice import supervision, supervision_leave
 from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES
 from webapp.rules.team_rules import holiday_region
 from webapp.values.workdays import month_bounds

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from tilegen.payload import is_token
 from webapp.accounts.teams import stage_names, team_settings, team_today
-from webapp.cases import lifecycle, outcomes, transfers
+from webapp.cases import lifecycle, transfers
 from webapp.cases.families import (
     family_view,
     move_stage,
@@ -22,6 +22,7 @@ from webapp.cases.families import (
     unknown_tokens,
 )
 from webapp.errors import BadInput, NotFound
+from webapp.meeting import outcomes
 from webapp.rules.alerts import alerts_for_family
 from webapp.rules.team_rules import proposed_reviews
 from webapp.store import access_log, events

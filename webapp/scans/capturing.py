@@ -25,9 +25,9 @@ from webapp.accounts.teams import (
     update_team_settings,
 )
 from webapp.cases.meetings import meeting_weekday
-from webapp.cases.sync import unattended
-from webapp.cases.sync.previews import preview_photos
 from webapp.errors import BadInput
+from webapp.scans import unattended
+from webapp.scans.previews import preview_photos
 from webapp.values.workdays import WEEKDAYS
 
 DEFAULT_FRAMES = 8

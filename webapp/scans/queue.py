@@ -54,7 +54,7 @@ def _scan_job(db_path: str, team_id: int, photos: list, max_megapixels: float) -
     """The task a worker runs: the team's boards and hints read from the store, the photos
     scanned. A refused upload comes back as ``{"refused": reason}``, not an exception."""
     from webapp.accounts.teams import team_by_id
-    from webapp.cases.sync.uploads import scan_uploads
+    from webapp.scans.uploads import scan_uploads
     from webapp.store.connection import connect
 
     db = connect(db_path)

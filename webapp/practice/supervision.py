@@ -20,9 +20,7 @@ from sqlite_utils import Database
 
 from webapp.cases.families import get_family_row
 from webapp.errors import BadInput, NotFound
-from webapp.rules.allocation import month_cases, worker_on, worker_timelines
-from webapp.rules.defaults import DISCUSSION_KINDS, FORMAL_KIND, FREQUENCIES
-from webapp.rules.supervision_leave import (  # noqa: F401 (set_frequency, mark_leave)
+from webapp.practice.supervision_leave import (  # noqa: F401 (set_frequency, mark_leave)
     _month_text,
     _on_leave,
     absences,
@@ -34,6 +32,8 @@ from webapp.rules.supervision_leave import (  # noqa: F401 (set_frequency, mark_
     set_frequency,
     supervisor_check,
 )
+from webapp.rules.allocation import month_cases, worker_on, worker_timelines
+from webapp.rules.defaults import DISCUSSION_KINDS, FORMAL_KIND, FREQUENCIES
 from webapp.rules.team_rules import holiday_region
 from webapp.store import events
 from webapp.store.connection import utcnow

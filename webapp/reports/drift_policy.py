@@ -2,7 +2,7 @@
 (docs/contract.md §16): core-assessment timeliness, supervision record timeliness,
 changes of allocated worker, re-referrals to another team, and the meeting record.
 
-Each section is plain data added to :func:`webapp.rules.drift.drift_report` under its
+Each section is plain data added to :func:`webapp.reports.drift.drift_report` under its
 own key; nothing here changes the sections that were there before.
 """
 
@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from webapp.cases import history
 from webapp.cases.families import rereferral_months
 from webapp.cases.meetings import meeting_record
-from webapp.rules.supervision import LATE, OVERDUE, discussions
+from webapp.practice.supervision import LATE, OVERDUE, discussions
 from webapp.rules.team_rules import holiday_region
 from webapp.store import events
 from webapp.values.workdays import add_months, core_assessment_due, working_days_between

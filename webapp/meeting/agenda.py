@@ -23,8 +23,8 @@ from webapp.accounts.teams import stage_names
 from webapp.cases import history
 from webapp.cases.families import family_view
 from webapp.cases.meetings import previous_meeting, since_date
+from webapp.reports.drift import stuck_cases
 from webapp.rules.alerts import open_alerts
-from webapp.rules.drift import stuck_cases
 from webapp.store import events
 
 #: Reasons, most urgent first: the order of the agenda's sections.

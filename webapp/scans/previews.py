@@ -15,9 +15,10 @@ from sqlite_utils import Database
 from scanner.quality import NOT_FOUND, SECOND_PHOTO
 from webapp.accounts.teams import team_today
 from webapp.cases.families import family_view
-from webapp.cases.sync.limits import scan_slot
-from webapp.cases.sync.records import applied_with_hash, get_scan
-from webapp.cases.sync.uploads import (
+from webapp.errors import BadInput
+from webapp.scans.limits import scan_slot
+from webapp.scans.records import applied_with_hash, get_scan
+from webapp.scans.uploads import (
     MAX_MEGAPIXELS,
     check_scan_json,
     json_hash,
@@ -26,7 +27,6 @@ from webapp.cases.sync.uploads import (
     photos_meta,
     scan_uploads,
 )
-from webapp.errors import BadInput
 from webapp.store import access_log
 from webapp.store.connection import utcnow
 

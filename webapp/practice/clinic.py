@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from webapp.accounts.teams import team_settings, team_today, update_team_settings
 from webapp.cases.families import get_family_row
 from webapp.errors import BadInput, NotFound
-from webapp.rules.clinic_days import (
+from webapp.practice.clinic_days import (
     CLOSES,
     OPENS,
     STEP_MINUTES,

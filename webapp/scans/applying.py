@@ -11,9 +11,9 @@ import json
 
 from sqlite_utils import Database
 
-from webapp.cases.sync.previews import compare, rows_by_token
-from webapp.cases.sync.records import applied_with_hash, get_scan
 from webapp.printing.queues import pending_stickers
+from webapp.scans.previews import compare, rows_by_token
+from webapp.scans.records import applied_with_hash, get_scan
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow
 

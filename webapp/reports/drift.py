@@ -24,10 +24,10 @@ from webapp.accounts.teams import stage_names, team_today
 from webapp.cases import history
 from webapp.cases.families import rereferral_months
 from webapp.cases.meetings import weeks_without_meeting
+from webapp.practice.meeting_audits import audit_status
+from webapp.practice.supervision import coverage
+from webapp.reports.drift_policy import policy_sections
 from webapp.rules.alerts import missed_reviews, open_alerts
-from webapp.rules.drift_policy import policy_sections
-from webapp.rules.meeting_audits import audit_status
-from webapp.rules.supervision import coverage
 from webapp.rules.team_rules import limit, stuck_weeks
 from webapp.rules.unanswered import unanswered_at_closure
 from webapp.store import events

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from webapp.cases.families import get_family_row
 from webapp.errors import BadInput
-from webapp.rules.clinic import LPM, parse_purpose
+from webapp.practice.clinic import LPM, parse_purpose
 from webapp.store import events
 from webapp.store.connection import utcnow
 from webapp.values.dates import parse_date

@@ -14,8 +14,8 @@ from sqlite_utils import Database
 from tilegen.payload import parse_tile_url
 from tilegen.standard import STAGES, ZONE_NAMES
 from webapp.accounts.teams import scan_settings
-from webapp.cases.sync import limits
 from webapp.errors import BadInput
+from webapp.scans import limits
 
 MAX_MEGAPIXELS = 52  # a 50 MP phone photo is the largest a phone makes by default
 MIN_SIDE = 64  # px: a board photo narrower than this holds no readable code

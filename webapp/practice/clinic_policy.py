@@ -9,14 +9,14 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from webapp.errors import NotFound
-from webapp.rules.clinic import (
+from webapp.practice.clinic import (
     PURPOSES,
     booking_record,
     free_slots,
     parse_purpose,
     request_clinic,
 )
-from webapp.rules.clinic_days import day_refusal, next_clinic
+from webapp.practice.clinic_days import day_refusal, next_clinic
 from webapp.rules.team_rules import holiday_region
 
 #: How many Thursdays ahead a warning looks for the next free slot.
@@ -44,7 +44,7 @@ def request_warning(db: Database, team: dict, purpose: str, on: date) -> str | N
 def request(
     db: Database, team: dict, token: str, purpose: str, *, on: date, user_id: int | None = None
 ) -> dict:
-    """Flag a case for the clinic (:func:`webapp.rules.clinic.request_clinic`), with a
+    """Flag a case for the clinic (:func:`webapp.practice.clinic.request_clinic`), with a
     ``warning`` when "that Thursday" has no slot for it (None when it has)."""
     record = request_clinic(db, team, token, purpose, on=on, user_id=user_id)
     return {**record, "warning": request_warning(db, team, record["purpose"], on)}

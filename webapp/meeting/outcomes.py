@@ -11,7 +11,6 @@ from datetime import date
 from sqlite_utils import Database
 
 from webapp.accounts.teams import team_today
-from webapp.cases.agenda import build_agenda
 from webapp.cases.families import move_stage, parse_stage, set_review
 from webapp.cases.lifecycle import parse_scaling
 from webapp.cases.meetings import (
@@ -20,6 +19,7 @@ from webapp.cases.meetings import (
     start_meeting,
 )
 from webapp.errors import BadInput
+from webapp.meeting.agenda import build_agenda
 from webapp.store import events
 from webapp.store.connection import utcnow
 from webapp.values.dates import parse_date

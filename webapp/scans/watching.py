@@ -25,10 +25,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from webapp.cases.sync import unattended
-from webapp.cases.sync.previews import preview_photos
-from webapp.cases.sync.uploads import numbered
 from webapp.errors import BadInput
+from webapp.scans import unattended
+from webapp.scans.previews import preview_photos
+from webapp.scans.uploads import numbered
 from webapp.store.connection import utcnow
 
 DONE, FAILED = "done", "failed"

@@ -12,8 +12,8 @@ import json
 
 from sqlite_utils import Database
 
-from webapp.cases.sync.applying import apply_scan
-from webapp.cases.sync.records import public_preview
+from webapp.scans.applying import apply_scan
+from webapp.scans.records import public_preview
 from webapp.store.connection import utcnow
 
 #: Where an unattended scan came from, as the scans and the audit log name it.

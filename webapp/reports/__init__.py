@@ -1,0 +1,1 @@
+"""The drift report: its sections as of a day, its policy sections and its CSV."""
