@@ -24,7 +24,7 @@ from webapp.cases.families import (
 from webapp.cases.lifecycle import close_case
 from webapp.errors import BadInput, NotFound
 from webapp.printing import queues
-from webapp.printing.board_kit import label_templates, printer_for
+from webapp.printing.team_kit import label_templates, printer_for
 from webapp.scans import previews, records
 from webapp.store.events import family_history
 

@@ -428,19 +428,21 @@ def test_stuck_appears_in_the_agenda_after_red_and_amber(runner, store, team):
     assert "57 days in stage 2 (limit 56)" in items[2]["summary"]
 
 
-def test_a_store_from_before_the_rules2_set_upgrades(tmp_path, monkeypatch):
+def test_a_store_from_before_the_practice_records_set_upgrades(tmp_path, monkeypatch):
     import sqlite3
 
     from sqlite_utils import Database
 
     import webapp.store.connection as connection
     from webapp.rules.team_rules import team_rules
-    from webapp.store.migrations import rules2, scale
+    from webapp.store.migrations import practice_records, scale
 
     path = tmp_path / "old.db"
     sqlite3.connect(path).close()
-    # scale indexes rules2's tables: a store without rules2 is from before it too
-    before = [s for s in connection.SETS if s not in (rules2.migrations, scale.migrations)]
+    # scale indexes practice_records' tables: a store without them is from before it too
+    before = [
+        s for s in connection.SETS if s not in (practice_records.migrations, scale.migrations)
+    ]
     old = Database(path)
     for migrations in before:
         migrations.apply(old)

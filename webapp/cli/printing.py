@@ -13,13 +13,13 @@ import click
 from webapp.accounts.teams import team_today
 from webapp.cli.common import CaseboardGroup, CliError, db_option, store_and_team, team_option
 from webapp.printing.address import tile_base_url
-from webapp.printing.board_kit import printer_for, write_team_board_kit, write_team_calibration
 from webapp.printing.queues import (
     mark_stickers_printed,
     mark_tiles_printed,
     stickers_to_print,
     tiles_to_print,
 )
+from webapp.printing.team_kit import printer_for, write_team_board_kit, write_team_calibration
 
 out_pdf = click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."

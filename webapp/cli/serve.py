@@ -75,7 +75,7 @@ def serve_app(
 def inbuf_overflow() -> int:
     """Waitress spools a request body larger than this to a temporary file before the app
     sees it: an import's upload (children's names) stays in memory up to its limit."""
-    from webapp.web.requests import MEMORY_ONLY
+    from webapp.web.upload_request import MEMORY_ONLY
 
     return max(MEMORY_ONLY.values()) + 256 * 1024
 

@@ -122,8 +122,8 @@ def print_kit(db: Database, demo: Demo, say) -> None:
     from printables.sheets import write_tile_sheets
     from printables.sticker_sheets import write_sticker_sheets
     from webapp.printing.address import tile_base_url
-    from webapp.printing.board_kit import write_team_board_kit
     from webapp.printing.queues import mark_stickers_printed, mark_tiles_printed, pending_stickers
+    from webapp.printing.team_kit import write_team_board_kit
 
     families = list_families(db, demo.team)
     tokens = [f["token"] for f in families]

@@ -31,8 +31,8 @@ from webapp.web import (
 from webapp.web.blueprints import register_blueprints
 from webapp.web.error_pages import register_error_handlers
 from webapp.web.nav import NAV_ITEMS
-from webapp.web.requests import CaseboardRequest
-from webapp.web.sso import init_sso
+from webapp.web.oidc_client import init_sso
+from webapp.web.upload_request import CaseboardRequest
 
 SECRET_KEY_FILE = "secret_key"
 DEFAULTS = {

@@ -1,6 +1,6 @@
 """The admin's import of a case-system export: upload, choose columns, preview, confirm.
 
-The upload is parsed in memory (:mod:`webapp.web.requests`) and never kept. The preview
+The upload is parsed in memory (:mod:`webapp.web.upload_request`) and never kept. The preview
 page carries only family groups (codes, dates, references), signed so the confirm step
 can trust them; it is not cached by the browser because it shows the first rows.
 """

@@ -16,13 +16,13 @@ from webapp.accounts.teams import public_base_url, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.printing import queues
 from webapp.printing.address import base_url_problem, tile_base_url
-from webapp.printing.board_kit import (
+from webapp.printing.sheet_start import next_start, remember_next_start
+from webapp.printing.team_kit import (
     label_templates,
     printer_for,
     write_team_board_kit,
     write_team_calibration,
 )
-from webapp.printing.sheet_start import next_start, remember_next_start
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error

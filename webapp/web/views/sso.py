@@ -33,7 +33,7 @@ from webapp.accounts.signin import (
 )
 from webapp.errors import CaseboardError
 from webapp.store import access_log
-from webapp.web import sso
+from webapp.web import oidc_client
 from webapp.web.access import role_required
 from webapp.web.extensions import User, get_db
 from webapp.web.redirects import safe_next
@@ -47,12 +47,12 @@ REFUSED = "Sign-in with your council account was refused."
 
 @bp.get("/login/oidc")
 def start():
-    if not sso.sso_configured():
+    if not oidc_client.sso_configured():
         abort(404)
     session[NEXT_KEY] = safe_next(request.args.get("next")) or ""
     callback = url_for("sso.callback", _external=True)
     try:
-        return sso.client().authorize_redirect(callback)
+        return oidc_client.client().authorize_redirect(callback)
     except (AuthlibBaseError, requests.RequestException) as exc:
         current_app.logger.warning("OpenID Connect issuer not reachable: %s", exc)
         abort(503, description="The council sign-in service cannot be reached. Try again "
@@ -61,10 +61,12 @@ def start():
 
 @bp.get("/login/oidc/callback")
 def callback():
-    if not sso.sso_configured():
+    if not oidc_client.sso_configured():
         abort(404)
     try:
-        token = sso.client().authorize_access_token(claims_options=sso.claims_options())
+        token = oidc_client.client().authorize_access_token(
+            claims_options=oidc_client.claims_options()
+        )
     except MismatchingStateError:
         abort(400, description=f"{REFUSED} This sign-in was not started here or has "
                                "expired (its state did not match). Start again from the "
@@ -101,7 +103,7 @@ def settings():
     db = get_db()
     if request.method == "POST":
         allow = request.form.get("local_passwords") == "on"
-        if not allow and not sso.sso_configured():
+        if not allow and not oidc_client.sso_configured():
             flash("Set up council sign-in (CASEBOARD_OIDC_*) before switching passwords off.",
                   "error")  # fmt: skip
         else:
@@ -110,7 +112,7 @@ def settings():
         return redirect(url_for("sso.settings"))
     return render_template(
         "auth/sign_in_settings.html",
-        sso_on=sso.sso_configured(),
+        sso_on=oidc_client.sso_configured(),
         issuer=current_app.config.get("OIDC_ISSUER"),
         passwords=local_passwords_allowed(db),
         user=current_user,
@@ -124,4 +126,4 @@ def sign_in_options():
     def passwords() -> bool:
         return local_passwords_allowed(get_db())
 
-    return {"sso_on": sso.sso_configured(), "local_passwords": passwords}
+    return {"sso_on": oidc_client.sso_configured(), "local_passwords": passwords}

@@ -1,10 +1,14 @@
-"""Schema for rules a manager can rely on (docs/contract.md §7): its own migration set.
+"""Schema for the records the policy rules read (docs/contract.md §7): which firing a
+follow-up answers, interim assessments, practitioners and their leave, the clinic's items,
+legal steps and the meeting record.
 
 Add migration functions at the end; never edit one that has shipped.
 """
 
 from sqlite_utils import Migrations
 
+#: Recorded in every store as "caseboard.rules2": the set keeps that name so stores
+#: migrated before the module was named for what it holds do not run it again.
 migrations = Migrations("caseboard.rules2")
 
 
