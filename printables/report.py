@@ -26,8 +26,9 @@ from reportlab.platypus import (
 from tilegen.units import mm_to_pt
 
 from .charts import LINE, LINE2, Chart, bar_chart, line_chart, stacked_bar_chart, to_drawing
+from .drift_sections import SECTIONS
 from .output import atomic_output, long_date
-from .report_policy import policy_story
+from .report_sections import Section
 
 CHART_WIDTH = 480.0
 
@@ -89,12 +90,6 @@ def _e(value) -> str:
     return escape("" if value is None else str(value))
 
 
-def _codes(initials: str) -> str:
-    """A family group's board codes, three to a line, so six still fit a narrow column."""
-    codes = initials.split()
-    return "\n".join(" ".join(codes[i : i + 3]) for i in range(0, len(codes), 3))
-
-
 def _table(header: list[str], rows: list[list], widths: list[float]) -> Table:
     table = Table([header] + rows, colWidths=[mm_to_pt(w) for w in widths], repeatRows=1)
     table.setStyle(
@@ -111,21 +106,9 @@ def _table(header: list[str], rows: list[list], widths: list[float]) -> Table:
     return table
 
 
-def _section(title: str, header: list[str], rows: list[list], widths: list[float],
-             empty: str, styles) -> list:  # fmt: skip
-    """A section of the report: its heading, then its table, or ``empty`` when it has no
-    rows."""
-    h2, body = styles["Heading2"], styles["BodyText"]
-    return [Paragraph(title, h2), _table(header, rows, widths) if rows else Paragraph(empty, body)]
-
-
-def _story(report: dict) -> list:
-    styles = getSampleStyleSheet()
-    h1, h2, body = styles["Title"], styles["Heading2"], styles["BodyText"]
-
-    def _listed(title, header, rows, widths, empty="None."):
-        return _section(title, header, rows, widths, empty, styles)
-
+def _opening(report: dict, styles) -> list:
+    """The title, the summary and when the meeting was last audited."""
+    h1, body = styles["Title"], styles["BodyText"]
     s = report["summary"]
     audit = report["audit"]
     story = [
@@ -158,125 +141,39 @@ def _story(report: dict) -> list:
                 body,
             )
         )
+    return story
+
+
+def _section(section: Section, report: dict, styles) -> list:
+    """A listed section on paper: its heading, its note, then its table (or its rows in
+    one sentence), or what it says when it has none."""
+    h2, body = styles["Heading2"], styles["BodyText"]
+    values = {name: _e(value) for name, value in section.values(report).items()}
+    items = section.items(report)
+    flow = [Paragraph(section.heading.format(**values), h2)]
+    if section.paper_note:
+        flow.append(Paragraph(section.paper_note.format(**values), body))
+    if items and section.sentence:
+        cells = [_e(section.paper[0].cell(item)) for item in items]
+        flow.append(Paragraph(section.sentence.format(", ".join(cells)), body))
+    elif items and section.paper:
+        header = [c.heading.format(**values) for c in section.paper]
+        rows = [[c.cell(item) for c in section.paper] for item in items]
+        flow.append(_table(header, rows, [c.width for c in section.paper]))
+    elif section.empty is not None:
+        flow.append(Paragraph(section.empty, body))
+    return [KeepTogether(flow)] if section.keep_together else flow
+
+
+def _story(report: dict) -> list:
+    styles = getSampleStyleSheet()
+    story = _opening(report, styles)
     charts = drift_charts(report)
     for name in ("overdue", "days_overdue", "stage_time", "moves"):
         story += [Spacer(1, mm_to_pt(4)), to_drawing(charts[name])]
-
-    rows = [
-        [
-            f["token"],
-            _codes(f["initials"]),
-            f["stage"],
-            f["worker"] or "",
-            f["days_in_stage"],
-            f["limit_days"],
-        ]
-        for f in report["stuck"]
-    ]
-    story += _listed(
-        f"Stuck cases ({len(report['stuck'])})",
-        ["Token", "Code", "Stage", "Worker", "Days in stage", "Limit"],
-        rows,
-        [28, 22, 13, 28, 25, 20],
-    )
-    missed = report.get("missed_reviews", [])
-    story += _listed(
-        f"Missed reviews ({sum(m['missed'] for m in missed)})",
-        ["Month", "Rule", "Missed"],
-        [[m["month"], m["rule"], m["missed"]] for m in missed],
-        [25, 40, 20],
-        "None: every alert was answered before its rule fired again.",
-    )
-    ended = report.get("unanswered_at_closure", [])
-    story += _listed(
-        f"Unanswered at closure ({len(ended)})",
-        ["Token", "Code", "Rule", "Fired", "Closed or left"],
-        [
-            [
-                u["token"],
-                u["initials"],
-                u["rule"],
-                long_date(u["due"]),
-                f"{long_date(u['ended_on'])} ({u['ended_by']})",
-            ]
-            for u in ended
-        ],  # fmt: skip
-        [28, 22, 30, 25, 45],
-        "None: no case closed or left the team with an alert open.",
-    )
-    gaps = report.get("no_meeting_weeks", [])
-    story.append(Paragraph(f"Weeks with no meeting recorded ({len(gaps)})", h2))
-    story.append(Paragraph("Weeks of " + ", ".join(gaps) + "." if gaps else "None.", body))
-    months = report["reopen_window_months"]
-    rows = [
-        [
-            r["token"],
-            _codes(r["initials"]),
-            long_date(r["closed_on"]),
-            long_date(r["reopened_on"]),
-            r["days_closed"],
-            "yes" if r.get("within_window", True) else "no",
-        ]
-        for r in report["reopened"]
-    ]
-    story += _listed(
-        f"Starting again: reopened ({len(report['reopened'])})",
-        ["Token", "Code", "Closed", "Reopened", "Days closed", f"Within {months} months"],
-        rows,
-        [26, 22, 27, 27, 20, 28],
-    )
-    rereferrals = report.get("rereferrals", [])
-    rows = [
-        [
-            r["token"],
-            _codes(r["initials"]),
-            long_date(r["opened"]),
-            r["earlier"],
-            long_date(r["closed_on"]),
-            r["days_closed"],
-        ]
-        for r in rereferrals
-    ]
-    story += _listed(
-        f"Re-referrals ({len(rereferrals)})",
-        ["Token", "Code", "Opened", "Earlier case", "Closed", "Days between"],
-        rows,
-        [26, 22, 27, 26, 27, 22],
-    )
-    story += policy_story(report, _listed, h2, body, _e)
-    dip = report["dip_sample"]
-    sample = [
-        Paragraph("Dip sample of closed and stepped-down cases", h2),
-        Paragraph(
-            f"{len(dip['cases'])} of {dip['eligible']} cases closed between "
-            f"{long_date(dip['closed_from'])} and {long_date(dip['closed_to'])}, "
-            f"chosen at random with seed {dip['seed']} "
-            "(the same store, size and seed give the same sample).",
-            body,
-        ),
-    ]
-    rows = [
-        [
-            c["token"],
-            _codes(c["initials"]),
-            long_date(c["closed"]),
-            c.get("closed_as") or "closed",
-            "" if c.get("scaling") is None else c["scaling"],
-            c["case_type"] or "",
-            c["worker"] or "",
-            c.get("reason") or "",
-        ]
-        for c in dip["cases"]
-    ]
-    if rows:
-        sample.append(
-            _table(
-                ["Token", "Code", "Closed", "As", "Scaling", "Type", "Worker", "Reason"],
-                rows,
-                [22, 18, 24, 20, 14, 14, 26, 36],
-            )
-        )
-    story.append(KeepTogether(sample))
+    for section in SECTIONS:
+        if section.on_paper(report):
+            story += _section(section, report, styles)
     return story
 
 

@@ -1,115 +1,91 @@
-"""The drift report as CSV: one row a measure, for a spreadsheet or a data request."""
+"""The drift report as CSV: one row a measure, for a spreadsheet or a data request.
+
+The listed sections' rows come from the table of sections
+(:data:`printables.drift_sections.SECTIONS`); the summary, the weekly series and the
+meeting audit, which the PDF and the page show as figures and charts, are written here.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from printables.drift_sections import SECTIONS
+
 CSV_COLUMNS = ["section", "date", "stage", "token", "initials", "measure", "value"]
+
+#: The file's row order, by part: older than the table of sections (which follows the
+#: page), and kept so that a day's CSV stays the same file.
+CSV_ORDER = (
+    "summary",
+    "overdue",
+    "stage_time",
+    "stuck",
+    "moves",
+    "reopened",
+    "rereferrals",
+    "dip_sample",
+    "missed_reviews",
+    "unanswered_at_closure",
+    "no_meeting_weeks",
+    "audit",
+    "core_assessments",
+    "supervision_records",
+    "worker_changes",
+    "rereferrals_elsewhere",
+    "meetings",
+)
+
+
+def _row(section, measure, value, day=None, stage=None, token=None, initials=None) -> dict:
+    return {"section": section, "date": day, "stage": stage, "token": token,
+            "initials": initials, "measure": measure, "value": value}  # fmt: skip
+
+
+def _summary(report: dict) -> list[dict]:
+    return [_row("summary", k, v, report["on"]) for k, v in report["summary"].items()]
+
+
+def _overdue(report: dict) -> list[dict]:
+    measures = ("open", "overdue", "days_overdue", "mean_days_overdue")
+    return [_row("overdue", m, w[m], w["week_ending"]) for w in report["overdue"] for m in measures]
+
+
+def _stage_time(report: dict) -> list[dict]:
+    rows = []
+    for s in report["stage_time"]:
+        counts = [("cases", s["cases"]), ("median_days", s["median_days"]), *s["buckets"].items()]
+        rows += [_row("stage_time", m, v, report["on"], s["stage"]) for m, v in counts]
+    return rows
+
+
+def _moves(report: dict) -> list[dict]:
+    return [_row("moves", "moves", m["moves"], m["week_starting"]) for m in report["moves"]]
+
+
+def _audit(report: dict) -> list[dict]:
+    audit = report["audit"]
+    return [
+        _row("audit", "last_audit", audit["last_audit"], report["on"]),
+        _row("audit", "next_due", audit["next_due"], report["on"]),
+        _row("audit", "prompt", int(audit["prompt"]), report["on"]),
+    ]
+
+
+#: The parts of the file that are not listed sections.
+_FIGURES = {
+    "summary": _summary,
+    "overdue": _overdue,
+    "stage_time": _stage_time,
+    "moves": _moves,
+    "audit": _audit,
+}
 
 
 def report_rows(report: dict) -> list[dict]:
     """The report as long-format rows (one measure per row), for a spreadsheet."""
-    rows = []
-
-    def add(section, measure, value, day=None, stage=None, token=None, initials=None):
-        rows.append(
-            {
-                "section": section,
-                "date": day,
-                "stage": stage,
-                "token": token,
-                "initials": initials,
-                "measure": measure,
-                "value": value,
-            }
-        )
-
-    for key, value in report["summary"].items():
-        add("summary", key, value, report["on"])
-    for w in report["overdue"]:
-        for measure in ("open", "overdue", "days_overdue", "mean_days_overdue"):
-            add("overdue", measure, w[measure], w["week_ending"])
-    for s in report["stage_time"]:
-        add("stage_time", "cases", s["cases"], report["on"], s["stage"])
-        add("stage_time", "median_days", s["median_days"], report["on"], s["stage"])
-        for label, count in s["buckets"].items():
-            add("stage_time", label, count, report["on"], s["stage"])
-    for f in report["stuck"]:
-        add(
-            "stuck",
-            "days_in_stage",
-            f["days_in_stage"],
-            report["on"],
-            f["stage"],
-            f["token"],
-            f["initials"],
-        )
-    for m in report["moves"]:
-        add("moves", "moves", m["moves"], m["week_starting"])
-    for r in report["reopened"]:
-        add(
-            "reopened",
-            "days_closed",
-            r["days_closed"],
-            r["reopened_on"],
-            None,
-            r["token"],
-            r["initials"],
-        )
-    for r in report.get("rereferrals", []):
-        add(
-            "rereferral",
-            "days_closed",
-            r["days_closed"],
-            r["opened"],
-            None,
-            r["token"],
-            r["initials"],
-        )
-    for c in report["dip_sample"]["cases"]:
-        where = (c["closed"], c["stage"], c["token"], c["initials"])
-        add("dip_sample", "closed", c["closed"], *where)
-        add("dip_sample", "closed_as", c["closed_as"], *where)
-        add("dip_sample", "scaling_at_closure", c["scaling"], *where)
-        if c.get("reason"):
-            add("dip_sample", "reason", c["reason"], *where)
-    for m in report.get("missed_reviews", []):
-        add("missed_reviews", m["rule"], m["missed"], m["month"])
-    for u in report.get("unanswered_at_closure", []):
-        add("unanswered_at_closure", u["rule"], u["due"], u["ended_on"], None, u["token"],
-            u["initials"])  # fmt: skip
-    for monday in report.get("no_meeting_weeks", []):
-        add("no_meeting", "week_starting", 1, monday)
-    audit = report["audit"]
-    add("audit", "last_audit", audit["last_audit"], report["on"])
-    add("audit", "next_due", audit["next_due"], report["on"])
-    add("audit", "prompt", int(audit["prompt"]), report["on"])
-    _policy_rows(report, add)
-    return rows
-
-
-def _policy_rows(report: dict, add) -> None:
-    """The sections read against the Kent audit and policies (docs/contract.md §16)."""
-    for c in report.get("core_assessments", []):
-        where = (c["deadline"], None, c["token"], c["initials"])
-        add("core_assessments", c["status"].replace(" ", "_"), c["days_late"], *where)
-        add("core_assessments", "working_days_late", c["working_days_late"], *where)
-    records = report.get("supervision_records")
-    if records:
-        for status, count in records["by_status"].items():
-            add("supervision_records", status, count, report["on"])
-    for c in report.get("worker_changes", []):
-        add("worker_changes", "changes_in_period", c["changes_in_period"], c["on"], None,
-            c["token"], c["initials"])  # fmt: skip
-    for r in report.get("rereferrals_elsewhere", []):
-        add("rereferrals_elsewhere", "days_closed", r["days_closed"], r["referred_on"], None,
-            r["token"], r["initials"])  # fmt: skip
-    for m in report.get("meetings", []):
-        add("meetings", "attended", m["attended"], m["date"])
-        add("meetings", "held", int(m["held"]), m["date"])
-        add("meetings", "unaccounted", len(m["unaccounted"]), m["date"])
-        add("meetings", "authorised", int(m["authorised"]), m["date"])
+    parts = {**_FIGURES, **{s.key: s.csv_rows for s in SECTIONS}}
+    return [row for name in CSV_ORDER for row in parts[name](report)]
 
 
 def report_csv(report: dict) -> str:

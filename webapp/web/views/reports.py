@@ -21,6 +21,7 @@ from webapp.reports.drift import drift_report
 from webapp.reports.drift_csv import report_csv
 from webapp.values.dates import parse_date
 from webapp.web.access import current_team, role_required
+from webapp.web.drift_page import page_sections
 from webapp.web.extensions import get_db
 from webapp.web.form_values import date_field, field, requested_date
 
@@ -48,7 +49,8 @@ def _report() -> dict:
 def drift():
     report = _report()
     charts = {name: Markup(to_svg(chart)) for name, chart in drift_charts(report).items()}
-    return render_template("reports/drift.html", report=report, charts=charts, args=request.args)
+    return render_template("reports/drift.html", report=report, charts=charts,
+                           sections=page_sections(report), args=request.args)  # fmt: skip
 
 
 @bp.get("/reports/drift.pdf", endpoint="drift_pdf")
