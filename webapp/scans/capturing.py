@@ -27,7 +27,7 @@ from webapp.accounts.teams import (
 from webapp.cases.meetings import meeting_weekday
 from webapp.errors import BadInput
 from webapp.scans import unattended
-from webapp.scans.previews import preview_photos
+from webapp.scans.intake import Intake, take_in
 from webapp.values.workdays import WEEKDAYS
 
 DEFAULT_FRAMES = 8
@@ -144,7 +144,7 @@ def _this_machine(host: str) -> bool:
 # -- one capture -------------------------------------------------------------------------
 
 
-def capture_scan(
+def take_photo(
     db: Database,
     team: dict,
     source: str | None = None,
@@ -154,22 +154,27 @@ def capture_scan(
     trigger: str = "request",
     user_id: int | None = None,
     slot: str | None = None,
-) -> tuple[dict, dict]:
-    """Read the camera (``source``, else the team's), scan the photo into a preview as an
-    upload would be, and apply it when asked and clean.
+) -> tuple[Intake, dict | None]:
+    """Read the camera (``source``, else the team's), take the photo in as an upload
+    would be (:func:`.intake.take_in`), and apply it when asked and clean.
 
-    Returns ``(scan_json, preview)``: the scanner's docs/contract.md §3 object and the
-    preview object of §11 (``applied``, ``not_clean``, ``capture``). Raises
-    :class:`BadInput` when no camera is set, it cannot be read, or nothing could be scanned.
+    Returns the :class:`.intake.Intake` (its ``refusal`` says why nothing was kept: no
+    camera set, the camera could not be read, nothing could be scanned) and the preview
+    object of docs/contract.md §11 (``applied``, ``not_clean``, ``capture``), None when
+    nothing was kept. Every run is recorded (:func:`.unattended.record_run`).
     """
     from scanner.capture import CaptureError, capture, encode_png
 
     settings = camera_settings(team)
-    if source is None and settings["source"] and settings["set_on"] != COMMAND_LINE:
-        check_page_source(settings["source"])  # e.g. a file set on the page by an older version
+    try:
+        if source is None and settings["source"] and settings["set_on"] != COMMAND_LINE:
+            check_page_source(settings["source"])  # e.g. a file set on the page by an older version
+    except BadInput as exc:
+        return Intake(refusal=exc), None
     source = (source if source is not None else settings["source"]).strip()
     if not source:
-        raise BadInput("no camera is set for this team: set its source on the admin page")
+        refusal = BadInput("no camera is set for this team: set its source on the admin page")
+        return Intake(refusal=refusal), None
     frames = frames or settings["frames"]
     apply_if_clean = settings["apply"] if apply_if_clean is None else apply_if_clean
     try:
@@ -177,20 +182,18 @@ def capture_scan(
         photo = encode_png(shot.image)
     except CaptureError as exc:
         unattended.record_run(db, team, trigger, error=str(exc), slot=slot)
-        raise BadInput(str(exc)) from None
+        return Intake(refusal=BadInput(str(exc))), None
     report = shot.report()
     del shot  # the frames and the photo go once the photo is encoded for the scanner
-    try:
-        scan = preview_photos(db, team, [("camera.png", photo)], user_id=user_id, source="camera")
-    except BadInput as exc:
-        unattended.record_run(db, team, trigger, error=str(exc), slot=slot, capture=report)
-        raise
-    finally:
-        del photo
+    taken = take_in(db, team, [("camera.png", photo)], user_id=user_id, source="camera")
+    del photo
+    if taken.refusal:
+        unattended.record_run(db, team, trigger, error=taken.refused, slot=slot, capture=report)
+        return taken, None
     preview = unattended.finish(
         db,
         team,
-        scan,
+        taken.scan,
         trigger=trigger,
         apply_if_clean=apply_if_clean,
         user_id=user_id,
@@ -198,6 +201,17 @@ def capture_scan(
         capture=report,
     )
     preview["capture"] = report
+    return taken, preview
+
+
+def capture_scan(
+    db: Database, team: dict, source: str | None = None, **options
+) -> tuple[dict, dict]:
+    """:func:`take_photo` for a caller that answers a refusal as an error (the command
+    line, the schedule): ``(scan_json, preview)``, the scanner's docs/contract.md §3
+    object and the preview object of §11, or :class:`BadInput` with the reason."""
+    taken, preview = take_photo(db, team, source, **options)
+    scan = taken.preview()
     return json.loads(db["scans"].get(scan["id"])["result"]), preview
 
 

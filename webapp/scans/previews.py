@@ -8,30 +8,17 @@ is now, with the annotated photos, until someone applies it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from sqlite_utils import Database
 
 from scanner.quality import NOT_FOUND, SECOND_PHOTO
 from webapp.accounts.teams import team_today
 from webapp.cases.families import family_view
-from webapp.errors import BadInput
-from webapp.scans.limits import scan_slot
 from webapp.scans.records import applied_with_hash, get_scan
-from webapp.scans.uploads import (
-    MAX_MEGAPIXELS,
-    check_scan_json,
-    json_hash,
-    numbered,
-    photos_hash,
-    photos_meta,
-    scan_uploads,
-)
+from webapp.scans.uploads import check_scan_json, json_hash, photos_hash
 from webapp.store import access_log
 from webapp.store.connection import utcnow
-
-#: Scans photos: (store, team, photos, max_megapixels=...) -> (scan JSON, annotated JPEGs).
-Scanner = Callable[..., tuple[dict, list[tuple[str, bytes]]]]
 
 
 def rows_by_token(db: Database, team: dict) -> dict[str, dict]:
@@ -235,78 +222,3 @@ def keep(
             db, team["id"], user_id, access_log.SCAN_PREVIEW, str(scan_id), counts, source=source
         )
     return scan_id
-
-
-def preview_photos(
-    db: Database,
-    team: dict,
-    uploads: Sequence[tuple[str | None, bytes]],
-    *,
-    user_id: int | None,
-    source: str,
-    max_megapixels: float = MAX_MEGAPIXELS,
-    scanner: Scanner | None = None,
-) -> dict:
-    """Uploaded board photos (name as sent, bytes) -> a stored preview, as the scan page
-    and the API both take them.
-
-    The photos get safe numbered names, each is checked against ``max_megapixels``, the
-    scanner reads them with the team's boards and hints, and the result is kept as a
-    preview with the annotated photos (:func:`preview_scan`). Raises :class:`BadInput`
-    when no photo could be read; one bad photo among good ones is listed in the preview.
-    ``scanner`` scans elsewhere (the server's scan queue, :mod:`.queue`); by default the
-    photos are scanned here.
-    """
-    photos = numbered(uploads)
-    with scan_slot(db, user_id):
-        scan_json, images = (scanner or scan_uploads)(
-            db, team, photos, max_megapixels=max_megapixels
-        )
-    return preview_scan(
-        db,
-        team,
-        scan_json,
-        user_id,
-        photos_meta=photos_meta(photos),
-        images=images,
-        source=source,
-    )
-
-
-def add_photos(
-    db: Database,
-    team: dict,
-    scan_id: int,
-    uploads: Sequence[tuple[str | None, bytes]],
-    *,
-    user_id: int | None,
-    source: str,
-    max_megapixels: float = MAX_MEGAPIXELS,
-    scanner: Scanner | None = None,
-) -> dict:
-    """Add photos to an open preview: scan just them, merge what they show with what the
-    preview already saw (:func:`scanner.results.merge_scans`), and compare again.
-
-    The usual reason is the retake advice "take a second photo": a board half hidden by
-    glare or a chair, photographed again from elsewhere. Raises :class:`BadInput` for an
-    applied scan or one sent as JSON (there are no photos to add to), or when no photo
-    could be read; ``NotFound`` for another team's scan.
-    """
-    from scanner.results import merge_scans
-
-    scan = get_scan(db, team, scan_id)
-    if scan["status"] != "preview":
-        raise BadInput(f"scan {scan['id']} is already applied; start a new scan")
-    if not scan["photos"]:
-        raise BadInput(f"scan {scan['id']} was sent as JSON, not photos; start a new scan")
-    photos = numbered(uploads, start=len(scan["photos"]) + 1)
-    with scan_slot(db, user_id):
-        scan_json, images = (scanner or scan_uploads)(
-            db, team, photos, max_megapixels=max_megapixels
-        )
-    row = db["scans"].get(scan["id"])
-    merged = merge_scans(json.loads(row["result"]), scan_json)
-    meta = scan["photos"] + photos_meta(photos)
-    keep(db, team, scan["id"], merged, meta, images,
-         user_id=user_id, source=source, added=len(photos))  # fmt: skip
-    return get_scan(db, team, scan["id"])
