@@ -21,7 +21,7 @@ from flask import (
 from flask_login import current_user
 
 from webapp.accounts.teams import stage_names
-from webapp.scans import applying, capturing, intake, records
+from webapp.scans import applying, camera, capturing, intake, records
 from webapp.web import scan_worker
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
@@ -37,7 +37,7 @@ def new():
     return render_template(
         "scans/new.html",
         recent=records.recent_scans(db, team),
-        camera=capturing.camera_settings(team),
+        camera=camera.camera_settings(team),
     )
 
 
