@@ -79,8 +79,8 @@ def take_photo(
 def capture_scan(
     db: Database, team: dict, source: str | None = None, **options
 ) -> tuple[dict, dict]:
-    """:func:`take_photo` for a caller that answers a refusal as an error (the command
-    line, the schedule): ``(scan_json, preview)``, the scanner's docs/contract.md §3
+    """:func:`take_photo` for a caller that answers a refusal as an error (``caseboard
+    capture``): ``(scan_json, preview)``, the scanner's docs/contract.md §3
     object and the preview object of §11, or :class:`BadInput` with the reason."""
     taken, preview = take_photo(db, team, source, **options)
     scan = taken.preview()
