@@ -8,7 +8,7 @@ from web_helpers import text
 
 from webapp.accounts.teams import get_team
 from webapp.errors import BadInput
-from webapp.scans.capturing import camera_settings, check_page_source, update_camera
+from webapp.scans.camera import camera_settings, check_page_source, update_camera
 
 REFUSED = [
     "/srv/other-team/inbox/done/board-1.jpg",  # another team's watched-folder photo

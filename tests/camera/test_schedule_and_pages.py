@@ -11,7 +11,8 @@ from web_helpers import text
 
 from webapp.accounts.teams import get_team
 from webapp.errors import BadInput
-from webapp.scans.capturing import camera_settings, run_due_captures, update_camera
+from webapp.scans.camera import camera_settings, update_camera
+from webapp.scans.capture_job import run_due_captures
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -169,3 +169,45 @@ def test_a_scan_left_as_a_preview_is_mailed_to_the_team_manager_once(
     assert "1 expected tile not found on board 1" in message.intro
     assert f"/scans/{out['id']}" in message.intro
     assert message.lines == [] and "OLd" not in message.intro  # counts and boards, no case
+
+
+def oversized_png() -> bytes:
+    """A 10000 x 6000 px (60 MP) PNG that packs into a few kB: past the upload limit."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (10000, 6000)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_each_photo_the_scan_could_not_read_is_filed_with_its_own_reason(
+    store, team, wall, tmp_path, board_jpeg
+):
+    """The reasons come from the intake's per-photo errors, whether or not a preview was
+    kept: an oversized photo is refused as the upload page refuses it."""
+    folder = drop(tmp_path / "inbox", board_jpeg, 1)  # board 1 and broken.jpg
+    (folder / "huge.png").write_bytes(oversized_png())
+    done = watching.watch_once(store, team, folder, settle=0)
+    assert done.preview is not None and done.done == ["board-1.jpg"]
+    why = {f["name"]: f["reason"] for f in done.failed}
+    assert sorted(why) == ["broken.jpg", "huge.png"]
+    assert why["huge.png"].startswith("huge.png: the image is 10000 x 6000 (60 MP)")
+    assert (
+        why["broken.jpg"].startswith("broken.jpg: ") and "damaged or truncated" in why["broken.jpg"]
+    )
+    recorded = {
+        r["name"]: r["reason"] for r in store["watched_photos"].rows_where("outcome = 'failed'")
+    }
+    assert recorded == why
+
+    (folder / "huge.png").write_bytes(oversized_png())  # and with nothing readable at all
+    (folder / "a.jpg").write_bytes(b"junk")
+    nothing = watching.watch_once(store, team, folder, settle=0)
+    assert nothing.preview is None and nothing.done == []
+    why = {f["name"]: f["reason"] for f in nothing.failed}
+    assert why["a.jpg"] == "a.jpg: not an image (expected JPEG, PNG or HEIC)"
+    assert why["huge.png"].startswith("huge.png: the image is 10000 x 6000 (60 MP)")
+    [run] = store["camera_runs"].rows_where("scan_id is null")
+    assert "a.jpg: not an image" in run["error"] and "huge.png: the image is" in run["error"]

@@ -35,7 +35,7 @@ def sample(tmp_path_factory, board_photo_of):
     from webapp.accounts.users import add_user
     from webapp.cases.families import add_family, list_families
     from webapp.demo.history import generate_history
-    from webapp.scans.previews import preview_photos
+    from webapp.scans.intake import preview_photos
     from webapp.store.connection import open_store
 
     path = tmp_path_factory.mktemp("a11y") / "caseboard.db"

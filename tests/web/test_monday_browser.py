@@ -80,7 +80,7 @@ def test_printing_page_download_first_and_the_start_label_remembered(live_server
 def test_the_apply_bar_is_small_and_add_photo_shows_progress(
     live_server, page, fam, board_photo, store, team
 ):
-    from webapp.scans.previews import preview_photos
+    from webapp.scans.intake import preview_photos
 
     scan = preview_photos(store, team, [("board-1.jpg", board_photo)], user_id=None, source="web")
     log_in(page, live_server, "manager")

@@ -1,6 +1,6 @@
 """`caseboard watch`, `caseboard capture` and `caseboard camera`: scans nobody holds a
-phone for (docs/contract.md §11). Thin: the work is in ``webapp.scans.watching``
-and ``webapp.scans.capturing``."""
+phone for (docs/contract.md §11). Thin: the work is in ``webapp.scans``
+(``watching``, ``capturing``, ``camera``, ``capture_job`` and ``camera_check``)."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def check(width, boards_n, source, frames, team_name, as_json, db_path):
     """Pixels per QR module a camera WIDTH pixels wide gives across N boards."""
     from pathlib import Path
 
-    from webapp.scans.capturing import camera_figures, measure_source
+    from webapp.scans.camera_check import camera_figures, measure_source
 
     if width is None and source is None:
         raise click.UsageError("give --width PX, --camera SOURCE, or both")
@@ -188,7 +188,7 @@ def check(width, boards_n, source, frames, team_name, as_json, db_path):
 def run_due(as_json, db_path):
     """Capture for every team whose scheduled time has come (for a timer; safe to repeat)."""
     from webapp.cli.common import open_cli_store
-    from webapp.scans.capturing import run_due_captures
+    from webapp.scans.capture_job import run_due_captures
 
     done = run_due_captures(open_cli_store(db_path))
     if as_json:
@@ -222,7 +222,7 @@ def run_due(as_json, db_path):
 @db_option
 def set_camera(source, frames, day, at, apply_, team_name, db_path):
     """Set the team's camera and its schedule."""
-    from webapp.scans.capturing import camera_settings, update_camera
+    from webapp.scans.camera import camera_settings, update_camera
 
     db, team = store_and_team(db_path, team_name)
     form = {"source": source, "frames": frames, "day": day, "time": at, "apply": apply_}

@@ -24,17 +24,27 @@ def _settings(db_path: str, team_name: str | None) -> dict:
     return {**scan_settings(db, team), "hints": expected_hints(db, team)}
 
 
-def _apply(db_path: str, team_name: str | None, photos, result: dict, as_json: bool) -> None:
-    """Sync a scan into the store with the same code as the web app (``webapp.scans``)."""
+def _scan_and_apply(photos, as_json: bool, annotate_dir, db_path: str, team_name) -> None:
+    """Take the photos in as an upload is (the same checks, a stored preview with the
+    annotated photos: ``webapp.scans.intake``), then apply the preview."""
     from webapp.cli.common import store_and_team
     from webapp.scans.applying import apply_scan
-    from webapp.scans.previews import preview_scan
-    from webapp.scans.uploads import photos_meta
+    from webapp.scans.intake import take_in
 
     db, team = store_and_team(db_path, team_name)
-    meta = photos_meta([(str(p), Path(p).read_bytes()) for p in photos])
-    scan = preview_scan(db, team, result, None, photos_meta=meta, source="cli")
-    summary = apply_scan(db, team, scan["id"], None, "cli")
+    taken = take_in(db, team, photos, user_id=None, source="cli", annotate_dir=annotate_dir)
+    if taken.scan_json is None:  # refused before any photo was scanned: past the limits
+        raise taken.refusal
+    _report(taken.scan_json, [error["error"] for error in taken.errors], as_json)
+    if taken.scan is not None:
+        scan = taken.scan
+        summary = apply_scan(db, team, scan["id"], None, "cli")
+        _applied(scan, summary, as_json)
+    if taken.errors:
+        raise SystemExit(2)
+
+
+def _applied(scan: dict, summary: dict, as_json: bool) -> None:
     for move in summary["moved"]:
         click.echo(f"moved {move['token']}: board {move['from']} -> {move['to']}", err=as_json)
     for wrong in scan["wrong_zone"]:
@@ -62,19 +72,23 @@ def _apply(db_path: str, team_name: str | None, photos, result: dict, as_json: b
 @team_option
 def scan(photos, as_json, annotate_dir, apply_, db_path, team_name):
     """Find every tile in board PHOTOs and place it on its board and zone."""
+    if apply_:
+        _scan_and_apply(photos, as_json, annotate_dir, db_path, team_name)
+        return
     settings = _settings(db_path, team_name)
     result = scan_photos(photos, annotate_dir=annotate_dir, **settings)
-    data = result.to_json()
-    for error in result.errors:
+    _report(result.to_json(), [str(error) for error in result.errors], as_json)
+    if result.errors:
+        raise SystemExit(2)
+
+
+def _report(data: dict, errors: list[str], as_json: bool) -> None:
+    for error in errors:
         click.echo(f"error: {error}", err=True)
     if as_json:
         echo_json(data)
     else:
         _summary(data)
-    if apply_ and result.photos:
-        _apply(db_path, team_name, photos, data, as_json)
-    if result.errors:
-        raise SystemExit(2)
 
 
 def _summary(data: dict) -> None:

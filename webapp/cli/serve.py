@@ -193,7 +193,7 @@ def server_scheduler(app, notify_at: str):
     here for anything else the server should run on its own."""
     from webapp.notify.job import notify_job
     from webapp.notify.settings import mail_settings
-    from webapp.scans.capturing import camera_job
+    from webapp.scans.capture_job import camera_job
     from webapp.scheduler import Scheduler
 
     settings = mail_settings(app.config)

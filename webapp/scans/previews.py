@@ -8,30 +8,17 @@ is now, with the annotated photos, until someone applies it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from sqlite_utils import Database
 
 from scanner.quality import NOT_FOUND, SECOND_PHOTO
 from webapp.accounts.teams import team_today
 from webapp.cases.families import family_view
-from webapp.errors import BadInput
-from webapp.scans.limits import scan_slot
 from webapp.scans.records import applied_with_hash, get_scan
-from webapp.scans.uploads import (
-    MAX_MEGAPIXELS,
-    check_scan_json,
-    json_hash,
-    numbered,
-    photos_hash,
-    photos_meta,
-    scan_uploads,
-)
+from webapp.scans.uploads import check_scan_json, json_hash, photos_hash
 from webapp.store import access_log
 from webapp.store.connection import utcnow
-
-#: Scans photos: (store, team, photos, max_megapixels=...) -> (scan JSON, annotated JPEGs).
-Scanner = Callable[..., tuple[dict, list[tuple[str, bytes]]]]
 
 
 def rows_by_token(db: Database, team: dict) -> dict[str, dict]:
@@ -42,37 +29,57 @@ def rows_by_token(db: Database, team: dict) -> dict[str, dict]:
 def compare(db: Database, team: dict, scan: dict) -> dict:
     """What the scan says about the wall, against the store as it is now."""
     rows = rows_by_token(db, team)
+    placed = _place_tiles(db, team, rows, scan["tiles"])
+    unknown = placed.pop("unknown")
+    unknown += [{"text": text, "reason": "not a tile code"} for text in scan["unknown"]]
+    photographed = sorted({b["stage"] for b in scan["boards"] if b.get("located", True)})
+    missing = _missing(rows, photographed, placed.pop("tokens"))
+    return {
+        "moves": placed["moves"],
+        "wrong_zone": placed["wrong_zone"],
+        "missing": missing,
+        "unknown": unknown,
+        "duplicates": _duplicates(rows, scan),
+        "unplaced": placed["unplaced"],
+        "closed": placed["closed"],
+        "seen": placed["seen"],
+        "boards": photographed,
+        "advice": _advice(rows, scan, photographed, missing),
+        "errors": scan.get("errors") or [],
+    }
+
+
+def _place_tiles(db: Database, team: dict, rows: dict[str, dict], tiles: list[dict]) -> dict:
+    """Each tile the scan read, sorted by what it tells: ``seen`` in a place (and of
+    those, ``moves`` to another board and ``wrong_zone``), ``unplaced``, ``closed`` and
+    ``unknown``; ``tokens`` holds every one of the team's tiles that was read."""
     today = team_today(team)
-    seen, moves, wrong_zone, unplaced, closed, unknown = [], [], [], [], [], []
-    seen_tokens = set()
-    for tile in scan["tiles"]:
+    out = {k: [] for k in ("seen", "moves", "wrong_zone", "unplaced", "closed", "unknown")}
+    out["tokens"] = set()
+    for tile in tiles:
         row = rows.get(tile["token"]) if tile["token"] else None
         if row is None:
             reason = "not a tile code" if not tile["token"] else "not one of this team's tiles"
-            unknown.append({"text": tile.get("payload") or tile["token"], "reason": reason})
+            out["unknown"].append({"text": tile.get("payload") or tile["token"], "reason": reason})
             continue
-        seen_tokens.add(row["token"])
-        view = family_view(db, row, team, today, flags=[])
+        out["tokens"].add(row["token"])
         base = {"token": row["token"], "initials": row["initials"], "photo": tile.get("photo")}
         if row["closed"]:
-            closed.append({**base, "closed": row["closed"], "stage": tile.get("stage")})
+            out["closed"].append({**base, "closed": row["closed"], "stage": tile.get("stage")})
             continue
         if tile.get("stage") is None or tile.get("zone") is None:
             if not tile.get("duplicate"):
-                unplaced.append({**base, "stage": tile.get("stage")})
+                out["unplaced"].append({**base, "stage": tile.get("stage")})
             continue
-        place = {
-            **base,
-            "stage": tile["stage"],
-            "zone": tile["zone"],
-            "x_mm": tile.get("x_mm"),
-            "y_mm": tile.get("y_mm"),
-        }
-        seen.append(place)
+        where = {"stage": tile["stage"], "zone": tile["zone"]}
+        out["seen"].append({**base, **where, "x_mm": tile.get("x_mm"), "y_mm": tile.get("y_mm")})
         if tile["stage"] != row["stage"]:
-            moves.append({**base, "from": row["stage"], "to": tile["stage"], "zone": tile["zone"]})
+            out["moves"].append(
+                {**base, "from": row["stage"], "to": tile["stage"], "zone": tile["zone"]}
+            )
+        view = family_view(db, row, team, today, flags=[])
         if tile["zone"] != view["expected_zone"]:
-            wrong_zone.append(
+            out["wrong_zone"].append(
                 {
                     **base,
                     "stage": tile["stage"],
@@ -83,9 +90,12 @@ def compare(db: Database, team: dict, scan: dict) -> dict:
                     "due": view["due"],
                 }
             )
-    unknown += [{"text": text, "reason": "not a tile code"} for text in scan["unknown"]]
-    photographed = sorted({b["stage"] for b in scan["boards"] if b.get("located", True)})
-    missing = [
+    return out
+
+
+def _missing(rows: dict[str, dict], photographed: list[int], read: set[str]) -> list[dict]:
+    """Open tiles stored on a photographed board that no photo read."""
+    return [
         {
             "token": row["token"],
             "initials": row["initials"],
@@ -95,9 +105,13 @@ def compare(db: Database, team: dict, scan: dict) -> dict:
             "last_seen_at": row["last_seen_at"],
         }
         for row in sorted(rows.values(), key=lambda r: (r["stage"], r["initials"]))
-        if not row["closed"] and row["stage"] in photographed and row["token"] not in seen_tokens
+        if not row["closed"] and row["stage"] in photographed and row["token"] not in read
     ]
-    duplicates = [
+
+
+def _duplicates(rows: dict[str, dict], scan: dict) -> list[dict]:
+    """Tiles read in two places: the team's own, and codes that are not tiles."""
+    return [
         {
             "token": d.get("token"),
             "initials": rows[d["token"]]["initials"] if d.get("token") in rows else None,
@@ -106,25 +120,17 @@ def compare(db: Database, team: dict, scan: dict) -> dict:
         for d in scan.get("duplicates") or []
         if d.get("token") in rows or not d.get("token")
     ]
+
+
+def _advice(rows: dict[str, dict], scan: dict, photographed: list[int], missing) -> list[str]:
+    """The photos' retake advice, once each, counted over the whole scan."""
     advice = [s for p in scan.get("photos") or [] for s in p.get("suggestions", [])]
     if not missing:  # a second photo already found what the first one missed
         advice = [a for a in advice if SECOND_PHOTO not in a]
     if scan.get("photos"):  # a scan sent as JSON has no photos to retake
         found = {t["token"] for t in scan["tiles"]}
         advice = scan_wide_advice(advice, rows, photographed, found)
-    return {
-        "moves": moves,
-        "wrong_zone": wrong_zone,
-        "missing": missing,
-        "unknown": unknown,
-        "duplicates": duplicates,
-        "unplaced": unplaced,
-        "closed": closed,
-        "seen": seen,
-        "boards": photographed,
-        "advice": list(dict.fromkeys(advice)),
-        "errors": scan.get("errors") or [],
-    }
+    return list(dict.fromkeys(advice))
 
 
 def scan_wide_advice(
@@ -165,133 +171,54 @@ def preview_scan(
     Nothing about any family changes. Returns the scan record (see :func:`scan_view`).
     """
     scan = check_scan_json(scan_json)
-    content_hash = photos_hash(photos_meta) if photos_meta else json_hash(scan)
+    scan_id = keep(db, team, None, scan, photos_meta or [], images, user_id=user_id, source=source)
+    return get_scan(db, team, scan_id)
+
+
+def keep(
+    db: Database,
+    team: dict,
+    scan_id: int | None,
+    scan: dict,
+    meta: list[dict],
+    images: Sequence[tuple[str, bytes]],
+    *,
+    user_id: int | None,
+    source: str,
+    added: int = 0,
+) -> int:
+    """Compare ``scan`` with the store and keep it, in one transaction, as preview
+    ``scan_id`` (a new preview when None) with its annotated ``images`` after any it
+    holds; ``added`` photos were added to it. Returns the preview's id."""
+    content_hash = photos_hash(meta) if meta else json_hash(scan)
     preview = compare(db, team, scan)
     earlier = applied_with_hash(db, team, content_hash)
     if earlier:
         preview["already_applied"] = earlier["id"]
+    fields = {
+        "content_hash": content_hash,
+        "photos": json.dumps(meta),
+        "result": json.dumps(scan),
+        "preview": json.dumps(preview),
+    }
     with db.atomic():
-        scan_id = (
-            db["scans"]
-            .insert(
-                {
-                    "team_id": team["id"],
-                    "user_id": user_id,
-                    "created_at": utcnow(),
-                    "source": source,
-                    "content_hash": content_hash,
-                    "photos": json.dumps(photos_meta or []),
-                    "result": json.dumps(scan),
-                    "preview": json.dumps(preview),
-                    "status": "preview",
-                }
-            )
-            .last_pk
-        )
-        for position, (name, jpeg) in enumerate(images):
+        if scan_id is None:
+            row = {"team_id": team["id"], "user_id": user_id, "created_at": utcnow(),
+                   "source": source, **fields, "status": "preview"}  # fmt: skip
+            scan_id = db["scans"].insert(row).last_pk
+        else:
+            db["scans"].update(scan_id, fields)
+        start = db.execute(
+            "select coalesce(max(position), -1) + 1 from scan_images where scan_id = ?", [scan_id]
+        ).fetchone()[0]
+        for position, (name, jpeg) in enumerate(images, start=start):
             db["scan_images"].insert(
                 {"scan_id": scan_id, "position": position, "name": name, "jpeg": jpeg}
             )
         counts = {k: len(preview[k]) for k in ("moves", "wrong_zone", "missing", "unknown")}
+        if added:
+            counts["photos_added"] = added
         access_log.record(
             db, team["id"], user_id, access_log.SCAN_PREVIEW, str(scan_id), counts, source=source
         )
-    return get_scan(db, team, scan_id)
-
-
-def preview_photos(
-    db: Database,
-    team: dict,
-    uploads: Sequence[tuple[str | None, bytes]],
-    *,
-    user_id: int | None,
-    source: str,
-    max_megapixels: float = MAX_MEGAPIXELS,
-    scanner: Scanner | None = None,
-) -> dict:
-    """Uploaded board photos (name as sent, bytes) -> a stored preview, as the scan page
-    and the API both take them.
-
-    The photos get safe numbered names, each is checked against ``max_megapixels``, the
-    scanner reads them with the team's boards and hints, and the result is kept as a
-    preview with the annotated photos (:func:`preview_scan`). Raises :class:`BadInput`
-    when no photo could be read; one bad photo among good ones is listed in the preview.
-    ``scanner`` scans elsewhere (the server's scan queue, :mod:`.queue`); by default the
-    photos are scanned here.
-    """
-    photos = numbered(uploads)
-    with scan_slot(db, user_id):
-        scan_json, images = (scanner or scan_uploads)(
-            db, team, photos, max_megapixels=max_megapixels
-        )
-    return preview_scan(
-        db,
-        team,
-        scan_json,
-        user_id,
-        photos_meta=photos_meta(photos),
-        images=images,
-        source=source,
-    )
-
-
-def add_photos(
-    db: Database,
-    team: dict,
-    scan_id: int,
-    uploads: Sequence[tuple[str | None, bytes]],
-    *,
-    user_id: int | None,
-    source: str,
-    max_megapixels: float = MAX_MEGAPIXELS,
-    scanner: Scanner | None = None,
-) -> dict:
-    """Add photos to an open preview: scan just them, merge what they show with what the
-    preview already saw (:func:`scanner.results.merge_scans`), and compare again.
-
-    The usual reason is the retake advice "take a second photo": a board half hidden by
-    glare or a chair, photographed again from elsewhere. Raises :class:`BadInput` for an
-    applied scan or one sent as JSON (there are no photos to add to), or when no photo
-    could be read; ``NotFound`` for another team's scan.
-    """
-    from scanner.results import merge_scans
-
-    scan = get_scan(db, team, scan_id)
-    if scan["status"] != "preview":
-        raise BadInput(f"scan {scan['id']} is already applied; start a new scan")
-    if not scan["photos"]:
-        raise BadInput(f"scan {scan['id']} was sent as JSON, not photos; start a new scan")
-    photos = numbered(uploads, start=len(scan["photos"]) + 1)
-    with scan_slot(db, user_id):
-        scan_json, images = (scanner or scan_uploads)(
-            db, team, photos, max_megapixels=max_megapixels
-        )
-    row = db["scans"].get(scan["id"])
-    merged = merge_scans(json.loads(row["result"]), scan_json)
-    meta = scan["photos"] + photos_meta(photos)
-    content_hash = photos_hash(meta)
-    preview = compare(db, team, merged)
-    earlier = applied_with_hash(db, team, content_hash)
-    if earlier:
-        preview["already_applied"] = earlier["id"]
-    with db.atomic():
-        db["scans"].update(
-            scan["id"],
-            {
-                "content_hash": content_hash,
-                "photos": json.dumps(meta),
-                "result": json.dumps(merged),
-                "preview": json.dumps(preview),
-            },
-        )
-        start = 1 + max((img["position"] for img in scan["images"]), default=-1)
-        for position, (name, jpeg) in enumerate(images, start=start):
-            db["scan_images"].insert(
-                {"scan_id": scan["id"], "position": position, "name": name, "jpeg": jpeg}
-            )
-        counts = {k: len(preview[k]) for k in ("moves", "wrong_zone", "missing", "unknown")}
-        counts["photos_added"] = len(photos)
-        access_log.record(
-            db, team["id"], user_id, access_log.SCAN_PREVIEW, str(scan["id"]), counts, source=source
-        )
-    return get_scan(db, team, scan["id"])
+    return scan_id

@@ -82,7 +82,7 @@ class ScanQueue:
     def scan(
         self, db, team: dict, photos: Sequence[tuple[str, bytes]], *, max_megapixels: float
     ) -> tuple[dict, list[tuple[str, bytes]]]:
-        """A scanner for :func:`.previews.preview_photos`: enqueue the photos and wait for
+        """A scanner for :func:`.intake.take_in`: enqueue the photos and wait for
         the worker's result (a 503 after :data:`WAIT_S`, the task revoked)."""
         if not photos:
             raise BadInput("choose at least one photo of a board")

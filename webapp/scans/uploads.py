@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from collections.abc import Sequence
 
 from PIL import Image
@@ -137,6 +138,7 @@ def scan_uploads(
     photos: Sequence[tuple[str, bytes]],
     *,
     max_megapixels: float = MAX_MEGAPIXELS,
+    annotate_dir: str | os.PathLike | None = None,
 ) -> tuple[dict, list[tuple[str, bytes]]]:
     """Scan uploaded photos with this team's board geometry and hints.
 
@@ -144,8 +146,9 @@ def scan_uploads(
     decoded and scanned one at a time, and each annotated copy is shrunk to a JPEG at
     once, so memory holds one photo's pixels (at most ``MAX_PIXEL_BYTES`` decoded) plus
     the scanner's working copies of it, whatever the number of photos.
-    Raises :class:`BadInput` when no photo could be read at all; one bad photo
-    among good ones is reported in the scan's ``errors`` instead.
+    A photo that is refused or cannot be read is reported in the scan's ``errors``
+    (``{"photo", "error"}``), so a scan of which no photo could be read has no
+    ``photos``; ``annotate_dir`` also gets a full-size annotated copy of each photo.
     """
     from scanner import scan_photos
 
@@ -167,7 +170,7 @@ def scan_uploads(
         with limits.decoding(db):  # and one at a time across every request and worker
             one = scan_photos(
                 [photo], settings["geometries"], settings["marker_base"], hints=hints,
-                keep_annotated=True, labels=labels,
+                keep_annotated=True, labels=labels, annotate_dir=annotate_dir,
             )  # fmt: skip
             images += [(name, _small_jpeg(picture)) for name, picture in one.annotated]
             result.photos += one.photos
@@ -175,10 +178,6 @@ def scan_uploads(
             del one  # its full-size annotated picture goes before the memory is handed back
     scan_json = result.to_json()
     scan_json["errors"] = errors + scan_json.get("errors", [])
-    if not scan_json.get("photos"):
-        raise BadInput(
-            "; ".join(e["error"] for e in scan_json["errors"]) or "no photo could be read"
-        )
     return scan_json, images
 
 

@@ -2,7 +2,7 @@
 
 Each pass takes the photos that have finished arriving (size and modification time
 unchanged over ``settle`` seconds), scans them together into one preview exactly as
-``POST /api/scans`` does (:func:`previews.preview_photos`), and moves each photo to
+``POST /api/scans`` does (:func:`.intake.take_in`), and moves each photo to
 ``done/`` or ``failed/`` (with ``NAME.reason.txt`` beside a failed one). A photo whose
 content was scanned before is not scanned again. Photos in ``done/`` and ``failed/``
 are deleted after ``keep_days``, so the folder never fills up.
@@ -27,7 +27,7 @@ from sqlite_utils import Database
 
 from webapp.errors import BadInput
 from webapp.scans import unattended
-from webapp.scans.previews import preview_photos
+from webapp.scans.intake import take_in
 from webapp.scans.uploads import numbered
 from webapp.store.connection import utcnow
 
@@ -171,40 +171,27 @@ def _read_nofollow(path: Path) -> bytes:
 
 def _scan_batch(db, team, batch, apply_if_clean, user_id) -> tuple[dict | None, list]:
     """Scan the batch into one preview; returns it and the photos that failed, with why."""
-    # preview_photos names the photos "1-NAME", "2-NAME"... in the order given
+    # the intake names the photos "1-NAME", "2-NAME"... in the order given
     names = [name for name, _ in numbered([(p.name, b"") for p, *_ in batch])]
-    try:
-        scan = preview_photos(
-            db, team, [(p.name, data) for p, _, data in batch], user_id=user_id, source="watch"
-        )
-    except BadInput as exc:  # not one photo could be read: each one failed
-        unattended.record_run(db, team, "watch", error=str(exc))
-        reasons = _split(str(exc), names)
-        return None, [
-            (p, digest, _reason(reasons.get(name, str(exc)), p.name))
-            for (p, digest, _), name in zip(batch, names, strict=True)
-        ]
+    taken = take_in(
+        db, team, [(p.name, data) for p, _, data in batch], user_id=user_id, source="watch"
+    )
     by_name = {name: (p, digest) for (p, digest, _), name in zip(batch, names, strict=True)}
+    if taken.refusal:  # nothing was kept: each photo failed, with its own reason if it has one
+        unattended.record_run(db, team, "watch", error=taken.refused)
+        why = {error.get("photo"): error["error"] for error in taken.errors}
+        return None, [
+            (p, d, _reason(why.get(n, taken.refused), p.name)) for n, (p, d) in by_name.items()
+        ]
     failed = []
-    for error in scan.get("errors") or []:
+    for error in taken.errors:  # the photos the scanner could not read, as data
         if error.get("photo") in by_name:
             p, digest = by_name[error["photo"]]
             failed.append((p, digest, _reason(error["error"], p.name)))
     out = unattended.finish(
-        db, team, scan, trigger="watch", apply_if_clean=apply_if_clean, user_id=user_id
+        db, team, taken.scan, trigger="watch", apply_if_clean=apply_if_clean, user_id=user_id
     )
     return out, failed
-
-
-def _split(message: str, names: list[str]) -> dict[str, str]:
-    """The one-line message for a batch in which no photo could be read ("1-a.jpg: why;
-    2-b.txt: why") cut into each photo's own part, by the photos' numbered names."""
-    starts = sorted((i, n) for n in names if (i := message.find(f"{n}: ")) >= 0)
-    parts = {}
-    for k, (i, name) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(message)
-        parts[name] = message[i:end].rstrip("; ")
-    return parts
 
 
 def _reason(message: str, name: str) -> str:

@@ -16,7 +16,7 @@ from webapp.cases.families import (
 from webapp.doctor import run_checks
 from webapp.errors import BadInput
 from webapp.printing.address import base_url_problem
-from webapp.scans import capturing
+from webapp.scans import camera, camera_check
 from webapp.values.workdays import WEEKDAYS
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
@@ -57,10 +57,10 @@ def _page(status: int = 200, page: str = "overview", **extra):
         roles=ROLES,
         weekdays=WEEKDAYS,
         papers=list(PAPERS),
-        camera=capturing.camera_settings(team),
-        camera_days=(capturing.MEETING_DAY, *WEEKDAYS),
-        camera_table=capturing.camera_table(db, team),
-        camera_measured=capturing.last_measured(db, team),
+        camera=camera.camera_settings(team),
+        camera_days=(camera.MEETING_DAY, *WEEKDAYS),
+        camera_table=camera_check.camera_table(db, team),
+        camera_measured=camera_check.last_measured(db, team),
         camera_figure=_camera_figure(db, team),
         base_url_problem=base_url_problem(db, team),
         checks=run_checks(
@@ -78,7 +78,7 @@ def _camera_figure(db, team) -> dict | None:
     try:
         width = int(request.args["width"])
         boards_n = int(request.args.get("boards") or 1)
-        return capturing.camera_figures(db, team, width, boards_n)
+        return camera_check.camera_figures(db, team, width, boards_n)
     except (ValueError, BadInput) as exc:
         return {"error": f"give the width in pixels and the number of boards ({exc})"}
 
@@ -287,7 +287,7 @@ def board_update(stage: int):
 @role_required("admin")
 def camera_update():
     try:
-        capturing.update_camera(get_db(), current_team(), request.form)
+        camera.update_camera(get_db(), current_team(), request.form)
     except BadInput as exc:
         return back_with_error(exc, _section("camera"))
     return _done("Camera settings saved.", "camera")

@@ -16,7 +16,7 @@ from webapp.accounts.users import user_for_api_token
 from webapp.cases import tile_changes
 from webapp.cases.families import family_view, get_family_row
 from webapp.errors import BadInput
-from webapp.scans import applying, previews, records
+from webapp.scans import applying, intake, previews, records
 from webapp.store import access_log
 from webapp.web import scan_worker
 from webapp.web.extensions import User, csrf, get_db
@@ -92,7 +92,7 @@ def create_scan():
     db, team, user = get_db(), g.api_team, g.api_user
     files = request.files.getlist("photo")
     if files:
-        scan = previews.preview_photos(
+        scan = intake.preview_photos(
             db, team, [(f.filename, f.read()) for f in files],
             user_id=user.user_id, source="api",
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],

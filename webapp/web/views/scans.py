@@ -21,8 +21,7 @@ from flask import (
 from flask_login import current_user
 
 from webapp.accounts.teams import stage_names
-from webapp.errors import BadInput, TooLarge, TooMany
-from webapp.scans import applying, capturing, previews, records
+from webapp.scans import applying, camera, capturing, intake, records
 from webapp.web import scan_worker
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
@@ -38,7 +37,7 @@ def new():
     return render_template(
         "scans/new.html",
         recent=records.recent_scans(db, team),
-        camera=capturing.camera_settings(team),
+        camera=camera.camera_settings(team),
     )
 
 
@@ -48,21 +47,18 @@ def upload():
     """Photos -> a stored preview; a refused upload goes back to the form with the reason."""
     # over MAX_CONTENT_LENGTH, reading the files raises 413: the app's error page answers it
     files = [f for f in request.files.getlist("photo") if f.filename or f.content_length]
-    try:
-        scan = previews.preview_photos(
-            get_db(),
-            current_team(),
-            [(f.filename, f.read()) for f in files],
-            user_id=current_user.user_id,
-            source="web",
-            max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
-            scanner=scan_worker.scanner(),
-        )
-    except (TooLarge, TooMany):
-        raise  # past the limits: 413 or 429 with the reason, as the API answers
-    except BadInput as exc:
-        return back_with_error(f"Nothing was scanned: {exc}", url_for("scans.new"))
-    return redirect(url_for("scans.show", scan_id=scan["id"]))
+    taken = intake.take_in(
+        get_db(),
+        current_team(),
+        [(f.filename, f.read()) for f in files],
+        user_id=current_user.user_id,
+        source="web",
+        max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
+        scanner=scan_worker.scanner(),
+    )
+    if taken.refusal:
+        return _refused(taken, "Nothing was scanned", url_for("scans.new"))
+    return redirect(url_for("scans.show", scan_id=taken.scan["id"]))
 
 
 @bp.route("/capture", methods=["POST"])
@@ -70,17 +66,16 @@ def upload():
 def capture():
     """ "Capture now": the team's camera takes one photo and it is scanned into a preview
     (never applied by itself: the manager is looking at it)."""
-    try:
-        _, preview = capturing.capture_scan(
-            get_db(),
-            current_team(),
-            apply_if_clean=False,
-            trigger="request",
-            user_id=current_user.user_id,
-        )
-    except BadInput as exc:
-        return back_with_error(f"Nothing was captured: {exc}", url_for("scans.new"))
-    return redirect(url_for("scans.show", scan_id=preview["id"]))
+    taken, _ = capturing.take_photo(
+        get_db(),
+        current_team(),
+        apply_if_clean=False,
+        trigger="request",
+        user_id=current_user.user_id,
+    )
+    if taken.refusal:
+        return back_with_error(f"Nothing was captured: {taken.refused}", url_for("scans.new"))
+    return redirect(url_for("scans.show", scan_id=taken.scan["id"]))
 
 
 @bp.route("/queue.json")
@@ -104,22 +99,28 @@ def show(scan_id):
 def add_photo(scan_id):
     """More photos for an open preview (a second photo of a board); back to the preview."""
     files = [f for f in request.files.getlist("photo") if f.filename or f.content_length]
-    try:
-        scan = previews.add_photos(
-            get_db(),
-            current_team(),
-            scan_id,
-            [(f.filename, f.read()) for f in files],
-            user_id=current_user.user_id,
-            source="web",
-            max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
-            scanner=scan_worker.scanner(),
-        )
-    except (TooLarge, TooMany):
-        raise  # past the limits: 413 or 429 with the reason, as the API answers
-    except BadInput as exc:
-        return back_with_error(f"No photo was added: {exc}", url_for("scans.show", scan_id=scan_id))
-    return redirect(url_for("scans.show", scan_id=scan["id"]))
+    taken = intake.take_in(
+        get_db(),
+        current_team(),
+        [(f.filename, f.read()) for f in files],
+        into=scan_id,
+        user_id=current_user.user_id,
+        source="web",
+        max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
+        scanner=scan_worker.scanner(),
+    )
+    if taken.refusal:
+        back = url_for("scans.show", scan_id=scan_id)
+        return _refused(taken, "No photo was added", back)
+    return redirect(url_for("scans.show", scan_id=taken.scan["id"]))
+
+
+def _refused(taken: intake.Intake, what: str, back: str):
+    """A refused scan: past the limits, 413 or 429 with the reason (as the API answers);
+    otherwise back to the form with it."""
+    if taken.over_limit:
+        raise taken.refusal
+    return back_with_error(f"{what}: {taken.refused}", back)
 
 
 @bp.route("/<int:scan_id>/photo/<int:position>.jpg")
