@@ -27,6 +27,7 @@ from webapp.values.bounds import check_id
 from webapp.values.dates import parse_date
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import User, get_db
+from webapp.web.form_values import field, query_field
 from webapp.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -44,7 +45,7 @@ def _client_ip() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    target = safe_next(request.values.get("next"))
+    target = safe_next(query_field("next", None, as_typed=True))
     if current_user.is_authenticated and request.method != "POST":
         return redirect(target or url_for("board.index"))
     if request.method != "POST":  # GET and HEAD only show the form: never a failure
@@ -53,8 +54,8 @@ def login():
     if not local_passwords_allowed(db):  # the admin left only council sign-in
         flash("Passwords are switched off here: sign in with your council account.", "error")
         return render_template("auth/login.html", next=target or ""), 403
-    username = (request.form.get("username") or "").strip()
-    password = request.form.get("password") or ""
+    username = field("username")
+    password = field("password", as_typed=True) or ""
     ip, device = _client_ip(), request.cookies.get(DEVICE_COOKIE) or None
     config = current_app.config
     limits = logins.Limits(

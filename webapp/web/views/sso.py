@@ -36,6 +36,7 @@ from webapp.store import access_log
 from webapp.web import oidc_client
 from webapp.web.access import role_required
 from webapp.web.extensions import User, get_db
+from webapp.web.form_values import field
 from webapp.web.redirects import safe_next
 from webapp.web.views.auth import REMEMBER_FOR
 
@@ -102,7 +103,7 @@ def callback():
 def settings():
     db = get_db()
     if request.method == "POST":
-        allow = request.form.get("local_passwords") == "on"
+        allow = field("local_passwords", as_typed=True) == "on"
         if not allow and not oidc_client.sso_configured():
             flash("Set up council sign-in (CASEBOARD_OIDC_*) before switching passwords off.",
                   "error")  # fmt: skip

@@ -29,9 +29,10 @@ from webapp.store import access_log, events
 from webapp.store.events import family_history
 from webapp.web import dates
 from webapp.web.access import current_team, role_required, team_family
+from webapp.web.case_forms import close_fields, reopen_fields
 from webapp.web.extensions import get_db, login_manager
-from webapp.web.form_values import date_field
-from webapp.web.redirects import back_with_error
+from webapp.web.form_values import date_field, field, field_list
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("tiles", __name__)
 
@@ -199,27 +200,24 @@ def describe_closure(d: dict) -> str:
     return text
 
 
-def _change(token: str, action: str, change, done: str, field: str | None = None, **detail):
+def _tile_page(token: str, **_) -> str:
+    """Where a refused form of the tile page goes back to: the tile page (a 404 when the
+    token is not this team's)."""
+    return url_for("tiles.tile", token=team_family(token)["token"])
+
+
+def _change(token: str, action: str, change, done: str, **detail):
     """Run one manager change on this team's tile, audit it, and go back to the tile page."""
     db = get_db()
     team = current_team()
     row = team_family(token)
-    page = url_for("tiles.tile", token=row["token"])
     logged = access_log.recorded()
-    try:
-        change(db, row, team)
-    except BadInput as exc:
-        return back_with_error(exc, page, field)
+    change(db, row, team)
     if access_log.recorded() == logged:  # the change did not log itself with its dates
         access_log.record(db, team["id"], current_user.user_id, action, row["token"], detail,
                           ip=request.remote_addr)  # fmt: skip
     flash(done)
-    return redirect(page)
-
-
-def _refused(token: str, exc: BadInput, field: str):
-    """A form on the tile page that could not be read: back to it, the message at ``field``."""
-    return back_with_error(exc, url_for("tiles.tile", token=team_family(token)["token"]), field)
+    return redirect(url_for("tiles.tile", token=row["token"]))
 
 
 def _who() -> dict:
@@ -228,30 +226,25 @@ def _who() -> dict:
 
 @bp.route("/t/<token>/review", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page, field="review")
 def review(token):
-    try:
-        value = date_field("review", "The next review date")
-    except BadInput as exc:
-        return _refused(token, exc, "review")
+    value = date_field("review", "The next review date")
     return _change(
         token,
         access_log.REVIEW_SET,
         lambda db, row, team: set_review(db, row, team, value, **_who()),
         f"Next review date set to {dates.longdate(value, empty=value)}.",
-        field="review",
         to=value,
     )
 
 
 @bp.route("/t/<token>/stage", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page, field="stage-review")
 def stage(token):
     """Move the stage and, when given, set the review date the manager agreed with it."""
-    value = request.form.get("stage", "")
-    try:
-        review = date_field("review", "The next review with the move")
-    except BadInput as exc:
-        return _refused(token, exc, "stage-review")
+    value = field("stage", as_typed=True)
+    review = date_field("review", "The next review with the move")
 
     def change(db, row, team):
         return move_stage(db, row, team, value, review=review or None, **_who())
@@ -259,27 +252,25 @@ def stage(token):
     done = f"Moved to board {value}" + (
         f", next review {dates.longdate(review)}." if review else "."
     )
-    return _change(
-        token, access_log.STAGE_MOVE, change, done, "stage-review", to=value, review=review or None
-    )
+    return _change(token, access_log.STAGE_MOVE, change, done, to=value, review=review or None)
 
 
 @bp.route("/t/<token>/set", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page)
 def change_case(token):
     """Change the case from a date: type, flags, court and assessment dates, worker, codes."""
-    form = request.form
     fields = {
-        "case_type": form.get("case_type") or None,
-        "flags": form.getlist("flag"),
-        "unflags": form.getlist("unflag"),
-        "proceedings_start": form.get("proceedings_start") or None,
-        "s47": form.get("s47") or None,
-        "assessment_done": form.get("assessment_done") or None,
-        "worker": form.get("worker") or None,
-        "initials": form.get("initials") or None,
+        "case_type": field("case_type", as_typed=True) or None,
+        "flags": field_list("flag"),
+        "unflags": field_list("unflag"),
+        "proceedings_start": field("proceedings_start", as_typed=True) or None,
+        "s47": field("s47", as_typed=True) or None,
+        "assessment_done": field("assessment_done", as_typed=True) or None,
+        "worker": field("worker", as_typed=True) or None,
+        "initials": field("initials", as_typed=True) or None,
     }
-    on = form.get("date") or None
+    on = field("date", as_typed=True) or None
 
     def change(db, row, team):
         return lifecycle.set_case(db, row, team, on=on, **fields, **_who())
@@ -290,22 +281,15 @@ def change_case(token):
 
 @bp.route("/t/<token>/close", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page)
 def close(token):
     """Close or step down, with the views considered and the scaling score."""
-    form = request.form
-    closed_as = form.get("closed_as", "")
-    fields = {
-        "closed_as": closed_as,
-        "views": form.getlist("views"),
-        "scaling": form.get("scaling", ""),
-        "reason": form.get("reason"),
-        "on": form.get("date") or None,
-    }
+    fields = close_fields()
 
     def change(db, row, team):
         return lifecycle.close_case(db, row, team, **fields, **_who())
 
-    done = "Case stepped down" if closed_as == "stepped-down" else "Case closed"
+    done = "Case stepped down" if fields["closed_as"] == "stepped-down" else "Case closed"
     return _change(
         token, access_log.CASE_CLOSE, change, f"{done}: take the tile off the boards.", **fields
     )
@@ -313,35 +297,34 @@ def close(token):
 
 @bp.route("/t/<token>/reopen", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page)
 def reopen(token):
-    form = request.form
-    on, review, stage = form.get("date") or None, form.get("review") or None, form.get("stage")
+    fields = reopen_fields()
 
     def change(db, row, team):
-        return lifecycle.reopen_case(db, row, team, review=review, stage=stage, on=on, **_who())
+        return lifecycle.reopen_case(db, row, team, **fields, **_who())
 
-    return _change(token, access_log.CASE_REOPEN, change, "Case reopened as a new episode.", on=on)
+    return _change(
+        token, access_log.CASE_REOPEN, change, "Case reopened as a new episode.", on=fields["on"]
+    )
 
 
 @bp.route("/t/<token>/transfer", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page, refuses=(BadInput, NotFound))
 def transfer(token):
     """Move the case to another team; this team no longer sees it, so go to the boards."""
     db = get_db()
     team = current_team()
     row = team_family(token)
-    form = request.form
-    try:
-        row, new_team = transfers.transfer_case(
-            db,
-            row,
-            team,
-            form.get("to_team", ""),
-            stage=form.get("stage") or None,
-            on=form.get("date") or None,
-            **_who(),
-        )
-    except (BadInput, NotFound) as exc:
-        return back_with_error(exc, url_for("tiles.tile", token=row["token"]))
+    row, new_team = transfers.transfer_case(
+        db,
+        row,
+        team,
+        field("to_team", as_typed=True),
+        stage=field("stage", as_typed=True) or None,
+        on=field("date", as_typed=True) or None,
+        **_who(),
+    )
     flash(f"{row['initials']} transferred to {new_team['name']}: give them the tile.")
     return redirect(url_for("board.index"))
