@@ -10,6 +10,7 @@ import mimetypes
 import os
 import secrets
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from flask import Flask
@@ -117,11 +118,8 @@ def instance_secret_key(folder: Path) -> str:
         folder.mkdir(parents=True, mode=0o700)
     _owner_only(folder, 0o700)
     path = folder / SECRET_KEY_FILE
-    try:
+    with suppress(FileExistsError):  # made already: read it below
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        pass
-    else:
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32))
     _owner_only(path, 0o600)

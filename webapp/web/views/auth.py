@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import closing
 from datetime import timedelta
 
 from flask import (
@@ -153,11 +154,8 @@ def audit_csv():
 def _streamed_csv(path: str, team: dict, filters: dict):
     """The CSV a chunk at a time, on a connection of its own: the request's is closed
     once the view returns, before the download has been sent."""
-    db = connect(path)
-    try:
+    with closing(connect(path)) as db:
         yield from access_log.csv_lines(db, team, **filters)
-    finally:
-        db.close()
 
 
 class SecureCookiesOverHttps:

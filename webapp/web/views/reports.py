@@ -4,7 +4,6 @@ meeting audit shown on it (managers only)."""
 from __future__ import annotations
 
 import io
-import os
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -58,13 +57,8 @@ def drift(on: date | None = None):
 @role_required("manager")
 def drift_pdf():
     report = _report()
-    fd, tmp = tempfile.mkstemp(suffix=".pdf")
-    os.close(fd)
-    try:
-        write_drift_pdf(report, tmp)
-        data = Path(tmp).read_bytes()
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        data = write_drift_pdf(report, Path(folder) / "drift.pdf").read_bytes()
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",
