@@ -33,11 +33,9 @@ from webapp.web.case_forms import close_fields, reopen_fields
 from webapp.web.extensions import get_db, login_manager
 from webapp.web.form_values import date_field, field, field_list
 from webapp.web.refused_forms import refused_form
+from webapp.web.words import ZONE_WORDS
 
 bp = Blueprint("tiles", __name__)
-
-ZONE_WORDS = {"main": "main area", "amber": "amber section", "red": "red section"}
-STATUS_WORDS = {"red": "overdue", "amber": "due soon", "green": "on track", "closed": "closed"}
 
 
 def canonical_token(token: str) -> str | None:
@@ -80,7 +78,6 @@ def tile(token):
         names=names,
         last_seen=last_seen(view),
         history=history,
-        status_words=STATUS_WORDS,
         tile_alerts=alerts_for_family(db, team, row, today),
         proposals={n: d.isoformat() for n, d in proposals.items()},
         settings=team_settings(team),
