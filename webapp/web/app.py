@@ -26,6 +26,7 @@ from webapp.web import (
     input_guard,
     json_guard,
     scan_worker,
+    secure_cookies,
     security_headers,
     words,
 )
@@ -78,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     scan_worker.init_app(app)
     json_guard.init_app(app)
     init_sso(app)
+    secure_cookies.init_app(app)
     register_blueprints(app)
     dates.register(app)
     words.register(app)
