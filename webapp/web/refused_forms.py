@@ -10,8 +10,10 @@ around the view answers it, with nothing written:
 * ``page``: the form's page is drawn again in answer to the post, with the message and
   the refusal's status (400). This is for the forms whose refusal has always been a
   400 (the clinic, supervision, alerts and rules pages).
-* A request that asks for JSON (the agenda's script) gets the one JSON error body,
-  ``{"error": message}`` (:func:`webapp.web.error_pages.json_error`), with the status.
+* A request that asks for JSON gets the one JSON error body, ``{"error": message}``
+  (:func:`webapp.web.error_pages.json_error`, as the API answers), with the status. The
+  agenda's outcome form keeps the body its script reads, ``{"ok": false, "message": ...}``
+  (``json_body``; tests/web_meeting pins it).
 
 A limit (``TooLarge``, 413; ``TooMany``, 429) is not a refusal of what was typed: it goes
 on to the app's error page, and so does any exception in ``passes``.
@@ -44,7 +46,9 @@ def refused_form(
     ``back(**view_args)`` is the address to go back to, or ``page()`` draws the page
     again; ``words(exc, **view_args)`` words the message on the page (default: the
     exception's own); ``json_body(message)`` is the JSON body for a page script that has
-    its own (default ``{"error": message}``).
+    its own (default ``{"error": message}``). When ``back`` or ``page`` cannot be found
+    either (another team's token, a meeting date that is no date), what they raise is
+    answered by the app's error page, as before any form was read.
     """
     if (back is None) == (page is None):
         raise TypeError("give either back= or page=")
