@@ -35,6 +35,13 @@ def is_token(text: str) -> bool:
     return bool(_TOKEN_RE.match(text))
 
 
+def canonical_token(token: str) -> str | None:
+    """The token in its printed (upper-case) form, or None when it cannot be a
+    token (QR scanners sometimes upper-case a whole URL; a phone may add spaces)."""
+    upper = token.strip().upper()
+    return upper if is_token(upper) else None
+
+
 def normalise_base_url(base_url: str) -> str:
     """Check a public base URL and drop its trailing slash."""
     base = base_url.strip().rstrip("/")

@@ -46,31 +46,41 @@ def _number(value, name: str, low: float, high: float, *, whole: bool = False) -
 # -- the team ------------------------------------------------------------------------
 
 
-def update_team(db: Database, team: dict, form: dict) -> dict:
+def update_team(
+    db: Database,
+    team: dict,
+    *,
+    amber_days: str | None = None,
+    base_url: str | None = None,
+    timezone: str | None = None,
+    marker_base: str | None = None,
+    meeting_day: str | None = None,
+    rereferral_months: str | None = None,
+) -> dict:
     """Amber window, public base URL, time zone, marker base and meeting day."""
-    amber_days = int(_number(form.get("amber_days"), "amber window", 0, MAX_AMBER_DAYS, whole=True))
-    base_url = (form.get("base_url") or "").strip()
+    amber_days = int(_number(amber_days, "amber window", 0, MAX_AMBER_DAYS, whole=True))
+    base_url = (base_url or "").strip()
     if base_url:
         try:
             base_url = normalise_base_url(base_url)
         except ValueError as exc:
             raise BadInput(str(exc)) from None
-    timezone = (form.get("timezone") or "").strip()
+    timezone = (timezone or "").strip()
     try:
         if timezone not in available_timezones():
             raise ZoneInfoNotFoundError(timezone)
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise BadInput(f"time zone must be a name like Europe/London, not {timezone!r}") from None
-    marker_base = int(_number(form.get("marker_base"), "marker base", 0, 10**6, whole=True))
+    marker_base = int(_number(marker_base, "marker base", 0, 10**6, whole=True))
     try:
         check_marker_base(marker_base)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
-    meeting_day = (form.get("meeting_day") or "").strip()
+    meeting_day = (meeting_day or "").strip()
     if meeting_day and meeting_day not in WEEKDAYS:
         raise BadInput(f"meeting day must be a day of the week, not {meeting_day!r}")
-    months = form.get("rereferral_months")
+    months = rereferral_months
     rereferral = int(_number(months, "re-referral window", 1, 60, whole=True)) if months else None
     with db.atomic():
         db["teams"].update(
@@ -89,18 +99,25 @@ def update_team(db: Database, team: dict, form: dict) -> dict:
     return db["teams"].get(team["id"])
 
 
-def update_printer(db: Database, team: dict, form: dict) -> dict:
+def update_printer(
+    db: Database,
+    team: dict,
+    *,
+    x_offset_mm: str | None = None,
+    y_offset_mm: str | None = None,
+    paper: str | None = None,
+) -> dict:
     """Printer calibration: how far to shift everything right/down, and the paper size."""
     from printables.templates import PAPERS
 
     printer = {
         "x_offset_mm": _number(
-            form.get("x_offset_mm"), "right shift", -MAX_PRINTER_OFFSET_MM, MAX_PRINTER_OFFSET_MM
+            x_offset_mm, "right shift", -MAX_PRINTER_OFFSET_MM, MAX_PRINTER_OFFSET_MM
         ),
         "y_offset_mm": _number(
-            form.get("y_offset_mm"), "down shift", -MAX_PRINTER_OFFSET_MM, MAX_PRINTER_OFFSET_MM
+            y_offset_mm, "down shift", -MAX_PRINTER_OFFSET_MM, MAX_PRINTER_OFFSET_MM
         ),
-        "paper": (form.get("paper") or "").strip(),
+        "paper": (paper or "").strip(),
     }
     if printer["paper"] not in PAPERS:
         raise BadInput(f"paper must be one of {', '.join(PAPERS)}, not {printer['paper']!r}")
@@ -120,6 +137,10 @@ def zone_fields(board: dict) -> dict[str, float]:
 
 #: A zone edge as the admin page names it (the form gives it in percent).
 EDGE_WORDS = {"x0": "left edge", "y0": "top edge", "x1": "right edge", "y1": "bottom edge"}
+#: The fields that give the zones' edges: ``amber_x0_pct`` (percent) or ``amber_x0``.
+EDGE_FIELDS = tuple(
+    f"{name}_{key}{unit}" for name in ("amber", "red") for key in ZONE_KEYS for unit in ("_pct", "")
+)
 
 
 def _edge(form: dict, name: str, key: str) -> float:
@@ -148,20 +169,32 @@ def _zones(form: dict) -> list[dict] | None:
     return zones
 
 
-def update_board(db: Database, team: dict, stage: int, form: dict) -> dict:
-    """A board's name, size between the markers' outer corners, marker size and zones."""
+def update_board(
+    db: Database,
+    team: dict,
+    stage: int,
+    *,
+    name: str | None = None,
+    width_mm: str | None = None,
+    height_mm: str | None = None,
+    marker_mm: str | None = None,
+    default_zones: str | None = None,
+    edges: dict[str, str | None] | None = None,
+) -> dict:
+    """A board's name, size between the markers' outer corners, marker size and zones
+    (``edges``: the :data:`EDGE_FIELDS` given, unless ``default_zones``)."""
     rows = list(db["boards"].rows_where("team_id = ? and stage = ?", [team["id"], stage]))
     if not rows:
         raise NotFound(f"no board {stage}")
-    name = " ".join((form.get("name") or "").split())
+    name = " ".join((name or "").split())
     if not name or len(name) > 60:
         raise BadInput(f"board {stage} needs a name of 1 to 60 characters")
-    width = _number(form.get("width_mm"), f"board {stage} width (mm)", *BOARD_MM)
-    height = _number(form.get("height_mm"), f"board {stage} height (mm)", *BOARD_MM)
-    marker = _number(form.get("marker_mm"), f"board {stage} marker size (mm)", *MARKER_MM)
+    width = _number(width_mm, f"board {stage} width (mm)", *BOARD_MM)
+    height = _number(height_mm, f"board {stage} height (mm)", *BOARD_MM)
+    marker = _number(marker_mm, f"board {stage} marker size (mm)", *MARKER_MM)
     if 2 * (marker + MIN_MARKER_MARGIN_MM) > min(width, height):
         raise BadInput(f"board {stage} is too small for {marker:g} mm markers")
-    zones = None if form.get("default_zones") else _zones(form)
+    zones = None if default_zones else _zones(edges or {})
     changes = {
         "name": name,
         "width_mm": width,

@@ -32,6 +32,10 @@ def camera_settings(team: dict) -> dict:
     return {**DEFAULT_CAMERA, **(team_settings(team).get("camera") or {})}
 
 
+#: The fields of the camera form, as :func:`update_camera` reads them.
+CAMERA_FIELDS = ("source", "frames", "day", "time", "apply")
+
+
 def update_camera(db: Database, team: dict, form: dict, *, paths_allowed: bool = False) -> dict:
     """Set the team's camera from form-like values; checks everything first.
 

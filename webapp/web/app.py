@@ -10,6 +10,7 @@ import mimetypes
 import os
 import secrets
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from flask import Flask
@@ -25,6 +26,7 @@ from webapp.web import (
     input_guard,
     json_guard,
     scan_worker,
+    secure_cookies,
     security_headers,
     words,
 )
@@ -77,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     scan_worker.init_app(app)
     json_guard.init_app(app)
     init_sso(app)
+    secure_cookies.init_app(app)
     register_blueprints(app)
     dates.register(app)
     words.register(app)
@@ -117,11 +120,8 @@ def instance_secret_key(folder: Path) -> str:
         folder.mkdir(parents=True, mode=0o700)
     _owner_only(folder, 0o700)
     path = folder / SECRET_KEY_FILE
-    try:
+    with suppress(FileExistsError):  # made already: read it below
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        pass
-    else:
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32))
     _owner_only(path, 0o600)

@@ -6,6 +6,7 @@ from webapp.web.views import (
     admin,
     alerts,
     api,
+    audit,
     auth,
     board,
     clinic,
@@ -24,6 +25,10 @@ from webapp.web.views import (
 
 VIEWS = (auth, board, tiles, scans, printing, admin, imports, api, meeting, alerts, supervision,
          clinic, team_rules, reports, people, notifications, sso)  # fmt: skip
+
+
+#: Views in a file of their own that join another file's blueprint (keeping its names).
+JOINED = {audit: auth}
 
 
 def register_blueprints(app: Flask) -> None:

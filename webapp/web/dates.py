@@ -45,6 +45,15 @@ def _parse(value) -> date | datetime | None:
     return datetime.fromisoformat(text)
 
 
+def _readable(value, parse=None):
+    """``(parsed, None)``, or ``(None, text)`` when ``value`` is no date (a filter then
+    shows it as it is)."""
+    try:
+        return (parse or _parse)(value), None
+    except ValueError:
+        return None, str(value)
+
+
 def _local(moment: datetime, zone: ZoneInfo | None = None) -> datetime:
     """A stored moment (naive means UTC) in the team's zone."""
     if moment.tzinfo is None:
@@ -55,10 +64,9 @@ def _local(moment: datetime, zone: ZoneInfo | None = None) -> datetime:
 def longdate(value, empty: str = "no date") -> str:
     """``2026-12-15`` (or a date, or a timestamp) -> ``Tue 15 Dec 2026``; what is no
     date comes back as it is."""
-    try:
-        parsed = _parse(value)
-    except ValueError:
-        return str(value)
+    parsed, unreadable = _readable(value)
+    if unreadable is not None:
+        return unreadable
     if parsed is None:
         return empty
     if isinstance(parsed, datetime):
@@ -68,10 +76,9 @@ def longdate(value, empty: str = "no date") -> str:
 
 def when(value, empty: str = "never") -> str:
     """A stored UTC timestamp -> ``Tue 15 Dec 2026, 14:05`` in the team's zone."""
-    try:
-        parsed = _parse(value)
-    except ValueError:
-        return str(value)
+    parsed, unreadable = _readable(value)
+    if unreadable is not None:
+        return unreadable
     if parsed is None:
         return empty
     if not isinstance(parsed, datetime):
@@ -92,10 +99,9 @@ def isodate(value) -> str:
 
 def daymonth(value) -> str:
     """A date or timestamp -> ``30 Nov`` (in the team's zone), short enough for a tile."""
-    try:
-        parsed = _parse(value)
-    except ValueError:
-        return str(value)
+    parsed, unreadable = _readable(value)
+    if unreadable is not None:
+        return unreadable
     if parsed is None:
         return ""
     if isinstance(parsed, datetime):
@@ -105,10 +111,8 @@ def daymonth(value) -> str:
 
 def month_words(value) -> str:
     """``2026-12`` -> ``December 2026``; anything else comes back as it is."""
-    try:
-        return datetime.strptime(str(value), "%Y-%m").strftime("%B %Y")
-    except ValueError:
-        return str(value)
+    month, unreadable = _readable(value, lambda v: datetime.strptime(str(v), "%Y-%m"))
+    return unreadable if unreadable is not None else month.strftime("%B %Y")
 
 
 def register(app: Flask) -> None:

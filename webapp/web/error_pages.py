@@ -93,9 +93,14 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(Exception, unexpected_error)
 
 
+def status_of(exc: CaseboardError) -> int:
+    """The HTTP status of a library exception (400 for a kind not listed)."""
+    return next((code for kind, code in LIBRARY_STATUS if isinstance(exc, kind)), 400)
+
+
 def library_error(exc: CaseboardError):
     """A library exception: its own message is the detail (bar a missing store's path)."""
-    status = next((code for kind, code in LIBRARY_STATUS if isinstance(exc, kind)), 400)
+    status = status_of(exc)
     if isinstance(exc, NoStore):
         current_app.logger.error("no store: %s", exc)
         return _answer(status, detail=None)
@@ -150,10 +155,7 @@ def _answer(status: int, detail: str | None, json_message=None, words=None, head
     """JSON for the API, else the error page; ``detail`` is the specific reason, if any."""
     heading, sentence = words or _words(status)
     if _wants_json():
-        response = jsonify({"error": json_message or detail or sentence})
-        response.status_code = status
-        response.headers.extend(headers)
-        return response
+        return json_error(json_message or detail or sentence, status, headers)
     page = {
         "status": status,
         "heading": heading,
@@ -162,6 +164,14 @@ def _answer(status: int, detail: str | None, json_message=None, words=None, head
         "back": _back_link(),
     }
     return _render(page), status, list(headers)
+
+
+def json_error(message: str, status: int, headers=()):
+    """The one JSON error body: ``{"error": "..."}`` (docs/contract.md §4)."""
+    response = jsonify({"error": message})
+    response.status_code = status
+    response.headers.extend(headers)
+    return response
 
 
 def _words(status: int) -> tuple[str, str]:

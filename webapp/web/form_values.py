@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from flask import request
@@ -11,14 +12,37 @@ from webapp.errors import BadInput
 from webapp.values.dates import parse_date
 
 
-def field(name: str) -> str:
-    """A form field with its surrounding spaces removed ("" when it is missing)."""
-    return (request.form.get(name) or "").strip()
+def field(name: str, default: str | None = "", *, as_typed: bool = False) -> str | None:
+    """A form field with its surrounding spaces removed, or ``default`` when it is missing
+    or empty. ``as_typed`` gives it exactly as sent (a password, a text the library cleans
+    itself), ``default`` only when it is missing."""
+    if as_typed:
+        return request.form.get(name, default)
+    return (request.form.get(name) or "").strip() or default
 
 
-def query_field(name: str) -> str:
-    """A field of the query string or the form, spaces removed ("" when missing)."""
-    return (request.values.get(name) or "").strip()
+def form_fields(*names: str) -> dict[str, str | None]:
+    """The named fields exactly as sent (None when missing), as keyword arguments for a
+    library function that checks and cleans them itself."""
+    return {name: request.form.get(name) for name in names}
+
+
+def fields_named(prefix: str) -> dict[str, str]:
+    """Every field whose name starts with ``prefix``, by the rest of its name, as sent
+    (``param_weeks`` -> ``weeks``)."""
+    return {k.removeprefix(prefix): v for k, v in request.form.items() if k.startswith(prefix)}
+
+
+def field_list(name: str) -> list[str]:
+    """Every value of a field sent more than once (ticked boxes), as sent."""
+    return request.form.getlist(name)
+
+
+def query_field(name: str, default: str | None = "", *, as_typed: bool = False) -> str | None:
+    """A field of the query string or the form, as :func:`field` reads a form's."""
+    if as_typed:
+        return request.values.get(name, default)
+    return (request.values.get(name) or "").strip() or default
 
 
 def requested_date(name: str = "date", what: str = "The date") -> str:
@@ -46,9 +70,14 @@ def date_field(name: str, what: str = "The date", read=field) -> str:
     if not any(parts):
         return ""
     day, month, year = parts
-    try:
-        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
-            raise ValueError(name)
-        return date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        raise BadInput(f"{what} must be a real date, for example 15 12 2026") from None
+    if not _is_real_day(day, month, year):
+        raise BadInput(f"{what} must be a real date, for example 15 12 2026")
+    return date(int(year), int(month), int(day)).isoformat()
+
+
+def _is_real_day(day: str, month: str, year: str) -> bool:
+    """Whole numbers that make a day of the calendar, the year written with four digits."""
+    if not (day.isdecimal() and month.isdecimal() and year.isdecimal() and len(year) == 4):
+        return False
+    y, m, d = int(year), int(month), int(day)
+    return y >= 1 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]

@@ -2,12 +2,11 @@
 at most :data:`MAX_JSON_BYTES` and :data:`MAX_JSON_DEPTH` levels of arrays and objects.
 A body that is too large, too deep or not JSON at all is a 400 with ``{"error": ...}``
 (Python's parser answers a deeply nested body with a RecursionError, which the views'
-``get_json(silent=True)`` does not catch: it was a 500)."""
+``get_json(silent=True)`` does not catch: it was a 500, so the depth is counted first)."""
 
 from __future__ import annotations
 
 from flask import Flask, request
-from werkzeug.exceptions import BadRequest
 
 from webapp.errors import BadInput
 
@@ -29,10 +28,18 @@ def check_json_body() -> None:
         raise BadInput(f"the JSON body is larger than {MAX_JSON_BYTES // 1024} KB")
     if _depth(raw) > MAX_JSON_DEPTH:
         raise BadInput(f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep")
-    try:
-        request.get_json(cache=True)  # parsed once: the views' get_json reuses it
-    except (BadRequest, RecursionError) as exc:  # BadRequest: Flask's for a ValueError
-        raise BadInput("the body is not valid JSON") from exc
+    request.get_json(cache=True)  # parsed once (the views' get_json reuses it), or refused
+
+
+class RefusesBadJson:
+    """Mixed into the app's request class: a body that does not parse as JSON is a
+    :class:`BadInput` (Flask's own answer is a bare 400). It cannot nest deep enough for
+    the parser to recurse out of stack: :func:`check_json_body` counted its depth first."""
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        if e is None:  # not sent as JSON at all: Flask's 415
+            return super().on_json_loading_failed(e)
+        raise BadInput("the body is not valid JSON") from e
 
 
 def _depth(raw: bytes) -> int:

@@ -4,7 +4,8 @@ sniffing, HSTS over HTTPS, and no caching of anything but static files.
 
 A small ``after_request`` rather than flask-talisman: five headers, and HSTS must
 follow each request's own scheme (the same install may be reached over plain HTTP
-on the office network and over HTTPS through a proxy; see ``SecureCookiesOverHttps``).
+on the office network and over HTTPS through a proxy; see
+``secure_cookies.SecureCookiesOverHttps``).
 """
 
 from __future__ import annotations

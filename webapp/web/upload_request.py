@@ -13,13 +13,15 @@ import io
 
 from flask import Request
 
+from webapp.web.json_guard import RefusesBadJson
+
 #: Endpoints whose uploads never touch the disk, and the largest body each accepts.
 MEMORY_ONLY = {"imports.preview": 16 * 1024 * 1024}
 #: Endpoints whose plain form fields may be larger than the default, and their limit.
 LARGE_FORMS = {"imports.confirm": 16 * 1024 * 1024}
 
 
-class CaseboardRequest(Request):
+class CaseboardRequest(RefusesBadJson, Request):
     def _get_file_stream(self, total_content_length, content_type, filename=None,
                          content_length=None):  # fmt: skip
         if self.endpoint in MEMORY_ONLY:

@@ -4,6 +4,8 @@ show a token, an internal key or a fraction."""
 
 from __future__ import annotations
 
+from string import Formatter
+
 from flask import Flask
 
 STATUS_WORDS = {"red": "overdue", "amber": "due soon", "green": "on track", "closed": "closed"}
@@ -122,11 +124,16 @@ def rule_sentence(rule: dict) -> str:
     if rule.get("kind") == "statutory":
         return _statutory(rule.get("params") or {}, rule.get("role") or "team manager")
     template = RULE_SENTENCES.get(rule.get("kind") or "")
-    try:
-        return template.format(role=rule.get("role") or "team manager", **params)
-    except (AttributeError, KeyError):
-        shown = "; ".join(f"{param_word(k).lower()}: {v}" for k, v in params.items())
-        return f"{(rule.get('kind') or 'rule').replace('_', ' ').capitalize()}: {shown}."
+    values = {**params, "role": rule.get("role") or "team manager"}
+    if template is not None and _names(template) <= values.keys():
+        return template.format(**values)
+    shown = "; ".join(f"{param_word(k).lower()}: {v}" for k, v in params.items())
+    return f"{(rule.get('kind') or 'rule').replace('_', ' ').capitalize()}: {shown}."
+
+
+def _names(template: str) -> set[str]:
+    """The names a sentence fills in (``{role}``, ``{first_weeks}`` ...)."""
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
 def action_word(action: str | None) -> str:

@@ -19,8 +19,10 @@ from webapp.printing.address import base_url_problem
 from webapp.scans import camera, camera_check
 from webapp.values.workdays import WEEKDAYS
 from webapp.web.access import current_team, role_required, team_family
+from webapp.web.case_forms import close_fields, reopen_fields
 from webapp.web.extensions import get_db
-from webapp.web.redirects import back_with_error
+from webapp.web.form_values import field, field_list, form_fields
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -115,75 +117,51 @@ for _name, _label, _words in PAGES[1:]:  # one GET page each: /admin/families, /
 # -- families ---------------------------------------------------------------------
 
 
+def _back(anchor: str):
+    """Where a refused admin form goes back to: its section of the admin pages."""
+    return lambda **_: _section(anchor)
+
+
 @bp.post("/families")
 @role_required("admin")
+@refused_form(_back("families"))
 def family_add():
-    form = request.form
-    try:
-        view = add_family(
-            get_db(),
-            current_team(),
-            user_id=current_user.user_id,
-            source="web",
-            initials=form.get("initials"),
-            stage=form.get("stage"),
-            review=form.get("review"),
-            ref=form.get("ref"),
-            worker=form.get("worker"),
-            opened=form.get("opened") or None,
-            case_type=form.get("case_type") or None,
-            flags=form.getlist("flags"),
-        )
-    except BadInput as exc:
-        return back_with_error(exc, _section("families"))
+    view = add_family(
+        get_db(),
+        current_team(),
+        user_id=current_user.user_id,
+        source="web",
+        **form_fields("initials", "stage", "review", "ref", "worker"),
+        opened=field("opened", as_typed=True) or None,
+        case_type=field("case_type", as_typed=True) or None,
+        flags=field_list("flags"),
+    )
     return _done(f"Added {view['initials']}: tile token {view['token']}.", "families")
 
 
-def _close(db, row, team, form, **who):
-    return lifecycle.close_case(
-        db,
-        row,
-        team,
-        closed_as=form.get("closed_as", "closed"),
-        views=form.getlist("views"),
-        scaling=form.get("scaling", ""),
-        reason=form.get("reason"),
-        on=form.get("date") or None,
-        **who,
-    )
-
-
-def _reopen(db, row, team, form, **who):
-    return lifecycle.reopen_case(
-        db,
-        row,
-        team,
-        review=form.get("review") or None,
-        stage=form.get("stage") or None,
-        on=form.get("date") or None,
-        **who,
-    )
-
-
-#: What closing or reopening does, and what to tell the admin about the tile afterwards.
-#: Closing asks for the views considered and the scaling, as on the tile page.
+#: What closing or reopening does, the form's fields, and what to tell the admin about the
+#: tile afterwards. Closing asks for the views considered and the scaling, as on the tile page.
 _CASE_CHANGES = {
-    "close": (_close, "Closed {}: take its tile off the board."),
-    "reopen": (_reopen, "Reopened {} as a new episode: put its tile back on the board."),
+    "close": (
+        lifecycle.close_case,
+        lambda: close_fields(closed_as="closed"),
+        "Closed {}: take its tile off the board.",
+    ),
+    "reopen": (
+        lifecycle.reopen_case,
+        reopen_fields,
+        "Reopened {} as a new episode: put its tile back on the board.",
+    ),
 }
 
 
 @bp.post("/families/<token>/<any(close, reopen):change>")
 @role_required("admin")
+@refused_form(_back("families"))
 def family_change(token: str, change: str):
     row = team_family(token)
-    apply, done = _CASE_CHANGES[change]
-    try:
-        apply(
-            get_db(), row, current_team(), request.form, user_id=current_user.user_id, source="web"
-        )
-    except BadInput as exc:
-        return back_with_error(exc, _section("families"))
+    apply, fields, done = _CASE_CHANGES[change]
+    apply(get_db(), row, current_team(), **fields(), user_id=current_user.user_id, source="web")
     return _done(done.format(row["initials"]), "families")
 
 
@@ -192,46 +170,39 @@ def family_change(token: str, change: str):
 
 @bp.post("/users")
 @role_required("admin")
+@refused_form(_back("users"))
 def user_add():
-    form = request.form
-    try:
-        row = add_user(
-            get_db(),
-            form.get("username", ""),
-            form.get("role", ""),
-            form.get("password", ""),
-            current_team()["name"],
-            email=form.get("email", "").strip() or None,
-            full_name=form.get("full_name"),
-        )
-    except BadInput as exc:
-        return back_with_error(exc, _section("users"))
+    row = add_user(
+        get_db(),
+        field("username", as_typed=True),
+        field("role", as_typed=True),
+        field("password", as_typed=True),
+        current_team()["name"],
+        email=field("email") or None,
+        full_name=field("full_name", None, as_typed=True),
+    )
     return _done(f"Added {row['username']} ({row['role']}).", "users")
 
 
 @bp.post("/users/<int:user_id>/active")
 @role_required("admin")
+@refused_form(_back("users"))
 def user_active(user_id: int):
-    active = request.form.get("active") == "1"
-    try:
-        row = team_admin.set_active(
-            get_db(), current_team(), user_id, active, acting_id=current_user.user_id
-        )
-    except BadInput as exc:
-        return back_with_error(exc, _section("users"))
+    active = field("active", as_typed=True) == "1"
+    row = team_admin.set_active(
+        get_db(), current_team(), user_id, active, acting_id=current_user.user_id
+    )
     return _done(f"{row['username']} {'reactivated' if active else 'deactivated'}.", "users")
 
 
 @bp.post("/users/<int:user_id>/password")
 @role_required("admin")
+@refused_form(_back("users"))
 def user_password(user_id: int):
-    try:
-        row = team_admin.reset_password(
-            get_db(), current_team(), user_id, request.form.get("password", ""),
-            acting_id=current_user.user_id,
-        )  # fmt: skip
-    except BadInput as exc:
-        return back_with_error(exc, _section("users"))
+    row = team_admin.reset_password(
+        get_db(), current_team(), user_id, field("password", as_typed=True),
+        acting_id=current_user.user_id,
+    )  # fmt: skip
     return _done(f"Password of {row['username']} reset.", "users")
 
 
@@ -252,42 +223,43 @@ def token_revoke(token_id: int):
 
 # -- settings -----------------------------------------------------------------------
 
+#: The team settings form's fields, as :func:`team_admin.update_team` takes them.
+TEAM_FIELDS = ("amber_days", "base_url", "timezone", "marker_base", "meeting_day",
+               "rereferral_months")  # fmt: skip
+PRINTER_FIELDS = ("x_offset_mm", "y_offset_mm", "paper")
+BOARD_FIELDS = ("name", "width_mm", "height_mm", "marker_mm", "default_zones")
+
 
 @bp.post("/team")
 @role_required("admin")
+@refused_form(_back("team"))
 def team_update():
-    try:
-        team_admin.update_team(get_db(), current_team(), request.form)
-    except BadInput as exc:
-        return back_with_error(exc, _section("team"))
+    team_admin.update_team(get_db(), current_team(), **form_fields(*TEAM_FIELDS))
     return _done("Team settings saved.", "team")
 
 
 @bp.post("/printer")
 @role_required("admin")
+@refused_form(_back("printer"))
 def printer_update():
-    try:
-        team_admin.update_printer(get_db(), current_team(), request.form)
-    except BadInput as exc:
-        return back_with_error(exc, _section("printer"))
+    team_admin.update_printer(get_db(), current_team(), **form_fields(*PRINTER_FIELDS))
     return _done("Printer settings saved.", "printer")
 
 
 @bp.post("/boards/<int:stage>")
 @role_required("admin")
+@refused_form(lambda stage: _section(f"board-{stage}"))
 def board_update(stage: int):
-    try:
-        row = team_admin.update_board(get_db(), current_team(), stage, request.form)
-    except BadInput as exc:
-        return back_with_error(exc, _section(f"board-{stage}"))
+    row = team_admin.update_board(
+        get_db(), current_team(), stage, **form_fields(*BOARD_FIELDS),
+        edges=form_fields(*team_admin.EDGE_FIELDS),
+    )  # fmt: skip
     return _done(f"Board {stage} ({row['name']}) saved.", f"board-{stage}")
 
 
 @bp.post("/camera")
 @role_required("admin")
+@refused_form(_back("camera"))
 def camera_update():
-    try:
-        camera.update_camera(get_db(), current_team(), request.form)
-    except BadInput as exc:
-        return back_with_error(exc, _section("camera"))
+    camera.update_camera(get_db(), current_team(), form_fields(*camera.CAMERA_FIELDS))
     return _done("Camera settings saved.", "camera")

@@ -3,7 +3,7 @@ their own alerts (the tile page's alert list posts its follow-ups here too)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from webapp.accounts.roles import SM
@@ -17,6 +17,7 @@ from webapp.web.dates import longdate
 from webapp.web.extensions import get_db
 from webapp.web.form_values import date_field, field, requested_day
 from webapp.web.redirects import safe_next
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("alerts", __name__)
 
@@ -24,8 +25,12 @@ bp = Blueprint("alerts", __name__)
 @bp.get("/alerts")
 @login_required
 def index():
+    return _page(requested_day(current_team()))
+
+
+def _page(on):
+    """The alerts page as of ``on``."""
     team = current_team()
-    on = requested_day(team)
     return render_template(
         "rules/alerts.html",
         on=on,
@@ -43,8 +48,14 @@ def index():
     )
 
 
+#: A refused alerts form: the alerts page of today again, with the reason and a 400 (the
+#: page is not read for the form's own ``date``).
+_refused_here = refused_form(page=lambda: _page(team_today(current_team())))
+
+
 @bp.post("/alerts/follow-up")
 @role_required("manager", "service-manager", "head-of-practice")  # escalations are theirs
+@_refused_here
 def follow_up():
     """Record the follow-up, then go back to the page it was sent from (alerts or a tile)."""
     team = current_team()
@@ -63,11 +74,12 @@ def follow_up():
         by_role=current_user.role,
     )
     flash(f"Follow-up recorded for {row['initials']}.")
-    return redirect(safe_next(request.form.get("back"), url_for("alerts.index")))
+    return redirect(safe_next(field("back", None, as_typed=True), url_for("alerts.index")))
 
 
 @bp.post("/alerts/interim")
 @role_required("manager")
+@_refused_here
 def interim():
     """Record an interim core assessment for a case with an s.47 date."""
     team = current_team()
@@ -87,6 +99,7 @@ def interim():
 
 @bp.post("/alerts/new")
 @role_required("manager", "service-manager", "head-of-practice")  # they "can request" one
+@_refused_here
 def add():
     team = current_team()
     row = team_family(field("token"))

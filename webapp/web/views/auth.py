@@ -1,4 +1,4 @@
-"""Logging in and out, the failed-login limit, secure cookies over HTTPS, the audit page."""
+"""Logging in and out and the failed-login limit."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -20,13 +19,9 @@ from flask_login import current_user, login_user, logout_user
 from webapp.accounts import logins
 from webapp.accounts.signin import local_passwords_allowed
 from webapp.accounts.users import authenticate, end_sessions
-from webapp.cases.families import list_families
 from webapp.store import access_log
-from webapp.store.connection import connect
-from webapp.values.bounds import check_id
-from webapp.values.dates import parse_date
-from webapp.web.access import current_team, role_required
 from webapp.web.extensions import User, get_db
+from webapp.web.form_values import field, query_field
 from webapp.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -44,7 +39,7 @@ def _client_ip() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    target = safe_next(request.values.get("next"))
+    target = safe_next(query_field("next", None, as_typed=True))
     if current_user.is_authenticated and request.method != "POST":
         return redirect(target or url_for("board.index"))
     if request.method != "POST":  # GET and HEAD only show the form: never a failure
@@ -53,8 +48,8 @@ def login():
     if not local_passwords_allowed(db):  # the admin left only council sign-in
         flash("Passwords are switched off here: sign in with your council account.", "error")
         return render_template("auth/login.html", next=target or ""), 403
-    username = (request.form.get("username") or "").strip()
-    password = request.form.get("password") or ""
+    username = field("username")
+    password = field("password", as_typed=True) or ""
     ip, device = _client_ip(), request.cookies.get(DEVICE_COOKIE) or None
     config = current_app.config
     limits = logins.Limits(
@@ -108,86 +103,3 @@ def logout():
     logout_user()
     flash("You are logged out.")
     return redirect(url_for("auth.login"))
-
-
-def _audit_filters() -> dict:
-    """The audit page's filters from the query string (BadInput for a bad date)."""
-    args = request.args
-    return {
-        "action": args.get("action") or None,
-        "username": (args.get("user") or "").strip() or None,
-        "token": (args.get("family") or "").strip().upper() or None,
-        "since": parse_date(args["since"], "from") if args.get("since") else None,
-        "until": parse_date(args["until"], "to") if args.get("until") else None,
-    }
-
-
-@bp.route("/audit")
-@role_required()  # admins only
-def audit_log():
-    filters = _audit_filters()
-    before = request.args.get("before")
-    rows = access_log.entries(
-        get_db(), current_team(), **filters, before=check_id(before, "before") if before else None
-    )
-    return render_template(
-        "auth/audit.html", rows=rows, filters=filters, actions=access_log.ACTIONS,
-        families=list_families(get_db(), current_team(), include_closed=True),
-        args={k: v for k, v in request.args.items() if k != "before"},
-    )  # fmt: skip
-
-
-@bp.route("/audit.csv")
-@role_required()  # admins only
-def audit_csv():
-    """The filtered log as CSV, e.g. for a data-protection (subject access) request."""
-    db, team = get_db(), current_team()
-    lines = _streamed_csv(current_app.config["DB"], team, _audit_filters())
-    access_log.record(db, team["id"], current_user.user_id, access_log.EXPORT,
-                      detail={"what": "audit.csv", **request.args}, ip=_client_ip())  # fmt: skip
-    headers = {"Content-Disposition": "attachment; filename=caseboard-access-log.csv"}
-    return Response(lines, mimetype="text/csv", headers=headers)
-
-
-def _streamed_csv(path: str, team: dict, filters: dict):
-    """The CSV a chunk at a time, on a connection of its own: the request's is closed
-    once the view returns, before the download has been sent."""
-    db = connect(path)
-    try:
-        yield from access_log.csv_lines(db, team, **filters)
-    finally:
-        db.close()
-
-
-class SecureCookiesOverHttps:
-    """WSGI middleware: mark every cookie Secure when the request came over HTTPS.
-
-    The same install may be reached over plain HTTP on the office network and
-    over HTTPS through a proxy (``caseboard serve --trusted-proxy``), so this
-    follows each request's scheme instead of a fixed setting. It sits outside
-    Flask so it also sees the session cookie and Flask-Login's remember cookie,
-    which are set after the app's own after-request hooks.
-    """
-
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
-
-    def __call__(self, environ, start_response):
-        if environ.get("wsgi.url_scheme") != "https":
-            return self.wsgi_app(environ, start_response)
-
-        def secure_start(status, headers, exc_info=None):
-            headers = [
-                (k, f"{v}; Secure")
-                if k.lower() == "set-cookie" and "; secure" not in v.lower()
-                else (k, v)
-                for k, v in headers
-            ]
-            return start_response(status, headers, exc_info)
-
-        return self.wsgi_app(environ, secure_start)
-
-
-@bp.record_once
-def _install_secure_cookies(state) -> None:
-    state.app.wsgi_app = SecureCookiesOverHttps(state.app.wsgi_app)

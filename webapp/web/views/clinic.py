@@ -14,6 +14,7 @@ from webapp.practice import clinic, clinic_audit, clinic_days, clinic_policy
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, requested_day
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("clinic", __name__)
 
@@ -22,6 +23,10 @@ def _back_to_week(message: str):
     """Flash ``message`` and show the clinic week of the form's ``day`` (else this week)."""
     flash(message)
     return redirect(url_for("clinic.index", date=field("day") or None))
+
+
+#: A refused clinic form: the clinic page again, with the reason and a 400.
+_refused_here = refused_form(page=lambda: index())
 
 
 @bp.get("/clinic")
@@ -51,6 +56,7 @@ def index():
 
 @bp.post("/clinic/requests")
 @role_required("manager")
+@_refused_here
 def add_request():
     team = current_team()
     row = team_family(field("token"))
@@ -70,8 +76,10 @@ def add_request():
 
 @bp.post("/clinic/bookings")
 @role_required("manager")
+@_refused_here
 def book():
-    """Book a free slot; a refused one shows the reason (400) and writes nothing."""
+    """Book a free slot; a refused one shows the clinic page with the reason (400) and writes
+    nothing."""
     team = current_team()
     row = team_family(field("token"))
     clinic.book(
@@ -88,6 +96,7 @@ def book():
 
 @bp.post("/clinic/bookings/<int:booking_id>/record")
 @role_required("manager")
+@_refused_here
 def tick(booking_id: int):
     """Tick a document as ready or the case note as sent to one recipient."""
     team = current_team()
@@ -105,6 +114,7 @@ def tick(booking_id: int):
 
 @bp.post("/clinic/bookings/<int:booking_id>/attended")
 @role_required("manager")
+@_refused_here
 def attended(booking_id: int):
     """Record who came to the session: the social worker, the team manager, or both."""
     seen = clinic_policy.record_attendance(
@@ -119,6 +129,7 @@ def attended(booking_id: int):
 
 @bp.post("/clinic/legal-steps")
 @role_required("manager")
+@_refused_here
 def went():
     """Record that a case went to an LPM or into pre-proceedings (for the quarterly check)."""
     team = current_team()
@@ -137,6 +148,7 @@ def went():
 
 @bp.post("/clinic/bookings/<int:booking_id>/actions")
 @role_required("manager")
+@_refused_here
 def add_action(booking_id: int):
     clinic.add_action(
         get_db(),
@@ -151,6 +163,7 @@ def add_action(booking_id: int):
 
 @bp.post("/clinic/actions/<int:action_id>/done")
 @role_required("manager")
+@_refused_here
 def action_done(action_id: int):
     team = current_team()
     clinic.complete_action(get_db(), team, action_id, team_today(team))

@@ -23,7 +23,8 @@ from webapp.cases.imports.page import (
 from webapp.errors import BadInput, NotFound
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
-from webapp.web.redirects import back_with_error
+from webapp.web.form_values import field, fields_named
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 
@@ -46,35 +47,36 @@ def _no_store(response):
 
 def _form_fields() -> dict[int, str]:
     """The drop-downs above the columns (``column-0``, ``column-1``, ...), if posted."""
-    fields = {}
-    for key, value in request.form.items():
-        prefix, _, index = key.partition("-")
-        if prefix == "column" and index.isdigit():
-            fields[int(index)] = value
-    return fields
+    fields = fields_named("column-")
+    return {int(index): value for index, value in fields.items() if index.isdigit()}
+
+
+#: A refused upload or confirm goes back to the upload form with the reason.
+_refused = (BadInput, NotFound)
+
+
+def _back_to_upload(**_) -> str:
+    return _upload_form()
 
 
 @bp.post("/preview")
 @role_required("admin")
+@refused_form(_back_to_upload, refuses=_refused, passes=(TooLarge,))  # TooLarge: the 400 page
 def preview():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return back_with_error("choose an export file (.xlsx or .csv) to import", _upload_form())
+        raise BadInput("choose an export file (.xlsx or .csv) to import")
     team = current_team()
-    try:
-        shown = preview_upload(
-            get_db(),
-            team,
-            upload.read(),
-            upload.filename,
-            _form_fields(),
-            use_saved=request.form.get("columns") != "common",
-            default_stage=parse_stage_choice(request.form.get("default_stage")),
-        )
-    except TooLarge:
-        raise  # a file past the limits: the 400 page says which limit
-    except (BadInput, NotFound) as exc:
-        return back_with_error(exc, _upload_form())
+    use_saved = field("columns", None, as_typed=True) != "common"
+    shown = preview_upload(
+        get_db(),
+        team,
+        upload.read(),
+        upload.filename,
+        _form_fields(),
+        use_saved=use_saved,
+        default_stage=parse_stage_choice(field("default_stage", None, as_typed=True)),
+    )
     html = render_template(
         "admin/import.html",
         team=team,
@@ -83,29 +85,27 @@ def preview():
         plan=shown.plan,
         choices=FIELD_CHOICES,
         carry=_signer().dumps(shown.carry),
-        use_saved=request.form.get("columns") != "common",
-        default_stage=request.form.get("default_stage") or "",
+        use_saved=use_saved,
+        default_stage=field("default_stage", as_typed=True) or "",
     )
     return _no_store(current_app.make_response((html, 400 if shown.plan.errors else 200)))
 
 
+def _confirm_words(exc: Exception) -> str:
+    if isinstance(exc, BadSignature):
+        return "that preview has expired: upload the file again"
+    if isinstance(exc, ImportRefused):
+        return f"Nothing was imported: the families changed since the preview ({exc})"
+    return str(exc)
+
+
 @bp.post("/confirm")
 @role_required("admin")
+@refused_form(_back_to_upload, refuses=(*_refused, BadSignature), words=_confirm_words)
 def confirm():
     team = current_team()
-    try:
-        carry = _signer().loads(request.form.get("carry", ""), max_age=PREVIEW_MAX_AGE_S)
-    except BadSignature:
-        return back_with_error("that preview has expired: upload the file again", _upload_form())
-    try:
-        plan = confirm_import(get_db(), team, carry, user_id=current_user.user_id)
-    except ImportRefused as exc:
-        return back_with_error(
-            f"Nothing was imported: the families changed since the preview ({exc})",
-            _upload_form(),
-        )
-    except (BadInput, NotFound) as exc:
-        return back_with_error(exc, _upload_form())
+    carry = _signer().loads(field("carry", as_typed=True), max_age=PREVIEW_MAX_AGE_S)
+    plan = confirm_import(get_db(), team, carry, user_id=current_user.user_id)
     return render_template("admin/import_done.html", team=team, plan=plan)
 
 
@@ -129,10 +129,8 @@ def mapping_forget():
 
 @bp.post("/words")
 @role_required("admin")
+@refused_form(_back_to_upload)
 def words():
-    try:
-        found = save_synonyms(get_db(), current_team(), request.form.get("words", ""))
-    except BadInput as exc:
-        return back_with_error(exc, _upload_form())
+    found = save_synonyms(get_db(), current_team(), field("words", as_typed=True))
     flash(f"Saved {len(found)} word{'' if len(found) == 1 else 's'} for imports.")
     return redirect(_upload_form())

@@ -25,15 +25,15 @@ from webapp.accounts.teams import stage_names
 from webapp.accounts.users import user_by_id
 from webapp.cases import meetings
 from webapp.cases.families import open_rows
-from webapp.errors import BadInput
 from webapp.meeting import agenda, outcomes
 from webapp.values.dates import parse_date
 from webapp.web import audit_trail
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.dates import longdate
 from webapp.web.extensions import get_db
-from webapp.web.form_values import date_field, requested_date
-from webapp.web.redirects import back_with_error, safe_next
+from webapp.web.form_values import date_field, field, requested_date
+from webapp.web.redirects import safe_next
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("meeting", __name__)
 
@@ -113,88 +113,90 @@ def pdf():
     )
 
 
+def _agenda_on(**_) -> str:
+    """The agenda of the meeting the form is about (a bad meeting date: the 400 page)."""
+    return url_for("meeting.agenda", date=_meeting_date(current_team()).isoformat())
+
+
 @bp.post("/agenda/meeting")
 @role_required("manager")
+@refused_form(lambda: url_for("meeting.agenda"))
 def meeting_state():
     """Start (or reopen) or close the record of the meeting held on ``date``."""
     team = current_team()
-    try:
-        on = _meeting_date(team)
-        if request.form.get("action") == "close":
-            meetings.close_meeting(get_db(), team, on, current_user.user_id)
-            flash(f"Meeting of {on:%d %B %Y} closed. Open requests carry over to the next one.")
-        else:
-            meetings.start_meeting(get_db(), team, on, current_user.user_id)
-            flash(f"Meeting of {on:%d %B %Y} started, chaired by {current_user.username}.")
-    except BadInput as exc:
-        return back_with_error(exc, url_for("meeting.agenda"))
+    on = _meeting_date(team)
+    if field("action", None, as_typed=True) == "close":
+        meetings.close_meeting(get_db(), team, on, current_user.user_id)
+        flash(f"Meeting of {on:%d %B %Y} closed. Open requests carry over to the next one.")
+    else:
+        meetings.start_meeting(get_db(), team, on, current_user.user_id)
+        flash(f"Meeting of {on:%d %B %Y} started, chaired by {current_user.username}.")
     return redirect(url_for("meeting.agenda", date=on.isoformat()))
 
 
 @bp.post("/agenda/record")
 @role_required("manager")
+@refused_form(_agenda_on)
 def record():
     """Save who attended, agreed absences, the facilitator and the administrator."""
     team = current_team()
     on = _meeting_date(team)
-    form = request.form
-    try:
-        meetings.record_meeting(
-            get_db(),
-            team,
-            on,
-            attended=form.get("attended", ""),
-            absent=form.get("absent", ""),
-            facilitator=form.get("facilitator"),
-            administrator=form.get("administrator"),
-            user_id=current_user.user_id,
-        )
-    except BadInput as exc:
-        return back_with_error(exc, url_for("meeting.agenda", date=on.isoformat()))
+    meetings.record_meeting(
+        get_db(),
+        team,
+        on,
+        attended=field("attended", as_typed=True),
+        absent=field("absent", as_typed=True),
+        facilitator=field("facilitator", None, as_typed=True),
+        administrator=field("administrator", None, as_typed=True),
+        user_id=current_user.user_id,
+    )
     flash(f"Record of the meeting of {on:%d %B %Y} saved.")
     return redirect(url_for("meeting.agenda", date=on.isoformat()) + "#record-title")
 
 
 @bp.post("/agenda/authorise")
 @role_required("manager")
+@refused_form(_agenda_on)
 def authorise():
     """The team manager authorises the wording of the administrator's record."""
     team = current_team()
     on = _meeting_date(team)
     user = user_by_id(get_db(), current_user.user_id)
-    try:
-        meetings.authorise_record(get_db(), team, on, user)
-    except BadInput as exc:
-        return back_with_error(exc, url_for("meeting.agenda", date=on.isoformat()))
+    meetings.authorise_record(get_db(), team, on, user)
     flash(f"Record of the meeting of {on:%d %B %Y} authorised.")
     return redirect(url_for("meeting.agenda", date=on.isoformat()) + "#record-title")
 
 
+def _at_item(token: str) -> str:
+    """The agenda item of the family an outcome was refused for."""
+    date = field("date", None, as_typed=True)
+    return url_for("meeting.agenda", date=date) + f"#item-{team_family(token)['token']}"
+
+
 @bp.post("/agenda/outcome/<token>")
 @role_required("manager")
+@refused_form(
+    _at_item,
+    words=lambda exc, token: f"{team_family(token)['initials']}: {exc}",
+    json_body=lambda message: {"ok": False, "message": message},  # the agenda script's
+)
 def outcome(token: str):
     """Record the decision on one family; answers JSON to the page's script, else redirects."""
     team = current_team()
     row = team_family(token)
-    form = request.form
-    try:
-        on = _meeting_date(team)
-        updated = outcomes.record_outcome(
-            get_db(),
-            team,
-            row,
-            current_user.user_id,
-            review=date_field("review", "The next review") or None,
-            stage=form.get("stage") or None,
-            note=form.get("note", ""),
-            meeting_date=on,
-            scaling=form.get("scaling") or None,
-        )
-    except BadInput as exc:
-        if _wants_json():
-            return jsonify(ok=False, message=str(exc)), 400
-        back = url_for("meeting.agenda", date=form.get("date")) + f"#item-{row['token']}"
-        return back_with_error(f"{row['initials']}: {exc}", back)
+    on = _meeting_date(team)
+    updated = outcomes.record_outcome(
+        get_db(),
+        team,
+        row,
+        current_user.user_id,
+        review=date_field("review", "The next review") or None,
+        stage=field("stage", as_typed=True) or None,
+        note=field("note", as_typed=True),
+        meeting_date=on,
+        scaling=field("scaling", as_typed=True) or None,
+    )
     message = f"Outcome recorded for {row['initials']}."
     if _wants_json():
         return jsonify(
@@ -204,8 +206,15 @@ def outcome(token: str):
     return redirect(url_for("meeting.agenda", date=on.isoformat()) + f"#item-{row['token']}")
 
 
+def _asked_from(token: str) -> str:
+    """Where asking to discuss goes back to: the page it was sent from, else the tile."""
+    tile = url_for("tiles.tile", token=team_family(token)["token"])
+    return safe_next(field("next", None, as_typed=True), tile)
+
+
 @bp.post("/t/<token>/agenda-request", endpoint="request")
 @login_required
+@refused_form(_asked_from)
 def ask_to_discuss(token: str):
     """``meeting.request``: the tile page's "add to this week's agenda" button posts here."""
     return _ask(token)
@@ -213,23 +222,20 @@ def ask_to_discuss(token: str):
 
 @bp.post("/agenda/request")
 @login_required
+@refused_form(lambda: _asked_from(field("token", as_typed=True)))
 def request_form():
     """The agenda page's own "ask to discuss" picker (the token comes in the form)."""
-    return _ask(request.form.get("token", ""))
+    return _ask(field("token", as_typed=True))
 
 
 def _ask(token: str):
     """Add a family to this week's agenda, then go back where the user came from."""
     team = current_team()
     row = team_family(token)
-    back = safe_next(request.form.get("next"), url_for("tiles.tile", token=row["token"]))
-    try:
-        made = outcomes.request_discussion(
-            get_db(), team, row, current_user.user_id, note=request.form.get("note")
-        )
-    except BadInput as exc:
-        return back_with_error(exc, back)
+    made = outcomes.request_discussion(
+        get_db(), team, row, current_user.user_id, note=field("note", None, as_typed=True)
+    )
     flash(
         f"{row['initials']} is on the agenda for the meeting of {longdate(made['meeting_date'])}."
     )
-    return redirect(back)
+    return redirect(_asked_from(token))

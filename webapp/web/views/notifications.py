@@ -14,18 +14,26 @@ from webapp.notify.send import failed_messages, recent_mail
 from webapp.store import access_log
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
+from webapp.web.form_values import field
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("notifications", __name__)
 
 
 @bp.route("/me/notifications", methods=["GET", "POST"])
 @login_required
+@refused_form(page=lambda: _settings_page())
 def settings():
-    db, user = get_db(), current_user.row
     if request.method == "POST":
-        prefs.set_prefs(db, user, {kind: request.form.get(kind, "off") for kind in prefs.KINDS})
+        chosen = {kind: field(kind, "off", as_typed=True) for kind in prefs.KINDS}
+        prefs.set_prefs(get_db(), current_user.row, chosen)
         flash("Your notification settings are saved.")
         return redirect(url_for("notifications.settings"))
+    return _settings_page()
+
+
+def _settings_page():
+    db, user = get_db(), current_user.row
     return render_template(
         "notifications/settings.html",
         user=user,
@@ -93,9 +101,10 @@ def mail():
 
 @bp.post("/admin/mail/recipients")
 @role_required("admin")
+@refused_form(page=lambda: mail())
 def recipients():
-    role = request.form.get("role", "")
-    names = [n for n in (request.form.get("usernames") or "").replace(",", " ").split() if n]
+    role = field("role", as_typed=True)
+    names = [n for n in (field("usernames", as_typed=True) or "").replace(",", " ").split() if n]
     chosen = set_team_recipients(get_db(), current_team(), role, names)
     if chosen:
         flash(f"Alerts for the {role} now go to {', '.join(u['username'] for u in chosen)}.")

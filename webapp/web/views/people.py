@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, redirect, session, url_for
 from flask_login import current_user, login_required
 
 from webapp.accounts.people import readable_team
 from webapp.web.access import TEAM_KEY, current_team, current_user_teams
 from webapp.web.extensions import get_db
+from webapp.web.form_values import field
 from webapp.web.redirects import safe_next
 
 bp = Blueprint("people", __name__)
@@ -17,9 +18,9 @@ bp = Blueprint("people", __name__)
 @login_required
 def switch_team():
     """Look at another of one's teams; a team the user does not read is ignored."""
-    team = readable_team(get_db(), current_user.row, request.form.get("team_id"))
+    team = readable_team(get_db(), current_user.row, field("team_id", None, as_typed=True))
     session[TEAM_KEY] = team["id"]
-    return redirect(safe_next(request.form.get("next"), url_for("board.index")))
+    return redirect(safe_next(field("next", None, as_typed=True), url_for("board.index")))
 
 
 @bp.app_context_processor

@@ -6,8 +6,6 @@ person confirms the sheet came out right ("The sheet printed correctly").
 
 from __future__ import annotations
 
-import io
-
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -16,6 +14,7 @@ from webapp.accounts.teams import public_base_url, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.printing import queues
 from webapp.printing.address import base_url_problem, tile_base_url
+from webapp.printing.pdf_buffer import written_pdf
 from webapp.printing.sheet_start import next_start, remember_next_start
 from webapp.printing.team_kit import (
     label_templates,
@@ -25,13 +24,14 @@ from webapp.printing.team_kit import (
 )
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
-from webapp.web.redirects import back_with_error
+from webapp.web.form_values import field, field_list, query_field
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
 
 
 def _start() -> int:
-    value = request.values.get("start") or "1"
+    value = query_field("start", as_typed=True) or "1"
     if not value.isdigit() or int(value) < 1:
         raise BadInput(f"start must be a label number from 1, not {value!r}")
     return int(value)
@@ -40,13 +40,8 @@ def _start() -> int:
 def _pdf(write, filename: str):
     """Run a writer into memory and send it; a bad choice (BadInput, or a writer's
     ValueError) is a 400 with its message, drawn by the app's error page."""
-    buffer = io.BytesIO()
-    try:
-        write(buffer)
-    except ValueError as exc:
-        raise BadInput(str(exc)) from exc
-    buffer.seek(0)
-    return send_file(buffer, mimetype="application/pdf", as_attachment=True, download_name=filename)
+    return send_file(written_pdf(write), mimetype="application/pdf", as_attachment=True,
+                     download_name=filename)  # fmt: skip
 
 
 @bp.get("/")
@@ -101,24 +96,24 @@ def stickers_pdf():
 
 def _confirm(mark, what: str, done: str):
     """The sheet printed correctly: mark the listed tokens printed and go back."""
-    tokens = request.form.getlist("token")
+    tokens = field_list("token")
     if not tokens:
-        return back_with_error(f"No {what}s were listed to confirm.", url_for("printing.index"))
-    try:
-        mark(get_db(), current_team(), tokens, user_id=current_user.user_id, source="web")
-        if what == "date sticker" and request.form.get("start"):
-            template = request.form.get("template")
-            remember_next_start(
-                get_db(), current_team(), "sticker", template, _start(), len(tokens)
-            )
-    except (BadInput, NotFound) as exc:
-        return back_with_error(exc, url_for("printing.index"))
+        raise BadInput(f"No {what}s were listed to confirm.")
+    mark(get_db(), current_team(), tokens, user_id=current_user.user_id, source="web")
+    if what == "date sticker" and field("start", None, as_typed=True):
+        template = field("template", None, as_typed=True)
+        remember_next_start(get_db(), current_team(), "sticker", template, _start(), len(tokens))
     flash(f"{len(tokens)} {what}{'s' if len(tokens) != 1 else ''} marked printed.{done}")
     return redirect(url_for("printing.index"))
 
 
+#: A confirm that cannot be done goes back to the printing page with the reason.
+_back_to_printing = refused_form(lambda: url_for("printing.index"), refuses=(BadInput, NotFound))
+
+
 @bp.post("/stickers/confirm")
 @role_required("manager")
+@_back_to_printing
 def stickers_confirm():
     """The sticker sheet printed correctly: the listed stickers leave the queue."""
     return _confirm(queues.mark_stickers_printed, "date sticker", " Stick them on the tiles.")
@@ -155,6 +150,7 @@ def tiles_pdf():
 
 @bp.post("/tiles/confirm")
 @role_required("manager")
+@_back_to_printing
 def tiles_confirm():
     return _confirm(queues.mark_tiles_printed, "tile", "")
 

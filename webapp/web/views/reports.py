@@ -4,8 +4,8 @@ meeting audit shown on it (managers only)."""
 from __future__ import annotations
 
 import io
-import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -24,6 +24,7 @@ from webapp.web.access import current_team, role_required
 from webapp.web.drift_page import page_sections
 from webapp.web.extensions import get_db
 from webapp.web.form_values import date_field, field, requested_date
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("reports", __name__)
 
@@ -37,17 +38,18 @@ def _int_arg(name: str) -> int | None:
     return int(value)
 
 
-def _report() -> dict:
+def _report(on: date | None = None) -> dict:
     team = current_team()
-    value = requested_date()
-    on = parse_date(value, "date") if value else team_today(team)
+    if on is None:
+        value = requested_date()
+        on = parse_date(value, "date") if value else team_today(team)
     return drift_report(get_db(), team, on, sample=_int_arg("sample"), seed=_int_arg("seed"))
 
 
 @bp.get("/reports/drift", endpoint="drift")
 @role_required("manager")
-def drift():
-    report = _report()
+def drift(on: date | None = None):
+    report = _report(on)
     charts = {name: Markup(to_svg(chart)) for name, chart in drift_charts(report).items()}
     return render_template("reports/drift.html", report=report, charts=charts,
                            sections=page_sections(report), args=request.args)  # fmt: skip
@@ -57,13 +59,8 @@ def drift():
 @role_required("manager")
 def drift_pdf():
     report = _report()
-    fd, tmp = tempfile.mkstemp(suffix=".pdf")
-    os.close(fd)
-    try:
-        write_drift_pdf(report, tmp)
-        data = Path(tmp).read_bytes()
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        data = write_drift_pdf(report, Path(folder) / "drift.pdf").read_bytes()
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",
@@ -85,6 +82,7 @@ def drift_csv():
 
 @bp.post("/audits", endpoint="add_audit")
 @role_required("manager")
+@refused_form(page=lambda: drift(team_today(current_team())))  # the dashboard of today
 def add_audit():
     team = current_team()
     meeting_audits.add_audit(

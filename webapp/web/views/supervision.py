@@ -15,8 +15,13 @@ from webapp.values.workdays import month_bounds
 from webapp.web.access import current_team, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("supervision", __name__)
+
+
+#: A refused supervision form: the supervision page again, with the reason and a 400.
+_refused_here = refused_form(page=lambda: index())
 
 
 @bp.get("/supervision")
@@ -47,6 +52,7 @@ def index():
 
 @bp.post("/supervision/discussions")
 @role_required("manager")
+@_refused_here
 def add_discussion():
     team = current_team()
     row = team_family(field("token"))
@@ -57,7 +63,7 @@ def add_discussion():
         on=field("date"),
         kind=field("kind"),
         who=field("who"),
-        significant=bool(request.form.get("significant")),
+        significant=bool(field("significant", as_typed=True)),
         recorded_on=field("recorded") or None,
         note=field("note"),
         user_id=current_user.user_id,
@@ -68,6 +74,7 @@ def add_discussion():
 
 @bp.post("/supervision/discussions/<int:discussion_id>/recorded")
 @role_required("manager")
+@_refused_here
 def mark_recorded(discussion_id: int):
     team = current_team()
     supervision.mark_recorded(get_db(), team, discussion_id, field("date") or team_today(team))
@@ -77,6 +84,7 @@ def mark_recorded(discussion_id: int):
 
 @bp.post("/supervision/frequency")
 @role_required("manager")
+@_refused_here
 def frequency():
     """How often a practitioner needs a formal one-to-one (ASYE, probation: fortnightly)."""
     record = supervision.set_frequency(
@@ -88,6 +96,7 @@ def frequency():
 
 @bp.post("/supervision/leave")
 @role_required("manager")
+@_refused_here
 def leave():
     """Mark a practitioner on leave for a month: shown as leave, not as a failure."""
     record = supervision.mark_leave(
@@ -99,6 +108,7 @@ def leave():
 
 @bp.post("/supervision/absence")
 @role_required("manager")
+@_refused_here
 def absence():
     """Record a practitioner's leave with its dates."""
     record = supervision_leave.add_absence(
@@ -111,6 +121,7 @@ def absence():
 
 @bp.post("/supervision/supervisor")
 @role_required("manager")
+@_refused_here
 def supervisor():
     """Record the team manager's supervision of a deputy or practice supervisor."""
     record = supervision_leave.add_supervisor_session(

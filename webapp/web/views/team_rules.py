@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from webapp.rules.team_rules import EDITABLE, holiday_region, team_rules, update_rule
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
+from webapp.web.form_values import field, fields_named
+from webapp.web.refused_forms import refused_form
 
 bp = Blueprint("team_rules", __name__)
 
@@ -27,19 +29,15 @@ def index():
 
 @bp.post("/rules/<key>")
 @role_required("manager")
+@refused_form(page=lambda: index())
 def update(key: str):
     """Save one rule: its ``param_*`` fields and whether it is active."""
-    params = {
-        name.removeprefix("param_"): value
-        for name, value in request.form.items()
-        if name.startswith("param_")
-    }
     update_rule(
         get_db(),
         current_team(),
         key,
-        params=params,
-        active=request.form.get("active") == "1",
+        params=fields_named("param_"),
+        active=field("active", as_typed=True) == "1",
     )
     flash(f"Rule {key} saved.")  # the short name the command line uses
     return redirect(url_for("team_rules.index"))

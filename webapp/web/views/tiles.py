@@ -7,12 +7,10 @@ written to the audit log.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tilegen.payload import is_token
+from tilegen.payload import canonical_token
 from webapp.accounts.teams import stage_names, team_settings, team_today
 from webapp.cases import lifecycle, transfers
 from webapp.cases.families import (
@@ -25,24 +23,18 @@ from webapp.errors import BadInput, NotFound
 from webapp.meeting import outcomes
 from webapp.rules.alerts import alerts_for_family
 from webapp.rules.team_rules import proposed_reviews
-from webapp.store import access_log, events
+from webapp.store import access_log
 from webapp.store.events import family_history
 from webapp.web import dates
 from webapp.web.access import current_team, role_required, team_family
+from webapp.web.case_forms import close_fields, reopen_fields
+from webapp.web.event_words import describe_event, last_seen
 from webapp.web.extensions import get_db, login_manager
-from webapp.web.form_values import date_field
-from webapp.web.redirects import back_with_error
+from webapp.web.form_values import date_field, field, field_list
+from webapp.web.refused_forms import refused_form
+from webapp.web.scaling_chart import scaling_chart
 
 bp = Blueprint("tiles", __name__)
-
-ZONE_WORDS = {"main": "main area", "amber": "amber section", "red": "red section"}
-STATUS_WORDS = {"red": "overdue", "amber": "due soon", "green": "on track", "closed": "closed"}
-
-
-def canonical_token(token: str) -> str | None:
-    """The token in its printed (upper-case) form, or None when it cannot be a token."""
-    upper = token.strip().upper()
-    return upper if is_token(upper) else None
 
 
 @bp.route("/T/<token>")
@@ -79,7 +71,6 @@ def tile(token):
         names=names,
         last_seen=last_seen(view),
         history=history,
-        status_words=STATUS_WORDS,
         tile_alerts=alerts_for_family(db, team, row, today),
         proposals={n: d.isoformat() for n, d in proposals.items()},
         settings=team_settings(team),
@@ -91,135 +82,24 @@ def tile(token):
     )
 
 
-def scaling_chart(points: list[dict], width: int = 240, height: int = 80) -> dict:
-    """The scaling scores (0-10) over time as an SVG polyline's points, oldest first."""
-    if not points:
-        return {"points": [], "line": "", "width": width, "height": height}
-    step = (width - 20) / max(len(points) - 1, 1)
-    placed = [
-        {
-            **p,
-            "x": round(10 + i * step, 1),
-            "y": round(height - 8 - p["score"] * (height - 16) / 10, 1),
-        }
-        for i, p in enumerate(points)
-    ]
-    line = " ".join(f"{p['x']},{p['y']}" for p in placed)
-    return {"points": placed, "line": line, "width": width, "height": height}
+def _tile_page(token: str, **_) -> str:
+    """Where a refused form of the tile page goes back to: the tile page (a 404 when the
+    token is not this team's)."""
+    return url_for("tiles.tile", token=team_family(token)["token"])
 
 
-def last_seen(view: dict) -> str | None:
-    """``Board 3, red section, 2 days ago (Wed 12 Mar 2025, 14:05)`` or None; the time
-    in the team's zone."""
-    if not view["last_seen_at"]:
-        return None
-    where = f"Board {view['last_stage']}" if view["last_stage"] else "In a photo, on no board"
-    if view["zone"]:
-        where += f", {ZONE_WORDS.get(view['zone'], view['zone'])}"
-    return f"{where}, {ago(view['last_seen_at'])}"
-
-
-def ago(timestamp: str, now: datetime | None = None) -> str:
-    seen = datetime.fromisoformat(timestamp)
-    days = ((now or datetime.now(UTC)) - seen).days
-    when = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
-    return f"{when} ({dates.when(seen)})"
-
-
-def describe_event(event: dict) -> dict:
-    """An event in plain words for the history list."""
-    d, kind = event["detail"], event["kind"]
-    text = {
-        events.CREATED: lambda: (
-            f"Registered on board {d.get('stage')}, review {dates.longdate(d.get('next_review'))}"
-        ),
-        events.STAGE_MOVED: lambda: f"Moved from board {d.get('from')} to board {d.get('to')}",
-        events.ZONE_SEEN: lambda: (
-            f"Seen on board {d.get('stage')}, {ZONE_WORDS.get(d.get('zone'), d.get('zone'))}"
-        ),
-        events.REVIEW_SET: lambda: (
-            f"Review date {dates.longdate(d.get('from'), 'none')} → {dates.longdate(d.get('to'))}"
-        ),
-        events.CLOSED: lambda: describe_closure(d),
-        events.REOPENED: lambda: (
-            "Case reopened as a new episode (had been closed on "
-            f"{dates.longdate(d.get('closed_on'))}"
-            + (f", {d['days_closed']} days" if d.get("days_closed") is not None else "")
-            + ")"
-        ),
-        events.CHANGED: lambda: (
-            f"{CHANGE_WORDS.get(d.get('field'), d.get('field'))}: "
-            f"{dates.longdate(d.get('from'), 'none')} → {dates.longdate(d.get('to'))}"
-        ),
-        events.TRANSFERRED: lambda: (
-            f"Transferred from {d.get('from_team')} to {d.get('to_team')}, "
-            f"board {(d.get('stage') or {}).get('to')}"
-        ),
-        events.FLAG_ADDED: lambda: f"Flag added: {d.get('flag')}",
-        events.FLAG_REMOVED: lambda: f"Flag removed: {d.get('flag')}",
-        events.OUTCOME: lambda: (
-            f"Meeting of {d.get('meeting_date')}: {d.get('note')}"
-            + (f"; scaling {d['scaling']}/10" if d.get("scaling") is not None else "")
-        ),
-        events.TILE_PRINTED: lambda: "Tile printed",
-        events.STICKER_PRINTED: lambda: "Date sticker printed",
-    }.get(kind, lambda: kind.replace("_", " ").capitalize())()
-    if d.get("scan"):
-        text += f" (scan {d['scan']})"
-    return {
-        "on": event["on_date"],
-        "text": text,
-        "who": event.get("username") or event["source"],
-        "kind": kind,
-    }
-
-
-CHANGE_WORDS = {
-    "case_type": "Case type",
-    "proceedings_start": "Proceedings start",
-    "s47": "s.47 referral",
-    "assessment_done": "Assessment done",
-    "worker": "Worker",
-    "initials": "Board codes",
-}
-
-
-def describe_closure(d: dict) -> str:
-    """``Stepped down on 2025-03-12; views: child, family; scaling 7; reason ...``."""
-    kind = "stepped down" if d.get("as") == "stepped-down" else "closed"
-    text = f"Case {kind} on {dates.longdate(d.get('on'))}"
-    if d.get("views"):
-        text += f"; views considered: {', '.join(d['views'])}"
-    if d.get("scaling") is not None:
-        text += f"; scaling {d['scaling']}/10"
-    if d.get("reason"):
-        text += f"; {d['reason']}"
-    if d.get("flags_ended"):
-        text += f"; flags ended: {', '.join(d['flags_ended'])}"
-    return text
-
-
-def _change(token: str, action: str, change, done: str, field: str | None = None, **detail):
+def _change(token: str, action: str, change, done: str, **detail):
     """Run one manager change on this team's tile, audit it, and go back to the tile page."""
     db = get_db()
     team = current_team()
     row = team_family(token)
-    page = url_for("tiles.tile", token=row["token"])
     logged = access_log.recorded()
-    try:
-        change(db, row, team)
-    except BadInput as exc:
-        return back_with_error(exc, page, field)
+    change(db, row, team)
     if access_log.recorded() == logged:  # the change did not log itself with its dates
         access_log.record(db, team["id"], current_user.user_id, action, row["token"], detail,
                           ip=request.remote_addr)  # fmt: skip
     flash(done)
-    return redirect(page)
-
-
-def _refused(token: str, exc: BadInput, field: str):
-    """A form on the tile page that could not be read: back to it, the message at ``field``."""
-    return back_with_error(exc, url_for("tiles.tile", token=team_family(token)["token"]), field)
+    return redirect(url_for("tiles.tile", token=row["token"]))
 
 
 def _who() -> dict:
@@ -228,30 +108,25 @@ def _who() -> dict:
 
 @bp.route("/t/<token>/review", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page, field="review")
 def review(token):
-    try:
-        value = date_field("review", "The next review date")
-    except BadInput as exc:
-        return _refused(token, exc, "review")
+    value = date_field("review", "The next review date")
     return _change(
         token,
         access_log.REVIEW_SET,
         lambda db, row, team: set_review(db, row, team, value, **_who()),
         f"Next review date set to {dates.longdate(value, empty=value)}.",
-        field="review",
         to=value,
     )
 
 
 @bp.route("/t/<token>/stage", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page, field="stage-review")
 def stage(token):
     """Move the stage and, when given, set the review date the manager agreed with it."""
-    value = request.form.get("stage", "")
-    try:
-        review = date_field("review", "The next review with the move")
-    except BadInput as exc:
-        return _refused(token, exc, "stage-review")
+    value = field("stage", as_typed=True)
+    review = date_field("review", "The next review with the move")
 
     def change(db, row, team):
         return move_stage(db, row, team, value, review=review or None, **_who())
@@ -259,27 +134,25 @@ def stage(token):
     done = f"Moved to board {value}" + (
         f", next review {dates.longdate(review)}." if review else "."
     )
-    return _change(
-        token, access_log.STAGE_MOVE, change, done, "stage-review", to=value, review=review or None
-    )
+    return _change(token, access_log.STAGE_MOVE, change, done, to=value, review=review or None)
 
 
 @bp.route("/t/<token>/set", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page)
 def change_case(token):
     """Change the case from a date: type, flags, court and assessment dates, worker, codes."""
-    form = request.form
     fields = {
-        "case_type": form.get("case_type") or None,
-        "flags": form.getlist("flag"),
-        "unflags": form.getlist("unflag"),
-        "proceedings_start": form.get("proceedings_start") or None,
-        "s47": form.get("s47") or None,
-        "assessment_done": form.get("assessment_done") or None,
-        "worker": form.get("worker") or None,
-        "initials": form.get("initials") or None,
+        "case_type": field("case_type", as_typed=True) or None,
+        "flags": field_list("flag"),
+        "unflags": field_list("unflag"),
+        "proceedings_start": field("proceedings_start", as_typed=True) or None,
+        "s47": field("s47", as_typed=True) or None,
+        "assessment_done": field("assessment_done", as_typed=True) or None,
+        "worker": field("worker", as_typed=True) or None,
+        "initials": field("initials", as_typed=True) or None,
     }
-    on = form.get("date") or None
+    on = field("date", as_typed=True) or None
 
     def change(db, row, team):
         return lifecycle.set_case(db, row, team, on=on, **fields, **_who())
@@ -290,22 +163,15 @@ def change_case(token):
 
 @bp.route("/t/<token>/close", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page)
 def close(token):
     """Close or step down, with the views considered and the scaling score."""
-    form = request.form
-    closed_as = form.get("closed_as", "")
-    fields = {
-        "closed_as": closed_as,
-        "views": form.getlist("views"),
-        "scaling": form.get("scaling", ""),
-        "reason": form.get("reason"),
-        "on": form.get("date") or None,
-    }
+    fields = close_fields()
 
     def change(db, row, team):
         return lifecycle.close_case(db, row, team, **fields, **_who())
 
-    done = "Case stepped down" if closed_as == "stepped-down" else "Case closed"
+    done = "Case stepped down" if fields["closed_as"] == "stepped-down" else "Case closed"
     return _change(
         token, access_log.CASE_CLOSE, change, f"{done}: take the tile off the boards.", **fields
     )
@@ -313,35 +179,34 @@ def close(token):
 
 @bp.route("/t/<token>/reopen", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page)
 def reopen(token):
-    form = request.form
-    on, review, stage = form.get("date") or None, form.get("review") or None, form.get("stage")
+    fields = reopen_fields()
 
     def change(db, row, team):
-        return lifecycle.reopen_case(db, row, team, review=review, stage=stage, on=on, **_who())
+        return lifecycle.reopen_case(db, row, team, **fields, **_who())
 
-    return _change(token, access_log.CASE_REOPEN, change, "Case reopened as a new episode.", on=on)
+    return _change(
+        token, access_log.CASE_REOPEN, change, "Case reopened as a new episode.", on=fields["on"]
+    )
 
 
 @bp.route("/t/<token>/transfer", methods=["POST"])
 @role_required("manager")
+@refused_form(_tile_page, refuses=(BadInput, NotFound))
 def transfer(token):
     """Move the case to another team; this team no longer sees it, so go to the boards."""
     db = get_db()
     team = current_team()
     row = team_family(token)
-    form = request.form
-    try:
-        row, new_team = transfers.transfer_case(
-            db,
-            row,
-            team,
-            form.get("to_team", ""),
-            stage=form.get("stage") or None,
-            on=form.get("date") or None,
-            **_who(),
-        )
-    except (BadInput, NotFound) as exc:
-        return back_with_error(exc, url_for("tiles.tile", token=row["token"]))
+    row, new_team = transfers.transfer_case(
+        db,
+        row,
+        team,
+        field("to_team", as_typed=True),
+        stage=field("stage", as_typed=True) or None,
+        on=field("date", as_typed=True) or None,
+        **_who(),
+    )
     flash(f"{row['initials']} transferred to {new_team['name']}: give them the tile.")
     return redirect(url_for("board.index"))
