@@ -176,7 +176,7 @@ def test_forms_refuse_out_of_range_values_and_change_nothing(client_for, seeded,
     assert "worker must be at most 80 characters" in added.get_data(as_text=True)
     outcome = admin.post(f"/agenda/outcome/{token}", data={"note": "N" * 501, "review": ""},
                          headers={"Accept": "application/json"})  # fmt: skip
-    assert outcome.status_code == 400 and "at most 500" in outcome.json["message"]
+    assert outcome.status_code == 400 and "at most 500" in outcome.json["error"]
     assert snapshot(store) == before
     assert admin.get(f"/t/{token}").status_code == 200  # and every page still works
 

@@ -142,3 +142,26 @@ def test_photo_fields_and_date_fields_in_the_browser(live_server, page, fam):
     page.locator("form:has(#alerts-date) button[type=submit]").click()
     page.wait_for_url("**/alerts?**")
     assert "Open alerts on Wed 3 Feb 2027" in page.locator("h1").inner_text()
+
+
+def test_the_agenda_records_an_outcome_in_place_and_shows_a_refusal(live_server, page, fam):
+    """The agenda's script posts an outcome and shows the answer beside the form; a refusal
+    comes back as the app's one JSON error shape and is shown as an error, nothing saved."""
+    log_in(page, live_server, "manager")
+    page.goto(f"{live_server}/agenda")
+    form = page.locator("form.outcome-form").first
+    message = form.locator(".form-message")
+    form.locator("input[name=note]").fill("   ")  # passes the browser's check, not ours
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "el => el.textContent.length > 0", arg=message.element_handle(), timeout=30_000
+    )
+    assert "write a short note" in message.text_content()
+    assert "error" in message.get_attribute("class")
+    form.locator("input[name=note]").fill("Agreed: review the plan next week")
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "el => el.textContent.startsWith('Outcome recorded')", arg=message.element_handle()
+    )
+    assert "error" not in message.get_attribute("class")
+    assert page.url.startswith(f"{live_server}/agenda")

@@ -54,7 +54,7 @@ def test_outcome_errors_are_messages_not_changes(client_for, store, family, toda
         headers={"Accept": "application/json"},
     )
     assert answer.status_code == 400
-    assert answer.get_json() == {"ok": False, "message": "write a short note of the decision"}
+    assert answer.get_json() == {"error": "write a short note of the decision"}
     assert get_family_row(store, view["token"])["stage"] == 1
 
 

@@ -37,7 +37,7 @@ def test_manager_records_a_scaling_score_with_the_outcome(client_for, store, fam
         data={**data, "scaling": "11"},
         headers={"Accept": "application/json"},
     )
-    assert bad.status_code == 400 and "from 0 to 10" in bad.get_json()["message"]
+    assert bad.status_code == 400 and "from 0 to 10" in bad.get_json()["error"]
 
 
 def test_scaling_unmoved_for_three_meetings_is_noted_possibly_stuck(

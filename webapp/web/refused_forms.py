@@ -11,9 +11,7 @@ around the view answers it, with nothing written:
   the refusal's status (400). This is for the forms whose refusal has always been a
   400 (the clinic, supervision, alerts and rules pages).
 * A request that asks for JSON gets the one JSON error body, ``{"error": message}``
-  (:func:`webapp.web.error_pages.json_error`, as the API answers), with the status. The
-  agenda's outcome form keeps the body its script reads, ``{"ok": false, "message": ...}``
-  (``json_body``; tests/web_meeting pins it).
+  (:func:`webapp.web.error_pages.json_error`, as the API answers), with the status.
 
 A limit (``TooLarge``, 413; ``TooMany``, 429) is not a refusal of what was typed: it goes
 on to the app's error page, and so does any exception in ``passes``.
@@ -39,14 +37,12 @@ def refused_form(
     refuses: tuple[type[Exception], ...] = (BadInput,),
     passes: tuple[type[Exception], ...] = (),
     words: Callable[..., str] | None = None,
-    json_body: Callable[[str], dict] | None = None,
 ):
     """Answer a refused form (one of ``refuses``) as its page does.
 
     ``back(**view_args)`` is the address to go back to, or ``page()`` draws the page
     again; ``words(exc, **view_args)`` words the message on the page (default: the
-    exception's own); ``json_body(message)`` is the JSON body for a page script that has
-    its own (default ``{"error": message}``). When ``back`` or ``page`` cannot be found
+    exception's own). When ``back`` or ``page`` cannot be found
     either (another team's token, a meeting date that is no date), what they raise is
     answered by the app's error page, as before any form was read.
     """
@@ -68,8 +64,6 @@ def refused_form(
     def _answer(exc: Exception, view_args: dict):
         status = status_of(exc) if isinstance(exc, CaseboardError) else 400
         if request.accept_mimetypes.best == "application/json":
-            if json_body is not None:
-                return json_body(str(exc)), status
             return json_error(str(exc), status)
         message = words(exc, **view_args) if words else str(exc)
         if back is not None:

@@ -15,9 +15,10 @@ document.addEventListener("submit", async (event) => {
       credentials: "same-origin",
     });
     const answer = await response.json();
-    message.textContent = answer.message;
-    message.classList.toggle("error", !answer.ok);
-    if (answer.ok) {
+    // A refusal is the app's one JSON error shape, {"error": ...}, with a 4xx status.
+    message.textContent = response.ok ? answer.message : answer.error;
+    message.classList.toggle("error", !response.ok);
+    if (response.ok) {
       const item = form.closest(".agenda-item");
       item.classList.add("recorded");
       const outcome = item.querySelector("[data-outcome]");

@@ -179,7 +179,6 @@ def _at_item(token: str) -> str:
 @refused_form(
     _at_item,
     words=lambda exc, token: f"{team_family(token)['initials']}: {exc}",
-    json_body=lambda message: {"ok": False, "message": message},  # the agenda script's
 )
 def outcome(token: str):
     """Record the decision on one family; answers JSON to the page's script, else redirects."""
