@@ -10,7 +10,7 @@ Store and data
   ``today``       the team's today
   ``other_team``  a second team, "Elsewhere", whose tiles must stay invisible
   ``users``       admin, manager and practitioner of "Team" and "outsider" (an admin of
-                  "Elsewhere"), by role; all with the password ``web_helpers.PASSWORD``
+                  "Elsewhere"), by role; all with the password ``tests.helpers.web.PASSWORD``
   ``api_tokens``  a bearer token for each of ``users``, by role
   ``family``      ``family(initials, stage, due=days, **fields)`` adds a family to "Team"
 
@@ -38,10 +38,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from web_helpers import PASSWORD, AuthActions, Client
 from werkzeug.security import generate_password_hash
 
 import webapp.accounts.users
+from tests.helpers.web import PASSWORD, AuthActions, Client
 from webapp import create_app
 from webapp.accounts.teams import ensure_team, set_setting, team_today
 from webapp.accounts.users import add_user, create_api_token

@@ -7,9 +7,9 @@ import shlex
 from pathlib import Path
 
 import pytest
-from import_helpers import CHILDREN, write_xlsx
 
 from scanner.synth import TileSpec, make_board_photo
+from tests.helpers.import_sheets import CHILDREN, write_xlsx
 from webapp.cases.families import get_family_row
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import re
 import sqlite3
 from datetime import date, timedelta
 
-from history_helpers import answers, changed, ok
+from tests.helpers.day_answers import answers, changed, ok
 
 TEAM, OTHER = "Team", "Elsewhere"
 
@@ -231,8 +231,7 @@ def test_a_late_entry_shows_both_dates_in_the_access_log(runner, db_path, today)
 
 def test_the_pages_of_a_day_read_the_same_after_later_changes(client_for, store, team):
     """§12: the same holds for "the pages that show them"."""
-    from web_helpers import flatten, text
-
+    from tests.helpers.web import flatten, text
     from webapp.cases.families import add_family, get_family_row
     from webapp.cases.lifecycle import close_case, set_case
 

@@ -18,8 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from import_helpers import write_csv
-
+from tests.helpers.import_sheets import write_csv
 from webapp.cases.imports import import_export, prepare_import
 from webapp.store.connection import open_store
 

@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 import requests
-from import_helpers import names_found, store_files
-from web_helpers import PASSWORD
+
+from tests.helpers.import_sheets import names_found, store_files
+from tests.helpers.web import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["Wilhelmina", "Thaddeus", "Quintavalle"]

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from mail_server import free_port
 
+from tests.helpers.mail_server import free_port
 from webapp.cli.serve import server_scheduler
 from webapp.errors import BadInput
 from webapp.scheduler import Scheduler

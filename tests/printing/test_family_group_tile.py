@@ -8,9 +8,9 @@ import json
 
 import pypdfium2 as pdfium
 import pytest
-from printing_helpers import BASE_URL, decode_zbar, decode_zxing, render
 
 from printables.templates import get_template
+from tests.helpers.printed_pages import BASE_URL, decode_zbar, decode_zxing, render
 from tilegen.fonts import text_width
 from tilegen.layout import Text
 from tilegen.tile import (

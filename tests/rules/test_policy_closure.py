@@ -1,8 +1,7 @@
 """Closing a case as the Kent Case Progression Policy means it (docs/contract.md §16):
 the views of the child, family and network, or a reason why one could not be had."""
 
-from web_helpers import text
-
+from tests.helpers.web import text
 from webapp.cases.families import get_family_row
 from webapp.store.events import family_history
 

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from web_helpers import PASSWORD, AuthActions, running_server
 
 import webapp.accounts.users as users_module
+from tests.helpers.web import PASSWORD, AuthActions, running_server
 from webapp.accounts.users import add_user
 
 REAL = "plum otter harbour lamp"

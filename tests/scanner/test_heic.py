@@ -3,11 +3,11 @@
 import io
 
 import pytest
-from conftest_helpers import check_tiles
 from PIL import Image
 
 from scanner import scan_photos
 from scanner.synth import TileSpec, make_board_photo
+from tests.helpers.scan_checks import check_tiles
 from tilegen.standard import BoardGeometry
 
 pytest.importorskip("pillow_heif")  # the optional `heic` extra; part of the `test` extra

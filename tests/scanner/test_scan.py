@@ -1,12 +1,12 @@
 """Scanning generated board photos: each tile's token, stage and zone."""
 
 import numpy as np
-from conftest_helpers import check_tiles, jpeg
 from PIL import Image
 
 import scanner.scan as scan_module
 from scanner import scan_photos
 from scanner.synth import POSTER_TEXT, TileSpec, make_board_photo
+from tests.helpers.scan_checks import check_tiles, jpeg
 
 SIZE = (3600, 2700)
 

@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, needs_chromium, running_server
+
+from tests.helpers.web import PASSWORD, needs_chromium, running_server
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 

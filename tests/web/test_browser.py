@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, needs_chromium
+
+from tests.helpers.web import PASSWORD, needs_chromium
 
 PHONE = {"width": 390, "height": 844}
 

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import abort
-from web_helpers import PASSWORD, flatten, needs_chromium, text
 
+from tests.helpers.web import PASSWORD, flatten, needs_chromium, text
 from webapp.accounts.teams import team_today
 from webapp.rules.alert_records import add_manager_alert
 from webapp.rules.alerts import open_alerts

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from PIL import Image
-from web_helpers import running_server
 
+from tests.helpers.web import running_server
 from webapp.scans import limits
 from webapp.web.redirects import MAX_NEXT
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from web_helpers import flatten, text
 
+from tests.helpers.web import flatten, text
 from webapp.printing.queues import pending_stickers
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from web_helpers import PASSWORD, needs_chromium
+
+from tests.helpers.web import PASSWORD, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from web_helpers import running_server
 
 import webapp.scans.queue
+from tests.helpers.web import running_server
 from webapp import create_app
 from webapp.scans.queue import QUEUE_FILE
 from webapp.web.scan_worker import queue, start_workers

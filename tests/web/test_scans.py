@@ -6,8 +6,8 @@ import io
 
 import pytest
 from PIL import Image
-from web_helpers import csrf_token, flatten, text
 
+from tests.helpers.web import csrf_token, flatten, text
 from webapp.cases.families import get_family_row
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import requests
 from PIL import Image
-from web_helpers import PASSWORD
+
+from tests.helpers.web import PASSWORD
 
 
 def test_real_server_survives_bad_uploads(live_server, fam, api_tokens):
