@@ -20,16 +20,10 @@ from pathlib import Path
 import requests
 
 from tests.helpers.import_sheets import names_found, store_files
-from tests.helpers.web import PASSWORD
+from tests.helpers.web import PASSWORD, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["Wilhelmina", "Thaddeus", "Quintavalle"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def files_open_in(pid: int, folder: Path) -> list[str]:

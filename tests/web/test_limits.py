@@ -12,13 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from PIL import Image
 
-from tests.helpers.web import running_server
+from tests.helpers.web import bearer, running_server
 from webapp.scans import limits
 from webapp.web.redirects import MAX_NEXT
-
-
-def bearer(api_tokens, role="manager"):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 def packed_png(width: int, height: int) -> bytes:

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.helpers.web import flatten, text
+from tests.helpers.web import bearer, flatten, text
 from webapp.printing.queues import pending_stickers
 
 
@@ -18,10 +18,6 @@ def board_2_photo() -> bytes:
 
     shot = make_board_photo([], (2,), size=(2600, 2000), px_per_module=2.2, seed=5)
     return shot.jpeg_bytes()
-
-
-def bearer(api_tokens, role):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 def send(client, headers, *photos):

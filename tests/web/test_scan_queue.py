@@ -16,16 +16,12 @@ import pytest
 import requests
 
 import webapp.scans.queue
-from tests.helpers.web import running_server
+from tests.helpers.web import bearer, running_server
 from webapp import create_app
 from webapp.scans.queue import QUEUE_FILE
 from webapp.web.scan_worker import queue, start_workers
 
 VOLATILE = ("id", "created_at")
-
-
-def bearer(api_tokens, role="manager"):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 @pytest.fixture
