@@ -48,6 +48,7 @@ def test_the_tour_is_there_to_check():
     assert {"/", "/t/<token>", "/agenda", "/scans/new", "/admin/", "/printing/"} <= page_paths()
 
 
+@pytest.mark.slow
 def test_every_tour_command_runs(runner, tmp_path, monkeypatch):
     """Each command exactly as the README prints it, in order, on a new store."""
     monkeypatch.chdir(tmp_path)

@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.helpers.import_sheets import names_found, store_files
@@ -47,6 +48,7 @@ def export_body(rows: int = 8_000) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+@pytest.mark.slow
 def test_a_large_upload_is_never_spooled_to_the_temporary_folder(users, store, db_path, tmp_path):
     store.close()
     temp = tmp_path / "temp"

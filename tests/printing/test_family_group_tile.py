@@ -90,6 +90,7 @@ def test_the_sticker_sheet_shows_every_code(runner, tmp_path):
     assert SIX in page_text(out)
 
 
+@pytest.mark.slow
 def test_the_scanner_reads_a_three_child_tile_off_a_board(runner, tmp_path):
     from scanner.synth import TileSpec, make_board_photo
 

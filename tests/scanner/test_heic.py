@@ -36,6 +36,7 @@ def sideways_heic(upright: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.slow
 def test_rotated_heic_with_exif_orientation_places_every_tile():
     photo = make_board_photo(
         TILES, stages=(3,), geometries=SMALL_BOARD, px_per_module=2.4, size=SIZE, seed=4

@@ -176,6 +176,7 @@ def check_states(page, base_url: str, role: str, values: dict) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_passes_axe_and_fits_the_screen(browser, server, sample, role):
     base_url, urls = server

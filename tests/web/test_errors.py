@@ -225,6 +225,7 @@ def test_alert_follow_up_back_to_the_tile_page_still_works(client_for, store, te
 # -- on a phone ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @needs_chromium
 def test_error_page_fits_a_phone_and_passes_axe(live_server, browser):

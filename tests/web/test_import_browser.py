@@ -19,6 +19,7 @@ def no_axe_violations(page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.slow
 def test_admin_imports_an_export_in_the_browser(live_server, browser, store, db_path, tmp_path):
     export = write_xlsx(tmp_path / "open-cases.xlsx", CHILDREN)
     page = browser.new_page(viewport={"width": 1280, "height": 900})

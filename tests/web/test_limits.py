@@ -9,6 +9,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 from PIL import Image
 
@@ -56,6 +57,7 @@ def test_a_photo_over_the_pixel_limit_is_refused_before_decoding(client, api_tok
     assert response.status_code == 400 and seconds < 1.0
 
 
+@pytest.mark.slow
 def test_a_third_parallel_scan_of_one_user_is_refused_at_once(
     app, api_tokens, board_photo, fam, store
 ):

@@ -25,6 +25,7 @@ def send(client, headers, *photos):
     return client.post("/api/scans", data=data, headers=headers, content_type="multipart/form-data")
 
 
+@pytest.mark.slow
 def test_a_tile_moved_to_another_photographed_board_is_not_called_missing(
     client, api_tokens, fam, board_photo, board_2_photo
 ):

@@ -41,6 +41,7 @@ def test_upload_page_is_for_managers(client_for):
     assert client_for("admin").get("/scans/new").status_code == 200
 
 
+@pytest.mark.slow
 def test_upload_preview_apply_and_idempotency(client_for, board_photo, store, team, fam):
     client = client_for("manager")
     before = get_family_row(store, fam["JBa"]["token"], team)
@@ -154,6 +155,7 @@ def two_halves(board_tokens) -> tuple[bytes, bytes]:
     return shots[0].jpeg_bytes(), shots[1].jpeg_bytes()
 
 
+@pytest.mark.slow
 def test_a_second_photo_added_to_the_preview_gives_the_union(
     client_for, two_halves, store, team, fam
 ):

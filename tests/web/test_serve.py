@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from PIL import Image
 
@@ -123,6 +124,7 @@ def _answers(port) -> bool:
         )
 
 
+@pytest.mark.slow
 def test_a_killed_worker_is_started_again(store, db_path):
     """The attack: killing one of two workers stopped both, with exit status 0, so
     systemd's Restart=on-failure never restarted the service."""
@@ -147,6 +149,7 @@ def test_a_killed_worker_is_started_again(store, db_path):
     assert b"killed by signal 9" in proc.stderr.read()
 
 
+@pytest.mark.slow
 def test_a_dead_worker_beside_the_scheduler_exits_non_zero(store, db_path):
     store.close()
     proc, _port = _serve(db_path, "--with-scheduler", env={"CASEBOARD_SMTP_HOST": "127.0.0.1"})
