@@ -10,9 +10,12 @@ Store and data
   ``today``       the team's today
   ``other_team``  a second team, "Elsewhere", whose tiles must stay invisible
   ``users``       admin, manager and practitioner of "Team" and "outsider" (an admin of
-                  "Elsewhere"), by role; all with the password ``web_helpers.PASSWORD``
+                  "Elsewhere"), by role; all with the password ``tests.helpers.web.PASSWORD``
   ``api_tokens``  a bearer token for each of ``users``, by role
   ``family``      ``family(initials, stage, due=days, **fields)`` adds a family to "Team"
+  ``add``         ``add(opened=date, type="s.31", flags=[...])`` adds a family to "Team"
+                  opened on a chosen day (1 January 2024 unless given), its review in 2030
+                  (for the rules and practice tests, which count from the day a case opened)
 
 App and clients
   ``app``         ``create_app`` on ``db_path``, TESTING, CSRF off
@@ -32,16 +35,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from web_helpers import PASSWORD, AuthActions, Client
 from werkzeug.security import generate_password_hash
 
 import webapp.accounts.users
+from tests.helpers.web import PASSWORD, AuthActions, Client
 from webapp import create_app
 from webapp.accounts.teams import ensure_team, set_setting, team_today
 from webapp.accounts.users import add_user, create_api_token
@@ -128,6 +131,19 @@ def family(store, team, today):
         return add_family(store, team, initials=initials, stage=stage, **fields)
 
     return make
+
+
+@pytest.fixture
+def add(store, team):
+    """Register a family: add(opened=date, type="s.31", flags=[...]) -> its view."""
+
+    def add(initials="TWr", stage=2, review="2030-01-01", opened=None, **fields):
+        opened = opened or date(2024, 1, 1)
+        return add_family(
+            store, team, initials=initials, stage=stage, review=review, opened=opened, **fields
+        )
+
+    return add
 
 
 # -- app and clients -----------------------------------------------------------------------

@@ -7,9 +7,9 @@ import shlex
 from pathlib import Path
 
 import pytest
-from import_helpers import CHILDREN, write_xlsx
 
 from scanner.synth import TileSpec, make_board_photo
+from tests.helpers.import_sheets import CHILDREN, write_xlsx
 from webapp.cases.families import get_family_row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,7 @@ def test_the_tour_is_there_to_check():
     assert {"/", "/t/<token>", "/agenda", "/scans/new", "/admin/", "/printing/"} <= page_paths()
 
 
+@pytest.mark.slow
 def test_every_tour_command_runs(runner, tmp_path, monkeypatch):
     """Each command exactly as the README prints it, in order, on a new store."""
     monkeypatch.chdir(tmp_path)

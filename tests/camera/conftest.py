@@ -100,7 +100,7 @@ def wall(store, small_boards, family, tokens) -> dict[str, dict]:
     return made
 
 
-def jpeg(gray: np.ndarray, quality: int = 92) -> bytes:
+def gray_jpeg(gray: np.ndarray, quality: int = 92) -> bytes:
     ok, data = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     return data.tobytes()
@@ -109,7 +109,7 @@ def jpeg(gray: np.ndarray, quality: int = 92) -> bytes:
 @pytest.fixture(scope="session")
 def board_jpeg(board_shot):
     """``board_jpeg(stage)``: one board's photo as a camera would store it."""
-    return lambda stage: jpeg(np.asarray(board_shot(stage).image.convert("L")))
+    return lambda stage: gray_jpeg(np.asarray(board_shot(stage).image.convert("L")))
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ server can read nor the server itself (docs/contract.md §17)."""
 from __future__ import annotations
 
 import pytest
-from web_helpers import text
 
+from tests.helpers.web import text
 from webapp.accounts.teams import get_team
 from webapp.errors import BadInput
 from webapp.scans.camera import camera_settings, check_page_source, update_camera

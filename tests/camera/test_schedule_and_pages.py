@@ -7,8 +7,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from web_helpers import text
 
+from tests.helpers.web import text
 from webapp.accounts.teams import get_team
 from webapp.errors import BadInput
 from webapp.scans.camera import camera_settings, update_camera

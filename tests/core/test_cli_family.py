@@ -97,7 +97,7 @@ def test_missing_store_is_a_clear_error(runner, tmp_path):
     assert "caseboard init" in result.output
 
 
-def write_csv(tmp_path, lines):
+def families_csv(tmp_path, lines):
     path = tmp_path / "families.csv"
     path.write_text("\n".join(lines) + "\n")
     return str(path)
@@ -106,7 +106,7 @@ def write_csv(tmp_path, lines):
 def test_csv_import_of_50_rows(runner, tmp_path, db_path):
     lines = ["initials,stage,review,ref,worker"]
     lines += [f"T{chr(65 + i % 26)}x,{i % 6 + 1},{iso(i - 10)},REF{i},Sam" for i in range(50)]
-    result = runner("family", "import", write_csv(tmp_path, lines))
+    result = runner("family", "import", families_csv(tmp_path, lines))
     assert result.exit_code == 0, result.output
     assert "imported 50" in result.output
     listed = runner.json("family", "list")
@@ -117,7 +117,7 @@ def test_csv_import_of_50_rows(runner, tmp_path, db_path):
 
 def test_csv_with_one_bad_row_imports_nothing_and_names_the_row(runner, tmp_path, db_path):
     lines = ["initials,stage,review", f"TWr,1,{iso(3)}", f"ABc,9,{iso(3)}", f"DEf,2,{iso(3)}"]
-    result = runner("family", "import", write_csv(tmp_path, lines))
+    result = runner("family", "import", families_csv(tmp_path, lines))
     assert result.exit_code == 2
     assert "row 3" in result.output
     assert "stage" in result.output
@@ -125,7 +125,7 @@ def test_csv_with_one_bad_row_imports_nothing_and_names_the_row(runner, tmp_path
 
 
 def test_csv_missing_column_is_rejected(runner, tmp_path, db_path):
-    result = runner("family", "import", write_csv(tmp_path, ["initials,stage", "TWr,1"]))
+    result = runner("family", "import", families_csv(tmp_path, ["initials,stage", "TWr,1"]))
     assert result.exit_code == 2
     assert "review" in result.output
     assert family_count(db_path) == 0
@@ -136,7 +136,7 @@ def test_csv_optional_columns(runner, tmp_path):
         "initials,stage,review,team,opened,type,flags",
         f"TWr,1,{iso(3)},Team,2026-02-01,16.4,CSE|MARAC",
     ]
-    assert runner("family", "import", write_csv(tmp_path, lines)).exit_code == 0
+    assert runner("family", "import", families_csv(tmp_path, lines)).exit_code == 0
     row = runner.json("family", "list")[0]
     assert (row["case_type"], row["flags"], row["opened"]) == (
         "16.4",

@@ -7,9 +7,11 @@ import csv
 import io
 import sqlite3
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
+from tests.helpers.cli import add_by_cli, ok
 from webapp.store.events import family_history
 
 OPENED = date(2025, 1, 6)
@@ -19,9 +21,8 @@ def iso(day: date) -> str:
     return day.isoformat()
 
 
-def add(runner, *extra: str, initials: str = "TWr", opened: date = OPENED) -> str:
-    args = ["family", "add", "--initials", initials, "--stage", "2", "--review", "2031-01-01"]
-    return runner.json(*args, "--opened", iso(opened), *extra)["token"]
+#: A family opened on OPENED with its review in 2031 (a date given in a test wins).
+open_case = partial(add_by_cli, review="2031-01-01", opened=OPENED)
 
 
 def alerts(runner, on: date, rule: str | None = None) -> list[dict]:
@@ -31,11 +32,6 @@ def alerts(runner, on: date, rule: str | None = None) -> list[dict]:
 
 def dues(runner, on: date, rule: str) -> set[str]:
     return {a["due"] for a in alerts(runner, on, rule)}
-
-
-def ok(result):
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def refused(result, words: str):
@@ -53,7 +49,7 @@ def count(db_path: str, sql: str) -> int:
 
 
 def test_a_cse_flag_alerts_on_the_day_it_is_added_then_every_ten_weeks_until_removed(runner):
-    token = add(runner, "--type", "CIN")
+    token = open_case(runner, "--type", "CIN")
     added = date(2025, 3, 3)
     ok(runner("family", "set", token, "--date", iso(added), "--flag", "cse"))
     assert dues(runner, added - timedelta(days=1), "risk-flag") == set()
@@ -76,7 +72,7 @@ def test_a_cse_flag_alerts_on_the_day_it_is_added_then_every_ten_weeks_until_rem
 
 
 def test_s31_clock_starts_at_the_proceedings_start(runner):
-    token = add(runner, "--type", "s.31")
+    token = open_case(runner, "--type", "s.31")
     start = OPENED + timedelta(weeks=20)
     ok(runner("family", "set", token, "--date", iso(start), "--proceedings-start", iso(start)))
     first = start + timedelta(weeks=38)
@@ -88,7 +84,7 @@ def test_s31_clock_starts_at_the_proceedings_start(runner):
 
 
 def test_a_change_of_type_starts_that_types_clock(runner):
-    token = add(runner, "--type", "CIN")
+    token = open_case(runner, "--type", "CIN")
     changed = OPENED + timedelta(weeks=10)
     ok(runner("family", "set", token, "--date", iso(changed), "--type", "s.25"))
     assert dues(runner, OPENED + timedelta(weeks=3), "s25-sm") == set()
@@ -98,7 +94,7 @@ def test_a_change_of_type_starts_that_types_clock(runner):
 
 
 def test_set_changes_worker_codes_and_dates_each_as_a_dated_event(runner):
-    token = add(runner)
+    token = open_case(runner)
     ok(runner("print", "tiles", token, "--mark-printed"))
     assert count(runner.db_path, "select count(*) from families where tile_printed_at is null") == 0
     on = date(2025, 2, 3)
@@ -140,7 +136,7 @@ def test_set_changes_worker_codes_and_dates_each_as_a_dated_event(runner):
     ],
 )
 def test_bad_changes_exit_2_and_write_nothing(runner, db_path, args, words):
-    token = add(runner)
+    token = open_case(runner)
     before = count(db_path, "select count(*) from events")
     refused(runner("family", "set", token, *args), words)
     assert count(db_path, "select count(*) from events") == before
@@ -151,7 +147,7 @@ def test_bad_changes_exit_2_and_write_nothing(runner, db_path, args, words):
 
 
 def test_a_tile_holds_one_to_six_codes_and_a_bad_one_is_named(runner):
-    token = add(runner, initials="TWr jwr KWr")
+    token = open_case(runner, initials="TWr jwr KWr")
     [row] = runner.json("family", "list")
     assert (row["token"], row["initials"], row["codes"]) == (
         token,
@@ -200,7 +196,7 @@ def test_csv_import_names_the_row_of_a_bad_code_or_date(runner, tmp_path, db_pat
 
 
 def test_close_asks_for_views_and_scaling_and_keeps_them(runner, db_path):
-    token = add(runner, "--flag", "MARAC")
+    token = open_case(runner, "--flag", "MARAC")
     close = ["family", "close", token, "--as", "stepped-down", "--date", "2025-06-02"]
     refused(runner(*close, "--scaling", "7"), "--views")
     refused(runner(*close, "--views", "child"), "--scaling")
@@ -236,7 +232,7 @@ def test_close_asks_for_views_and_scaling_and_keeps_them(runner, db_path):
 def test_transfer_moves_the_case_with_its_history_and_the_old_team_loses_it(
     runner, other_team, db_path
 ):
-    token = add(runner, "--flag", "CSE", "--type", "CIN", "--team", "Team")
+    token = open_case(runner, "--flag", "CSE", "--type", "CIN", "--team", "Team")
     ok(runner("family", "set", token, "--date", "2025-02-03", "--worker", "Ada Obi"))
     refused(runner("family", "transfer", token, "--to-team", "Team"), "already with Team")
     refused(runner("family", "transfer", token, "--to-team", "Nowhere"), "Nowhere")
@@ -280,7 +276,7 @@ def test_transfer_moves_the_case_with_its_history_and_the_old_team_loses_it(
 
 def test_reopened_after_three_years_raises_no_old_alert_and_counts_one_start_again(runner):
     opened = date(2020, 1, 6)
-    token = add(runner, "--type", "s.25", "--flag", "CSE", opened=opened)
+    token = open_case(runner, "--type", "s.25", "--flag", "CSE", opened=opened)
     assert {a["rule"] for a in alerts(runner, date(2020, 12, 28))} >= {"s25-sm", "risk-flag"}
     closed = date(2021, 1, 4)
     ok(runner("family", "close", token, "--as", "closed", "--views", "child,family,network",
@@ -315,11 +311,11 @@ def test_reopened_after_three_years_raises_no_old_alert_and_counts_one_start_aga
 
 
 def test_a_new_family_with_the_ref_of_a_recently_closed_case_is_a_rereferral(runner, db_path):
-    old = add(runner, "--ref", "CS-1")
+    old = open_case(runner, "--ref", "CS-1")
     ok(runner("family", "close", old, "--as", "closed", "--views", "child,family,network",
               "--scaling", "6", "--date", "2025-03-03"))  # fmt: skip
-    again = add(runner, "--ref", "CS-1", opened=date(2026, 2, 2), initials="JWr")
-    later = add(runner, "--ref", "CS-1", opened=date(2027, 6, 1), initials="KWr")
+    again = open_case(runner, "--ref", "CS-1", opened=date(2026, 2, 2), initials="JWr")
+    later = open_case(runner, "--ref", "CS-1", opened=date(2027, 6, 1), initials="KWr")
     with sqlite3.connect(db_path) as conn:
         links = dict(conn.execute("select token, rereferral_of from families").fetchall())
     assert links[again] == _id(runner, old)
@@ -338,11 +334,11 @@ def test_the_rereferral_window_is_a_team_setting(runner, store, team):
     from webapp.accounts.teams import update_team_settings
 
     update_team_settings(store, team, rereferral_months=24)
-    old = add(runner, "--ref", "CS-2")
+    old = open_case(runner, "--ref", "CS-2")
     ok(runner("family", "close", old, "--as", "closed", "--views", "child,family,network",
               "--scaling", "5",
               "--date", "2025-03-03"))  # fmt: skip
-    again = add(runner, "--ref", "CS-2", opened=date(2026, 9, 1), initials="JWr")
+    again = open_case(runner, "--ref", "CS-2", opened=date(2026, 9, 1), initials="JWr")
     [counted] = runner.json("report", "drift", "--date", "2026-10-01")["rereferrals"]
     assert counted["token"] == again
 
@@ -364,7 +360,7 @@ def _id(runner, token: str) -> int:
 def test_the_dip_sample_takes_closed_and_stepped_down_cases_with_their_scaling(runner, tmp_path):
     ended = {}
     for initials, closed_as, scaling in (("ABc", "closed", "9"), ("DEf", "stepped-down", "6")):
-        token = add(runner, initials=initials)
+        token = open_case(runner, initials=initials)
         ok(runner("family", "close", token, "--as", closed_as, "--views", "child,family,network",
                   "--scaling", scaling, "--date", "2025-06-02"))  # fmt: skip
         ended[token] = (closed_as, int(scaling), "child,family,network")
@@ -388,7 +384,7 @@ def test_the_dip_sample_takes_closed_and_stepped_down_cases_with_their_scaling(r
 
 
 def test_a_manager_alert_of_the_closed_episode_does_not_come_back_on_reopening(runner):
-    token = add(runner, opened=date(2020, 1, 6))
+    token = open_case(runner, opened=date(2020, 1, 6))
     ok(runner("alerts", "add", token, "--date", "2020-06-01", "--action", "ask the school"))
     assert [a["key"] for a in alerts(runner, date(2020, 6, 1))] == ["manager:1"]
     ok(runner("family", "close", token, "--as", "stepped-down", "--views", "network",

@@ -16,6 +16,7 @@ import os
 import shutil
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,6 +118,7 @@ def _change(db, token: str, on: date, what: str, pick: int) -> None:
                     stage=1 + pick % 6)  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -13,14 +13,10 @@ import re
 import sqlite3
 from datetime import date, timedelta
 
-from history_helpers import answers, changed, ok
+from tests.helpers.cli import add_by_cli, ok
+from tests.helpers.day_answers import answers, changed
 
 TEAM, OTHER = "Team", "Elsewhere"
-
-
-def add(runner, *extra: str, opened: str, initials: str = "TWr", stage: str = "2") -> str:
-    args = ["family", "add", "--initials", initials, "--stage", stage, "--opened", opened]
-    return runner.json(*args, *extra)["token"]
 
 
 def alerts(runner, on: str, team: str = TEAM) -> list[dict]:
@@ -34,7 +30,7 @@ def drift(runner, on: str, team: str = TEAM) -> dict:
 def test_removing_a_flag_keeps_its_firings_and_the_missed_review(runner, tmp_path):
     """§12: "Removing a flag ... ends the series from that day on, but firings already made
     stay, open or answered, with their missed marks"."""
-    token = add(runner, "--review", "2025-12-01", "--type", "CIN", "--flag", "CSE",
+    token = add_by_cli(runner, "--review", "2025-12-01", "--type", "CIN", "--flag", "CSE",
                 opened="2025-01-06")  # fmt: skip
     days = [date(2025, 1, 31), date(2025, 3, 20), date(2025, 4, 13)]
     before = {d: answers(runner, TEAM, d, tmp_path) for d in days}
@@ -58,7 +54,7 @@ def test_removing_a_flag_keeps_its_firings_and_the_missed_review(runner, tmp_pat
 def test_closing_keeps_missed_reviews_and_counts_firings_unanswered_at_closure(runner, tmp_path):
     """§12: "A firing still open when its case closes is counted in the drift report as
     unanswered at closure"."""
-    token = add(runner, "--review", "2025-12-01", "--type", "s.25", opened="2024-06-03")
+    token = add_by_cli(runner, "--review", "2025-12-01", "--type", "s.25", opened="2024-06-03")
     day = date(2025, 1, 15)
     before = answers(runner, TEAM, day, tmp_path)
     missed = json.loads(before["drift"])["summary"]["missed_reviews"]
@@ -87,7 +83,7 @@ def test_a_transfer_leaves_the_history_with_the_team_that_held_the_case(
     """§12: "A transfer leaves the sending team's history of the case ... with the sending
     team for the time it held it; the receiving team's starts on the transfer day, and
     the tile is new on its next agenda"."""
-    token = add(runner, "--review", "2025-01-20", "--flag", "CSE", "--team", TEAM,
+    token = add_by_cli(runner, "--review", "2025-01-20", "--flag", "CSE", "--team", TEAM,
                 opened="2025-01-06")  # fmt: skip
     day = date(2025, 3, 7)
     before = {team: answers(runner, team, day, tmp_path) for team in (TEAM, OTHER)}
@@ -117,7 +113,7 @@ def test_a_transfer_leaves_the_history_with_the_team_that_held_the_case(
 def test_supervision_counts_a_case_under_the_worker_allocated_that_month(runner, tmp_path):
     """§12: "Supervision per practitioner for a month counts the cases allocated to them
     in that month, as allocated then"."""
-    token = add(runner, "--review", "2025-12-01", "--worker", "Sam", opened="2024-12-02")
+    token = add_by_cli(runner, "--review", "2025-12-01", "--worker", "Sam", opened="2024-12-02")
     ok(runner("discussion", "add", token, "--kind", "one-to-one", "--date", "2025-01-15"))
     day = date(2025, 1, 31)
     before = answers(runner, TEAM, day, tmp_path)
@@ -132,7 +128,7 @@ def test_supervision_counts_a_case_under_the_worker_allocated_that_month(runner,
 def test_a_type_change_back_dates_nothing(runner, tmp_path):
     """§12: "A change of type starts the new type's clocks on the day of the change (or at
     a --proceedings-start given with it), never earlier"."""
-    token = add(runner, "--review", "2025-12-01", "--type", "s.31", opened="2024-03-04")
+    token = add_by_cli(runner, "--review", "2025-12-01", "--type", "s.31", opened="2024-03-04")
     day = date(2025, 1, 5)
     before = answers(runner, TEAM, day, tmp_path)
     made = [(a["rule"], a["due"]) for a in json.loads(before["alerts"])]
@@ -154,7 +150,7 @@ def test_a_type_change_back_dates_nothing(runner, tmp_path):
 def test_a_reopened_case_carries_nothing_from_the_old_episode(runner, tmp_path):
     """§12: "Nothing from the old episode fires, counts as overdue or counts time in stage
     in the new one"."""
-    token = add(runner, "--review", "2024-02-01", "--type", "s.25", "--flag", "CSE",
+    token = add_by_cli(runner, "--review", "2024-02-01", "--type", "s.25", "--flag", "CSE",
                 opened="2024-01-08", stage="4")  # fmt: skip
     ok(runner("alerts", "add", token, "--date", "2024-04-01", "--action", "ask the school"))
     ok(runner("family", "close", token, "--as", "closed", "--views", "child,family,network",
@@ -182,7 +178,7 @@ def test_a_court_clock_may_start_before_registration(runner, db_path, tmp_path):
     """§12: "--proceedings-start may be before the case was registered; firings that fall
     before registration are listed as before caseboard held the case and are never
     counted as missed"."""
-    token = add(runner, "--review", "2025-12-01", "--type", "s.31", opened="2025-06-02")
+    token = add_by_cli(runner, "--review", "2025-12-01", "--type", "s.31", opened="2025-06-02")
     day = date(2025, 6, 1)
     before = answers(runner, TEAM, day, tmp_path)
     ok(runner("family", "set", token, "--date", "2025-06-02",
@@ -214,7 +210,7 @@ def test_a_court_clock_may_start_before_registration(runner, db_path, tmp_path):
 def test_a_late_entry_shows_both_dates_in_the_access_log(runner, db_path, today):
     """§12: "a change entered late but dated in the past is shown in the access log with
     both dates"."""
-    token = add(runner, "--review", "2031-01-01", opened="2025-01-06")
+    token = add_by_cli(runner, "--review", "2031-01-01", opened="2025-01-06")
     effective = today - timedelta(days=30)
     ok(runner("family", "set", token, "--date", effective.isoformat(), "--worker", "Ada Obi"))
     with sqlite3.connect(db_path) as conn:
@@ -231,8 +227,7 @@ def test_a_late_entry_shows_both_dates_in_the_access_log(runner, db_path, today)
 
 def test_the_pages_of_a_day_read_the_same_after_later_changes(client_for, store, team):
     """§12: the same holds for "the pages that show them"."""
-    from web_helpers import flatten, text
-
+    from tests.helpers.web import flatten, text
     from webapp.cases.families import add_family, get_family_row
     from webapp.cases.lifecycle import close_case, set_case
 

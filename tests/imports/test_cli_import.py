@@ -8,7 +8,8 @@ import sqlite3
 import tempfile
 
 import pytest
-from import_helpers import (
+
+from tests.helpers.import_sheets import (
     CHILDREN,
     COLUMNS,
     HEADERS,

@@ -1,6 +1,6 @@
-"""Every file of the export folder (:mod:`export_files`) imported end to end, as an admin
-would: the right families, columns and skipped rows, or a refusal that writes nothing;
-and no name in any byte of the store (db, -wal, -shm) or of the temporary folder.
+"""Every file of the export folder (:mod:`tests.helpers.export_folder`) imported end to
+end, as an admin would: the right families, columns and skipped rows, or a refusal that
+writes nothing; and no name in any byte of the store (db, -wal, -shm) or of the temporary folder.
 
 Contract §13: "A name in any column never reaches the store or the disk"; "Rows without
 a reference never become duplicate tiles when the same export is imported again".
@@ -14,10 +14,10 @@ import sqlite3
 import tempfile
 
 import pytest
-from export_cases import EXPORTS
-from export_files import NAMES, build_all
-from import_helpers import names_found, store_files
 
+from tests.helpers.export_expectations import EXPORTS
+from tests.helpers.export_folder import NAMES, build_all
+from tests.helpers.import_sheets import names_found, store_files
 from webapp.accounts.teams import ensure_team
 
 

@@ -18,8 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-from import_helpers import write_csv
+import pytest
 
+from tests.helpers.import_sheets import write_csv
 from webapp.cases.imports import import_export, prepare_import
 from webapp.store.connection import open_store
 
@@ -59,6 +60,7 @@ def import_process(db_path, export) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 def test_killed_during_its_write_the_store_is_as_it_was_and_a_rerun_never_duplicates(
     db_path, tmp_path, store
 ):
@@ -106,6 +108,7 @@ def test_the_same_child_twice_is_one_code_on_the_tile(runner, tmp_path, db_path)
     assert plan["new"][0]["codes"] == ["PRa", "PRa"]  # two children, not three rows
 
 
+@pytest.mark.slow
 def test_a_long_import_holds_the_write_lock_a_fraction_of_a_second(db_path, tmp_path):
     """Another writer, trying all through a 20,000-row import, never waits long."""
     rows = [[f"R{i}", *row] for i, row in enumerate(refless_rows(20_000))]

@@ -9,8 +9,17 @@ import re
 
 import pytest
 import werkzeug.formparser
-from import_helpers import CHILDREN, HEADERS, NAMES, names_found, store_files, write_csv, write_xlsx
 from itsdangerous import URLSafeTimedSerializer
+
+from tests.helpers.import_sheets import (
+    CHILDREN,
+    HEADERS,
+    NAMES,
+    names_found,
+    store_files,
+    write_csv,
+    write_xlsx,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,7 +15,7 @@ from itsdangerous import URLSafeTimedSerializer
 from test_import_page import carried, confirm, upload
 
 
-def text(answer) -> str:
+def unescaped_text(answer) -> str:
     return html.unescape(answer.get_data(as_text=True))
 
 
@@ -39,7 +39,7 @@ REPORT = [
 def test_the_preview_says_where_each_field_came_from_and_what_was_left_out(
     client_for, store, tmp_path, other_team
 ):
-    page = text(upload(client_for("admin"), csv_file(tmp_path, "report.csv", REPORT)))
+    page = unescaped_text(upload(client_for("admin"), csv_file(tmp_path, "report.csv", REPORT)))
     assert "header in row <strong>4</strong>" in page
     fields = re.search(r'<table class="report" id="fields">.*?</table>', page, re.S).group(0)
     assert "<td>review</td><td>Next Review Date</td><td>Review Date</td>" in fields
@@ -56,17 +56,17 @@ def test_saved_columns_are_used_where_the_file_has_them_and_can_be_forgotten(
     client = client_for("admin")
     first = csv_file(tmp_path, "a.csv", ["Ref,Code,Board,Due", "R1,TWr,2,04/12/2027"])
     columns = {"column-0": "ref", "column-1": "initials", "column-2": "stage", "column-3": "review"}
-    page = text(upload(client, first, **columns))
+    page = unescaped_text(upload(client, first, **columns))
     assert confirm(client, page).status_code == 200  # the columns are saved for the team
     other = csv_file(tmp_path, "b.csv", ["Case Ref,Initials,Stage,Next Review Date",
                                          "R2,JWr,3,04/12/2027"])  # fmt: skip
-    page = text(upload(client, other))
+    page = unescaped_text(upload(client, other))
     assert "1 new" in page  # not refused for the saved headers it lacks
     assert "the saved mapping's 'Board' (stage (1-6)) is not in this file" in page
-    admin = text(client.get("/admin/families"))
+    admin = unescaped_text(client.get("/admin/families"))
     assert "Saved columns:" in admin and "stage = Board" in admin
     client.post("/admin/import/mapping/forget")
-    assert "Saved columns:" not in text(client.get("/admin/families"))
+    assert "Saved columns:" not in unescaped_text(client.get("/admin/families"))
     assert store["import_mappings"].count == 0
 
 
@@ -75,20 +75,20 @@ def test_reading_by_headers_only_ignores_the_saved_columns(client_for, store, tm
     lines = ["Ref,Code,Board,Due,Stage", "R1,TWr,2,04/12/2027,5"]
     path = csv_file(tmp_path, "a.csv", lines)
     columns = {"column-0": "ref", "column-1": "initials", "column-2": "stage", "column-3": "review"}
-    confirm(client, text(upload(client, path, **columns)))
+    confirm(client, unescaped_text(upload(client, path, **columns)))
     path = csv_file(tmp_path, "b.csv", ["Ref,Code,Board,Due,Stage", "R2,JWr,2,04/12/2027,5"])
-    by_saved = text(upload(client, path))
+    by_saved = unescaped_text(upload(client, path))
     assert "<td>stage</td><td>Board</td>" in by_saved
-    by_headers = text(upload(client, path, columns="common"))
+    by_headers = unescaped_text(upload(client, path, columns="common"))
     assert "<td>stage</td><td>Stage</td>" in by_headers
 
 
 def test_a_default_stage_for_a_file_without_one(client_for, store, tmp_path):
     client = client_for("admin")
     path = csv_file(tmp_path, "a.csv", ["Case Ref,Initials,Next Review Date", "R1,TWr,04/12/2027"])
-    refused = text(upload(client, path))
+    refused = unescaped_text(upload(client, path))
     assert "a new family needs a stage" in refused
-    page = text(upload(client, path, default_stage="3"))
+    page = unescaped_text(upload(client, path, default_stage="3"))
     assert "1 new" in page
     confirm(client, page)
     assert [r["stage"] for r in store["families"].rows] == [3]
@@ -99,14 +99,14 @@ def test_the_teams_own_words_for_flags_and_types(client_for, store, tmp_path):
     lines = ["Case Ref,Initials,Stage,Next Review Date,Category,Alerts",
              "R1,TWr,2,04/12/2027,Child Protection Plan,CSE / Domestic Abuse"]  # fmt: skip
     path = csv_file(tmp_path, "a.csv", lines)
-    first = text(upload(client, path))
+    first = unescaped_text(upload(client, path))
     assert "the flag 'Domestic Abuse' is not one this team uses, so it is left off" in first
     bad = client.post("/admin/import/words", data={"words": "Domestic Abuse = DA"},
                       follow_redirects=True)  # fmt: skip
-    assert "'DA' is not one of this team's case types or flags" in text(bad)
+    assert "'DA' is not one of this team's case types or flags" in unescaped_text(bad)
     client.post("/admin/import/words", data={"words": "Domestic Abuse = MARAC\nRespite = -"})
-    assert "domestic abuse = MARAC" in text(client.get("/admin/families"))
-    page = text(upload(client, path))
+    assert "domestic abuse = MARAC" in unescaped_text(client.get("/admin/families"))
+    page = unescaped_text(upload(client, path))
     assert "1 new" in page
     confirm(client, page)
     family = next(store["families"].rows)
@@ -118,7 +118,7 @@ def test_refused_values_are_quoted_but_never_a_name(client_for, store, tmp_path)
     lines = ["Case Ref,Child first name,Surname,Stage,Next Review Date",
              "R1,Hyacinth,Gormley,Assesment,04/12/2027",
              "R2,Ambrose,Ravensworth,Gormley,04/12/2027"]  # fmt: skip
-    page = text(upload(client_for("admin"), csv_file(tmp_path, "a.csv", lines)))
+    page = unescaped_text(upload(client_for("admin"), csv_file(tmp_path, "a.csv", lines)))
     assert "'Assesment' is not a stage" in page
     assert (
         "the cell (it holds a word from the name columns, so is not shown) is not a stage" in page
@@ -132,7 +132,7 @@ def test_the_carried_preview_holds_no_name(client_for, store, tmp_path):
     lines = ["Family ID,Case Ref,Forename,Surname,Stage,Next Review Date",
              "F1,C1,Hyacinth,Gormley,2,04/12/2027",
              "F1,C2,Ambrose,Gormley,2,04/12/2027"]  # fmt: skip
-    page = text(upload(client_for("admin"), csv_file(tmp_path, "a.csv", lines)))
+    page = unescaped_text(upload(client_for("admin"), csv_file(tmp_path, "a.csv", lines)))
     carry = URLSafeTimedSerializer("x").loads_unsafe(carried(page))[1]
     assert "Gormley" not in str(carry) and "Hyacinth" not in str(carry)
     assert carry["groups"][0]["codes"] == ["HGo", "AGo"]

@@ -6,8 +6,8 @@ import json
 from datetime import date, datetime
 
 import pytest
-from import_helpers import CHILDREN, COLUMNS, write_xlsx
 
+from tests.helpers.import_sheets import CHILDREN, COLUMNS, write_xlsx
 from webapp.cases.imports.columns import COMMON_HEADERS, header_key, parse_columns, resolve
 from webapp.cases.imports.dates import DateError, parse_export_date
 from webapp.cases.imports.refs import ref_key

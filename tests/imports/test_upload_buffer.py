@@ -17,18 +17,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
-from import_helpers import names_found, store_files
-from web_helpers import PASSWORD
+
+from tests.helpers.import_sheets import names_found, store_files
+from tests.helpers.web import PASSWORD, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["Wilhelmina", "Thaddeus", "Quintavalle"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def files_open_in(pid: int, folder: Path) -> list[str]:
@@ -52,6 +48,7 @@ def export_body(rows: int = 8_000) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+@pytest.mark.slow
 def test_a_large_upload_is_never_spooled_to_the_temporary_folder(users, store, db_path, tmp_path):
     store.close()
     temp = tmp_path / "temp"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from functools import partial
 
-import mail_server
-import oidc_helpers
 import pytest
-from web_helpers import PASSWORD, Client
 from werkzeug.security import generate_password_hash
 
 import webapp.accounts.users
+from tests.helpers import mail_server
+from tests.helpers.oidc_provider import Provider
+from tests.helpers.web import PASSWORD, Client
 from webapp import create_app
 from webapp.accounts.teams import ensure_team
 from webapp.accounts.users import add_user
@@ -56,7 +56,7 @@ def mailbox(monkeypatch):
 @pytest.fixture(scope="module")
 def oidc_provider():
     """A real OpenID Connect provider process (Node, oidc-provider) on a free port."""
-    provider = oidc_helpers.Provider()
+    provider = Provider()
     yield provider
     provider.stop()
 

@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 
 import icalendar
-from web_helpers import AuthActions
 
+from tests.helpers.web import AuthActions
 from webapp.accounts.teams import update_team_settings
 from webapp.practice.clinic import book
 from webapp.practice.clinic_days import next_clinic

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import mail_server
 import pytest
 
+from tests.helpers import mail_server
 from webapp.practice.supervision import add_discussion
 from webapp.rules.alert_records import follow_up
 from webapp.rules.alerts import open_alerts

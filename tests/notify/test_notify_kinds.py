@@ -59,7 +59,7 @@ def test_a_practitioner_gets_their_red_and_amber_cases_on_the_weekly_day(
 def test_settings_page_chooses_daily_weekly_or_off(app, mailbox, runner, pat_cases, add_person):
     monday, _ = pat_cases
     client = app.test_client()
-    from web_helpers import AuthActions
+    from tests.helpers.web import AuthActions
 
     AuthActions(client).login("pat")
     page = client.get("/me/notifications").get_data(as_text=True)

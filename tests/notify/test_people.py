@@ -4,8 +4,8 @@ teams; a team's own recipients for an alert role."""
 from __future__ import annotations
 
 import pytest
-from web_helpers import PASSWORD, AuthActions
 
+from tests.helpers.web import PASSWORD, AuthActions
 from webapp.accounts.people import role_holders, set_team_recipients, user_team_ids
 from webapp.accounts.roles import HOP, SM, TM
 from webapp.accounts.teams import ensure_team

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from web_helpers import AuthActions
-
+from tests.helpers.web import AuthActions
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import set_case
 from webapp.rules.alert_records import add_manager_alert

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from mail_server import free_port
 
+from tests.helpers.mail_server import free_port
 from webapp.cli.serve import server_scheduler
 from webapp.errors import BadInput
 from webapp.scheduler import Scheduler
@@ -73,6 +73,7 @@ def test_serve_with_scheduler_sends_notify_at_its_time(app, mailbox, store, team
     assert [r for r in mailbox.rcpts] == [["sm1@council.example"]]
 
 
+@pytest.mark.slow
 def test_caseboard_serve_with_two_workers_sends_each_message_once(
     db_path, store, mailbox, family, add_person, today
 ):

@@ -7,8 +7,9 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from oidc_helpers import REDIRECT_URI, sign_in_at_provider
-from web_helpers import PASSWORD, AuthActions
+
+from tests.helpers.oidc_provider import REDIRECT_URI, sign_in_at_provider
+from tests.helpers.web import PASSWORD, AuthActions
 
 
 @pytest.fixture

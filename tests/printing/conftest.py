@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from printing_helpers import BASE_URL
+
+from tests.helpers.printed_pages import BASE_URL
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ and offers no tile download."""
 from __future__ import annotations
 
 import pytest
-from web_helpers import text
 
+from tests.helpers.web import text
 from webapp.printing.address import is_this_machine
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from printing_helpers import page_sizes, render
 
 from printables.board_kit import board_kit_pages, boards_for, marker_piece
+from tests.helpers.printed_pages import page_sizes, render
 from tilegen.standard import BoardGeometry, marker_role
 from tilegen.units import px_to_mm
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from printing_helpers import page_sizes, render
 
+from tests.helpers.printed_pages import page_sizes, render
 from tilegen.units import px_to_mm
 from webapp.accounts.teams import update_team_settings
 

@@ -8,9 +8,9 @@ import json
 
 import pypdfium2 as pdfium
 import pytest
-from printing_helpers import BASE_URL, decode_zbar, decode_zxing, render
 
 from printables.templates import get_template
+from tests.helpers.printed_pages import BASE_URL, decode_zbar, decode_zxing, render
 from tilegen.fonts import text_width
 from tilegen.layout import Text
 from tilegen.tile import (
@@ -90,6 +90,7 @@ def test_the_sticker_sheet_shows_every_code(runner, tmp_path):
     assert SIX in page_text(out)
 
 
+@pytest.mark.slow
 def test_the_scanner_reads_a_three_child_tile_off_a_board(runner, tmp_path):
     from scanner.synth import TileSpec, make_board_photo
 

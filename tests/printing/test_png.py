@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from printing_helpers import BASE_URL, decode_zbar, decode_zxing
 
+from tests.helpers.printed_pages import BASE_URL, decode_zbar, decode_zxing
 from tilegen.payload import parse_tile_url
 from tilegen.tile import TILE_HEIGHT_MM, TILE_WIDTH_MM
 from tilegen.units import px_to_mm

@@ -4,9 +4,9 @@ every tile on a printed sheet decodes back to its own URL with two decoders."""
 from __future__ import annotations
 
 import pytest
-from printing_helpers import BASE_URL, decode_zbar, decode_zxing, page_sizes, render
 
 from printables.templates import TEMPLATES, get_template
+from tests.helpers.printed_pages import BASE_URL, decode_zbar, decode_zxing, page_sizes, render
 from tilegen.tile import QR_CENTRE_MM, TILE_HEIGHT_MM, TILE_WIDTH_MM
 from tilegen.units import px_to_mm
 

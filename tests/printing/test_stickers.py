@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from printing_helpers import page_sizes
-
+from tests.helpers.printed_pages import page_sizes
 from webapp.accounts.teams import team_today
 from webapp.cases.families import get_family_row, set_review
 from webapp.cases.lifecycle import close_case

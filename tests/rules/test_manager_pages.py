@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from web_helpers import text
-
+from tests.helpers.web import text
 from webapp.cases.meetings import meeting_record
 from webapp.practice.clinic_days import next_open_clinic
 from webapp.web.dates import longdate

@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from tests.helpers.cli import add_by_cli
 from webapp.accounts.teams import ensure_team, team_today
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case, reopen_case, set_case
@@ -20,18 +21,12 @@ WEEK = timedelta(weeks=1)
 DAY = timedelta(days=1)
 
 
-def add(runner, *args):
-    result = runner("family", "add", "--review", "2030-01-01", *args)
-    assert result.exit_code == 0, result.output
-    return result.output.strip()
-
-
 # -- supervision (Islington policy) ---------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", ["group", "weekly meeting", "clinic", "situational"])
 def test_only_a_one_to_one_counts_for_the_month(runner, kind):
-    token = add(
+    token = add_by_cli(
         runner, "--initials", "TWr", "--stage", "2", "--opened", "2024-01-01", "--worker", "Ann"
     )
     assert runner("discussion", "add", token, "--kind", kind, "--date", "2024-03-05").exit_code == 0
@@ -55,11 +50,13 @@ def test_only_a_one_to_one_counts_for_the_month(runner, kind):
 
 
 def test_each_practitioner_checked_against_their_frequency_and_leave(runner):
-    ann = add(
+    ann = add_by_cli(
         runner, "--initials", "AAa", "--stage", "2", "--opened", "2024-01-01", "--worker", "Ann"
     )
-    add(runner, "--initials", "BBb", "--stage", "2", "--opened", "2024-01-01", "--worker", "Ben")
-    cat = add(
+    add_by_cli(
+        runner, "--initials", "BBb", "--stage", "2", "--opened", "2024-01-01", "--worker", "Ben"
+    )
+    cat = add_by_cli(
         runner, "--initials", "CCc", "--stage", "2", "--opened", "2024-01-01", "--worker", "Cat"
     )
     assert runner("supervision", "frequency", "Ann", "fortnightly", "--note", "ASYE").exit_code == 0
@@ -88,7 +85,7 @@ def test_each_practitioner_checked_against_their_frequency_and_leave(runner):
 
 
 def test_a_significant_decision_on_a_friday_is_due_on_the_saturday(runner):
-    token = add(runner, "--initials", "TWr", "--stage", "2", "--opened", "2024-01-01")
+    token = add_by_cli(runner, "--initials", "TWr", "--stage", "2", "--opened", "2024-01-01")
     runner(
         "discussion", "add", token, "--kind", "one-to-one", "--date", "2024-03-08", "--significant"
     )
@@ -111,7 +108,7 @@ def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_we
 ):
     opened = date(2025, 1, 6)
     at38, at41 = opened + 38 * WEEK, opened + 41 * WEEK
-    token = add(
+    token = add_by_cli(
         runner,
         "--initials",
         "TWr",
@@ -182,7 +179,7 @@ def test_unanswered_38_week_s31_alert_is_still_listed_and_missed_after_the_41_we
 def test_follow_up_names_its_firing(runner):
     opened = date(2025, 1, 6)
     at41 = opened + 41 * WEEK
-    token = add(
+    token = add_by_cli(
         runner,
         "--initials",
         "TWr",
@@ -278,7 +275,7 @@ def test_stage_1_case_with_no_s47_date_has_no_core_assessment_alert(store, team,
         for a in runner.json("alerts", "--date", "2025-03-10")
         if a["rule"] == "core-assessment"
     ] == []
-    no_s47 = add(runner, "--initials", "NOs", "--stage", "1")
+    no_s47 = add_by_cli(runner, "--initials", "NOs", "--stage", "1")
     assert runner("alerts", "interim", no_s47).exit_code == 2
 
 
@@ -290,8 +287,8 @@ def _bookings(store):
 
 
 def test_two_teams_booking_the_same_thursday_slot(runner, store, team, other_team):
-    mine = add(runner, "--initials", "AAa", "--stage", "4", "--team", "Team")
-    theirs = add(runner, "--initials", "BBb", "--stage", "4", "--team", "Elsewhere")
+    mine = add_by_cli(runner, "--initials", "AAa", "--stage", "4", "--team", "Team")
+    theirs = add_by_cli(runner, "--initials", "BBb", "--stage", "4", "--team", "Elsewhere")
     slot = ["--for", "lpm", "--day", "2025-06-12", "--start", "14:00", "--date", "2025-06-09"]
     first = runner("clinic", "book", mine, "--team", "Team", *slot)
     assert first.exit_code == 0, first.output
@@ -336,7 +333,7 @@ def test_two_teams_booking_the_same_thursday_slot(runner, store, team, other_tea
     ],
 )
 def test_refused_days_exit_2_with_the_reason_and_write_nothing(runner, store, day, today, reason):
-    token = add(runner, "--initials", "AAa", "--stage", "4")
+    token = add_by_cli(runner, "--initials", "AAa", "--stage", "4")
     result = runner(
         "clinic", "book", token, "--for", "lpm", "--day", day, "--start", "14:00", "--date", today
     )
@@ -362,8 +359,8 @@ def test_refused_days_exit_2_with_the_reason_and_write_nothing(runner, store, da
 
 
 def test_clinic_record_and_the_quarterly_check(runner):
-    came = add(runner, "--initials", "AAa", "--stage", "4")
-    skipped = add(runner, "--initials", "BBb", "--stage", "4")
+    came = add_by_cli(runner, "--initials", "AAa", "--stage", "4")
+    skipped = add_by_cli(runner, "--initials", "BBb", "--stage", "4")
     booked = runner.json(
         "clinic",
         "book",
@@ -404,13 +401,15 @@ def test_clinic_record_and_the_quarterly_check(runner):
 
 def test_stuck_appears_in_the_agenda_after_red_and_amber(runner, store, team):
     today = team_today(team)
-    red = add(runner, "--initials", "REd", "--stage", "3", "--review", (today - DAY).isoformat())
-    amber = add(
+    red = add_by_cli(
+        runner, "--initials", "REd", "--stage", "3", "--review", (today - DAY).isoformat()
+    )
+    amber = add_by_cli(
         runner, "--initials", "AMb", "--stage", "3", "--review", (today + 3 * DAY).isoformat()
     )
     opened = {n: ("--opened", (today - n * DAY).isoformat()) for n in (56, 57)}
-    stuck = add(runner, "--initials", "STu", "--stage", "2", *opened[57])
-    limit = add(runner, "--initials", "LIm", "--stage", "2", *opened[56])
+    stuck = add_by_cli(runner, "--initials", "STu", "--stage", "2", *opened[57])
+    limit = add_by_cli(runner, "--initials", "LIm", "--stage", "2", *opened[56])
     for token, days in ((stuck, 57), (limit, 56)):  # stage 2's limit: 8 weeks = 56 days
         fid = get_family_row(store, token, team)["id"]
         store.execute(

@@ -4,13 +4,15 @@ completions and late interims kept in the drift report."""
 
 from datetime import date
 
+from tests.helpers.cli import add_by_cli
+
 S47 = "2025-01-06"  # a Monday: 42 working days later is Wednesday 5 March 2025
 DEADLINE = "2025-03-05"
 
 
-def add(runner, initials="TWr", s47=S47):
-    token = runner("family", "add", "--team", "Team", "--initials", initials, "--stage", "1",
-                   "--review", "2030-01-01", "--opened", "2024-12-02").output.strip()  # fmt: skip
+def add_with_s47(runner, initials="TWr", s47=S47):
+    """A family on stage 1, opened on 2 December 2024, with an s.47 referral on ``s47``."""
+    token = add_by_cli(runner, "--team", "Team", initials=initials, stage=1, opened="2024-12-02")
     assert runner("family", "set", token, "--date", s47, "--s47", s47).exit_code == 0
     return token
 
@@ -23,7 +25,7 @@ def test_the_warning_opens_five_working_days_before_the_deadline(runner):
     """ "the assessment should be completed within 42 working days of the referral which
     led to the S.47 enquiries" (§4.1): the warning is open 3 days before the deadline,
     marked due soon, and "the timescale has passed" only after it."""
-    token = add(runner)
+    token = add_with_s47(runner)
     assert core(runner, "2025-02-25") == []
     [alert] = core(runner, "2025-03-02")  # three days before the deadline
     assert (alert["token"], alert["due"], alert["deadline"]) == (token, "2025-02-26", DEADLINE)
@@ -37,7 +39,7 @@ def test_the_warning_opens_five_working_days_before_the_deadline(runner):
 def test_it_stays_open_until_the_assessment_is_done(runner):
     """ "Ensuring Core Assessments are completed within 42 working days" (§10.1): only
     the assessment marked done closes the alert, not a follow-up."""
-    token = add(runner)
+    token = add_with_s47(runner)
     refused = runner("alerts", "follow-up", token, "core-assessment", "--date", "2025-03-06")
     assert refused.exit_code == 2 and "--assessment-done" in refused.output
     assert len(core(runner, "2025-03-20")) == 1
@@ -50,7 +52,7 @@ def test_it_stays_open_until_the_assessment_is_done(runner):
 def test_done_before_the_s47_date_is_refused(runner, store, team):
     """The assessment follows "the referral which led to the S.47 enquiries": it cannot
     be done before that date."""
-    token = add(runner)
+    token = add_with_s47(runner)
     refused = runner("family", "set", token, "--date", S47, "--assessment-done", "2025-01-03")
     assert refused.exit_code == 2 and "before the s.47 date" in refused.output
     assert store["families"].get(1)["assessment_done"] is None
@@ -61,9 +63,9 @@ def test_late_completion_and_late_interim_are_in_the_drift_report(runner):
     information, an interim Core Assessment should be completed within the 42 days"
     (§10.1): a late completion leaves a trace, and an interim after the deadline is
     marked late."""
-    late = add(runner, "LAt")
-    on_time = add(runner, "ONt")
-    still = add(runner, "STi")
+    late = add_with_s47(runner, "LAt")
+    on_time = add_with_s47(runner, "ONt")
+    still = add_with_s47(runner, "STi")
     runner("family", "set", on_time, "--date", "2025-03-05", "--assessment-done", "2025-03-05")
     runner("family", "set", late, "--date", "2025-03-14", "--assessment-done", "2025-03-14")
     made = runner.json("alerts", "interim", still, "--date", "2025-03-07")
@@ -85,7 +87,7 @@ def test_late_completion_and_late_interim_are_in_the_drift_report(runner):
 
 def test_the_drift_page_and_pdf_show_the_section(runner, client_for, tmp_path):
     """The same section on the drift page and in its PDF."""
-    token = add(runner)
+    token = add_with_s47(runner)
     runner("family", "set", token, "--date", "2025-03-14", "--assessment-done", "2025-03-14")
     page = client_for("manager").get("/reports/drift?date=2025-03-20").get_data(as_text=True)
     assert "Core assessments late or overdue (1)" in page
@@ -100,7 +102,7 @@ def test_the_section_for_a_day_is_not_rewritten_by_later_changes(runner, other_t
     of the report's day (docs/contract.md §12): closing or transferring a case later
     leaves an assessment already late in the report for that day, and the team that
     stopped holding the case keeps it, late until the day it stopped."""
-    closed, moved = add(runner, "CLo"), add(runner, "MOv")
+    closed, moved = add_with_s47(runner, "CLo"), add_with_s47(runner, "MOv")
 
     def section(on):
         report = runner.json("report", "drift", "--team", "Team", "--date", on)

@@ -1,22 +1,22 @@
 """Closing a case as the Kent Case Progression Policy means it (docs/contract.md §16):
 the views of the child, family and network, or a reason why one could not be had."""
 
-from web_helpers import text
-
+from tests.helpers.cli import add_by_cli
+from tests.helpers.web import text
 from webapp.cases.families import get_family_row
 from webapp.store.events import family_history
 
 
-def add(runner, initials="TWr"):
-    return runner("family", "add", "--initials", initials, "--stage", "6", "--review",
-                  "2030-01-01", "--opened", "2025-01-06").output.strip()  # fmt: skip
+def add_stage_6(runner, initials="TWr"):
+    """A family on stage 6 (step down or closure), opened on 6 January 2025."""
+    return add_by_cli(runner, initials=initials, stage=6, opened="2025-01-06")
 
 
 def test_closure_needs_all_three_views_or_a_reason(runner, store, team):
     """ "no case should be identified for closure or Step Down without explicit
     consideration of the views of the child, family and the professional network"
     (§5, §7): `--views network --scaling 0` alone exits 2 and writes nothing."""
-    token = add(runner)
+    token = add_stage_6(runner)
     row = get_family_row(store, token, team)
     before = len(family_history(store, row["id"]))
     close = ("family", "close", token, "--as", "closed", "--date", "2025-06-02")
@@ -34,7 +34,7 @@ def test_closure_needs_all_three_views_or_a_reason(runner, store, team):
         "network",
         "child too young; parents refused to meet",
     )
-    other = add(runner, "JWr")
+    other = add_stage_6(runner, "JWr")
     full = runner("family", "close", other, "--as", "stepped-down", "--date", "2025-06-02",
                   "--views", "child,family,network", "--scaling", "8")  # fmt: skip
     assert full.exit_code == 0, full.output
@@ -43,7 +43,7 @@ def test_closure_needs_all_three_views_or_a_reason(runner, store, team):
 def test_the_dip_sample_shows_the_reason(runner, tmp_path):
     """ "A regular dip sample audit ... considers a sample of closed/Stepped Down cases 3 -
     6 months after closure" (§11): it shows why a view was missing."""
-    token = add(runner)
+    token = add_stage_6(runner)
     runner("family", "close", token, "--as", "closed", "--date", "2025-06-02", "--views",
            "child,network", "--scaling", "7", "--reason", "family moved abroad")  # fmt: skip
     [case] = runner.json("report", "drift", "--date", "2025-10-01")["dip_sample"]["cases"]

@@ -16,7 +16,7 @@ from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case
 from webapp.meeting.outcomes import record_outcome
 from webapp.store import access_log, chunks
-from webapp.store.connection import connect, open_store
+from webapp.store.connection import connect
 from webapp.store.retention import purge, retention_settings
 
 TABLES = ("teams", "users", "families", "events", "flags", "audit", "scans", "scan_images")
@@ -221,9 +221,3 @@ def test_long_writes_go_in_chunks_and_are_taken_back_if_one_fails(store, team):
     assert store["settings"].count == before
     with pytest.raises(RuntimeError), store.atomic():
         chunks.in_chunks(store, [1], write)
-
-
-def test_open_store_keeps_working_after_restore_of_an_older_schema(tmp_path, runner):
-    path = tmp_path / "old.db"
-    open_store(path, create=True).close()
-    assert runner.on(tmp_path / "new.db")("restore", str(path)).exit_code == 0

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from web_helpers import text
+
+from tests.helpers.web import text
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "webapp" / "web" / "templates"
 

@@ -12,6 +12,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from tests.helpers.web import bearer
+
 BIG = 2**63
 
 
@@ -22,10 +24,6 @@ def snapshot(store) -> dict:
     counts["rows"] = [tuple(r.values()) for r in store["families"].rows]
     counts["rules"] = [r["params"] for r in store["review_rules"].rows]
     return counts
-
-
-def bearer(api_tokens, role="manager"):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 def png_header(width: int, height: int, depth: int = 8, colour: int = 2) -> bytes:

@@ -12,11 +12,11 @@ from datetime import timedelta
 
 import pytest
 from flask import request
-from web_helpers import PASSWORD
 
 import webapp.store.connection
 import webapp.store.log_buffer
 import webapp.web.extensions
+from tests.helpers.web import PASSWORD
 from webapp import create_app
 from webapp.store.log_buffer import buffer_for
 

@@ -10,8 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from web_helpers import AuthActions
 
+from tests.helpers.web import AuthActions
 from webapp.accounts.teams import ensure_team
 from webapp.accounts.users import add_user
 from webapp.cases.families import add_family, get_family_row

@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, AuthActions, csrf_token
 from werkzeug.security import generate_password_hash
 
 import webapp.accounts.users as users_module
+from tests.helpers.web import PASSWORD, AuthActions, csrf_token
 from webapp import create_app
 from webapp.accounts.users import add_user, authenticate, check_password
 from webapp.errors import BadInput

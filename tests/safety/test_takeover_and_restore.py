@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from test_sessions import cookies, logged_in, replay
-from web_helpers import PASSWORD, AuthActions
 
+from tests.helpers.web import PASSWORD, AuthActions
 from webapp.accounts.users import add_user, authenticate, create_api_token
 from webapp.store.backup import backup, restore
 

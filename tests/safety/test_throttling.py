@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from web_helpers import PASSWORD, AuthActions, running_server
 
 import webapp.accounts.users as users_module
+from tests.helpers.web import PASSWORD, AuthActions, running_server
 from webapp.accounts.users import add_user
 
 REAL = "plum otter harbour lamp"
@@ -71,6 +71,7 @@ def test_wrong_passwords_from_anywhere_cannot_lock_the_user_out_of_their_own_bro
     assert home.status_code == 302  # the user's own browser, even from a new address
 
 
+@pytest.mark.slow
 def test_made_up_names_do_not_lock_an_office_out(app, users, mia):
     """The attack: 30 failures with made-up names locked out an office's shared address."""
     office = {"REMOTE_ADDR": "10.20.30.40"}
@@ -93,6 +94,7 @@ def test_head_on_login_is_not_a_failure(client, store, users):
     assert AuthActions(client).login("manager").status_code == 302
 
 
+@pytest.mark.slow
 def test_an_anonymous_client_cannot_add_unbounded_access_log_rows(app, store, users):
     """The attack: an anonymous client added 416 access-log rows a second."""
     client = app.test_client()

@@ -1,8 +1,11 @@
 """Annotated pictures come back in memory for the web preview, or as files for the CLI."""
 
+import pytest
+
 from scanner import scan_photos
 
 
+@pytest.mark.slow
 def test_annotated_pictures_in_memory_and_on_disk(plain_photo, tmp_path):
     photos = [("wall.jpg", plain_photo.jpeg_bytes()), ("notes.txt", b"not a photo")]
     result = scan_photos(photos, keep_annotated=True, annotate_dir=tmp_path)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import qrcode
 import zxingcpp
-from conftest_helpers import check_tiles
 
 from scanner import scan_photos
 from scanner.decode import wiener_deconvolve
@@ -14,6 +13,7 @@ from scanner.psf import kernel_image
 from scanner.quality import SECOND_PHOTO, board_suggestions
 from scanner.synth import TileSpec, make_board_photo
 from scanner.synth_camera import motion_kernel
+from tests.helpers.scan_checks import check_tiles
 from tilegen.payload import tile_url
 from tilegen.standard import BoardGeometry
 

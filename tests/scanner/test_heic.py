@@ -3,11 +3,11 @@
 import io
 
 import pytest
-from conftest_helpers import check_tiles
 from PIL import Image
 
 from scanner import scan_photos
 from scanner.synth import TileSpec, make_board_photo
+from tests.helpers.scan_checks import check_tiles
 from tilegen.standard import BoardGeometry
 
 pytest.importorskip("pillow_heif")  # the optional `heic` extra; part of the `test` extra
@@ -36,6 +36,7 @@ def sideways_heic(upright: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.slow
 def test_rotated_heic_with_exif_orientation_places_every_tile():
     photo = make_board_photo(
         TILES, stages=(3,), geometries=SMALL_BOARD, px_per_module=2.4, size=SIZE, seed=4

@@ -6,7 +6,6 @@ import cv2
 import numpy as np
 import pytest
 import zxingcpp
-from conftest_helpers import check_tiles
 from pyzbar import pyzbar
 
 import scanner.scan as scan_module
@@ -15,6 +14,7 @@ from scanner.grid_sampler import CLIPPED, read_grid, recover_contrast
 from scanner.images import load_photo
 from scanner.qr_codewords import SPARE_CHECK_SYMBOLS, decode_modules, structure
 from scanner.synth import DEMO_BASE_URL, TileSpec, finder_centre_mm, make_board_photo
+from tests.helpers.scan_checks import check_tiles
 from tilegen.layout import Layout
 from tilegen.payload import tile_url
 from tilegen.qr import qr_symbol

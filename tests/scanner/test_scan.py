@@ -1,12 +1,13 @@
 """Scanning generated board photos: each tile's token, stage and zone."""
 
 import numpy as np
-from conftest_helpers import check_tiles, jpeg
+import pytest
 from PIL import Image
 
 import scanner.scan as scan_module
 from scanner import scan_photos
 from scanner.synth import POSTER_TEXT, TileSpec, make_board_photo
+from tests.helpers.scan_checks import check_tiles, jpeg
 
 SIZE = (3600, 2700)
 
@@ -21,6 +22,7 @@ def test_plain_board_every_tile_placed(plain_photo):
     assert all(t["photo"] == "board4.jpg" for t in result["tiles"])
 
 
+@pytest.mark.slow
 def test_hidden_marker_still_places_every_tile():
     photo = make_board_photo(
         stages=(2,), n_tiles=8, px_per_module=2.8, size=SIZE, yaw=15, hide_markers=[(2, 2)], seed=5
@@ -32,6 +34,7 @@ def test_hidden_marker_still_places_every_tile():
     assert any("only three markers" in s for s in result["photos"][0]["suggestions"])
 
 
+@pytest.mark.slow
 def test_two_boards_in_one_photo():
     photo = make_board_photo(stages=(1, 3), n_tiles=5, px_per_module=2.4, size=(4800, 2400), seed=7)
     result = scan_photos([("two.jpg", photo.jpeg_bytes())]).to_json()
@@ -40,6 +43,7 @@ def test_two_boards_in_one_photo():
     assert {t.stage for t in photo.visible} == {1, 3}
 
 
+@pytest.mark.slow
 def test_one_board_across_two_photos():
     tiles = [
         TileSpec(f"ABCDEFGH{a}{b}", "TWr", 5, x, y)
@@ -105,6 +109,7 @@ def test_truncated_and_empty_photos(tmp_path, plain_photo):
     assert "truncated" in messages[0] and "empty" in messages[1]
 
 
+@pytest.mark.slow
 def test_tile_in_two_places_is_a_duplicate():
     tiles = [
         TileSpec("DVPE0DVPE0", "TWr", 3, 300, 300),
@@ -129,6 +134,7 @@ def test_codes_without_boards_are_still_reported(plain_photo):
     assert data["tiles"] and all(t["stage"] is None and t["zone"] is None for t in data["tiles"])
 
 
+@pytest.mark.slow
 def test_hint_finds_at_least_as_much_and_never_misplaces(monkeypatch):
     # the photo's wall-clock limit would make this depend on how busy the machine is:
     # the passes before the hint pass (the known-geometry one among them) stop at it too

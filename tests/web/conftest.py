@@ -5,9 +5,9 @@ server."""
 from __future__ import annotations
 
 import pytest
-import web_helpers
-from web_helpers import running_server
 
+from tests.helpers import web
+from tests.helpers.web import running_server
 from tilegen.payload import new_token
 from webapp.cases.families import add_family
 
@@ -82,9 +82,9 @@ def browser():
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(
-            executable_path=web_helpers.CHROMIUM,
-            args=web_helpers.CHROMIUM_ARGS,
-            env=web_helpers.chromium_env(),
+            executable_path=web.CHROMIUM,
+            args=web.CHROMIUM_ARGS,
+            env=web.chromium_env(),
         )
         yield chromium
         chromium.close()

@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, needs_chromium, running_server
+
+from tests.helpers.web import PASSWORD, needs_chromium, running_server
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -175,6 +176,7 @@ def check_states(page, base_url: str, role: str, values: dict) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_passes_axe_and_fits_the_screen(browser, server, sample, role):
     base_url, urls = server

@@ -7,11 +7,8 @@ from html import unescape
 
 import pytest
 
+from tests.helpers.web import bearer
 from webapp.cases.families import get_family_row
-
-
-def bearer(api_tokens, role):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 def scan_body(fam):

@@ -6,11 +6,8 @@ import json
 
 import pytest
 
+from tests.helpers.web import bearer
 from webapp.cases.families import get_family_row
-
-
-def bearer(api_tokens, role):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 def test_a_manager_changes_date_and_stage_with_an_event_and_an_audit_entry(

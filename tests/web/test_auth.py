@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from web_helpers import PASSWORD, AuthActions, csrf_token, flatten, text
-
+from tests.helpers.web import PASSWORD, AuthActions, csrf_token, flatten, text
 from webapp.accounts.users import user_by_id
 from webapp.store import access_log
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from web_helpers import text
-
+from tests.helpers.web import text
 from webapp.scans.applying import apply_scan
 from webapp.scans.previews import preview_scan
 

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from web_helpers import PASSWORD, needs_chromium
+
+from tests.helpers.web import PASSWORD, needs_chromium
 
 PHONE = {"width": 390, "height": 844}
 
@@ -72,6 +73,7 @@ def test_phone_logs_in_from_a_tile_url_and_reads_the_date(live_server, phone, fa
     assert time.perf_counter() - started < 5
 
 
+@pytest.mark.slow
 def test_phone_uploads_a_photo_previews_applies_and_sees_the_board_change(
     live_server, phone, fam, board_photo, tmp_path
 ):

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import abort
-from web_helpers import PASSWORD, flatten, needs_chromium, text
 
+from tests.helpers.web import PASSWORD, flatten, needs_chromium, text
 from webapp.accounts.teams import team_today
 from webapp.rules.alert_records import add_manager_alert
 from webapp.rules.alerts import open_alerts
@@ -225,6 +225,7 @@ def test_alert_follow_up_back_to_the_tile_page_still_works(client_for, store, te
 # -- on a phone ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @needs_chromium
 def test_error_page_fits_a_phone_and_passes_axe(live_server, browser):

@@ -4,8 +4,9 @@ confirm, and be offered the new tiles; axe-core finds no WCAG 2.2 AA violation."
 from __future__ import annotations
 
 import pytest
-from import_helpers import CHILDREN, names_found, store_files, write_xlsx
-from web_helpers import PASSWORD, needs_chromium
+
+from tests.helpers.import_sheets import CHILDREN, names_found, store_files, write_xlsx
+from tests.helpers.web import PASSWORD, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -18,6 +19,7 @@ def no_axe_violations(page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.slow
 def test_admin_imports_an_export_in_the_browser(live_server, browser, store, db_path, tmp_path):
     export = write_xlsx(tmp_path / "open-cases.xlsx", CHILDREN)
     page = browser.new_page(viewport={"width": 1280, "height": 900})

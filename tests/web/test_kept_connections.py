@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import requests
-from web_helpers import PASSWORD, running_server
 
+from tests.helpers.web import PASSWORD, running_server
 from webapp import create_app
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
-from web_helpers import PASSWORD, AuthActions, flatten, text
 from werkzeug.security import generate_password_hash
 
 import webapp.accounts.users
+from tests.helpers.web import PASSWORD, AuthActions, flatten, text
 from webapp.accounts.users import add_user
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import close_case

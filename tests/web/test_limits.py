@@ -9,16 +9,13 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 from PIL import Image
-from web_helpers import running_server
 
+from tests.helpers.web import bearer, running_server
 from webapp.scans import limits
 from webapp.web.redirects import MAX_NEXT
-
-
-def bearer(api_tokens, role="manager"):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 def packed_png(width: int, height: int) -> bytes:
@@ -60,6 +57,7 @@ def test_a_photo_over_the_pixel_limit_is_refused_before_decoding(client, api_tok
     assert response.status_code == 400 and seconds < 1.0
 
 
+@pytest.mark.slow
 def test_a_third_parallel_scan_of_one_user_is_refused_at_once(
     app, api_tokens, board_photo, fam, store
 ):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from web_helpers import flatten, text
 
+from tests.helpers.web import bearer, flatten, text
 from webapp.printing.queues import pending_stickers
 
 
@@ -20,15 +20,12 @@ def board_2_photo() -> bytes:
     return shot.jpeg_bytes()
 
 
-def bearer(api_tokens, role):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
-
-
 def send(client, headers, *photos):
     data = {"photo": [(io.BytesIO(body), name) for name, body in photos]}
     return client.post("/api/scans", data=data, headers=headers, content_type="multipart/form-data")
 
 
+@pytest.mark.slow
 def test_a_tile_moved_to_another_photographed_board_is_not_called_missing(
     client, api_tokens, fam, board_photo, board_2_photo
 ):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from web_helpers import PASSWORD, needs_chromium
+
+from tests.helpers.web import PASSWORD, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -77,6 +78,7 @@ def test_printing_page_download_first_and_the_start_label_remembered(live_server
     assert page.input_value("#sticker-start") == "11"
 
 
+@pytest.mark.slow
 def test_the_apply_bar_is_small_and_add_photo_shows_progress(
     live_server, page, fam, board_photo, store, team
 ):

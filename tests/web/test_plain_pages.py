@@ -8,8 +8,7 @@ import html
 import json
 from datetime import datetime
 
-from web_helpers import flatten, text
-
+from tests.helpers.web import flatten, text
 from webapp.web import dates
 from webapp.web.words import rule_sentence
 

@@ -10,7 +10,8 @@ one's ``EXPLAIN QUERY PLAN``: a ``SCAN`` of any table but the few that stay smal
 from __future__ import annotations
 
 import pytest
-from county_helpers import (
+
+from tests.helpers.county import (
     DAY,
     build_store,
     copy_store,
@@ -18,7 +19,6 @@ from county_helpers import (
     full_scans,
     traced_pages,
 )
-
 from webapp.notify.due import messages_due
 from webapp.store.connection import connect
 

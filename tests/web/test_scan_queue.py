@@ -14,18 +14,14 @@ from pathlib import Path
 
 import pytest
 import requests
-from web_helpers import running_server
 
 import webapp.scans.queue
+from tests.helpers.web import bearer, running_server
 from webapp import create_app
 from webapp.scans.queue import QUEUE_FILE
 from webapp.web.scan_worker import queue, start_workers
 
 VOLATILE = ("id", "created_at")
-
-
-def bearer(api_tokens, role="manager"):
-    return {"Authorization": f"Bearer {api_tokens[role]}"}
 
 
 @pytest.fixture
@@ -49,6 +45,7 @@ def post_photo(client, api_tokens, photo: bytes):
                        content_type="multipart/form-data")  # fmt: skip
 
 
+@pytest.mark.slow
 def test_api_scan_through_the_queue_answers_201_with_the_same_preview(
     queued_app, workers, app, api_tokens, fam, board_photo, store
 ):
@@ -89,6 +86,7 @@ def test_the_scan_page_polls_the_queue(queued_app, users, workers):
     assert client.get("/scans/queue.json").json == {"waiting": 0}
 
 
+@pytest.mark.slow
 def test_pages_keep_answering_while_scans_run(
     queued_app, workers, users, api_tokens, fam, board_photo
 ):
@@ -134,6 +132,7 @@ def test_pages_keep_answering_while_scans_run(
     assert statistics.median(during) < 1.0
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_scan_page_shows_the_queue_while_its_photo_waits(
     queued_app, users, fam, board_photo, browser

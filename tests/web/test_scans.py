@@ -6,12 +6,12 @@ import io
 
 import pytest
 from PIL import Image
-from web_helpers import csrf_token, flatten, text
 
+from tests.helpers.web import csrf_token, flatten, text
 from webapp.cases.families import get_family_row
 
 
-def upload(client, *files, **kw):
+def upload_photos(client, *files, **kw):
     data = {"photo": [(io.BytesIO(body), name) for name, body in files]}
     data["csrf_token"] = csrf_token(client)
     return client.post("/scans", data=data, content_type="multipart/form-data", **kw)
@@ -41,10 +41,11 @@ def test_upload_page_is_for_managers(client_for):
     assert client_for("admin").get("/scans/new").status_code == 200
 
 
+@pytest.mark.slow
 def test_upload_preview_apply_and_idempotency(client_for, board_photo, store, team, fam):
     client = client_for("manager")
     before = get_family_row(store, fam["JBa"]["token"], team)
-    response = upload(client, ("board-1.jpg", board_photo))
+    response = upload_photos(client, ("board-1.jpg", board_photo))
     assert response.status_code == 302
     preview_url = response.location
     page = text(client.get(preview_url))
@@ -74,7 +75,7 @@ def test_upload_preview_apply_and_idempotency(client_for, board_photo, store, te
 
     again = client.form(preview_url + "/apply", follow_redirects=True)
     assert "Nothing changed" in text(again) and "already applied" in text(again)
-    second = upload(client, ("same-photo-new-name.jpg", board_photo))
+    second = upload_photos(client, ("same-photo-new-name.jpg", board_photo))
     second_page = flatten(text(client.get(second.location)))
     assert "already applied in scan" in second_page
     assert "No tile changed board" in second_page
@@ -88,12 +89,12 @@ def test_bad_uploads_go_back_to_the_form_with_the_reason_and_the_app_keeps_servi
 ):
     client = client_for("manager")
     for name, (body, words) in bad_files.items():
-        response = upload(client, (name, body))
+        response = upload_photos(client, (name, body))
         assert (response.status_code, response.location) == (302, "/scans/new"), name
         form = text(client.get(response.location))
         assert '<form class="upload"' in form, name  # the form again, to try another photo
         assert "Nothing was scanned" in form and words in form, name
-    none = upload(client)  # no file at all
+    none = upload_photos(client)  # no file at all
     assert (none.status_code, none.location) == (302, "/scans/new")
     assert "choose at least one photo" in text(client.get(none.location))
     assert store["scans"].count == 0
@@ -104,7 +105,7 @@ def test_one_bad_photo_among_good_ones_is_reported_in_the_preview(
     client_for, board_photo, bad_files, fam
 ):
     client = client_for("manager")
-    response = upload(
+    response = upload_photos(
         client, ("board-1.jpg", board_photo), ("notes.txt", bad_files["notes.txt"][0])
     )
     assert response.status_code == 302
@@ -154,11 +155,12 @@ def two_halves(board_tokens) -> tuple[bytes, bytes]:
     return shots[0].jpeg_bytes(), shots[1].jpeg_bytes()
 
 
+@pytest.mark.slow
 def test_a_second_photo_added_to_the_preview_gives_the_union(
     client_for, two_halves, store, team, fam
 ):
     client = client_for("manager")
-    first = upload(client, ("left.jpg", two_halves[0]))
+    first = upload_photos(client, ("left.jpg", two_halves[0]))
     preview_url = first.location
     page = flatten(text(client.get(preview_url)))
     assert "take a second photo of this board" in page

@@ -13,9 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from PIL import Image
-from web_helpers import PASSWORD
+
+from tests.helpers.web import PASSWORD
 
 
 def test_real_server_survives_bad_uploads(live_server, fam, api_tokens):
@@ -122,6 +124,7 @@ def _answers(port) -> bool:
         )
 
 
+@pytest.mark.slow
 def test_a_killed_worker_is_started_again(store, db_path):
     """The attack: killing one of two workers stopped both, with exit status 0, so
     systemd's Restart=on-failure never restarted the service."""
@@ -146,6 +149,7 @@ def test_a_killed_worker_is_started_again(store, db_path):
     assert b"killed by signal 9" in proc.stderr.read()
 
 
+@pytest.mark.slow
 def test_a_dead_worker_beside_the_scheduler_exits_non_zero(store, db_path):
     store.close()
     proc, _port = _serve(db_path, "--with-scheduler", env={"CASEBOARD_SMTP_HOST": "127.0.0.1"})

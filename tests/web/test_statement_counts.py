@@ -9,7 +9,9 @@ import re
 import shutil
 
 import pytest
-from county_helpers import (
+
+import webapp.accounts.users
+from tests.helpers.county import (
     CHEAP_HASH,
     DAY,
     build_store,
@@ -17,8 +19,6 @@ from county_helpers import (
     selects,
     traced_pages,
 )
-
-import webapp.accounts.users
 from webapp.accounts.users import add_user
 from webapp.demo.build import DEMO_PASSWORD
 from webapp.demo.county import team_name

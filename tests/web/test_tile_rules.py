@@ -3,8 +3,7 @@ when a manager moves the stage."""
 
 from datetime import timedelta
 
-from web_helpers import flatten, text
-
+from tests.helpers.web import flatten, text
 from webapp.accounts.teams import team_today
 from webapp.cases.families import get_family_row
 from webapp.rules.alert_records import add_manager_alert

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from web_helpers import flatten, text
-
+from tests.helpers.web import flatten, text
 from webapp.accounts.teams import team_today
 from webapp.cases.families import get_family_row
 from webapp.store.events import family_history

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from web_helpers import flatten, text
+
+from tests.helpers.web import flatten, text
 
 
 @pytest.mark.parametrize("path", ["/agenda", "/alerts", "/reports/drift"])

@@ -1,8 +1,7 @@
 """The printing page warns when the base URL would make a tile's QR squares too small
 to read from a photo of a whole board."""
 
-from web_helpers import text
-
+from tests.helpers.web import text
 from tilegen.tile import MIN_MODULE_MM, qr_module_mm
 
 LONG = "https://caseboard.children-services.a-long-council-name.gov.uk/apps/caseboard"

@@ -118,7 +118,7 @@ def test_real_login_and_csrf_from_tile_page_to_outcome(csrf_app, users, store, f
     """With CSRF on: a practitioner asks from the tile page, a manager records the outcome."""
     import re
 
-    from web_helpers import PASSWORD
+    from tests.helpers.web import PASSWORD
 
     view = family("TWr", due=50)
 

@@ -35,8 +35,3 @@ def answers(runner, team: str, day: date, out: Path) -> dict[str, bytes]:
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
     """The names of the answers that differ."""
     return [name for name in before if before[name] != after[name]]
-
-
-def ok(result):
-    assert result.exit_code == 0, result.output
-    return result

@@ -14,9 +14,10 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
-from mail_server import free_port
 
-HERE = Path(__file__).parent / "oidc_provider"
+from tests.helpers.mail_server import free_port
+
+HERE = Path(__file__).parent.parent / "notify" / "oidc_provider"
 CLIENT_ID, CLIENT_SECRET = "caseboard-test", "client-s3cret-for-tests"
 REDIRECT_URI = "http://localhost/login/oidc/callback"  # the Flask test client's host
 ACCOUNTS = {

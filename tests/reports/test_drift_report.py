@@ -51,7 +51,9 @@ def year_report(year):
 # -- a hand-made history with known answers -------------------------------------------
 
 
-def family(store, team, token="AAAAAAAAAA", stage=3, review="2025-01-20", opened="2025-01-06"):
+def recorded_family(
+    store, team, token="AAAAAAAAAA", stage=3, review="2025-01-20", opened="2025-01-06"
+):
     fid = (
         store["families"]
         .insert(
@@ -84,7 +86,7 @@ def event(store, team, fid, on, kind, detail):
 
 
 def test_overdue_is_replayed_from_the_review_dates_of_the_time(store, team):
-    fid = family(store, team)
+    fid = recorded_family(store, team)
     event(
         store,
         team,
@@ -113,7 +115,7 @@ def test_overdue_is_replayed_from_the_review_dates_of_the_time(store, team):
 
 def test_stuck_at_the_team_limit(store, team):
     # stage 3 limit is 12 weeks = 84 days
-    fid = family(store, team, stage=2, review="2030-01-01")
+    fid = recorded_family(store, team, stage=2, review="2030-01-01")
     event(store, team, fid, "2025-03-19", events.STAGE_MOVED, {"from": 2, "to": 3})
     at_limit = drift_report(store, team, date(2025, 6, 11), weeks=4)  # 84 days in stage
     assert at_limit["stuck"] == []
@@ -125,7 +127,7 @@ def test_stuck_at_the_team_limit(store, team):
 
 
 def test_moves_are_counted_in_monday_to_sunday_weeks(store, team):
-    fid = family(store, team)
+    fid = recorded_family(store, team)
     for on in ("2025-06-01", "2025-06-02", "2025-06-08", "2025-06-09"):  # Sun, Mon, Sun, Mon
         event(store, team, fid, on, events.STAGE_MOVED, {"from": 3, "to": 4})
     weeks = [date(2025, 5, 26), date(2025, 6, 2), date(2025, 6, 9)]
@@ -133,8 +135,8 @@ def test_moves_are_counted_in_monday_to_sunday_weeks(store, team):
 
 
 def test_every_reopening_counts_with_its_gap_and_whether_within_twelve_months(store, team):
-    a = family(store, team, token="AAAAAAAAAA")
-    b = family(store, team, token="BBBBBBBBBB")
+    a = recorded_family(store, team, token="AAAAAAAAAA")
+    b = recorded_family(store, team, token="BBBBBBBBBB")
     event(store, team, a, "2025-06-01", events.REOPENED, {"closed_on": "2024-06-01"})
     event(store, team, b, "2025-06-02", events.REOPENED, {"closed_on": "2024-06-01"})
     found = reopened(store, team, date(2025, 1, 1), date(2025, 6, 30), 12)
@@ -148,7 +150,7 @@ def test_dip_sample_window_and_reproducibility(store, team):
     for i, closed in enumerate(
         ["2024-12-10", "2024-12-11", "2025-01-15", "2025-03-11", "2025-03-12"]
     ):
-        fid = family(store, team, token=f"C{i:09d}", opened="2024-06-03")
+        fid = recorded_family(store, team, token=f"C{i:09d}", opened="2024-06-03")
         event(store, team, fid, closed, events.CLOSED, {"as": "closed", "scaling": 7})
     sample = dip_sample(store, team, ON, 10, 1, 3, 6)
     # 3-6 months before 11 June 2025: closed from 11 Dec 2024 to 11 Mar 2025 inclusive

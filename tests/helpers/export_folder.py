@@ -345,7 +345,7 @@ def full_names(path):
 
 def build_all(folder: Path) -> dict[str, Path]:
     """Write every export into ``folder``; their paths by name."""
-    from export_cases import EXPORTS
+    from tests.helpers.export_expectations import EXPORTS
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -115,3 +116,15 @@ def chromium_env() -> dict[str, str]:
 needs_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"Debian chromium not at {CHROMIUM}"
 )
+
+
+def bearer(api_tokens, role: str = "manager") -> dict[str, str]:
+    """The API's ``Authorization`` header for the ``api_tokens`` fixture's token of ``role``."""
+    return {"Authorization": f"Bearer {api_tokens[role]}"}
+
+
+def free_port() -> int:
+    """A local TCP port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,10 +1,10 @@
 """What importing each file of the export folder into team "Team" must give: the
 families, the header each field is read from and the rows left out, or the words of the
-refusal (files built by :mod:`export_files`)."""
+refusal (files built by :mod:`tests.helpers.export_folder`)."""
 
 from __future__ import annotations
 
-from export_files import (
+from tests.helpers.export_folder import (
     FAMILIES,
     Export,
     accented_cp1252,

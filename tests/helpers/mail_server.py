@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
 import ssl
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -18,13 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.helpers.web import free_port
+
 USER, PASSWORD = "caseboard", "mail-s3cret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from web_helpers import flatten, text
-
+from tests.helpers.web import flatten, text
 from webapp.accounts.teams import update_team_settings
 from webapp.cases import meetings
 from webapp.web.dates import longdate
