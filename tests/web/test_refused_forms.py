@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from web_helpers import text
-
+from tests.helpers.web import text
 from webapp.cases.families import get_family_row
 
 

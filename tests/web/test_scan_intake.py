@@ -11,8 +11,8 @@ import re
 
 import pytest
 from PIL import Image
-from web_helpers import csrf_token, text
 
+from tests.helpers.web import csrf_token, text
 from webapp.cases.families import get_family_row
 from webapp.scans.intake import take_in
 
