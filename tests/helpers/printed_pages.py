@@ -45,3 +45,12 @@ def decode_zxing(image: Image.Image) -> list:
 
 def decode_zbar(image: Image.Image) -> list[str]:
     return [r.data.decode() for r in pyzbar.decode(image) if r.type == "QRCODE"]
+
+
+def pdf_lines(pdf_file) -> list[str]:
+    """A PDF's text, line by line, from a path or the file's bytes."""
+    source = pdf_file if isinstance(pdf_file, bytes) else str(pdf_file)
+    pdf = pdfium.PdfDocument(source)
+    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    pdf.close()
+    return [line.strip() for line in text.replace("\r", "").split("\n")]

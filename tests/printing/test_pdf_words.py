@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import pypdfium2 as pdfium
-
 from printables.agenda import write_agenda_pdf
+from tests.helpers.printed_pages import pdf_lines
 
 STAGES = {
     1: "Assessment",
@@ -30,13 +29,6 @@ def item(token: str, stage: int, reason: str) -> dict:
         "summary": "Asked to discuss: the plan is stuck on housing",
         "reason": reason,
     }
-
-
-def pdf_lines(path) -> list[str]:
-    pdf = pdfium.PdfDocument(str(path))
-    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
-    pdf.close()
-    return [line.strip() for line in text.replace("\r", "").split("\n")]
 
 
 def test_agenda_pdf_never_breaks_a_token_and_wraps_stage_names(tmp_path):

@@ -9,9 +9,8 @@ import io
 import re
 from datetime import date
 
-import pypdfium2 as pdfium
-
 from printables.drift_sections import SECTIONS
+from tests.helpers.printed_pages import pdf_lines
 from webapp.accounts.teams import ensure_team
 from webapp.demo.history import generate_history
 from webapp.reports.drift import drift_report
@@ -44,13 +43,6 @@ def fill_every_section(runner, store, team, other_team) -> None:
             "child,family,network", "--scaling", "8")  # fmt: skip
         add(to_team, "REf", "2025-04-07", "--ref", ref)
     run("meeting", "record", "--team", "Team", "--date", "2025-05-08", "--attended", "Ann,Ben")
-
-
-def pdf_lines(data: bytes) -> list[str]:
-    pdf = pdfium.PdfDocument(data)
-    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
-    pdf.close()
-    return [line.strip() for line in text.replace("\r", "").split("\n")]
 
 
 #: The listed sections as the page and the paper head them (up to the count), in order.
