@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.helpers.web import bearer
 from webapp.cases import lifecycle, transfers
 from webapp.cases.families import add_family, get_family_row, set_review
 from webapp.store import access_log, events
@@ -52,7 +53,7 @@ def test_a_change_through_the_api_records_the_tokens_user_the_api_and_the_addres
     response = client.patch(
         f"/api/tiles/{row['token']}",
         json={"stage": 3},
-        headers={"Authorization": f"Bearer {api_tokens['manager']}"},
+        headers=bearer(api_tokens, "manager"),
         environ_base={"REMOTE_ADDR": ADDRESS},
     )
     assert response.status_code == 200, response.get_data(as_text=True)
