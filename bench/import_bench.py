@@ -60,6 +60,11 @@ from pathlib import Path
 from webapp.cases.imports import import_export, prepare_import
 from webapp.accounts.teams import ensure_team
 from webapp.store.connection import open_store
+try:
+    from webapp.values.actor import Actor
+    who = {"actor": Actor.cli()}
+except ImportError:  # code from before the Actor: its import_export took no actor
+    who = {}
 
 store, files = Path(sys.argv[1]), sys.argv[2:]
 db = open_store(store, create=True)
@@ -82,7 +87,7 @@ for name in files:
     data = Path(name).read_bytes()
     start = time.perf_counter()
     plan = prepare_import(db, data, Path(name).name, team_name="Team")
-    import_export(db, plan)
+    import_export(db, plan, **who)
     times.append(time.perf_counter() - start)
 done.set()
 thread.join()

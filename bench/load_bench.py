@@ -55,6 +55,7 @@ from webapp.demo.build import DEMO_PASSWORD, add_sample  # noqa: E402
 from webapp.scans.applying import apply_scan  # noqa: E402
 from webapp.scans.previews import preview_scan  # noqa: E402
 from webapp.store.connection import open_store  # noqa: E402
+from webapp.values.actor import Actor  # noqa: E402
 
 DEV_SERVER = """
 import sys
@@ -78,8 +79,8 @@ def build_store(folder: Path) -> tuple[str, str]:
         "boards": [{"stage": s} for s in range(1, 7)],
         "unknown": [],
     }  # fmt: skip
-    preview = preview_scan(db, team, scan, None, source="bench")
-    apply_scan(db, team, preview["id"], None, "bench")
+    preview = preview_scan(db, team, scan, actor=Actor(source="bench"))
+    apply_scan(db, team, preview["id"], actor=Actor(source="bench"))
     db.close()
     return str(path), families[0]["token"]
 

@@ -86,6 +86,12 @@ def build_store(db_path: str, tokens_file: str) -> None:
     from webapp.cases.families import add_family
     from webapp.store.connection import open_store
 
+    try:
+        from webapp.values.actor import Actor
+
+        who = {"actor": Actor.cli()}
+    except ImportError:  # code from before the Actor: its add_family took no actor
+        who = {}
     db = open_store(db_path, create=True)
     team = ensure_team(db, "Team")
     set_setting(db, "base_url", BASE_URL)
@@ -93,7 +99,7 @@ def build_store(db_path: str, tokens_file: str) -> None:
     lines = []
     for code, stage, days in families():
         review = (date.today() + timedelta(days=days)).isoformat()
-        view = add_family(db, team, initials=code, stage=stage, review=review)
+        view = add_family(db, team, initials=code, stage=stage, review=review, **who)
         token = fixed_token(code)  # the same photos serve both revisions
         db.execute("update families set token = ? where id = ?", [token, view["id"]])
         lines.append(f"{code} {token}")

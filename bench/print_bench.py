@@ -37,6 +37,7 @@ from webapp.accounts.teams import get_team, public_base_url  # noqa: E402
 from webapp.cases.families import add_family  # noqa: E402
 from webapp.printing.queues import stickers_to_print, tiles_to_print  # noqa: E402
 from webapp.store.connection import open_store  # noqa: E402
+from webapp.values.actor import Actor  # noqa: E402
 
 
 def baseline_qr_symbol(text: str) -> QRSymbol:
@@ -62,7 +63,9 @@ def build_store(folder: Path, families: int):
     for i in range(families):
         code = "ABCDEFGHJKLMNPRSTW"[i % 18] + "ABCDEFGHJKLMNPRSTW"[i // 18 % 18] + "r"
         review = start + timedelta(days=i % 40 - 10)
-        add_family(db, team, initials=code, stage=1 + i % 6, review=review.isoformat())
+        add_family(
+            db, team, initials=code, stage=1 + i % 6, review=review.isoformat(), actor=Actor.cli()
+        )
     return db, team
 
 

@@ -51,6 +51,7 @@ from webapp.accounts.users import add_user, create_api_token
 from webapp.cases.families import add_family
 from webapp.cli import main
 from webapp.store.connection import open_store
+from webapp.values.actor import Actor
 
 #: Test users' passwords are hashed with a cheap method (the app checks any werkzeug
 #: hash); scrypt, the app's default, costs a quarter of a second per hash and per log-in.
@@ -128,7 +129,7 @@ def family(store, team, today):
 
     def make(initials="TWr", stage=1, due=30, **fields):
         fields.setdefault("review", (today + timedelta(days=due)).isoformat())
-        return add_family(store, team, initials=initials, stage=stage, **fields)
+        return add_family(store, team, initials=initials, stage=stage, actor=Actor.cli(), **fields)
 
     return make
 
@@ -140,8 +141,9 @@ def add(store, team):
     def add(initials="TWr", stage=2, review="2030-01-01", opened=None, **fields):
         opened = opened or date(2024, 1, 1)
         return add_family(
-            store, team, initials=initials, stage=stage, review=review, opened=opened, **fields
-        )
+            store, team, initials=initials, stage=stage, review=review, opened=opened,
+            actor=Actor.cli(), **fields,
+        )  # fmt: skip
 
     return add
 

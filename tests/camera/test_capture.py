@@ -11,6 +11,7 @@ from scanner import scan_photos
 from scanner.capture import CaptureError, combine, read_frames, sharpness
 from webapp.accounts.teams import geometries
 from webapp.scans.uploads import expected_hints
+from webapp.values.actor import Actor
 
 
 def placed(scan_json: dict) -> dict[str, tuple]:
@@ -100,7 +101,9 @@ def test_capture_from_a_stream_url(noisy_video, places, store, team, wall):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/{video.name}"
-        scan_json, preview = capture_scan(store, team, url, frames=4, trigger="cli")
+        scan_json, preview = capture_scan(
+            store, team, url, frames=4, trigger="cli", actor=Actor.camera()
+        )
     finally:
         server.shutdown()
         server.server_close()

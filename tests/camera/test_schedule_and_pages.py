@@ -114,3 +114,37 @@ def test_serve_with_scheduler_runs_the_camera_job(app, store, team, wall, noisy_
     (done,) = job.func()  # what the scheduler's thread runs each minute
     assert done["team"] == "Team" and done["preview"]["applied"] is False
     assert job.func() == []  # once per scheduled time
+
+
+def test_a_capture_is_recorded_as_the_cameras_with_whoever_asked_for_it(
+    client_for, store, team, users, wall, noisy_video
+):
+    """The scan, its events and its access-log entries name the camera as the source; the
+    user is the manager who pressed "Capture now", nobody for the schedule."""
+    update_camera(
+        store,
+        team,
+        {"source": noisy_video(1), "frames": "4", "day": "Monday", "time": "11:30", "apply": "1"},
+        paths_allowed=True,
+    )
+    (done,) = run_due_captures(store, datetime(2026, 11, 30, 11, 40, tzinfo=LONDON))
+    assert done["preview"]["applied"] is True
+    scheduled = store["scans"].get(done["preview"]["id"])
+    assert (scheduled["user_id"], scheduled["source"], scheduled["applied_by"]) == (
+        None, "camera", None
+    )  # fmt: skip
+    events = {(e["user_id"], e["source"]) for e in store["events"].rows_where("kind = 'zone_seen'")}
+    assert events == {(None, "camera")}
+    response = client_for("manager").form("/scans/capture", {})
+    assert response.status_code == 302
+    asked = store["scans"].get(int(response.location.rstrip("/").rsplit("/", 1)[1]))
+    assert (asked["user_id"], asked["source"]) == (users["manager"]["id"], "camera")
+    logged = {
+        (a["action"], a["user_id"], a["source"], a["ip"])
+        for a in store["audit"].rows_where("action like 'scan.%'")
+    }
+    assert logged == {
+        ("scan.preview", None, "camera", None),
+        ("scan.apply", None, "camera", None),
+        ("scan.preview", users["manager"]["id"], "camera", None),
+    }

@@ -12,6 +12,7 @@ import pytest
 from webapp.cases.families import get_family_row
 from webapp.notify.due import messages_due
 from webapp.scans import watching
+from webapp.values.actor import Actor
 
 
 def drop(folder, board_jpeg, *stages, broken=True):
@@ -90,7 +91,7 @@ def test_done_and_failed_photos_are_deleted_after_the_retention(store, team, tmp
     now = time.time()  # the test sets both times itself: the clock may be moved
     os.utime(old, (now - 8 * 86400, now - 8 * 86400))
     os.utime(new, (now - 86400, now - 86400))
-    assert not watching.watch_once(store, team, folder, settle=0, keep_days=7)
+    assert not watching.watch_once(store, team, folder, settle=0, keep_days=7, actor=Actor.watch())
     assert not old.exists() and new.exists()
 
 
@@ -134,7 +135,14 @@ def test_watch_looks_again_after_each_interval(store, team, wall, tmp_path, boar
 
     with pytest.raises(KeyboardInterrupt):
         watching.watch(
-            store, team, folder, on_batch=batches.append, interval=5, sleep=nap, settle=0
+            store,
+            team,
+            folder,
+            on_batch=batches.append,
+            interval=5,
+            sleep=nap,
+            settle=0,
+            actor=Actor.watch(),
         )
     assert [b.preview["boards"] for b in batches] == [[1], [2]] and naps == [5, 5, 5]
 
@@ -189,7 +197,7 @@ def test_each_photo_the_scan_could_not_read_is_filed_with_its_own_reason(
     kept: an oversized photo is refused as the upload page refuses it."""
     folder = drop(tmp_path / "inbox", board_jpeg, 1)  # board 1 and broken.jpg
     (folder / "huge.png").write_bytes(oversized_png())
-    done = watching.watch_once(store, team, folder, settle=0)
+    done = watching.watch_once(store, team, folder, settle=0, actor=Actor.watch())
     assert done.preview is not None and done.done == ["board-1.jpg"]
     why = {f["name"]: f["reason"] for f in done.failed}
     assert sorted(why) == ["broken.jpg", "huge.png"]
@@ -204,7 +212,7 @@ def test_each_photo_the_scan_could_not_read_is_filed_with_its_own_reason(
 
     (folder / "huge.png").write_bytes(oversized_png())  # and with nothing readable at all
     (folder / "a.jpg").write_bytes(b"junk")
-    nothing = watching.watch_once(store, team, folder, settle=0)
+    nothing = watching.watch_once(store, team, folder, settle=0, actor=Actor.watch())
     assert nothing.preview is None and nothing.done == []
     why = {f["name"]: f["reason"] for f in nothing.failed}
     assert why["a.jpg"] == "a.jpg: not an image (expected JPEG, PNG or HEIC)"

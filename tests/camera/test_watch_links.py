@@ -11,6 +11,7 @@ import pytest
 
 from webapp.errors import BadInput
 from webapp.scans import watching
+from webapp.values.actor import Actor
 
 
 def inbox(tmp_path, board_jpeg):
@@ -81,7 +82,7 @@ def test_the_purge_never_deletes_through_a_linked_done_folder(store, team, tmp_p
     folder.mkdir()
     os.symlink(victim, folder / "done")
     with pytest.raises(BadInput, match="symbolic link"):
-        watching.watch_once(store, team, folder, settle=0, keep_days=7)
+        watching.watch_once(store, team, folder, settle=0, keep_days=7, actor=Actor.watch())
     with pytest.raises(BadInput, match="symbolic link"):
         watching.purge(folder, keep_days=7)
     assert old.exists()

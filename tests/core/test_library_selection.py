@@ -27,6 +27,7 @@ from webapp.printing import queues
 from webapp.printing.team_kit import label_templates, printer_for
 from webapp.scans import previews, records
 from webapp.store.events import family_history
+from webapp.values.actor import Actor
 
 # -- tiles ---------------------------------------------------------------------------------
 
@@ -41,7 +42,7 @@ def test_tiles_by_token_keep_their_order_and_all_or_unprinted_follow_the_boards(
         "AAa",
         "ZZz",
     ]
-    queues.mark_tiles_printed(store, team, [early["token"]])
+    queues.mark_tiles_printed(store, team, [early["token"]], actor=Actor.cli())
     assert [t["token"] for t in queues.tiles_to_print(store, team, which="unprinted")] == [
         late["token"]
     ]
@@ -71,7 +72,7 @@ def test_no_tiles_to_print_is_bad_input(store, team, family):
     with pytest.raises(BadInput, match="no open families"):
         queues.tiles_to_print(store, team, which="all")
     view = family()
-    queues.mark_tiles_printed(store, team, [view["token"]])
+    queues.mark_tiles_printed(store, team, [view["token"]], actor=Actor.cli())
     with pytest.raises(BadInput, match="every tile is printed"):
         queues.tiles_to_print(store, team, which="unprinted")
     assert queues.open_tiles(store, team, unprinted=True) == []
@@ -83,7 +84,7 @@ def test_no_tiles_to_print_is_bad_input(store, team, family):
 
 def test_stickers_pending_or_by_token(store, team, family):
     due, later = family("DUe", due=-2), family("LAt", stage=2, due=40)
-    queues.mark_stickers_printed(store, team, [later["token"]])
+    queues.mark_stickers_printed(store, team, [later["token"]], actor=Actor.cli())
     assert [v["token"] for v in queues.stickers_to_print(store, team, pending=True)] == [
         due["token"]
     ]
@@ -99,11 +100,16 @@ def test_sticker_choice_errors(store, team, family):
         queues.stickers_to_print(store, team, [view["token"]], pending=True)
     with pytest.raises(NotFound, match="NOSUCHTOKEN"):
         queues.stickers_to_print(store, team, ["NOSUCHTOKEN"])
-    queues.mark_stickers_printed(store, team, [view["token"]])
+    queues.mark_stickers_printed(store, team, [view["token"]], actor=Actor.cli())
     with pytest.raises(BadInput, match="every sticker is up to date"):
         queues.stickers_to_print(store, team, pending=True)
     close_case(
-        store, get_family_row(store, view["token"]), team, views="child,family,network", scaling=5
+        store,
+        get_family_row(store, view["token"]),
+        team,
+        views="child,family,network",
+        scaling=5,
+        actor=Actor.cli(),
     )
     with pytest.raises(BadInput, match="closed case"):
         queues.stickers_to_print(store, team, [view["token"]])
@@ -155,8 +161,11 @@ def test_old_failures_are_forgotten_when_a_new_attempt_comes(store):
 
 def test_recent_scans_newest_first_with_who_sent_them(store, team, other_team, users):
     manager = users["manager"]["id"]
-    made = [previews.preview_scan(store, team, {"tiles": []}, manager)["id"] for _ in range(3)]
-    previews.preview_scan(store, other_team, {"tiles": []}, manager)
+    made = [
+        previews.preview_scan(store, team, {"tiles": []}, actor=Actor.web(manager))["id"]
+        for _ in range(3)
+    ]
+    previews.preview_scan(store, other_team, {"tiles": []}, actor=Actor.web(manager))
     recent = records.recent_scans(store, team, limit=2)
     assert [s["id"] for s in recent] == made[::-1][:2]
     assert recent[0]["username"] == "manager" and recent[0]["status"] == "preview"
@@ -170,9 +179,22 @@ def test_the_teams_workers_users_and_how_many_teams(store, team, other_team, use
         family(initials, worker=worker)
     gone = family("EEe", worker="Old")
     close_case(
-        store, get_family_row(store, gone["token"]), team, views="child,family,network", scaling=5
+        store,
+        get_family_row(store, gone["token"]),
+        team,
+        views="child,family,network",
+        scaling=5,
+        actor=Actor.cli(),
     )
-    add_family(store, other_team, initials="ZZz", stage=1, review="2030-01-01", worker="Zed")
+    add_family(
+        store,
+        other_team,
+        initials="ZZz",
+        stage=1,
+        review="2030-01-01",
+        worker="Zed",
+        actor=Actor.cli(),
+    )
     assert team_workers(store, team) == ["Jo", "Sam"]  # open families only, this team only
     assert [u["username"] for u in team_users(store, team)] == ["admin", "manager", "practitioner"]
     assert team_count(store) == 2
@@ -182,7 +204,7 @@ def test_moving_the_stage_with_its_review_date_is_both_or_neither(store, team, f
     token = family("MOl", stage=1, due=40)["token"]
     row = get_family_row(store, token)
     with pytest.raises(BadInput, match="review must be a real date"):
-        move_stage(store, row, team, 4, review="2031-02-30")
+        move_stage(store, row, team, 4, review="2031-02-30", actor=Actor.cli())
 
     def broken_review(*args, **kwargs):
         raise RuntimeError("the disk is full")
@@ -190,15 +212,17 @@ def test_moving_the_stage_with_its_review_date_is_both_or_neither(store, team, f
     with monkeypatch.context() as patch:  # the review fails after the stage has moved
         patch.setattr(families, "set_review", broken_review)
         with pytest.raises(RuntimeError):
-            move_stage(store, row, team, 4, review="2031-02-03")
+            move_stage(store, row, team, 4, review="2031-02-03", actor=Actor.cli())
     assert get_family_row(store, token) == row
     assert [e["kind"] for e in family_history(store, row["id"])] == ["created"]
 
-    moved = move_stage(store, row, team, 4, review="2031-02-03")
+    moved = move_stage(store, row, team, 4, review="2031-02-03", actor=Actor.cli())
     assert (moved["stage"], moved["next_review"]) == (4, "2031-02-03")
     kinds = [e["kind"] for e in family_history(store, row["id"])]
     assert kinds == ["review_set", "stage_moved", "created"]
-    assert move_stage(store, moved, team, 4)["updated_at"] == moved["updated_at"]  # no change
+    assert (
+        move_stage(store, moved, team, 4, actor=Actor.cli())["updated_at"] == moved["updated_at"]
+    )  # no change
 
 
 # -- the page and the command line agree -------------------------------------------------
@@ -239,7 +263,9 @@ def test_an_unknown_token_reads_the_same_everywhere_and_another_teams_like_a_mad
     """The tile page, a form, the API, `family close` and `print tiles` answer an unknown
     token with one sentence; another team's token gets exactly that answer too."""
     ours = family()["token"]
-    theirs = add_family(store, other_team, initials="ZZz", stage=1, review="2030-01-01")["token"]
+    theirs = add_family(
+        store, other_team, initials="ZZz", stage=1, review="2030-01-01", actor=Actor.cli()
+    )["token"]
     made_up = new_token({ours, theirs})
     client = client_for("manager")
     api = {"Authorization": f"Bearer {api_tokens['manager']}"}

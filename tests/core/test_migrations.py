@@ -8,6 +8,7 @@ import webapp.store.connection as connection
 from webapp.accounts.teams import ensure_team
 from webapp.cases.families import add_family, list_families
 from webapp.store.migrations import core
+from webapp.values.actor import Actor
 
 
 def test_version_1_store_opens_after_new_migrations(tmp_path, monkeypatch):
@@ -16,7 +17,7 @@ def test_version_1_store_opens_after_new_migrations(tmp_path, monkeypatch):
     old = Database(path)
     core.migrations.apply(old)  # a store as version 1 made it: core schema only
     team = ensure_team(old, "Team")
-    add_family(old, team, initials="TWr", stage=2, review="2027-01-01")
+    add_family(old, team, initials="TWr", stage=2, review="2027-01-01", actor=Actor.cli())
     old.close()
 
     extra = Migrations("caseboard.test-extra")
@@ -67,7 +68,9 @@ def older_release_store(path) -> None:
             assert [m.name for m in migrations.pending(db)] == OLDER_RELEASE[migrations.name]
             migrations.apply(db)
     team = ensure_team(db, "Team")
-    family = add_family(db, team, initials="TWr", stage=2, review="2027-01-01", ref="LCS-1")
+    family = add_family(
+        db, team, initials="TWr", stage=2, review="2027-01-01", ref="LCS-1", actor=Actor.cli()
+    )
     booking = {"team_id": team["id"], "family_id": family["id"], "purpose": "plan"}
     db["clinic_bookings"].insert({**booking, "day": "2026-11-26", "start": "14:00", "minutes": 30})
     db.close()

@@ -31,6 +31,7 @@ from webapp.reports.drift import drift_report
 from webapp.rules.alert_records import follow_up
 from webapp.rules.alerts import missed_reviews, open_alerts
 from webapp.store.connection import open_store
+from webapp.values.actor import Actor
 
 START = date(2025, 1, 6)
 TYPES = ["CIN", "s.31", "s.25", "16.4"]
@@ -82,17 +83,19 @@ def _build(db, families: list[dict]) -> list[str]:
         view = add_family(
             db, team, initials="TWr", stage=f["stage"], opened=opened, case_type=f["type"],
             review=opened + timedelta(days=f["review"]), flags=f["flags"], worker=f["worker"],
+            actor=Actor.cli(),
         )  # fmt: skip
         if f["one_to_one"] is not None:
             on = opened + timedelta(days=f["one_to_one"])
-            add_discussion(db, team, view["token"], on=on, kind="one-to-one")
+            add_discussion(db, team, view["token"], on=on, kind="one-to-one", actor=Actor.cli())
         if f["follow_up"]:
             alerts = open_alerts(db, team, opened + timedelta(days=150))
             fresh = [a for a in alerts if (a["token"], a["key"], a["due"]) not in answered]
             for alert in fresh[:2]:
                 answered.add((alert["token"], alert["key"], alert["due"]))
                 follow_up(db, team, alert["token"], alert["key"], due=alert["due"],
-                          on=date.fromisoformat(alert["due"]) + timedelta(days=3))  # fmt: skip
+                          on=date.fromisoformat(alert["due"]) + timedelta(days=3),
+                          actor=Actor.cli())  # fmt: skip
         tokens.append(view["token"])
     return tokens
 
@@ -101,24 +104,34 @@ def _change(db, token: str, on: date, what: str, pick: int) -> None:
     row = get_family_row(db, token)
     team = team_by_id(db, row["team_id"])
     if what == "flag":
-        set_case(db, row, team, on=on, flags=[FLAGS[pick % 3]])
+        set_case(db, row, team, on=on, flags=[FLAGS[pick % 3]], actor=Actor.cli())
     elif what == "unflag":
-        set_case(db, row, team, on=on, unflags=[FLAGS[pick % 3]])
+        set_case(db, row, team, on=on, unflags=[FLAGS[pick % 3]], actor=Actor.cli())
     elif what == "type":
-        set_case(db, row, team, on=on, case_type=TYPES[pick % 4])
+        set_case(db, row, team, on=on, case_type=TYPES[pick % 4], actor=Actor.cli())
     elif what == "court":
         start = on - timedelta(days=7 * pick)
-        set_case(db, row, team, on=on, case_type=TYPES[1 + pick % 3], proceedings_start=start)
+        set_case(
+            db,
+            row,
+            team,
+            on=on,
+            case_type=TYPES[1 + pick % 3],
+            proceedings_start=start,
+            actor=Actor.cli(),
+        )
     elif what == "worker":
-        set_case(db, row, team, on=on, worker=WORKERS[pick % 3])
+        set_case(db, row, team, on=on, worker=WORKERS[pick % 3], actor=Actor.cli())
     elif what == "close":
-        close_case(db, row, team, on=on, views="child,family,network", scaling=pick % 11)
+        close_case(
+            db, row, team, on=on, views="child,family,network", scaling=pick % 11, actor=Actor.cli()
+        )
     elif what == "transfer":
         other = "Elsewhere" if team["name"] == "Team" else "Team"
-        transfer_case(db, row, team, other, on=on, stage=1 + pick % 6)
+        transfer_case(db, row, team, other, on=on, stage=1 + pick % 6, actor=Actor.cli())
     else:
         reopen_case(db, row, team, on=on, review=on + timedelta(days=7 * pick),
-                    stage=1 + pick % 6)  # fmt: skip
+                    stage=1 + pick % 6, actor=Actor.cli())  # fmt: skip
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from tests.helpers.cli import add_by_cli, ok
 from tests.helpers.day_answers import answers, changed
+from webapp.values.actor import Actor
 
 TEAM, OTHER = "Team", "Elsewhere"
 
@@ -233,7 +234,7 @@ def test_the_pages_of_a_day_read_the_same_after_later_changes(client_for, store,
 
     view = add_family(store, team, initials="TWr", stage=2, review="2025-02-03",
                       opened=date(2025, 1, 6), case_type="s.25", flags=["CSE"],
-                      worker="Sam")  # fmt: skip
+                      worker="Sam", actor=Actor.cli())  # fmt: skip
     client = client_for("manager")
     pages = ("/alerts?date=2025-03-20", "/reports/drift?date=2025-03-20",
              "/agenda?date=2025-03-20", "/supervision?month=2025-03")  # fmt: skip
@@ -252,6 +253,14 @@ def test_the_pages_of_a_day_read_the_same_after_later_changes(client_for, store,
     assert "TWr" in before["/agenda?date=2025-03-20"]
     row = get_family_row(store, view["token"])
     row = set_case(store, row, team, on="2025-04-07", unflags=["CSE"], case_type="s.31",
-                   worker="Ben")  # fmt: skip
-    close_case(store, row, team, on="2025-05-05", views="child,family,network", scaling=6)
+                   worker="Ben", actor=Actor.cli())  # fmt: skip
+    close_case(
+        store,
+        row,
+        team,
+        on="2025-05-05",
+        views="child,family,network",
+        scaling=6,
+        actor=Actor.cli(),
+    )
     assert read() == before

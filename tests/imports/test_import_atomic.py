@@ -23,6 +23,7 @@ import pytest
 from tests.helpers.import_sheets import write_csv
 from webapp.cases.imports import import_export, prepare_import
 from webapp.store.connection import open_store
+from webapp.values.actor import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_REF = ["Initials", "Stage", "Next Review Date", "Worker"]
@@ -130,7 +131,7 @@ def test_a_long_import_holds_the_write_lock_a_fraction_of_a_second(db_path, tmp_
     db = open_store(db_path)
     try:
         plan = prepare_import(db, export.read_bytes(), export.name, team_name="Team")
-        import_export(db, plan)
+        import_export(db, plan, actor=Actor.cli())
     finally:
         done.set()
         thread.join()
@@ -153,8 +154,10 @@ def test_a_family_added_between_the_check_and_the_write_is_not_duplicated(
 
     stale = plan_it()
     assert len(stale.new) == 1
-    add_family(store, team, initials="TWr", stage=1, review="2027-01-01", ref="R1")
-    done = import_export(store, stale, replan=plan_it)
+    add_family(
+        store, team, initials="TWr", stage=1, review="2027-01-01", ref="R1", actor=Actor.cli()
+    )
+    done = import_export(store, stale, replan=plan_it, actor=Actor.cli())
     assert (len(done.new), len(done.changed)) == (0, 1)
     rows = list(store["families"].rows_where("ref = ?", ["R1"]))
     assert [(r["stage"], r["next_review"]) for r in rows] == [(2, "2027-12-04")]

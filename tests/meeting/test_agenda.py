@@ -13,6 +13,7 @@ from webapp.cases.families import get_family_row, move_stage
 from webapp.errors import BadInput
 from webapp.meeting import agenda, outcomes
 from webapp.store import events
+from webapp.values.actor import Actor
 from webapp.values.workdays import WEEKDAYS
 
 
@@ -41,13 +42,13 @@ def board(store, team, today, family, users):
     for view in made.values():
         backdate(store, view["token"], 30)
     made["new"] = family("NWf", stage=1, due=45)
-    move_stage(store, get_family_row(store, made["moved"]["token"]), team, 3)
+    move_stage(store, get_family_row(store, made["moved"]["token"]), team, 3, actor=Actor.cli())
     outcomes.request_discussion(
         store,
         team,
         get_family_row(store, made["requested"]["token"]),
-        users["practitioner"]["id"],
         note="stuck on the plan",
+        actor=Actor.web(users["practitioner"]["id"]),
     )
     return made
 
@@ -74,7 +75,7 @@ def test_agenda_orders_reasons_then_board_order(store, team, today, board):
 def test_a_family_appears_once_under_its_most_urgent_reason(store, team, today, family, users):
     view = family("ABc", stage=2, due=-1)  # new and red
     outcomes.request_discussion(
-        store, team, get_family_row(store, view["token"]), users["manager"]["id"]
+        store, team, get_family_row(store, view["token"]), actor=Actor.web(users["manager"]["id"])
     )
     items = agenda.build_agenda(store, team, today)
     assert len(items) == 1
@@ -86,7 +87,7 @@ def test_since_the_last_meeting_counts_from_the_previous_meeting(store, team, to
     view = family("ABc", stage=1, due=60)
     backdate(store, view["token"], 3)
     assert [i["reason"] for i in agenda.build_agenda(store, team, today)] == ["new"]
-    meetings.start_meeting(store, team, today - timedelta(days=1), None)
+    meetings.start_meeting(store, team, today - timedelta(days=1), actor=Actor.cli())
     assert meetings.since_date(store, team, today) == today - timedelta(days=1)
     assert agenda.build_agenda(store, team, today) == []
 
@@ -107,11 +108,11 @@ def test_recording_an_outcome_changes_date_and_stage_and_keeps_the_item(
         store,
         team,
         row,
-        users["manager"]["id"],
         review=new_date,
         stage=2,
         note="Plan agreed; review in four weeks",
         meeting_date=today,
+        actor=Actor.web(users["manager"]["id"]),
     )
     after = get_family_row(store, row["token"])
     assert after["next_review"] == new_date.isoformat() and after["stage"] == 2
@@ -130,7 +131,12 @@ def test_recording_an_outcome_changes_date_and_stage_and_keeps_the_item(
 def test_an_outcome_resolves_requests(store, team, today, board, users):
     row = get_family_row(store, board["requested"]["token"])
     outcomes.record_outcome(
-        store, team, row, users["manager"]["id"], note="Discussed", meeting_date=today
+        store,
+        team,
+        row,
+        note="Discussed",
+        meeting_date=today,
+        actor=Actor.web(users["manager"]["id"]),
     )
     assert store["agenda_requests"].count_where("resolved_at is null") == 0
     tomorrow = today + timedelta(days=1)
@@ -151,7 +157,7 @@ def test_bad_outcomes_change_nothing(store, team, today, family, users, fields, 
     row = get_family_row(store, family("ABc", due=-2)["token"])
     with pytest.raises(BadInput, match=message):
         outcomes.record_outcome(
-            store, team, row, users["manager"]["id"], meeting_date=today, **fields
+            store, team, row, meeting_date=today, **fields, actor=Actor.web(users["manager"]["id"])
         )
     assert store["events"].count_where("kind = ?", [events.OUTCOME]) == 0
     assert get_family_row(store, row["token"])["next_review"] == row["next_review"]
@@ -159,9 +165,9 @@ def test_bad_outcomes_change_nothing(store, team, today, family, users, fields, 
 
 def test_one_open_request_per_person(store, team, family, users):
     row = get_family_row(store, family("ABc")["token"])
-    outcomes.request_discussion(store, team, row, users["practitioner"]["id"])
+    outcomes.request_discussion(store, team, row, actor=Actor.web(users["practitioner"]["id"]))
     with pytest.raises(BadInput, match="already asked"):
-        outcomes.request_discussion(store, team, row, users["practitioner"]["id"])
+        outcomes.request_discussion(store, team, row, actor=Actor.web(users["practitioner"]["id"]))
 
 
 def test_cli_agenda_json_table_and_bad_date(runner, today, board):
@@ -200,7 +206,12 @@ def test_open_alerts_come_after_amber(store, team, today, family):
     for view in (amber, alerted):
         backdate(store, view["token"], 30)
     add_manager_alert(
-        store, team, alerted["token"], due_on=today, action="request school information"
+        store,
+        team,
+        alerted["token"],
+        due_on=today,
+        action="request school information",
+        actor=Actor.cli(),
     )
     items = agenda.build_agenda(store, team, today)
     assert [(i["reason"], i["initials"]) for i in items] == [("amber", "AMb"), ("alert", "ALc")]
@@ -214,11 +225,11 @@ def test_keeping_an_overdue_date_is_no_change(store, team, today, family, users)
         store,
         team,
         row,
-        users["manager"]["id"],
         review=row["next_review"],
         stage=row["stage"],
         note="Escalate",
         meeting_date=today,
+        actor=Actor.web(users["manager"]["id"]),
     )
     history = events.family_history(store, row["id"])
     assert [e["kind"] for e in history][0] == events.OUTCOME

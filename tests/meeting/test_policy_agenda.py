@@ -10,6 +10,7 @@ from webapp.cases.families import add_family, get_family_row
 from webapp.cases.meetings import start_meeting
 from webapp.cases.transfers import transfer_case
 from webapp.meeting import agenda, outcomes
+from webapp.values.actor import Actor
 
 
 def days(today):
@@ -36,13 +37,16 @@ def test_a_tile_registered_after_the_meeting_on_its_day_is_new_next_week(store, 
     meeting day, after the meeting, is new at the next one."""
     MEETING, NEXT = days(today)
     early = add_family(store, team, initials="EAr", stage=1, review="2030-01-01",
-                       opened=MEETING - timedelta(days=3))  # fmt: skip
+                       opened=MEETING - timedelta(days=3), actor=Actor.cli())  # fmt: skip
     registered_on(store, early, MEETING)
-    start_meeting(store, team, MEETING, users["manager"]["id"])
+    start_meeting(store, team, MEETING, actor=Actor.web(users["manager"]["id"]))
     row = get_family_row(store, early["token"])
-    outcomes.record_outcome(store, team, row, users["manager"]["id"], note="plan agreed",
-                            meeting_date=MEETING)  # fmt: skip
-    late = add_family(store, team, initials="LAt", stage=1, review="2030-01-01", opened=MEETING)
+    outcomes.record_outcome(store, team, row, note="plan agreed",
+                            meeting_date=MEETING,
+                            actor=Actor.web(users["manager"]["id"]))  # fmt: skip
+    late = add_family(
+        store, team, initials="LAt", stage=1, review="2030-01-01", opened=MEETING, actor=Actor.cli()
+    )
     registered_on(store, late, MEETING)  # after the meeting: nothing recorded for it
     item = item_for(store, team, NEXT, late["token"])
     assert item is not None and item["reason"] == "new"
@@ -54,9 +58,9 @@ def test_a_transferred_in_tile_is_new(store, team, other_team, today):
     arrives from another team is new on the receiving team's next agenda."""
     _, NEXT = days(today)
     moved = add_family(store, other_team, initials="TRa", stage=2, review="2030-01-01",
-                       opened=date(2025, 6, 2))  # fmt: skip
+                       opened=date(2025, 6, 2), actor=Actor.cli())  # fmt: skip
     transfer_case(store, get_family_row(store, moved["token"]), other_team, team["name"],
-                  on=NEXT - timedelta(days=3))  # fmt: skip
+                  on=NEXT - timedelta(days=3), actor=Actor.cli())  # fmt: skip
     item = item_for(store, team, NEXT, moved["token"])
     assert item is not None and item["reason"] == "new"
     assert item["details"]["new"]["transferred"] is True
@@ -69,12 +73,12 @@ def test_scaling_unmoved_is_the_stuck_reason(store, team, users, today):
     (contract §5)."""
     MEETING = today
     case = add_family(store, team, initials="STk", stage=3, review="2030-01-01",
-                      opened=date(2025, 6, 2))  # fmt: skip
+                      opened=date(2025, 6, 2), actor=Actor.cli())  # fmt: skip
     for weeks in (3, 2, 1):
         on = MEETING - timedelta(weeks=weeks)
         outcomes.record_outcome(store, team, get_family_row(store, case["token"]),
-                                users["manager"]["id"], note="reviewed", meeting_date=on,
-                                scaling=4)  # fmt: skip
+                                note="reviewed", meeting_date=on,
+                                scaling=4, actor=Actor.web(users["manager"]["id"]))  # fmt: skip
     item = item_for(store, team, MEETING, case["token"])
     assert item is not None and item["reason"] == "stuck"
     assert item["details"]["stuck"] == {"scaling": 4, "meetings": 3}

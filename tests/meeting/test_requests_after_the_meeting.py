@@ -8,6 +8,7 @@ from datetime import timedelta
 from tests.helpers.web import flatten, text
 from webapp.accounts.teams import update_team_settings
 from webapp.cases import meetings
+from webapp.values.actor import Actor
 from webapp.web.dates import longdate
 
 
@@ -27,8 +28,8 @@ def test_the_button_changes_after_asking(client_for, family, today):
 def test_a_request_after_the_meeting_goes_to_next_weeks(client_for, family, store, team, today):
     """The team meets today; the meeting was held and closed, then a practitioner asks."""
     team = update_team_settings(store, team, meeting_day=today.strftime("%A"))
-    meetings.start_meeting(store, team, today, None)
-    meetings.close_meeting(store, team, today, None)
+    meetings.start_meeting(store, team, today, actor=Actor.cli())
+    meetings.close_meeting(store, team, today, actor=Actor.cli())
     view = family("LAt", stage=2, due=60)
     client = client_for("practitioner")
     page = flatten(text(client.post(f"/t/{view['token']}/agenda-request", follow_redirects=True)))
@@ -42,7 +43,7 @@ def test_a_request_before_the_meeting_closes_stays_this_week(
     client_for, family, store, team, today
 ):
     team = update_team_settings(store, team, meeting_day=today.strftime("%A"))
-    meetings.start_meeting(store, team, today, None)  # still being held
+    meetings.start_meeting(store, team, today, actor=Actor.cli())  # still being held
     view = family("LAt", stage=2, due=60)
     client_for("practitioner").post(f"/t/{view['token']}/agenda-request")
     assert store["agenda_requests"].get(1)["meeting_date"] == today.isoformat()

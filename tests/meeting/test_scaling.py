@@ -10,12 +10,19 @@ from webapp.cases.families import get_family_row
 from webapp.errors import BadInput
 from webapp.meeting import agenda, outcomes
 from webapp.store import events
+from webapp.values.actor import Actor
 
 
 def scale(store, team, users, token, day, score):
     row = get_family_row(store, token)
     outcomes.record_outcome(
-        store, team, row, users["manager"]["id"], note="reviewed", meeting_date=day, scaling=score
+        store,
+        team,
+        row,
+        note="reviewed",
+        meeting_date=day,
+        scaling=score,
+        actor=Actor.web(users["manager"]["id"]),
     )
 
 

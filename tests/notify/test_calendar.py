@@ -12,6 +12,7 @@ from tests.helpers.web import AuthActions
 from webapp.accounts.teams import update_team_settings
 from webapp.practice.clinic import book
 from webapp.practice.clinic_days import next_clinic
+from webapp.values.actor import Actor
 
 
 def _new_link(client) -> str:
@@ -27,8 +28,8 @@ def test_a_practitioner_subscribes_to_their_clinic_bookings_and_the_meeting(
     mine = family("TWr", stage=2, due=30, worker="pat", ref="REF-SECRET")
     other = family("JSm", stage=2, due=30, worker="someone")
     thursday = next_clinic(today + timedelta(days=1))
-    book(store, team, mine["token"], day=thursday, start="14:00", purpose="lpm")
-    book(store, team, other["token"], day=thursday, start="14:30", purpose="lpm")
+    book(store, team, mine["token"], day=thursday, start="14:00", purpose="lpm", actor=Actor.cli())
+    book(store, team, other["token"], day=thursday, start="14:30", purpose="lpm", actor=Actor.cli())
     client = app.test_client()
     AuthActions(client).login("pat")
 
@@ -63,8 +64,16 @@ def test_a_manager_sees_every_booking_of_the_team(app, store, team, family, add_
     add_person("mo", "manager")
     a, b = family("TWr", stage=2, due=30), family("JSm", stage=2, due=30)
     thursday = next_clinic(today + timedelta(days=1))
-    book(store, team, a["token"], day=thursday, start="14:00", purpose="lpm")
-    book(store, team, b["token"], day=thursday, start="14:30", purpose="pre-proceedings")
+    book(store, team, a["token"], day=thursday, start="14:00", purpose="lpm", actor=Actor.cli())
+    book(
+        store,
+        team,
+        b["token"],
+        day=thursday,
+        start="14:30",
+        purpose="pre-proceedings",
+        actor=Actor.cli(),
+    )
     client = app.test_client()
     AuthActions(client).login("mo")
     cal = icalendar.Calendar.from_ical(client.get(_new_link(client)).data)

@@ -11,6 +11,7 @@ from tests.helpers import mail_server
 from webapp.practice.supervision import add_discussion
 from webapp.rules.alert_records import follow_up
 from webapp.rules.alerts import open_alerts
+from webapp.values.actor import Actor
 
 BASE = "https://caseboard.council.example"
 REF, NOTE, WORKER = "LA-2024-00421", "Mum's new partner Darren stays over", "Priya Shah"
@@ -29,12 +30,22 @@ def s31_case(store, team, today, family, add_person):
         "TWr", stage=3, due=40, opened=(today - timedelta(weeks=38)).isoformat(),
         case_type="s.31", ref=REF, worker=WORKER, flags=["CSE"],
     )  # fmt: skip
-    add_discussion(store, team, case["token"], on=today, kind="one-to-one", note=NOTE)
+    add_discussion(
+        store, team, case["token"], on=today, kind="one-to-one", note=NOTE, actor=Actor.cli()
+    )
     # The flag's own firings of the past 38 weeks were answered: every open firing is
     # sent however old (docs/contract.md §16), and these tests follow the s.31 one.
     for alert in open_alerts(store, team, today):
         if alert["due"] < today.isoformat():
-            follow_up(store, team, case["token"], alert["key"], on=today, due=alert["due"])
+            follow_up(
+                store,
+                team,
+                case["token"],
+                alert["key"],
+                on=today,
+                due=alert["due"],
+                actor=Actor.cli(),
+            )
     return case
 
 

@@ -11,6 +11,7 @@ import pytest
 from webapp.accounts.teams import update_team_settings
 from webapp.scans.applying import apply_scan
 from webapp.scans.previews import preview_scan
+from webapp.values.actor import Actor
 
 BASE = "https://caseboard.council.example"
 
@@ -93,10 +94,10 @@ def test_the_manager_gets_a_summary_after_a_scan_is_applied(
     scan = preview_scan(store, team, {
         "tiles": [tile(moved, 1, "main", 300), tile(late, 1, "main", 500)],
         "boards": [{"stage": 1, "photo": "p1.jpg", "markers": 4}], "unknown": [],
-    }, manager["id"])  # fmt: skip
+    }, actor=Actor.web(manager["id"]))  # fmt: skip
     assert runner("notify", "--date", today.isoformat()).exit_code == 0
     assert mailbox.messages == []  # a preview is not news yet
-    apply_scan(store, team, scan["id"], manager["id"])
+    apply_scan(store, team, scan["id"], actor=Actor.web(manager["id"]))
     assert runner("notify", "--date", today.isoformat()).exit_code == 0
     assert [r for r in mailbox.rcpts] == [["mo@council.example"]]
     text = mailbox.messages[0].get_body(("plain",)).get_content()

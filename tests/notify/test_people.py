@@ -11,6 +11,7 @@ from webapp.accounts.roles import HOP, SM, TM
 from webapp.accounts.teams import ensure_team
 from webapp.cases.families import add_family
 from webapp.errors import BadInput
+from webapp.values.actor import Actor
 
 
 def test_user_add_with_email_and_several_teams(runner, store, team):
@@ -58,10 +59,12 @@ def test_alerts_go_to_role_holders_unless_the_team_names_its_own(store, team, ad
 def test_service_manager_reads_each_of_their_teams_and_switches(app, store, team, add_person):
     north = ensure_team(store, "North")
     ensure_team(store, "South")
-    ours = add_family(store, team, initials="TWr", stage=1, review="2030-01-01")
-    theirs = add_family(store, north, initials="JSm", stage=2, review="2030-01-01")
+    ours = add_family(store, team, initials="TWr", stage=1, review="2030-01-01", actor=Actor.cli())
+    theirs = add_family(
+        store, north, initials="JSm", stage=2, review="2030-01-01", actor=Actor.cli()
+    )
     south = add_family(store, ensure_team(store, "South"), initials="KLo", stage=2,
-                       review="2030-01-01")  # fmt: skip
+                       review="2030-01-01", actor=Actor.cli())  # fmt: skip
     add_person("sam", "service-manager", teams=("Team", "North"))
     client = app.test_client()
     assert AuthActions(client).login("sam").status_code == 302

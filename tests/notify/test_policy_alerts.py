@@ -9,6 +9,7 @@ from tests.helpers.web import AuthActions
 from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import set_case
 from webapp.rules.alert_records import add_manager_alert
+from webapp.values.actor import Actor
 
 REF, NOTE = "LA-2026-00077", "Dad's brother Kevin moved in"
 DAY = date(2026, 3, 2)  # a Monday
@@ -31,8 +32,15 @@ def test_with_no_head_of_practice_the_team_manager_gets_the_shielded_firing_a_we
     add_person("sm", "service-manager")  # no email address either
     case = family("TWr", stage=2, opened="2025-09-01", case_type="s.31", ref=REF,
                   worker="Priya Shah")  # fmt: skip
-    set_case(store, get_family_row(store, case["token"]), team, on=DAY, flags=["shielded"])
-    add_manager_alert(store, team, case["token"], due_on=DAY, action=NOTE)
+    set_case(
+        store,
+        get_family_row(store, case["token"]),
+        team,
+        on=DAY,
+        flags=["shielded"],
+        actor=Actor.cli(),
+    )
+    add_manager_alert(store, team, case["token"], due_on=DAY, action=NOTE, actor=Actor.cli())
     late = DAY + timedelta(days=7)
     sent = runner.json("notify", "--date", late.isoformat())
     assert {m["to"] for m in sent} == {"tm@council.example"}
@@ -54,7 +62,9 @@ def test_a_firing_still_open_when_its_series_fires_again_is_sent_again(
     firing nobody answered is sent again when the next one comes, and none is lost."""
     add_person("sm", "service-manager", email="sm@council.example")
     case = family("JWr", stage=2, opened="2025-06-02")
-    set_case(store, get_family_row(store, case["token"]), team, on=DAY, flags=["CSE"])
+    set_case(
+        store, get_family_row(store, case["token"]), team, on=DAY, flags=["CSE"], actor=Actor.cli()
+    )
     first = runner.json("notify", "--date", DAY.isoformat())
     assert len(first) == 1
     assert runner.json("notify", "--date", (DAY + timedelta(weeks=9)).isoformat()) == []
@@ -93,7 +103,14 @@ def test_a_team_manager_cannot_close_a_head_of_practice_trigger(
     not a team manager."""
     add_person("head-of-practice", "head-of-practice", email="hop@council.example")
     case = family("ABc", stage=2, opened="2025-06-02")
-    set_case(store, get_family_row(store, case["token"]), team, on=DAY, flags=["shielded"])
+    set_case(
+        store,
+        get_family_row(store, case["token"]),
+        team,
+        on=DAY,
+        flags=["shielded"],
+        actor=Actor.cli(),
+    )
     data = {"token": case["token"], "key": "shielded", "due": DAY.isoformat(),
             "date": (DAY + timedelta(days=1)).isoformat()}  # fmt: skip
     assert client_for("manager").post("/alerts/follow-up", data=data).status_code == 403

@@ -17,6 +17,7 @@ from webapp.practice.clinic import (
 from webapp.practice.clinic_days import clinic_day, next_clinic
 from webapp.practice.meeting_audits import add_audit, audit_status
 from webapp.rules.alerts import open_alerts
+from webapp.values.actor import Actor
 
 THU = date(2025, 6, 12)
 MON = date(2025, 6, 9)  # "today" in these tests: the Monday of that week
@@ -50,10 +51,19 @@ def test_empty_clinic_offers_every_fitting_slot(store, team):
 
 def test_bookings_fill_the_afternoon(store, team, add):
     a, b, c = add(initials="AAa"), add(initials="BBb"), add(initials="CCc")
-    request_clinic(store, team, a["token"], "pre-proceedings", on=date(2025, 6, 10))
+    request_clinic(
+        store, team, a["token"], "pre-proceedings", on=date(2025, 6, 10), actor=Actor.cli()
+    )
     assert [r["token"] for r in waiting_requests(store, team)] == [a["token"]]
     first = book(
-        store, team, a["token"], day=THU, start="14:00", purpose="pre-proceedings", today=MON
+        store,
+        team,
+        a["token"],
+        day=THU,
+        start="14:00",
+        purpose="pre-proceedings",
+        today=MON,
+        actor=Actor.cli(),
     )
     assert waiting_requests(store, team) == []
     assert first["minutes"] == 45
@@ -61,13 +71,33 @@ def test_bookings_fill_the_afternoon(store, team, add):
     assert free_slots(store, team, THU, "lpm", today=MON) == ["14:45", "15:00"]
     assert free_slots(store, team, THU, "pre-proceedings", today=MON) == ["14:45"]
     with pytest.raises(BadInput, match="no free"):
-        book(store, team, b["token"], day=THU, start="14:30", purpose="lpm", today=MON)
-    book(store, team, b["token"], day=THU, start="14:45", purpose="lpm", today=MON)
+        book(
+            store,
+            team,
+            b["token"],
+            day=THU,
+            start="14:30",
+            purpose="lpm",
+            today=MON,
+            actor=Actor.cli(),
+        )
+    book(
+        store, team, b["token"], day=THU, start="14:45", purpose="lpm", today=MON, actor=Actor.cli()
+    )
     assert (
         free_slots(store, team, THU, "lpm", today=MON) == []
     )  # 15:15 would end at 15:45, after closing
     with pytest.raises(BadInput):
-        book(store, team, c["token"], day=THU, start="15:15", purpose="lpm", today=MON)
+        book(
+            store,
+            team,
+            c["token"],
+            day=THU,
+            start="15:15",
+            purpose="lpm",
+            today=MON,
+            actor=Actor.cli(),
+        )
     week = week_bookings(store, team, date(2025, 6, 9), today=MON)
     assert [(x["start"], x["end"], x["initials"]) for x in week["bookings"]] == [
         ("14:00", "14:45", "AAa"),
@@ -77,7 +107,9 @@ def test_bookings_fill_the_afternoon(store, team, add):
 
 def test_actions_alert_the_team_manager_when_overdue(store, team, add):
     a = add(opened=date(2025, 1, 1))
-    booking = book(store, team, a["token"], day=THU, start="14:00", purpose="lpm", today=MON)
+    booking = book(
+        store, team, a["token"], day=THU, start="14:00", purpose="lpm", today=MON, actor=Actor.cli()
+    )
     action = add_action(
         store, team, booking["id"], text="send genogram", owner="SW", due_on="2025-06-19"
     )
@@ -100,12 +132,12 @@ def test_actions_alert_the_team_manager_when_overdue(store, team, add):
 
 def test_audit_due_two_months_after_the_last(store, team):
     assert audit_status(store, team, date(2025, 1, 1))["prompt"] is True
-    add_audit(store, team, on="2024-12-31", auditor="SM")
+    add_audit(store, team, on="2024-12-31", auditor="SM", actor=Actor.cli())
     status = audit_status(store, team, date(2025, 2, 27))
     assert status["next_due"] == "2025-02-28" and status["prompt"] is False
     assert audit_status(store, team, date(2025, 2, 28))["prompt"] is True
     with pytest.raises(BadInput):
-        add_audit(store, team, on="2025-01-01", auditor="")
+        add_audit(store, team, on="2025-01-01", auditor="", actor=Actor.cli())
 
 
 def test_cli_clinic_and_audit(runner):

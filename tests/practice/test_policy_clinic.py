@@ -11,6 +11,7 @@ from webapp.practice.clinic import book, week_bookings
 from webapp.practice.clinic_audit import quarterly_report, record_legal_step
 from webapp.practice.clinic_days import next_open_clinic
 from webapp.practice.clinic_policy import record_attendance, request
+from webapp.values.actor import Actor
 
 THU = date(2025, 6, 12)
 MON = date(2025, 6, 9)
@@ -38,7 +39,16 @@ def test_the_library_refuses_off_grid_starts_and_writes_nothing(store, team, add
     """The same rule in the library: nothing is written."""
     case = add(initials="AAa")
     with pytest.raises(BadInput, match=r"not a slot start.*free on 2025-06-12: 14:00"):
-        book(store, team, case["token"], day=THU, start="14:10", purpose="lpm", today=MON)
+        book(
+            store,
+            team,
+            case["token"],
+            day=THU,
+            start="14:10",
+            purpose="lpm",
+            today=MON,
+            actor=Actor.cli(),
+        )
     assert store["clinic_bookings"].count == 0
 
 
@@ -48,18 +58,23 @@ def test_a_request_with_no_slot_that_thursday_warns(store, team, add):
     the request says so and names the next free Thursday."""
     cases = [add(initials=i) for i in ("AAa", "BBb", "CCc")]
     book(store, team, cases[0]["token"], day=THU, start="14:00", purpose="pre-proceedings",
-         today=MON)  # fmt: skip
+         today=MON, actor=Actor.cli())  # fmt: skip
     book(store, team, cases[1]["token"], day=THU, start="14:45", purpose="pre-proceedings",
-         today=MON)  # fmt: skip
-    made = request(store, team, cases[2]["token"], "pre-proceedings", on=MON)
+         today=MON, actor=Actor.cli())  # fmt: skip
+    made = request(store, team, cases[2]["token"], "pre-proceedings", on=MON, actor=Actor.cli())
     assert made["warning"] == (
         "no slot on Thursday 2025-06-12: no free 45-minute slot is left; "
         "the next free one is on 2025-06-19"
     )
     assert (
-        request(store, team, cases[2]["token"], "pre-proceedings", on=THU + timedelta(days=1))[
-            "warning"
-        ]
+        request(
+            store,
+            team,
+            cases[2]["token"],
+            "pre-proceedings",
+            on=THU + timedelta(days=1),
+            actor=Actor.cli(),
+        )["warning"]
         is None
     )
 
@@ -68,7 +83,7 @@ def test_who_attended_is_recorded(store, team, add):
     """ "It is important that the social worker and team manager attend together" (§5)."""
     case = add(initials="AAa")
     booking = book(store, team, case["token"], day=THU, start="14:00", purpose="pre-proceedings",
-                   today=MON)  # fmt: skip
+                   today=MON, actor=Actor.cli())  # fmt: skip
     [shown] = week_bookings(store, team, THU, today=MON)["bookings"]
     assert shown["attended"] == {"social_worker": None, "team_manager": None, "together": False}
     seen = record_attendance(store, team, booking["id"], social_worker=True, team_manager=False)
@@ -83,13 +98,27 @@ def test_the_quarterly_check_ignores_an_earlier_episode_and_lists_s31_without_lp
     of a closed earlier episode does not count for the new one, and an s.31 case with no
     LPM recorded is listed."""
     case = add(initials="EPi", opened=date(2025, 1, 6), case_type="s.31")
-    book(store, team, case["token"], day=THU, start="14:00", purpose="lpm", today=MON)
-    close_case(store, get_family_row(store, case["token"]), team, views=ALL_VIEWS, scaling=8,
-               on=date(2025, 7, 1))  # fmt: skip
-    reopen_case(
-        store, get_family_row(store, case["token"]), team, review="2025-10-01", on=date(2025, 9, 1)
+    book(
+        store,
+        team,
+        case["token"],
+        day=THU,
+        start="14:00",
+        purpose="lpm",
+        today=MON,
+        actor=Actor.cli(),
     )
-    record_legal_step(store, team, case["token"], "lpm", on=date(2025, 10, 2))
+    close_case(store, get_family_row(store, case["token"]), team, views=ALL_VIEWS, scaling=8,
+               on=date(2025, 7, 1), actor=Actor.cli())  # fmt: skip
+    reopen_case(
+        store,
+        get_family_row(store, case["token"]),
+        team,
+        review="2025-10-01",
+        on=date(2025, 9, 1),
+        actor=Actor.cli(),
+    )
+    record_legal_step(store, team, case["token"], "lpm", on=date(2025, 10, 2), actor=Actor.cli())
     silent = add(initials="SIl", opened=date(2025, 8, 4), case_type="s.31")
     report = quarterly_report(store, team, "2025-Q4")
     [step] = report["cases"]

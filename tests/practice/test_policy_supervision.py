@@ -9,6 +9,7 @@ from webapp.cases.lifecycle import close_case, set_case
 from webapp.cases.transfers import transfer_case
 from webapp.practice.supervision import add_discussion, coverage, set_frequency
 from webapp.practice.supervision_leave import add_absence, add_supervisor_session
+from webapp.values.actor import Actor
 
 ALL_VIEWS = "child,family,network"
 
@@ -19,7 +20,7 @@ def practitioner(report: dict, name: str) -> dict:
 
 
 def one_to_one(store, team, family, on):
-    add_discussion(store, team, family["token"], on=on, kind="one-to-one")
+    add_discussion(store, team, family["token"], on=on, kind="one-to-one", actor=Actor.cli())
 
 
 def test_every_case_without_exception_or_the_practitioner_is_not_met(store, team, add):
@@ -73,7 +74,7 @@ def test_a_case_opened_on_sunday_31st_or_closed_on_the_1st_is_not_counted(store,
     add(initials="SUn", worker="Ann", opened=date(2027, 1, 31))  # a Sunday
     early = add(initials="ERl", worker="Ann", opened=date(2026, 6, 1))
     close_case(store, get_family_row(store, early["token"]), team, views=ALL_VIEWS, scaling=8,
-               on=date(2027, 4, 1))  # fmt: skip
+               on=date(2027, 4, 1), actor=Actor.cli())  # fmt: skip
     january = coverage(store, team, 2027, 1)
     assert [m["initials"] for m in january["missing"]] == ["ERl"]
     assert [m["initials"] for m in coverage(store, team, 2027, 2)["missing"]] == ["ERl", "SUn"]
@@ -103,7 +104,14 @@ def test_a_case_counts_for_the_worker_allocated_then(store, team, add):
     worker's in February."""
     case = add(initials="MOv", worker="Ann", opened=date(2025, 6, 2))
     one_to_one(store, team, case, date(2026, 2, 10))
-    set_case(store, get_family_row(store, case["token"]), team, on=date(2026, 3, 20), worker="Ben")
+    set_case(
+        store,
+        get_family_row(store, case["token"]),
+        team,
+        on=date(2026, 3, 20),
+        worker="Ben",
+        actor=Actor.cli(),
+    )
     assert practitioner(coverage(store, team, 2026, 2), "Ann")["status"] == "met"
     march = coverage(store, team, 2026, 3)
     assert [m["worker"] for m in march["missing"]] == ["Ben"]
@@ -119,11 +127,11 @@ def test_a_transferred_case_counts_for_each_team_as_allocated_then(store, team, 
     one_to_one(store, team, case, date(2026, 1, 6))
     before = coverage(store, team, 2026, 1)
     row = get_family_row(store, case["token"])
-    transfer_case(store, row, team, other_team["name"], on=date(2026, 1, 15))
+    transfer_case(store, row, team, other_team["name"], on=date(2026, 1, 15), actor=Actor.cli())
     set_case(store, get_family_row(store, case["token"]), other_team, on=date(2026, 1, 20),
-             worker="Cal")  # fmt: skip
+             worker="Cal", actor=Actor.cli())  # fmt: skip
     set_case(store, get_family_row(store, case["token"]), other_team, on=date(2026, 3, 2),
-             worker="Dee")  # fmt: skip
+             worker="Dee", actor=Actor.cli())  # fmt: skip
     assert coverage(store, team, 2026, 1) == before
     assert practitioner(before, "Ann")["status"] == "met"
     theirs = coverage(store, other_team, 2026, 1)
@@ -157,9 +165,9 @@ def test_leave_is_recorded_with_dates_and_prompts_priority_supervision(store, te
 def test_the_team_managers_own_supervision_of_deputies(store, team):
     """ "Team managers are required to provide supervision to deputy team
     managers/practice supervisors a minimum of once a calendar month.\""""
-    add_supervisor_session(store, team, "Dee Deputy", on=date(2026, 1, 14))
-    add_supervisor_session(store, team, "Pat Supervisor", on=date(2026, 1, 20))
-    add_supervisor_session(store, team, "dee deputy", on=date(2026, 2, 11))
+    add_supervisor_session(store, team, "Dee Deputy", on=date(2026, 1, 14), actor=Actor.cli())
+    add_supervisor_session(store, team, "Pat Supervisor", on=date(2026, 1, 20), actor=Actor.cli())
+    add_supervisor_session(store, team, "dee deputy", on=date(2026, 2, 11), actor=Actor.cli())
     february = coverage(store, team, 2026, 2)["supervisors"]
     assert [(s["name"], s["sessions"], s["status"]) for s in february] == [
         ("Dee Deputy", ["2026-02-11"], "met"),

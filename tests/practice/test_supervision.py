@@ -19,6 +19,7 @@ from webapp.practice.supervision import (
     mark_recorded,
 )
 from webapp.store import events
+from webapp.values.actor import Actor
 
 
 def missing(store, team, year, month, as_of=None):
@@ -28,18 +29,24 @@ def missing(store, team, year, month, as_of=None):
 def test_discussion_on_the_31st_covers_january_not_february(store, team, add):
     a = add(initials="AAa", worker="Ann", opened=date(2023, 6, 1))
     add(initials="BBb", worker="Ben", opened=date(2023, 6, 1))
-    add_discussion(store, team, a["token"], on=date(2024, 1, 31), kind="one-to-one")
+    add_discussion(
+        store, team, a["token"], on=date(2024, 1, 31), kind="one-to-one", actor=Actor.cli()
+    )
     assert missing(store, team, 2024, 1) == {"BBb"}
     assert missing(store, team, 2024, 2) == {"AAa", "BBb"}
-    add_discussion(store, team, a["token"], on=date(2024, 2, 1), kind="group")
+    add_discussion(store, team, a["token"], on=date(2024, 2, 1), kind="group", actor=Actor.cli())
     assert missing(store, team, 2024, 2) == {"AAa", "BBb"}  # group does not count
-    add_discussion(store, team, a["token"], on=date(2024, 2, 1), kind="one-to-one")
+    add_discussion(
+        store, team, a["token"], on=date(2024, 2, 1), kind="one-to-one", actor=Actor.cli()
+    )
     assert missing(store, team, 2024, 2) == {"BBb"}
 
 
 def test_leap_day_and_as_of_dates(store, team, add):
     a = add(initials="AAa", opened=date(2023, 6, 1))
-    add_discussion(store, team, a["token"], on=date(2024, 2, 29), kind="one-to-one")
+    add_discussion(
+        store, team, a["token"], on=date(2024, 2, 29), kind="one-to-one", actor=Actor.cli()
+    )
     assert missing(store, team, 2024, 2) == set()
     # looking from 28 February, the 29th has not happened yet
     assert missing(store, team, 2024, 2, as_of=date(2024, 2, 28)) == {"AAa"}
@@ -61,6 +68,7 @@ def test_which_cases_count_in_a_month(store, team, add):
         on=date(2024, 2, 29),
         views="child,family,network",
         scaling=5,
+        actor=Actor.cli(),
     )
     left = add(initials="LEf", opened=date(2023, 1, 1))
     close_case(
@@ -70,6 +78,7 @@ def test_which_cases_count_in_a_month(store, team, add):
         on=date(2024, 3, 2),  # held on Friday 1 March
         views="child,family,network",
         scaling=5,
+        actor=Actor.cli(),
     )
     assert missing(store, team, 2024, 3) == {"NEw", "LEf"}
 
@@ -79,7 +88,9 @@ def test_coverage_per_practitioner(store, team, add):
     b = add(initials="ABb", worker="Ann")
     add(initials="BBb", worker="Ben")
     add(initials="UUu")
-    add_discussion(store, team, b["token"], on=date(2024, 5, 10), kind="one-to-one")
+    add_discussion(
+        store, team, b["token"], on=date(2024, 5, 10), kind="one-to-one", actor=Actor.cli()
+    )
     report = coverage(store, team, 2024, 5)
     by = {w["worker"]: w for w in report["workers"]}
     assert (by["Ann"]["cases"], by["Ann"]["discussed"]) == (2, 1)
@@ -108,9 +119,17 @@ def test_weekly_meeting_outcomes_are_listed_but_do_not_count(store, team, add):
 def test_record_due_five_working_days_or_24_hours(store, team, add):
     a = add()
     # Thursday 19 Dec 2024: five working days are 20, 23, 24, 27 and 30 December
-    d = add_discussion(store, team, a["token"], on=date(2024, 12, 19), kind="one-to-one")
+    d = add_discussion(
+        store, team, a["token"], on=date(2024, 12, 19), kind="one-to-one", actor=Actor.cli()
+    )
     sig = add_discussion(
-        store, team, a["token"], on=date(2024, 12, 19), kind="situational", significant=True
+        store,
+        team,
+        a["token"],
+        on=date(2024, 12, 19),
+        kind="situational",
+        significant=True,
+        actor=Actor.cli(),
     )
 
     def status(on):
@@ -138,10 +157,16 @@ def test_record_due_five_working_days_or_24_hours(store, team, add):
 def test_bad_discussion_input(store, team, add):
     a = add()
     with pytest.raises(BadInput):
-        add_discussion(store, team, a["token"], on=date(2024, 1, 1), kind="chat")
+        add_discussion(store, team, a["token"], on=date(2024, 1, 1), kind="chat", actor=Actor.cli())
     with pytest.raises(BadInput):
         add_discussion(
-            store, team, a["token"], on=date(2024, 1, 2), kind="group", recorded_on="2024-01-01"
+            store,
+            team,
+            a["token"],
+            on=date(2024, 1, 2),
+            kind="group",
+            recorded_on="2024-01-01",
+            actor=Actor.cli(),
         )
 
 

@@ -10,6 +10,7 @@ from webapp.cases.families import get_family_row, set_review
 from webapp.cases.lifecycle import close_case
 from webapp.printing.queues import mark_stickers_printed, pending_stickers
 from webapp.store import events
+from webapp.values.actor import Actor
 
 
 def pending_tokens(store, team, today=None):
@@ -24,7 +25,7 @@ def test_pending_rule_follows_status_and_date(store, team, family):
     today = team_today(team)
     green, amber = family("TWr", due=30), family("ABc", due=5)
     assert pending_tokens(store, team) == [amber["token"], green["token"]]  # board order
-    mark_stickers_printed(store, team, [green["token"], amber["token"]])
+    mark_stickers_printed(store, team, [green["token"], amber["token"]], actor=Actor.cli())
     assert pending_tokens(store, team) == []
     row = get_family_row(store, green["token"])
     assert (row["sticker_status"], row["sticker_review"]) == ("green", green["next_review"])
@@ -34,11 +35,22 @@ def test_pending_rule_follows_status_and_date(store, team, family):
     later = today + timedelta(days=17)
     assert sorted(pending_tokens(store, team, later)) == sorted([green["token"], amber["token"]])
     # A new review date needs a new sticker even when the colour stays green.
-    set_review(store, get_family_row(store, green["token"]), team, today + timedelta(days=60))
+    set_review(
+        store,
+        get_family_row(store, green["token"]),
+        team,
+        today + timedelta(days=60),
+        actor=Actor.cli(),
+    )
     assert pending_tokens(store, team) == [green["token"]]
     # A closed case is off the boards: no sticker.
     close_case(
-        store, get_family_row(store, green["token"]), team, views="child,family,network", scaling=5
+        store,
+        get_family_row(store, green["token"]),
+        team,
+        views="child,family,network",
+        scaling=5,
+        actor=Actor.cli(),
     )
     assert pending_tokens(store, team) == []
 

@@ -9,6 +9,7 @@ from webapp.errors import BadInput, NotFound
 from webapp.rules.alert_records import add_manager_alert, follow_up
 from webapp.rules.alerts import alerts_for_family, open_alerts
 from webapp.rules.team_rules import proposed_review, team_rules, update_rule
+from webapp.values.actor import Actor
 
 TODAY = date(2025, 6, 11)
 WEEK = timedelta(weeks=1)
@@ -24,7 +25,15 @@ def test_s31_alert_is_open_until_followed_up_then_reopens(store, team, add):
     assert keys(store, team) == {(token, "s31-sm", TODAY.isoformat())}
     assert keys(store, team, TODAY - timedelta(days=1)) == set()
 
-    follow_up(store, team, token, "s31-sm", on=TODAY + timedelta(days=2), note="discussed")
+    follow_up(
+        store,
+        team,
+        token,
+        "s31-sm",
+        on=TODAY + timedelta(days=2),
+        note="discussed",
+        actor=Actor.cli(),
+    )
     assert keys(store, team, TODAY + timedelta(days=1)) == {(token, "s31-sm", TODAY.isoformat())}
     assert keys(store, team, TODAY + timedelta(days=2)) == set()
     # three weeks on, the next firing opens a new alert
@@ -73,6 +82,7 @@ def test_manager_alert_fires_on_its_date_and_stays_open_until_follow_up(store, t
         due_on=TODAY,
         action="request school information",
         timescale="within two weeks",
+        actor=Actor.cli(),
     )
     key = f"manager:{alert['id']}"
     assert keys(store, team, TODAY - timedelta(days=1)) == set()
@@ -80,16 +90,18 @@ def test_manager_alert_fires_on_its_date_and_stays_open_until_follow_up(store, t
     row = get_family_row(store, fam["token"])
     [shown] = alerts_for_family(store, team, row, TODAY)
     assert shown["message"] == "request school information (within two weeks)"
-    follow_up(store, team, fam["token"], key, on=TODAY + WEEK)
+    follow_up(store, team, fam["token"], key, on=TODAY + WEEK, actor=Actor.cli())
     assert keys(store, team, TODAY + 30 * WEEK) == set()
 
 
 def test_follow_up_of_an_alert_that_is_not_open_is_refused(store, team, add):
     fam = add()
     with pytest.raises(NotFound):
-        follow_up(store, team, fam["token"], "s31-sm", on=TODAY)
+        follow_up(store, team, fam["token"], "s31-sm", on=TODAY, actor=Actor.cli())
     with pytest.raises(BadInput):
-        add_manager_alert(store, team, fam["token"], due_on="2025-02-30", action="x")
+        add_manager_alert(
+            store, team, fam["token"], due_on="2025-02-30", action="x", actor=Actor.cli()
+        )
 
 
 def test_proposed_review_per_stage(store, team):

@@ -16,6 +16,7 @@ from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case, reopen_case, set_case
 from webapp.practice.clinic import set_service
 from webapp.rules.alerts import open_alert_firings, open_alerts
+from webapp.values.actor import Actor
 
 WEEK = timedelta(weeks=1)
 DAY = timedelta(days=1)
@@ -207,6 +208,7 @@ def test_open_alert_firings_across_teams_for_notifications(store, team, other_te
             review="2030-01-01",
             opened=today - 41 * WEEK,
             case_type="s.31",
+            actor=Actor.cli(),
         )
     found = open_alert_firings(store, today)
     assert {(a["team"], a["rule"], a["due"], a["role"], a["missed"]) for a in found} == {
@@ -227,13 +229,14 @@ def test_reopened_case_starts_its_alerts_afresh(store, team):
         review="2030-01-01",
         opened=today - 41 * WEEK,
         case_type="s.31",
+        actor=Actor.cli(),
     )
     assert len(open_alerts(store, team, today)) == 2
     # a new episode: nothing old fires again
     row = get_family_row(store, fam["token"])
     row = close_case(store, row, team, views="child,family,network", scaling=8,
-                     on=today - 3 * WEEK)  # fmt: skip
-    reopen_case(store, row, team, review="2030-01-01", on=today - 2 * WEEK)
+                     on=today - 3 * WEEK, actor=Actor.cli())  # fmt: skip
+    reopen_case(store, row, team, review="2030-01-01", on=today - 2 * WEEK, actor=Actor.cli())
     assert open_alerts(store, team, today) == []
 
 
@@ -242,13 +245,26 @@ def test_reopened_case_starts_its_alerts_afresh(store, team):
 
 def test_stage_1_case_with_no_s47_date_has_no_core_assessment_alert(store, team, runner):
     fam = add_family(
-        store, team, initials="TWr", stage=1, review="2030-01-01", opened=date(2024, 12, 1)
+        store,
+        team,
+        initials="TWr",
+        stage=1,
+        review="2030-01-01",
+        opened=date(2024, 12, 1),
+        actor=Actor.cli(),
     )
     assert [
         a for a in open_alerts(store, team, date(2025, 6, 1)) if a["rule"] == "core-assessment"
     ] == []
     # with an s.47 date: due 42 working days later, exactly
-    set_case(store, get_family_row(store, fam["token"]), team, on="2025-01-06", s47="2025-01-06")
+    set_case(
+        store,
+        get_family_row(store, fam["token"]),
+        team,
+        on="2025-01-06",
+        s47="2025-01-06",
+        actor=Actor.cli(),
+    )
     due = date(2025, 3, 5)  # 42 working days: 8 weeks and 2 days, no bank holiday
     # the alert opens 5 working days before the deadline (docs/contract.md §16)
     assert not [
@@ -269,7 +285,7 @@ def test_stage_1_case_with_no_s47_date_has_no_core_assessment_alert(store, team,
     ]
     assert alert["interim"] == "2025-03-06" and "interim" in alert["message"]
     row = get_family_row(store, fam["token"])
-    set_case(store, row, team, on="2025-03-10", assessment_done="2025-03-10")
+    set_case(store, row, team, on="2025-03-10", assessment_done="2025-03-10", actor=Actor.cli())
     assert [
         a["rule"]
         for a in runner.json("alerts", "--date", "2025-03-10")
@@ -460,7 +476,9 @@ def test_a_store_from_before_the_practice_records_set_upgrades(tmp_path, monkeyp
     old["follow_ups"].insert(
         {
             "team_id": team["id"],
-            "family_id": add_family(old, team, initials="TWr", stage=1, review="2030-01-01")["id"],
+            "family_id": add_family(
+                old, team, initials="TWr", stage=1, review="2030-01-01", actor=Actor.cli()
+            )["id"],
             "alert_key": "s31-sm",
             "followed_on": "2025-01-01",
         }

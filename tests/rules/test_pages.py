@@ -11,6 +11,7 @@ from webapp.accounts.teams import team_today
 from webapp.cases.families import add_family
 from webapp.demo.history import generate_history
 from webapp.rules.alerts import open_alerts
+from webapp.values.actor import Actor
 
 
 @pytest.fixture
@@ -29,7 +30,9 @@ def case(family, today):
 @pytest.fixture
 def theirs(store, other_team, today):
     """A family of the other team."""
-    return add_family(store, other_team, initials="XYz", stage=1, review=today.isoformat())
+    return add_family(
+        store, other_team, initials="XYz", stage=1, review=today.isoformat(), actor=Actor.cli()
+    )
 
 
 def test_alerts_page_and_follow_up(client_for, store, team, case):

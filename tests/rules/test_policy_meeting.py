@@ -8,6 +8,7 @@ import pytest
 from webapp.accounts.users import add_user
 from webapp.cases.meetings import authorise_record, meeting_record, record_meeting
 from webapp.errors import BadInput
+from webapp.values.actor import Actor
 
 PASSWORD = "a long enough password"
 MET = date(2026, 3, 5)
@@ -21,14 +22,21 @@ def test_a_meeting_in_the_future_is_refused(runner, store, team, today):
     assert refused.exit_code == 2 and "has not happened yet" in refused.output
     assert store["meetings"].count == 0
     with pytest.raises(BadInput, match="has not happened yet"):
-        record_meeting(store, team, date(2026, 3, 6), attended="Ann,Ben", today=MET)
-    assert record_meeting(store, team, MET, attended="Ann,Ben", today=MET)["held"] is True
+        record_meeting(
+            store, team, date(2026, 3, 6), attended="Ann,Ben", today=MET, actor=Actor.cli()
+        )
+    assert (
+        record_meeting(store, team, MET, attended="Ann,Ben", today=MET, actor=Actor.cli())["held"]
+        is True
+    )
 
 
 def test_only_a_manager_or_admin_of_the_same_team_authorises(runner, store, team, other_team):
     """ "It is the responsibility of the Team Manager to authorise the wording of the
     record" (§9): not another team's admin or manager."""
-    record_meeting(store, team, MET, attended="Ann,Ben", administrator="Dee", today=MET)
+    record_meeting(
+        store, team, MET, attended="Ann,Ben", administrator="Dee", today=MET, actor=Actor.cli()
+    )
     outsider = add_user(store, "outsider", "admin", PASSWORD, other_team["name"])
     their_tm = add_user(store, "their-tm", "manager", PASSWORD, other_team["name"])
     for user in (outsider, their_tm):
@@ -49,10 +57,12 @@ def test_one_attendee_is_not_a_meeting_and_the_unexcused_are_named(store, team, 
     agreed appropriate by the Team Manager" (§6)."""
     for initials, worker in (("AAa", "Ann"), ("BBb", "ben  smith"), ("CCc", "Cat")):
         add(initials=initials, worker=worker, opened=date(2025, 6, 2))
-    alone = record_meeting(store, team, MET, attended="Ann", today=MET)
+    alone = record_meeting(store, team, MET, attended="Ann", today=MET, actor=Actor.cli())
     assert alone["held"] is False
     assert alone["unaccounted"] == ["ben smith", "Cat"]
-    record = record_meeting(store, team, MET, attended="Ann, Ben Smith", absent="cat", today=MET)
+    record = record_meeting(
+        store, team, MET, attended="Ann, Ben Smith", absent="cat", today=MET, actor=Actor.cli()
+    )
     assert record["held"] is True and record["unaccounted"] == []
 
 
@@ -62,7 +72,9 @@ def test_attendance_and_authorisation_are_in_the_drift_report(runner, store, tea
     authorised."""
     add(initials="AAa", worker="Ann", opened=date(2025, 6, 2))
     add(initials="BBb", worker="Ben", opened=date(2025, 6, 2))
-    record_meeting(store, team, MET, attended="Ann", administrator="Dee", today=MET)
+    record_meeting(
+        store, team, MET, attended="Ann", administrator="Dee", today=MET, actor=Actor.cli()
+    )
     report = runner.json("report", "drift", "--date", "2026-03-20")
     [meeting] = report["meetings"]
     assert meeting == {

@@ -10,6 +10,7 @@ import re
 
 from webapp.rules.team_rules import team_rules
 from webapp.store import access_log
+from webapp.values.actor import Actor
 
 
 def entries(store, **where) -> list[dict]:
@@ -102,6 +103,8 @@ def test_admins_filter_by_user_family_and_date_and_export_csv(client_for, family
 
 
 def test_a_csv_cell_never_starts_a_formula(client_for, store, team, users):
-    access_log.record(store, team["id"], users["admin"]["id"], "read", "=HYPERLINK(1)")
+    access_log.record(
+        store, team["id"], "read", "=HYPERLINK(1)", actor=Actor.web(users["admin"]["id"])
+    )
     text = client_for("admin").get("/audit.csv").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in text

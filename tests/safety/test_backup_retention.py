@@ -18,6 +18,7 @@ from webapp.meeting.outcomes import record_outcome
 from webapp.store import access_log, chunks
 from webapp.store.connection import connect
 from webapp.store.retention import purge, retention_settings
+from webapp.values.actor import Actor
 
 TABLES = ("teams", "users", "families", "events", "flags", "audit", "scans", "scan_images")
 
@@ -42,7 +43,7 @@ def test_a_backup_under_load_restores_the_same_rows_and_passes_integrity_check(
             i = 0
             while not stop.is_set():
                 add_family(db, team, initials="ABc", stage=1 + i % 6, review="2030-01-01",
-                           worker=f"writer {n}")  # fmt: skip
+                           worker=f"writer {n}", actor=Actor.cli())  # fmt: skip
                 i += 1
         except BaseException as exc:  # noqa: BLE001 - reported by the test below
             errors.append(exc)
@@ -89,10 +90,10 @@ def test_a_backup_under_load_restores_the_same_rows_and_passes_integrity_check(
 def test_restore_puts_a_backup_back_and_keeps_the_store_it_replaced(
     db_path, store, team, runner, tmp_path
 ):
-    add_family(store, team, initials="ABc", stage=1, review="2030-01-01")
+    add_family(store, team, initials="ABc", stage=1, review="2030-01-01", actor=Actor.cli())
     out = tmp_path / "b.db"
     assert runner("backup", "--out", str(out)).exit_code == 0
-    add_family(store, team, initials="DEf", stage=2, review="2030-01-01")
+    add_family(store, team, initials="DEf", stage=2, review="2030-01-01", actor=Actor.cli())
     result = runner("restore", str(out))
     assert result.exit_code == 0 and "before-restore" in result.output
     assert [r["initials"] for r in store["families"].rows] == ["ABc"]  # an open connection sees it
@@ -103,7 +104,7 @@ def test_restore_puts_a_backup_back_and_keeps_the_store_it_replaced(
 @pytest.mark.parametrize("kind", ["not sqlite", "damaged", "another database", "missing"])
 def test_restore_refuses_what_is_not_a_sound_caseboard_store(db_path, store, team, runner,
                                                              tmp_path, kind):  # fmt: skip
-    add_family(store, team, initials="ABc", stage=1, review="2030-01-01")
+    add_family(store, team, initials="ABc", stage=1, review="2030-01-01", actor=Actor.cli())
     bad = tmp_path / "bad.db"
     if kind == "not sqlite":
         bad.write_bytes(b"hello, this is not a database" * 100)
@@ -141,20 +142,23 @@ def test_purge_removes_exactly_what_has_passed_its_retention(store, team, users,
         scans[age] = scan_id
     store.execute("delete from audit")
     for age in (731, 730, 1):
-        access_log.record(store, team["id"], users["admin"]["id"], "read", str(age))
+        access_log.record(
+            store, team["id"], "read", str(age), actor=Actor.web(users["admin"]["id"])
+        )
         store.execute("update audit set at = ? where target = ?",
                       [f"{days_ago(age).isoformat()}T12:00:00+00:00", str(age)])  # fmt: skip
     families = {}
     for age in (731, 730, None):
         view = add_family(store, team, initials="ABc DEf", stage=2, review="2030-01-01",
                           ref=f"REF{age}", worker="Sam Okafor", flags=["CSE"],
-                          opened=days_ago(800))  # fmt: skip
+                          opened=days_ago(800), actor=Actor.cli())  # fmt: skip
         row = get_family_row(store, view["token"])
-        record_outcome(store, team, row, users["manager"]["id"], note="Mum's new partner",
-                       meeting_date=today)  # fmt: skip
+        record_outcome(store, team, row, note="Mum's new partner",
+                       meeting_date=today, actor=Actor.web(users["manager"]["id"]))  # fmt: skip
         if age:
             close_case(store, get_family_row(store, view["token"]), team, views="child",
-                       scaling=7, reason="Plan completed", on=days_ago(age))  # fmt: skip
+                       scaling=7, reason="Plan completed", on=days_ago(age),
+                       actor=Actor.cli())  # fmt: skip
         families[age] = view["token"]
     events_before = store["events"].count
     flags_before = store["flags"].count

@@ -17,6 +17,7 @@ from webapp.accounts.users import add_user
 from webapp.cases.families import add_family, get_family_row
 from webapp.cases.lifecycle import close_case
 from webapp.store.retention import purge
+from webapp.values.actor import Actor
 
 NEW = "plum otter harbour lamp"
 
@@ -32,7 +33,9 @@ def last_entry(store, **where) -> dict:
 def test_a_service_managers_reads_of_another_team_are_filed_under_that_team(app, store, team):
     """The attack: a service manager's reads of team B were filed under their home team."""
     north = ensure_team(store, "North")
-    theirs = add_family(store, north, initials="JSm", stage=2, review="2030-01-01")
+    theirs = add_family(
+        store, north, initials="JSm", stage=2, review="2030-01-01", actor=Actor.cli()
+    )
     sam = add_user(store, "sam", "service-manager", NEW, team["name"], teams=["North"])
     client = app.test_client()
     assert AuthActions(client).login("sam", NEW).status_code == 302
@@ -92,7 +95,7 @@ def test_the_purge_clears_every_copy_of_a_closed_cases_text_codes_and_old_mail(
     """The attack: after the purge, the clinic's action text and owner, the interim
     assessment note, the code in scan previews and the whole mail log were still there."""
     view = add_family(store, team, initials="ZQx", stage=2, review="2030-01-01",
-                      opened=today - timedelta(days=900))  # fmt: skip
+                      opened=today - timedelta(days=900), actor=Actor.cli())  # fmt: skip
     fid, token = view["id"], view["token"]
     booking = store["clinic_bookings"].insert({
         "team_id": team["id"], "family_id": fid, "purpose": "lpm", "day": "2024-01-04",
@@ -117,7 +120,8 @@ def test_the_purge_clears_every_copy_of_a_closed_cases_text_codes_and_old_mail(
                                   "created_at": f"{(today - timedelta(days=age)).isoformat()}"
                                                 "T07:00:00Z"})  # fmt: skip
     close_case(store, get_family_row(store, token), team, views="child", scaling=6,
-               reason="Plan completed", on=today - timedelta(days=800))  # fmt: skip
+               reason="Plan completed", on=today - timedelta(days=800),
+               actor=Actor.cli())  # fmt: skip
 
     done = purge(store, today)
 

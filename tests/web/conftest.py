@@ -10,6 +10,7 @@ from tests.helpers import web
 from tests.helpers.web import running_server
 from tilegen.payload import new_token
 from webapp.cases.families import add_family
+from webapp.values.actor import Actor
 
 #: (board code, stage, review in days from today, worker)
 FAMILIES = [
@@ -44,7 +45,9 @@ def fam(store, family, board_tokens) -> dict[str, dict]:
 @pytest.fixture
 def other_family(store, other_team, today) -> dict:
     """Family ZZz of team "Elsewhere", due today."""
-    return add_family(store, other_team, initials="ZZz", stage=1, review=today.isoformat())
+    return add_family(
+        store, other_team, initials="ZZz", stage=1, review=today.isoformat(), actor=Actor.cli()
+    )
 
 
 @pytest.fixture(scope="session")

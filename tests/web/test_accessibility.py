@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.web import PASSWORD, needs_chromium, running_server
+from webapp.values.actor import Actor
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -46,10 +47,12 @@ def sample(tmp_path_factory, board_photo_of):
         add_user(db, role, role, PASSWORD, "Team")
     generate_history(db, team, days=120, families=24, seed=3)
     other = ensure_team(db, "Elsewhere")
-    stranger = add_family(db, other, initials="ZZz", stage=1, review=date.today().isoformat())
+    stranger = add_family(
+        db, other, initials="ZZz", stage=1, review=date.today().isoformat(), actor=Actor.cli()
+    )
     families = [f for f in list_families(db, team) if not f.get("closed_on")]
     scan = preview_photos(
-        db, team, [("board-1.jpg", board_photo_of(families))], user_id=None, source="web"
+        db, team, [("board-1.jpg", board_photo_of(families))], actor=Actor.web(None)
     )
     db.close()
     values = {

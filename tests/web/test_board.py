@@ -7,6 +7,7 @@ import re
 from tests.helpers.web import text
 from webapp.scans.applying import apply_scan
 from webapp.scans.previews import preview_scan
+from webapp.values.actor import Actor
 
 
 def board_section(page: str, stage: int) -> str:
@@ -41,8 +42,8 @@ def test_tiles_seen_in_the_wrong_section_are_marked(client_for, fam, store, team
         "boards": [{"stage": 1, "photo": "p", "markers": 4}],
         "unknown": [],
     }  # fmt: skip
-    preview = preview_scan(store, team, scan, users["manager"]["id"])
-    apply_scan(store, team, preview["id"], users["manager"]["id"])
+    preview = preview_scan(store, team, scan, actor=Actor.web(users["manager"]["id"]))
+    apply_scan(store, team, preview["id"], actor=Actor.web(users["manager"]["id"]))
     board1 = board_section(text(client_for("practitioner").get("/")), 1)
     main = zone_of(board1, "main")
     assert "AKh" in main and "→ red" in main and "tile-move" in main

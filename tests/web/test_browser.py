@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.web import PASSWORD, needs_chromium
+from webapp.values.actor import Actor
 
 PHONE = {"width": 390, "height": 844}
 
@@ -143,7 +144,12 @@ def test_board_on_a_projector(live_server, browser, tmp_path, store, team, fam, 
         "unknown": [],
     }  # fmt: skip
     manager = users["manager"]["id"]
-    apply_scan(store, team, preview_scan(store, team, scan, manager)["id"], manager)
+    apply_scan(
+        store,
+        team,
+        preview_scan(store, team, scan, actor=Actor.web(manager))["id"],
+        actor=Actor.web(manager),
+    )
     context = browser.new_context(viewport={"width": 1600, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server}/login")

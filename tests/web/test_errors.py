@@ -16,6 +16,7 @@ from tests.helpers.web import PASSWORD, flatten, needs_chromium, text
 from webapp.accounts.teams import team_today
 from webapp.rules.alert_records import add_manager_alert
 from webapp.rules.alerts import open_alerts
+from webapp.values.actor import Actor
 from webapp.web.redirects import safe_next
 
 HOSTILE = [
@@ -204,7 +205,7 @@ def test_agenda_request_next_to_a_local_page_still_works(client_for, fam):
 def open_alert(store, team, token: str) -> dict:
     """A manager alert due today on ``token``'s family, as the alerts page lists it."""
     today = team_today(team)
-    add_manager_alert(store, team, token, due_on=today, action="ring the school")
+    add_manager_alert(store, team, token, due_on=today, action="ring the school", actor=Actor.cli())
     return next(a for a in open_alerts(store, team, today) if a["token"] == token)
 
 

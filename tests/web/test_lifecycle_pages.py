@@ -15,6 +15,7 @@ from webapp.cases.families import get_family_row
 from webapp.cases.lifecycle import close_case
 from webapp.meeting.outcomes import record_outcome
 from webapp.store.events import family_history
+from webapp.values.actor import Actor
 
 
 def events_of(store, token: str) -> list[str]:
@@ -119,8 +120,9 @@ def test_close_form_records_views_and_scaling_and_the_trend_chart(
     for weeks, score in ((3, 2), (2, 4), (1, 5)):
         row = get_family_row(store, token)
         day = today - timedelta(weeks=weeks)
-        record_outcome(store, team, row, users["manager"]["id"], note="plan reviewed",
-                       meeting_date=day, scaling=score)  # fmt: skip
+        record_outcome(store, team, row, note="plan reviewed",
+                       meeting_date=day, scaling=score,
+                       actor=Actor.web(users["manager"]["id"]))  # fmt: skip
     client = client_for("manager")
     page = text(client.get(f"/t/{token}"))
     assert "<svg" in page and "<polyline" in page
@@ -158,6 +160,7 @@ def test_the_api_shows_every_code_and_how_a_case_closed(client, api_tokens, fami
         views="family",
         scaling=7,
         reason="child too young",
+        actor=Actor.cli(),
     )
     tile = client.get(f"/api/tiles/{token}", headers=headers).get_json()
     assert (tile["status"], tile["closed_as"]) == ("closed", "stepped-down")

@@ -83,8 +83,9 @@ def test_the_apply_bar_is_small_and_add_photo_shows_progress(
     live_server, page, fam, board_photo, store, team
 ):
     from webapp.scans.intake import preview_photos
+    from webapp.values.actor import Actor
 
-    scan = preview_photos(store, team, [("board-1.jpg", board_photo)], user_id=None, source="web")
+    scan = preview_photos(store, team, [("board-1.jpg", board_photo)], actor=Actor.web(None))
     log_in(page, live_server, "manager")
     page.goto(f"{live_server}/scans/{scan['id']}")
     bar = page.locator(".apply-bar")

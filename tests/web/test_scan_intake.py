@@ -15,6 +15,7 @@ from PIL import Image
 from tests.helpers.web import csrf_token, text
 from webapp.cases.families import get_family_row
 from webapp.scans.intake import take_in
+from webapp.values.actor import Actor
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,7 @@ def test_when_no_photo_can_be_read_the_intake_says_why_for_each_and_keeps_nothin
     store, team, fam, oversized
 ):
     taken = take_in(
-        store, team, [("a.jpg", b"junk"), ("bomb.png", oversized)], user_id=None, source="api"
+        store, team, [("a.jpg", b"junk"), ("bomb.png", oversized)], actor=Actor.api(None)
     )
     assert taken.scan is None and store["scans"].count == 0
     assert [e["photo"] for e in taken.errors] == ["2-bomb.png", "1-a.jpg"]
@@ -87,7 +88,7 @@ def test_when_no_photo_can_be_read_the_intake_says_why_for_each_and_keeps_nothin
 
 
 def test_past_the_request_limit_the_intake_refuses_before_scanning(store, team, board_photo):
-    taken = take_in(store, team, [("b.jpg", board_photo)] * 13, user_id=None, source="api")
+    taken = take_in(store, team, [("b.jpg", board_photo)] * 13, actor=Actor.api(None))
     assert taken.over_limit and taken.scan_json is None
     assert taken.refused == "13 photos in one scan; send at most 12"
     assert store["scans"].count == 0

@@ -9,6 +9,7 @@ from PIL import Image
 
 from tests.helpers.web import csrf_token, flatten, text
 from webapp.cases.families import get_family_row
+from webapp.values.actor import Actor
 
 
 def upload_photos(client, *files, **kw):
@@ -124,7 +125,9 @@ def test_upload_without_csrf_is_rejected(csrf_client, csrf_auth, board_photo, st
 def test_scans_are_scoped_to_the_team(client_for, store, team):
     from webapp.scans.previews import preview_scan
 
-    scan = preview_scan(store, team, {"tiles": [], "boards": [], "unknown": []}, None)
+    scan = preview_scan(
+        store, team, {"tiles": [], "boards": [], "unknown": []}, actor=Actor.web(None)
+    )
     outsider = client_for("outsider")
     assert outsider.get(f"/scans/{scan['id']}").status_code == 404
     assert outsider.form(f"/scans/{scan['id']}/apply").status_code == 404

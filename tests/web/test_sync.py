@@ -10,6 +10,7 @@ from webapp.cases.families import get_family_row, set_review
 from webapp.errors import BadInput, NotFound
 from webapp.scans import applying, previews, records, uploads
 from webapp.store import events
+from webapp.values.actor import Actor
 
 
 def tile(fam, code, stage, zone, x=300.0, y=200.0, photo="p1.jpg"):
@@ -47,7 +48,7 @@ def snapshot(store):
 
 def test_preview_finds_moves_wrong_sections_missing_and_unknown(store, team, fam, scan, manager):
     before = snapshot(store)
-    preview = previews.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, actor=Actor.web(manager))
     assert snapshot(store) == before  # the preview changes nothing
     assert [(m["initials"], m["from"], m["to"]) for m in preview["moves"]] == [("JBa", 2, 1)]
     wrong = {w["initials"]: (w["zone"], w["expected_zone"]) for w in preview["wrong_zone"]}
@@ -62,7 +63,7 @@ def test_preview_finds_moves_wrong_sections_missing_and_unknown(store, team, fam
 def test_other_teams_tiles_are_unknown_not_revealed(store, team, other_family, scan, manager):
     scan["tiles"].append({"payload": f"http://x/t/{other_family['token']}", "stage": 1,
                           "zone": "red", "x_mm": 1.0, "y_mm": 1.0})  # fmt: skip
-    preview = previews.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, actor=Actor.web(manager))
     assert {
         "text": f"http://x/t/{other_family['token']}",
         "reason": "not one of this team's tiles",
@@ -70,8 +71,8 @@ def test_other_teams_tiles_are_unknown_not_revealed(store, team, other_family, s
 
 
 def test_apply_writes_places_moves_and_events_once(store, team, fam, scan, manager):
-    preview = previews.preview_scan(store, team, scan, manager)
-    summary = applying.apply_scan(store, team, preview["id"], manager)
+    preview = previews.preview_scan(store, team, scan, actor=Actor.web(manager))
+    summary = applying.apply_scan(store, team, preview["id"], actor=Actor.web(manager))
     assert summary["applied"] and [m["token"] for m in summary["moved"]] == [fam["JBa"]["token"]]
     jba = get_family_row(store, fam["JBa"]["token"], team)
     assert (jba["stage"], jba["last_stage"], jba["last_zone"]) == (1, 1, "main")
@@ -79,7 +80,7 @@ def test_apply_writes_places_moves_and_events_once(store, team, fam, scan, manag
     kinds = [e["kind"] for e in events.family_history(store, jba["id"])]
     assert kinds[:2] in (["zone_seen", "stage_moved"], ["stage_moved", "zone_seen"])
     after = snapshot(store)
-    again = applying.apply_scan(store, team, preview["id"], manager)
+    again = applying.apply_scan(store, team, preview["id"], actor=Actor.web(manager))
     assert not again["applied"] and "already applied" in again["note"]
     assert snapshot(store) == after
     assert records.get_scan(store, team, preview["id"])["status"] == "applied"
@@ -87,47 +88,56 @@ def test_apply_writes_places_moves_and_events_once(store, team, fam, scan, manag
 
 def test_the_same_scan_uploaded_again_changes_nothing(store, team, scan, manager):
     meta = [{"name": "a.jpg", "sha256": "ab" * 32, "bytes": 10}]
-    first = previews.preview_scan(store, team, scan, manager, photos_meta=meta)
-    applying.apply_scan(store, team, first["id"], manager)
+    first = previews.preview_scan(store, team, scan, photos_meta=meta, actor=Actor.web(manager))
+    applying.apply_scan(store, team, first["id"], actor=Actor.web(manager))
     after = snapshot(store)
     renamed = [{**meta[0], "name": "IMG_0001.jpg"}]
-    second = previews.preview_scan(store, team, scan, manager, photos_meta=renamed)
+    second = previews.preview_scan(store, team, scan, photos_meta=renamed, actor=Actor.web(manager))
     assert second["already_applied"] == first["id"] and second["moves"] == []
-    summary = applying.apply_scan(store, team, second["id"], manager)
+    summary = applying.apply_scan(store, team, second["id"], actor=Actor.web(manager))
     assert "nothing to change" in summary["note"]
     assert snapshot(store) == after
 
 
 def test_a_new_photo_of_an_unchanged_wall_adds_no_events(store, team, scan, manager):
     applying.apply_scan(
-        store, team, previews.preview_scan(store, team, scan, manager)["id"], manager
+        store,
+        team,
+        previews.preview_scan(store, team, scan, actor=Actor.web(manager))["id"],
+        actor=Actor.web(manager),
     )
     count = store["events"].count
     scan["unknown"] = ["another poster"]  # a different photo, same tiles in the same places
     summary = applying.apply_scan(
-        store, team, previews.preview_scan(store, team, scan, manager)["id"], manager
+        store,
+        team,
+        previews.preview_scan(store, team, scan, actor=Actor.web(manager))["id"],
+        actor=Actor.web(manager),
     )
     assert summary["applied"] and summary["moved"] == [] and summary["placed"] == []
     assert store["events"].count == count
 
 
 def test_apply_respects_changes_made_since_the_preview(store, team, fam, scan, manager):
-    preview = previews.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, actor=Actor.web(manager))
     row = get_family_row(store, fam["TWr"]["token"], team)
-    set_review(store, row, team, "2040-01-01")
-    applying.apply_scan(store, team, preview["id"], manager)
+    set_review(store, row, team, "2040-01-01", actor=Actor.cli())
+    applying.apply_scan(store, team, preview["id"], actor=Actor.web(manager))
     assert get_family_row(store, fam["TWr"]["token"], team)["next_review"] == "2040-01-01"
 
 
 def test_an_older_preview_does_not_overwrite_a_newer_sighting(store, team, fam, scan, manager):
-    old = previews.preview_scan(store, team, scan, manager)
+    old = previews.preview_scan(store, team, scan, actor=Actor.web(manager))
     store["scans"].update(old["id"], {"created_at": "2000-01-01T00:00:00+00:00"})
     newer = json.loads(json.dumps(scan))
     newer["tiles"][0]["zone"] = "amber"
     applying.apply_scan(
-        store, team, previews.preview_scan(store, team, newer, manager)["id"], manager
+        store,
+        team,
+        previews.preview_scan(store, team, newer, actor=Actor.web(manager))["id"],
+        actor=Actor.web(manager),
     )
-    summary = applying.apply_scan(store, team, old["id"], manager)
+    summary = applying.apply_scan(store, team, old["id"], actor=Actor.web(manager))
     assert "newer photo" in summary["note"]
     assert get_family_row(store, fam["TWr"]["token"], team)["last_zone"] == "amber"
 
@@ -135,7 +145,7 @@ def test_an_older_preview_does_not_overwrite_a_newer_sighting(store, team, fam, 
 def test_a_failure_halfway_through_apply_leaves_the_store_untouched(
     store, team, scan, manager, monkeypatch
 ):
-    preview = previews.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, actor=Actor.web(manager))
     before = snapshot(store)
     calls = []
 
@@ -148,18 +158,18 @@ def test_a_failure_halfway_through_apply_leaves_the_store_untouched(
     real = events.record_event
     monkeypatch.setattr(events, "record_event", flaky)
     with pytest.raises(RuntimeError):
-        applying.apply_scan(store, team, preview["id"], manager)
+        applying.apply_scan(store, team, preview["id"], actor=Actor.web(manager))
     assert snapshot(store) == before
     assert records.get_scan(store, team, preview["id"])["status"] == "preview"
     monkeypatch.setattr(events, "record_event", real)
-    assert applying.apply_scan(store, team, preview["id"], manager)["applied"]
+    assert applying.apply_scan(store, team, preview["id"], actor=Actor.web(manager))["applied"]
 
 
 def test_duplicates_unplaced_and_closed_tiles_are_reported(store, team, fam, scan, manager):
     scan["tiles"][0].update(stage=None, zone=None, x_mm=None, y_mm=None, duplicate=True)
     scan["duplicates"] = [{"token": fam["TWr"]["token"], "places": [{"stage": 1}, {"stage": 2}]}]
     scan["tiles"][1].update(zone=None)
-    preview = previews.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, actor=Actor.web(manager))
     assert [d["initials"] for d in preview["duplicates"]] == ["TWr"]
     assert [u["initials"] for u in preview["unplaced"]] == ["AKh"]
     assert "TWr" not in [m["initials"] for m in preview["missing"]]
@@ -168,11 +178,13 @@ def test_duplicates_unplaced_and_closed_tiles_are_reported(store, team, fam, sca
 def test_scans_are_team_scoped(store, team, scan, manager):
     from webapp.accounts.teams import ensure_team
 
-    preview = previews.preview_scan(store, team, scan, manager)
+    preview = previews.preview_scan(store, team, scan, actor=Actor.web(manager))
     with pytest.raises(NotFound):
         records.get_scan(store, ensure_team(store, "Elsewhere"), preview["id"])
     with pytest.raises(NotFound):
-        applying.apply_scan(store, ensure_team(store, "Elsewhere"), preview["id"], manager)
+        applying.apply_scan(
+            store, ensure_team(store, "Elsewhere"), preview["id"], actor=Actor.web(manager)
+        )
 
 
 @pytest.mark.parametrize(
@@ -189,7 +201,7 @@ def test_scans_are_team_scoped(store, team, scan, manager):
 )
 def test_malformed_scan_json_is_bad_input(store, team, manager, bad, message):
     with pytest.raises(BadInput, match=message):
-        previews.preview_scan(store, team, bad, manager)
+        previews.preview_scan(store, team, bad, actor=Actor.web(manager))
 
 
 def test_expected_hints_list_each_boards_tokens(store, team, fam):

@@ -8,6 +8,7 @@ from webapp.accounts.teams import team_today
 from webapp.cases.families import get_family_row
 from webapp.rules.alert_records import add_manager_alert
 from webapp.rules.team_rules import proposed_review
+from webapp.values.actor import Actor
 
 
 def test_stage_move_offers_the_proposed_review_and_sets_both(client_for, store, team, fam):
@@ -44,7 +45,7 @@ def test_open_alerts_show_on_the_tile_page(client_for, store, team, fam, users):
         due_on=team_today(team),
         action="Request school information",
         timescale="within two weeks",
-        user_id=users["manager"]["id"],
+        actor=Actor.web(users["manager"]["id"]),
     )
     page = flatten(text(client_for("practitioner").get(f"/t/{row['token']}")))
     assert "Alerts" in page

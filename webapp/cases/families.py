@@ -17,6 +17,7 @@ from webapp.accounts.teams import team_by_id, team_settings, team_today
 from webapp.errors import BadInput, NotFound
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.bounds import check_text
 from webapp.values.dates import parse_date
 from webapp.values.workdays import add_months
@@ -91,8 +92,8 @@ def _unused_token(db: Database) -> str:
             return token
 
 
-def _insert(db: Database, row: dict, user_id: int | None, source: str, timezone: str) -> dict:
-    """Insert one checked row inside the caller's transaction."""
+def _insert(db: Database, team: dict, row: dict, *, actor: Actor) -> dict:
+    """Insert one checked row of ``team`` inside the caller's transaction."""
     flags = row.pop("flags")
     now = utcnow()
     earlier = closed_case_with_ref(
@@ -112,9 +113,7 @@ def _insert(db: Database, row: dict, user_id: int | None, source: str, timezone:
         detail["rereferral_of"] = earlier["token"]
         detail["closed_on"] = earlier["closed"]
         detail["closed_as"] = earlier["closed_as"]
-    events.record_event(
-        db, row["team_id"], family_id, events.CREATED, detail, user_id, source, timezone
-    )
+    events.record_event(db, team, family_id, events.CREATED, detail, actor=actor)
     return db["families"].get(family_id)
 
 
@@ -122,15 +121,14 @@ def add_family(
     db: Database,
     team: dict,
     *,
-    user_id: int | None = None,
-    source: str = "cli",
+    actor: Actor,
     **fields,
 ) -> dict:
     """Register one family group; returns its view (with the new ``token``)."""
     today = team_today(team)
     row = clean_family(fields, team, today)
     with db.atomic():
-        stored = _insert(db, row, user_id, source, team["timezone"])
+        stored = _insert(db, team, row, actor=actor)
     return family_view(db, stored, team, today)
 
 
@@ -300,29 +298,27 @@ def get_family_row(db: Database, token: str, team: dict | None = None) -> dict:
 # -- changes ------------------------------------------------------------------
 
 
-def change_family(db, row, team, kind, changes, detail, user_id, source) -> dict:
+def change_family(db, row, team, kind, changes, detail, *, actor: Actor) -> dict:
     """Update a family's row with ``changes`` and append its ``kind`` event, in one
     transaction (or the caller's); returns the updated row."""
     with db.atomic():
         db["families"].update(row["id"], {**changes, "updated_at": utcnow()})
-        events.record_event(
-            db, team["id"], row["id"], kind, detail, user_id, source, team["timezone"]
-        )
+        events.record_event(db, team, row["id"], kind, detail, actor=actor)
     return db["families"].get(row["id"])
 
 
-def set_review(db, row, team, review, *, user_id=None, source="cli") -> dict:
+def set_review(db, row, team, review, *, actor: Actor) -> dict:
     """Set the next review date; the history keeps the old one."""
     new = parse_date(review, "review").isoformat()
     if new == row["next_review"]:
         return row
     detail = {"from": row["next_review"], "to": new}
     return change_family(
-        db, row, team, events.REVIEW_SET, {"next_review": new}, detail, user_id, source
+        db, row, team, events.REVIEW_SET, {"next_review": new}, detail, actor=actor
     )
 
 
-def move_stage(db, row, team, stage, *, review=None, user_id=None, source="cli") -> dict:
+def move_stage(db, row, team, stage, *, review=None, actor: Actor) -> dict:
     """Move a family to another stage board (stages may be skipped or go backwards) and,
     when ``review`` is given, set the review date agreed with the move: both or neither,
     in one transaction (or the caller's). Returns the updated row."""
@@ -332,7 +328,7 @@ def move_stage(db, row, team, stage, *, review=None, user_id=None, source="cli")
         if new != row["stage"]:
             detail = {"from": row["stage"], "to": new}
             changes = {"stage": new}
-            row = change_family(db, row, team, events.STAGE_MOVED, changes, detail, user_id, source)
+            row = change_family(db, row, team, events.STAGE_MOVED, changes, detail, actor=actor)
         if new_review:
-            row = set_review(db, row, team, new_review, user_id=user_id, source=source)
+            row = set_review(db, row, team, new_review, actor=actor)
     return row

@@ -30,6 +30,7 @@ from webapp.cases.families import (
 from webapp.errors import BadInput
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.bounds import check_text
 
 CLOSED_AS = ("closed", "stepped-down")
@@ -64,18 +65,13 @@ def _open_case(row: dict, doing: str) -> None:
         )
 
 
-def _event(db, row, team, kind, detail, day, user_id, source) -> None:
-    events.record_event(
-        db, team["id"], row["id"], kind, detail, user_id, source, team["timezone"], day.isoformat()
-    )
-
-
-def _log(db, row, team, action, detail, day, user_id, source) -> None:
+def _log(db, row, team, action, detail, day, *, actor: Actor) -> None:
     """The access-log entry of a change, with the day it takes effect and the day it was
-    entered (they differ for a change entered late, docs/contract.md §12)."""
+    entered (they differ for a change entered late, docs/contract.md §12). Without the
+    client's address, as these entries have always been written."""
     dates = {"effective_date": day.isoformat(), "entered_on": team_today(team).isoformat()}
-    access_log.record(db, team["id"], user_id, action, row["token"], {**detail, **dates},
-                      source=source)  # fmt: skip
+    access_log.record(db, team["id"], action, row["token"], {**detail, **dates},
+                      actor=actor.without_address())  # fmt: skip
 
 
 # -- family set -----------------------------------------------------------------------
@@ -147,8 +143,7 @@ def set_case(
     team: dict,
     *,
     on: str | date | None = None,
-    user_id: int | None = None,
-    source: str = "cli",
+    actor: Actor,
     **fields,
 ) -> dict:
     """Change an open case from date ``on``: ``case_type``, ``flags`` (to add), ``unflags``
@@ -163,17 +158,22 @@ def set_case(
         if changes:
             db["families"].update(row["id"], {**changes, "updated_at": utcnow()})
         for detail in details:
-            _event(db, row, team, events.CHANGED, detail, day, user_id, source)
+            events.record_event(db, team, row["id"], events.CHANGED, detail, actor=actor, on=day)
         for name in add:
             db["flags"].insert({"family_id": row["id"], "name": name, "added_on": day.isoformat()})
-            _event(db, row, team, events.FLAG_ADDED, {"flag": name}, day, user_id, source)
+            events.record_event(
+                db, team, row["id"], events.FLAG_ADDED, {"flag": name}, actor=actor, on=day
+            )
         for flag in end:
             db["flags"].update(flag["id"], {"removed_on": day.isoformat()})
-            _event(db, row, team, events.FLAG_REMOVED, {"flag": flag["name"]}, day, user_id, source)
+            ended = {"flag": flag["name"]}
+            events.record_event(
+                db, team, row["id"], events.FLAG_REMOVED, ended, actor=actor, on=day
+            )
         changed = {d["field"]: d["to"] for d in details}
         changed.update({"flags": add, "unflags": [f["name"] for f in end]})
         shown = {k: v for k, v in changed.items() if v}
-        _log(db, row, team, access_log.CASE_CHANGE, shown, day, user_id, source)
+        _log(db, row, team, access_log.CASE_CHANGE, shown, day, actor=actor)
     return db["families"].get(row["id"])
 
 
@@ -190,8 +190,7 @@ def close_case(
     scaling: str | int | None = None,
     reason: str | None = None,
     on: str | date | None = None,
-    user_id: int | None = None,
-    source: str = "cli",
+    actor: Actor,
 ) -> dict:
     """Close the case or step it down. The Kent policy asks that no case is closed
     "without explicit consideration of the views of the child, family and the
@@ -233,8 +232,8 @@ def close_case(
         )
         for flag in ended:
             db["flags"].update(flag["id"], {"removed_on": day.isoformat()})
-        _event(db, row, team, events.CLOSED, detail, day, user_id, source)
-        _log(db, row, team, access_log.CASE_CLOSE, {"as": closed_as}, day, user_id, source)
+        events.record_event(db, team, row["id"], events.CLOSED, detail, actor=actor, on=day)
+        _log(db, row, team, access_log.CASE_CLOSE, {"as": closed_as}, day, actor=actor)
     return db["families"].get(row["id"])
 
 
@@ -260,8 +259,7 @@ def reopen_case(
     review: str | date | None = None,
     stage: str | int | None = None,
     on: str | date | None = None,
-    user_id: int | None = None,
-    source: str = "cli",
+    actor: Actor,
 ) -> dict:
     """Start a new episode on ``on`` with a new review date (required) on stage ``stage``
     (default 1): ``opened`` becomes that day and the old episode's dates are cleared, so
@@ -304,9 +302,9 @@ def reopen_case(
             "update flags set removed_on = ? where family_id = ? and removed_on is null",
             [row["closed"], row["id"]],
         )
-        _event(db, row, team, events.REOPENED, detail, day, user_id, source)
+        events.record_event(db, team, row["id"], events.REOPENED, detail, actor=actor, on=day)
         shown = {"stage": new_stage, "next_review": new_review}
-        _log(db, row, team, access_log.CASE_REOPEN, shown, day, user_id, source)
+        _log(db, row, team, access_log.CASE_REOPEN, shown, day, actor=actor)
     return db["families"].get(row["id"])
 
 

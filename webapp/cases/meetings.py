@@ -12,6 +12,7 @@ from webapp.accounts.teams import team_settings, team_today
 from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.names import name_key
 from webapp.values.workdays import WEEKDAYS
 
@@ -77,8 +78,9 @@ def since_date(db: Database, team: dict, on: date) -> date:
     return on - timedelta(days=DEFAULT_WINDOW_DAYS)
 
 
-def start_meeting(db: Database, team: dict, on: date, user_id: int | None) -> dict:
-    """Record that the meeting of ``on`` is being held (idempotent; reopens a closed one)."""
+def start_meeting(db: Database, team: dict, on: date, *, actor: Actor) -> dict:
+    """Record that the meeting of ``on`` is being held, chaired by ``actor`` (idempotent;
+    reopens a closed one)."""
     existing = get_meeting(db, team, on)
     if existing:
         if existing["closed_at"]:
@@ -91,7 +93,7 @@ def start_meeting(db: Database, team: dict, on: date, user_id: int | None) -> di
                 "team_id": team["id"],
                 "meeting_date": on.isoformat(),
                 "started_at": utcnow(),
-                "chaired_by": user_id,
+                "chaired_by": actor.user,
             }
         )
         .last_pk
@@ -99,14 +101,14 @@ def start_meeting(db: Database, team: dict, on: date, user_id: int | None) -> di
     return db["meetings"].get(pk)
 
 
-def close_meeting(db: Database, team: dict, on: date, user_id: int | None) -> dict:
+def close_meeting(db: Database, team: dict, on: date, *, actor: Actor) -> dict:
     """Mark the meeting of ``on`` as finished. Open requests carry over to the next one."""
     meeting = get_meeting(db, team, on)
     if meeting is None:
         raise BadInput(f"no meeting was started on {on.isoformat()}")
     if meeting["closed_at"]:
         raise BadInput(f"the meeting of {on.isoformat()} is already closed")
-    db["meetings"].update(meeting["id"], {"closed_at": utcnow(), "closed_by": user_id})
+    db["meetings"].update(meeting["id"], {"closed_at": utcnow(), "closed_by": actor.user})
     return db["meetings"].get(meeting["id"])
 
 
@@ -155,7 +157,7 @@ def record_meeting(
     absent=(),
     facilitator: str | None = None,
     administrator: str | None = None,
-    user_id: int | None = None,
+    actor: Actor,
     today: date | None = None,
 ) -> dict:
     """Record who attended the meeting of ``on`` (never a day after ``today``), whose
@@ -174,7 +176,7 @@ def record_meeting(
     facilitator = (facilitator or "").strip() or None
     administrator = (administrator or "").strip() or None
     with db.atomic():
-        meeting = get_meeting(db, team, on) or start_meeting(db, team, on, user_id)
+        meeting = get_meeting(db, team, on) or start_meeting(db, team, on, actor=actor)
         db["meeting_people"].delete_where("meeting_id = ?", [meeting["id"]])
         db["meeting_people"].insert_all(
             [{"meeting_id": meeting["id"], "name": n, "status": ATTENDED} for n in attended]

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from webapp.cases.families import move_stage, parse_stage, set_review
 from webapp.errors import BadInput
 from webapp.store import access_log
+from webapp.values.actor import Actor
 from webapp.values.dates import parse_date
 
 FIELDS = ("next_review", "stage")
@@ -45,21 +46,17 @@ def change_tile(
     team: dict,
     body: object,
     *,
-    user_id: int,
-    source: str = "api",
-    ip: str | None = None,
+    actor: Actor,
 ) -> dict:
     """Apply a checked change to the family ``row``; returns its updated row."""
     change = clean_tile_change(body)
     review = change.get("next_review")
     with db.atomic():
         if "stage" in change:
-            updated = move_stage(db, row, team, change["stage"], review=review,
-                                 user_id=user_id, source=source)  # fmt: skip
+            updated = move_stage(db, row, team, change["stage"], review=review, actor=actor)
         else:
-            updated = set_review(db, row, team, review, user_id=user_id, source=source)
+            updated = set_review(db, row, team, review, actor=actor)
         detail = {k: (v.isoformat() if k == "next_review" else v) for k, v in change.items()}
         action = access_log.STAGE_MOVE if "stage" in change else access_log.REVIEW_SET
-        access_log.record(db, team["id"], user_id, action, row["token"], detail,
-                          source=source, ip=ip)  # fmt: skip
+        access_log.record(db, team["id"], action, row["token"], detail, actor=actor)
     return updated

@@ -10,10 +10,11 @@ from sqlite_utils import Database
 
 from webapp.accounts.teams import get_team
 from webapp.cases.families import parse_stage
-from webapp.cases.lifecycle import _event, _log, _open_case, effective_date
+from webapp.cases.lifecycle import _log, _open_case, effective_date
 from webapp.errors import BadInput
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 
 #: Rows of a case that stay with the team that recorded them: its history (§12).
 _KEPT_TABLES = {"audit", "events", "follow_ups"}
@@ -59,8 +60,7 @@ def transfer_case(
     *,
     stage: str | int | None = None,
     on: str | date | None = None,
-    user_id: int | None = None,
-    source: str = "cli",
+    actor: Actor,
 ) -> tuple[dict, dict]:
     """Move an open case to another team with its token (the printed tile stays valid)
     onto stage ``stage`` (default the same number) of the new team's boards. The sending
@@ -96,9 +96,11 @@ def transfer_case(
             },
         )
         _move_rows(db, row, new_team, day)
-        _event(db, row, new_team, events.TRANSFERRED, detail, day, user_id, source)
+        events.record_event(
+            db, new_team, row["id"], events.TRANSFERRED, detail, actor=actor, on=day
+        )
         for side in (team, new_team):
-            _log(db, row, side, access_log.CASE_TRANSFER, detail, day, user_id, source)
+            _log(db, row, side, access_log.CASE_TRANSFER, detail, day, actor=actor)
     return db["families"].get(row["id"]), new_team
 
 

@@ -9,6 +9,7 @@ from webapp.cli.common import CaseboardGroup, db_option, echo_json, echo_result,
 from webapp.store import access_log
 from webapp.store import backup as backups
 from webapp.store import retention as keep
+from webapp.values.actor import Actor
 from webapp.values.dates import parse_date
 
 
@@ -36,8 +37,8 @@ def restore(db_path, backup_file, as_json):
     """
     done = backups.restore(backup_file, db_path)
     detail = {"command": "restore", "file": str(backup_file), "kept": done["replaced_copy"]}
-    access_log.record(open_cli_store(db_path), None, None, access_log.CHANGE, None, detail,
-                      source="cli")  # fmt: skip
+    access_log.record(open_cli_store(db_path), None, access_log.CHANGE, None, detail,
+                      actor=Actor.cli())  # fmt: skip
     line = f"restored {backup_file} into {done['store']} ({done['families']} families)"
     if done["replaced_copy"]:
         line += f"; the store it replaced is kept as {done['replaced_copy']}"

@@ -15,6 +15,7 @@ from webapp.cli.common import (
     store_and_team,
     team_option,
 )
+from webapp.values.actor import Actor
 
 apply_option = click.option(
     "--apply-if-clean",
@@ -68,7 +69,9 @@ def watch(folder, team_name, once, apply_if_clean, as_json, settle, interval, ke
     from webapp.scans import watching
 
     db, team = store_and_team(db_path, team_name)
-    options = dict(apply_if_clean=apply_if_clean, settle=settle, keep_days=keep_days)
+    options = dict(
+        apply_if_clean=apply_if_clean, settle=settle, keep_days=keep_days, actor=Actor.watch()
+    )
     if once:
         _report(watching.watch_once(db, team, folder, **options), as_json, once=True)
         return
@@ -113,7 +116,13 @@ def capture(source, frames, team_name, apply_if_clean, as_json, db_path):
 
     db, team = store_and_team(db_path, team_name)
     scan_json, out = capture_scan(
-        db, team, source, frames=frames, apply_if_clean=apply_if_clean, trigger="cli"
+        db,
+        team,
+        source,
+        frames=frames,
+        apply_if_clean=apply_if_clean,
+        trigger="cli",
+        actor=Actor.camera(),
     )
     if as_json:
         echo_json({**scan_json, "preview": out})

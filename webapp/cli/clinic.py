@@ -34,6 +34,7 @@ from webapp.practice.clinic import (
 )
 from webapp.practice.clinic_audit import quarterly_report, record_legal_step
 from webapp.practice.clinic_policy import record_attendance, request
+from webapp.values.actor import Actor
 
 # -- Case Progression Clinic (Terms of Reference) ---------------------------------------
 
@@ -60,7 +61,7 @@ def clinic():
 def clinic_request(db_path, team_name, on, purpose, token):
     """Flag a case for the clinic (LPM preparation or pre-proceedings)."""
     db, team = store_and_team(db_path, team_name)
-    record = request(db, team, token, purpose, on=day(team, on))
+    record = request(db, team, token, purpose, on=day(team, on), actor=Actor.cli())
     click.echo(f"{token.upper()} flagged for the clinic ({record['purpose']})")
     if record["warning"]:
         click.echo(f"warning: {record['warning']}", err=True)
@@ -114,7 +115,14 @@ def clinic_book(db_path, team_name, as_json, purpose, token, clinic_day, start, 
     other weekdays and bank holidays are refused with the reason (exit 2)."""
     db, team = store_and_team(db_path, team_name)
     record = book(
-        db, team, token, day=clinic_day, start=start, purpose=purpose, today=day(team, on)
+        db,
+        team,
+        token,
+        day=clinic_day,
+        start=start,
+        purpose=purpose,
+        today=day(team, on),
+        actor=Actor.cli(),
     )
     line = f"booking {record['id']}: {record['day']} {record['start']} ({record['purpose']})"
     echo_result(record, as_json, line)
@@ -159,7 +167,7 @@ def clinic_tick(db_path, team_name, on, booking_id, document, recipient):
         raise CliError("give one of --document and --note-sent-to")
     db, team = store_and_team(db_path, team_name)
     kind, item = (DOCUMENT, document) if document else (NOTE, recipient)
-    record = tick(db, team, booking_id, kind, item, on=day(team, on))
+    record = tick(db, team, booking_id, kind, item, on=day(team, on), actor=Actor.cli())
     click.echo(f"booking {booking_id}: {record['item']} ticked on {record['done_on']}")
 
 
@@ -172,7 +180,7 @@ def clinic_tick(db_path, team_name, on, booking_id, document, recipient):
 def clinic_went(db_path, team_name, on, purpose, token):
     """Record that a case went to an LPM or into pre-proceedings."""
     db, team = store_and_team(db_path, team_name)
-    record = record_legal_step(db, team, token, purpose, on=day(team, on))
+    record = record_legal_step(db, team, token, purpose, on=day(team, on), actor=Actor.cli())
     click.echo(f"{token.upper()}: {record['kind']} on {record['on_date']}")
 
 

@@ -11,6 +11,7 @@ import sys
 import click
 
 from webapp.errors import CaseboardError
+from webapp.values.actor import Actor
 
 # The store (sqlite-utils, which imports numpy) is imported by the functions that open
 # it, so `caseboard --help` and a command's --help start in a fraction of a second.
@@ -106,7 +107,7 @@ def log_command(db, ctx: click.Context, changes_before: int, recorded_before: in
     token = str(params.get("token") or params.get("tokens") or "").split(" ")[0] or None
     team_id = _team_id(db, params.get("team_name"), token)
     action = access_log.CHANGE if changed else access_log.READ
-    access_log.record(db, team_id, None, action, token, detail, source="cli")
+    access_log.record(db, team_id, action, token, detail, actor=Actor.cli())
 
 
 def _os_user() -> str:

@@ -24,6 +24,7 @@ from webapp.cli.common import (
     open_cli_store,
     team_option,
 )
+from webapp.values.actor import Actor
 
 LIST_COLUMNS = [
     ("token", "TOKEN"),
@@ -63,7 +64,7 @@ def family():
 def family_add(db_path, team_name, as_json, **fields):
     """Register a family group and print its tile token."""
     db = open_cli_store(db_path)
-    view = add_family(db, get_team(db, team_name), **fields)
+    view = add_family(db, get_team(db, team_name), actor=Actor.cli(), **fields)
     echo_result(public(view), as_json, view["token"])
 
 
@@ -152,7 +153,9 @@ def family_import(db_path, team_name, as_json, columns, mapping_name, save_as, d
         click.echo(f"(a dry run: the mapping {save_as!r} is not saved)", err=True)
     if not dry_run:
         team = find_team(db, team_name) if save_as else None
-        plan = import_export(db, plan, team=team, save_as=save_as, replan=plan_it)
+        plan = import_export(
+            db, plan, team=team, save_as=save_as, replan=plan_it, actor=Actor.cli()
+        )
     if as_json:
         echo_json(plan.as_json())
         return
@@ -231,7 +234,7 @@ date_option = click.option("--date", "on", help="Date it takes effect, YYYY-MM-D
 def family_set(db_path, on, token, **fields):
     """Change a case from a date: type, flags, court and assessment dates, worker, codes."""
     db, row, team = _row(db_path, token)
-    row = set_case(db, row, team, on=on, **fields)
+    row = set_case(db, row, team, on=on, actor=Actor.cli(), **fields)
     click.echo(f"changed {row['token']} ({row['initials']})")
 
 
@@ -250,7 +253,15 @@ def family_close(db_path, on, token, closed_as, views, scaling, reason):
     """Close a case or step it down, recording the views considered and the scaling."""
     db, row, team = _row(db_path, token)
     row = close_case(
-        db, row, team, closed_as=closed_as, views=views, scaling=scaling, reason=reason, on=on
+        db,
+        row,
+        team,
+        closed_as=closed_as,
+        views=views,
+        scaling=scaling,
+        reason=reason,
+        on=on,
+        actor=Actor.cli(),
     )
     click.echo(f"{row['closed_as']} {row['token']} ({row['initials']}) on {row['closed']}")
 
@@ -264,7 +275,7 @@ def family_close(db_path, on, token, closed_as, views, scaling, reason):
 def family_transfer(db_path, on, token, to_team, stage):
     """Move a case, with its tile, token and history, to another team."""
     db, row, team = _row(db_path, token)
-    row, new_team = transfer_case(db, row, team, to_team, stage=stage, on=on)
+    row, new_team = transfer_case(db, row, team, to_team, stage=stage, on=on, actor=Actor.cli())
     click.echo(f"transferred {row['token']} ({row['initials']}) to {new_team['name']}, "
                f"board {row['stage']}")  # fmt: skip
 
@@ -278,5 +289,5 @@ def family_transfer(db_path, on, token, to_team, stage):
 def family_reopen(db_path, on, token, review, stage):
     """Reopen a closed case as a new episode starting on --date, with a new review date."""
     db, row, team = _row(db_path, token)
-    row = reopen_case(db, row, team, review=review, stage=stage, on=on)
+    row = reopen_case(db, row, team, review=review, stage=stage, on=on, actor=Actor.cli())
     click.echo(f"reopened {row['token']} ({row['initials']}) from {row['opened']}")

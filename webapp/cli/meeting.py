@@ -30,6 +30,7 @@ from webapp.cli.common import (
     team_option,
 )
 from webapp.meeting.agenda import build_agenda
+from webapp.values.actor import Actor
 from webapp.values.dates import parse_date
 
 TABLE_COLUMNS = [
@@ -107,6 +108,7 @@ def meeting_record_command(
         absent=absent,
         facilitator=facilitator,
         administrator=administrator,
+        actor=Actor.cli(),
     )
     echo_result(record, as_json, f"meeting of {record['date']} recorded")
 

@@ -20,6 +20,7 @@ from webapp.printing.queues import (
     tiles_to_print,
 )
 from webapp.printing.team_kit import printer_for, write_team_board_kit, write_team_calibration
+from webapp.values.actor import Actor
 
 out_pdf = click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write."
@@ -137,7 +138,7 @@ def print_tiles(
         )
         click.echo(f"wrote {len(tiles)} tiles on {pages} page{'s' * (pages != 1)} to {out}")
     if mark_printed:
-        marked = mark_tiles_printed(db, team, [t["token"] for t in tiles], source="cli")
+        marked = mark_tiles_printed(db, team, [t["token"] for t in tiles], actor=Actor.cli())
         click.echo(f"marked {len(marked)} tile{'s' * (len(marked) != 1)} printed")
 
 
@@ -171,7 +172,9 @@ def print_stickers(db_path, team_name, tokens, pending, template, start, paper, 
         )
         click.echo(f"wrote {len(chosen)} date stickers on {pages} page(s) to {out}")
     if mark_printed:
-        marked = mark_stickers_printed(db, team, [v["token"] for v in chosen], today=today)
+        marked = mark_stickers_printed(
+            db, team, [v["token"] for v in chosen], today=today, actor=Actor.cli()
+        )
         click.echo(f"marked {len(marked)} date sticker{'s' * (len(marked) != 1)} printed")
 
 

@@ -22,6 +22,7 @@ from webapp.cli.common import (
 from webapp.practice.meeting_audits import add_audit, audit_status
 from webapp.reports.drift import drift_report
 from webapp.reports.drift_csv import report_csv
+from webapp.values.actor import Actor
 
 # -- meeting audits (Kent Case Progression Policy §11) -----------------------------------
 
@@ -40,7 +41,7 @@ def audit():
 def audit_add(db_path, team_name, on, auditor, note):
     """Record that the team's meeting was audited."""
     db, team = store_and_team(db_path, team_name)
-    record = add_audit(db, team, on=day(team, on), auditor=auditor, note=note)
+    record = add_audit(db, team, on=day(team, on), auditor=auditor, note=note, actor=Actor.cli())
     click.echo(f"audit recorded on {record['audited_on']}")
 
 

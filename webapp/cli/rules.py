@@ -27,6 +27,7 @@ from webapp.rules.team_rules import (
     team_rules,
     update_rule,
 )
+from webapp.values.actor import Actor
 
 ALERT_COLUMNS = [
     ("token", "TOKEN"),
@@ -88,7 +89,9 @@ def alerts_missed(db_path, team_name, as_json, on):
 def alerts_follow_up(db_path, team_name, on, token, key, due, note):
     """Record that alert KEY of the family TOKEN was followed up (this closes that firing)."""
     db, team = store_and_team(db_path, team_name)
-    record = follow_up(db, team, token, key, on=day(team, on), due=due, note=note)
+    record = follow_up(
+        db, team, token, key, on=day(team, on), due=due, note=note, actor=Actor.cli()
+    )
     click.echo(f"followed up {key} due {record['due_on']} for {token.upper()}")
 
 
@@ -103,7 +106,9 @@ def alerts_interim(db_path, team_name, as_json, on, token, note):
     """Record an interim core assessment (Kent audit §10.1); the alert stays open. One
     after the 42-working-day deadline is marked late."""
     db, team = store_and_team(db_path, team_name)
-    record = record_interim_assessment(db, team, token, on=day(team, on), note=note)
+    record = record_interim_assessment(
+        db, team, token, on=day(team, on), note=note, actor=Actor.cli()
+    )
     late = f" (late: the deadline was {record['deadline']})" if record["late"] else ""
     line = f"interim assessment recorded for {token.upper()} on {record['on_date']}{late}"
     echo_result(record, as_json, line)
@@ -122,7 +127,7 @@ def alerts_add(db_path, team_name, as_json, token, on, action, timescale, role):
     """Set a one-off manager alert on a family for a chosen date."""
     db, team = store_and_team(db_path, team_name)
     record = add_manager_alert(
-        db, team, token, due_on=on, action=action, timescale=timescale, role=role
+        db, team, token, due_on=on, action=action, timescale=timescale, role=role, actor=Actor.cli()
     )
     echo_result(record, as_json, f"alert manager:{record['id']} set for {record['due_on']}")
 

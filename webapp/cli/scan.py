@@ -8,6 +8,7 @@ import click
 
 from scanner import scan_photos
 from webapp.cli.common import db_option, echo_json, echo_table, json_option, team_option
+from webapp.values.actor import Actor
 
 TILE_COLUMNS = [("token", "TOKEN"), ("stage", "STAGE"), ("zone", "ZONE"), ("photo", "PHOTO")]
 
@@ -32,13 +33,13 @@ def _scan_and_apply(photos, as_json: bool, annotate_dir, db_path: str, team_name
     from webapp.scans.intake import take_in
 
     db, team = store_and_team(db_path, team_name)
-    taken = take_in(db, team, photos, user_id=None, source="cli", annotate_dir=annotate_dir)
+    taken = take_in(db, team, photos, actor=Actor.cli(), annotate_dir=annotate_dir)
     if taken.scan_json is None:  # refused before any photo was scanned: past the limits
         raise taken.refusal
     _report(taken.scan_json, [error["error"] for error in taken.errors], as_json)
     if taken.scan is not None:
         scan = taken.scan
-        summary = apply_scan(db, team, scan["id"], None, "cli")
+        summary = apply_scan(db, team, scan["id"], actor=Actor.cli())
         _applied(scan, summary, as_json)
     if taken.errors:
         raise SystemExit(2)

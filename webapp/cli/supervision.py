@@ -29,6 +29,7 @@ from webapp.practice.supervision import (
 )
 from webapp.practice.supervision_leave import add_absence, add_supervisor_session
 from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES, SUGGESTED_CLOSER
+from webapp.values.actor import Actor
 from webapp.values.workdays import month_bounds
 
 # -- supervision (Islington Case Management Supervision Policy) ----------------------
@@ -63,6 +64,7 @@ def discussion_add(db_path, team_name, as_json, token, kind, on, who, significan
         significant=significant,
         recorded_on=recorded,
         note=note,
+        actor=Actor.cli(),
     )
     line = f"discussion {record['id']} recorded for {token.upper()} on {record['on_date']}"
     echo_result(record, as_json, line)
@@ -224,5 +226,5 @@ def supervision_leave(db_path, team_name, name, month, starts, ends, reason):
 def supervision_supervisor(db_path, team_name, name, on, note):
     """Record the team manager's monthly supervision of deputy or practice supervisor NAME."""
     db, team = store_and_team(db_path, team_name)
-    record = add_supervisor_session(db, team, name, on=day(team, on), note=note)
+    record = add_supervisor_session(db, team, name, on=day(team, on), note=note, actor=Actor.cli())
     click.echo(f"{record['name']} supervised by the team manager on {record['on_date']}")

@@ -24,6 +24,7 @@ from webapp.accounts.users import add_user
 from webapp.cases.families import list_families
 from webapp.errors import BadInput
 from webapp.store.connection import open_store
+from webapp.values.actor import Actor
 
 DEMO_TEAM = "Riverside CIN team"
 DEMO_USERS = (("admin", "admin"), ("manager", "manager"), ("practitioner", "practitioner"))
@@ -130,10 +131,10 @@ def print_kit(db: Database, demo: Demo, say) -> None:
     tiles = demo.folder / "tiles.pdf"
     base_url = tile_base_url(db, demo.team)  # never this machine's address (see the module)
     pages = write_tile_sheets(families, tiles, base_url=base_url, team_name=demo.team["name"])
-    mark_tiles_printed(db, demo.team, tokens, source="demo")
+    mark_tiles_printed(db, demo.team, tokens, actor=Actor.demo())
     say(f"  printed {len(families)} tiles on {pages} A4 label sheets")
     earlier = team_today(demo.team) - timedelta(days=STICKERS_PRINTED_DAYS_AGO)
-    mark_stickers_printed(db, demo.team, tokens, source="demo", today=earlier)
+    mark_stickers_printed(db, demo.team, tokens, actor=Actor.demo(), today=earlier)
     pending = pending_stickers(db, demo.team)
     stickers = demo.folder / "stickers.pdf"
     write_sticker_sheets(pending, stickers)
@@ -238,12 +239,11 @@ def scan_and_sync(db: Database, demo: Demo, say) -> None:
         db,
         demo.team,
         scan_json,
-        manager["id"],
+        actor=Actor.demo(manager["id"]),
         photos_meta=photos_meta(photos),
         images=images,
-        source="demo",
     )
-    applied = apply_scan(db, demo.team, scan["id"], manager["id"], "demo")
+    applied = apply_scan(db, demo.team, scan["id"], actor=Actor.demo(manager["id"]))
     demo.summary.update(
         seen=len(scan_json["tiles"]), moved=len(applied["moved"]), wrong=len(scan["wrong_zone"])
     )

@@ -23,10 +23,14 @@ from webapp.rules import firings, triggers
 from webapp.rules.defaults import DISCUSSION_KINDS
 from webapp.rules.team_rules import review_days, team_rules
 from webapp.store import events
+from webapp.values.actor import Actor
 from webapp.values.flags import DEFAULT_FLAGS
 
 WORKERS = ["Ann", "Ben", "Chloe", "Dev", "Esther"]
 MEETING_WEEKDAY = 1  # Tuesday
+
+#: Who the made-up history is recorded as: nobody, from "history".
+HISTORY = Actor(source="history")
 
 
 def _token(rng: random.Random, taken: set[str]) -> str:
@@ -52,7 +56,9 @@ class _Sim:
         self.flags: dict[int, list[dict]] = {}
         self.rules = [r for r in team_rules(db, team) if r["kind"] in triggers.TRIGGER_KINDS]
 
-    def event(self, fid: int, on: date, kind: str, detail: dict) -> None:
+    def event(self, fid: int, kind: str, detail: dict, *, on: date) -> None:
+        """An event dated ``on``, in the order of :func:`events.record_event` (which writes
+        today's time; the made-up history is written at the time of day it happened)."""
         self.db["events"].insert(
             {
                 "team_id": self.team["id"],
@@ -61,8 +67,8 @@ class _Sim:
                 "on_date": on.isoformat(),
                 "kind": kind,
                 "detail": json.dumps(detail, sort_keys=True),
-                "user_id": None,
-                "source": "history",
+                "user_id": HISTORY.user,
+                "source": HISTORY.source,
             }
         )
 
@@ -91,20 +97,20 @@ class _Sim:
         self.live[fid] = {**row, "id": fid}
         self.event(
             fid,
-            on,
             events.CREATED,
             {"stage": 1, "next_review": row["next_review"], "initials": row["initials"]},
+            on=on,
         )
         if rng.random() < 0.2:
             flag = rng.choice(DEFAULT_FLAGS)
             self.db["flags"].insert({"family_id": fid, "name": flag, "added_on": on.isoformat()})
             self.flags[fid] = [{"name": flag, "added_on": on.isoformat(), "removed_on": None}]
-            self.event(fid, on, events.FLAG_ADDED, {"flag": flag})
+            self.event(fid, events.FLAG_ADDED, {"flag": flag}, on=on)
 
     def set_review(self, fid: int, on: date, new: date) -> None:
         old = self.live[fid]["next_review"]
         self.update(fid, on, next_review=new.isoformat())
-        self.event(fid, on, events.REVIEW_SET, {"from": old, "to": new.isoformat()})
+        self.event(fid, events.REVIEW_SET, {"from": old, "to": new.isoformat()}, on=on)
 
     def meeting(self, on: date) -> None:
         """The weekly meeting: cases due soon or overdue are mostly discussed."""
@@ -124,7 +130,7 @@ class _Sim:
                 new = max(1, stage - 1) if rng.random() < 0.1 else min(6, stage + 1)
                 if new != stage:
                     self.update(fid, on, stage=new)
-                    self.event(fid, on, events.STAGE_MOVED, {"from": stage, "to": new})
+                    self.event(fid, events.STAGE_MOVED, {"from": stage, "to": new}, on=on)
             days = self.review.get(self.live[fid]["stage"], 28)
             self.set_review(fid, on, on + timedelta(days=days + rng.choice([-7, 0, 0, 7, 14])))
 
@@ -200,7 +206,7 @@ class _Sim:
             [on.isoformat(), fid],
         )
         detail = {"on": on.isoformat(), "as": closed_as, "views": views, "scaling": scaling}
-        self.event(fid, on, events.CLOSED, detail)
+        self.event(fid, events.CLOSED, detail, on=on)
 
     def reopen_some(self, on: date) -> None:
         for fid, fam in self.live.items():
@@ -211,8 +217,8 @@ class _Sim:
                     stage=1, opened=on.isoformat(),
                 )  # fmt: skip
                 days = (on - date.fromisoformat(closed)).days
-                self.event(fid, on, events.REOPENED, {"closed_on": closed, "days_closed": days})
-                self.event(fid, on, events.STAGE_MOVED, {"from": stage, "to": 1})
+                self.event(fid, events.REOPENED, {"closed_on": closed, "days_closed": days}, on=on)
+                self.event(fid, events.STAGE_MOVED, {"from": stage, "to": 1}, on=on)
                 self.set_review(fid, on, on + timedelta(days=14))
 
 

@@ -22,6 +22,7 @@ from webapp.errors import BadInput
 from webapp.meeting.agenda import build_agenda
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.dates import parse_date
 
 MAX_NOTE = 500
@@ -40,8 +41,8 @@ def request_discussion(
     db: Database,
     team: dict,
     row: dict,
-    user_id: int,
     *,
+    actor: Actor,
     note: str | None = None,
     meeting_date: date | None = None,
 ) -> dict:
@@ -53,7 +54,7 @@ def request_discussion(
     meeting_date = meeting_date or request_meeting_date(db, team)
     already = list(
         db["agenda_requests"].rows_where(
-            "family_id = ? and requested_by = ? and resolved_at is null", [row["id"], user_id]
+            "family_id = ? and requested_by = ? and resolved_at is null", [row["id"], actor.user]
         )
     )
     if already:
@@ -64,7 +65,7 @@ def request_discussion(
             {
                 "team_id": team["id"],
                 "family_id": row["id"],
-                "requested_by": user_id,
+                "requested_by": actor.user,
                 "requested_at": utcnow(),
                 "requested_on": team_today(team).isoformat(),
                 "note": note or None,
@@ -92,14 +93,13 @@ def record_outcome(
     db: Database,
     team: dict,
     row: dict,
-    user_id: int | None,
     *,
+    actor: Actor,
     review: str | date | None = None,
     stage: str | int | None = None,
     note: str,
     meeting_date: str | date,
     scaling: str | int | None = None,
-    source: str = "web",
 ) -> dict:
     """Record the meeting's decision on one family: a short note, any new review date
     or stage, and the Signs of Safety scaling score (0-10) if the meeting scaled. All in
@@ -122,21 +122,19 @@ def record_outcome(
         detail["scaling"] = score
     with db.atomic():
         if get_meeting(db, team, meeting_date) is None:
-            start_meeting(db, team, meeting_date, user_id)
+            start_meeting(db, team, meeting_date, actor=actor)
         current = row
         if new_review:
-            current = set_review(db, current, team, new_review, user_id=user_id, source=source)
+            current = set_review(db, current, team, new_review, actor=actor)
             detail["review"] = {"from": row["next_review"], "to": current["next_review"]}
         if new_stage and new_stage != row["stage"]:
-            current = move_stage(db, current, team, new_stage, user_id=user_id, source=source)
+            current = move_stage(db, current, team, new_stage, actor=actor)
             detail["stage"] = {"from": row["stage"], "to": current["stage"]}
-        events.record_event(
-            db, team["id"], row["id"], events.OUTCOME, detail, user_id, source, team["timezone"]
-        )
+        events.record_event(db, team, row["id"], events.OUTCOME, detail, actor=actor)
         db.execute(
             """update agenda_requests set resolved_at = ?, resolved_by = ?
                where family_id = ? and resolved_at is null""",
-            [utcnow(), user_id, row["id"]],
+            [utcnow(), actor.user, row["id"]],
         )
     return db["families"].get(row["id"])
 

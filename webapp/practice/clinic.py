@@ -40,6 +40,7 @@ from webapp.practice.clinic_days import (
 )
 from webapp.rules.team_rules import holiday_region
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.bounds import check_text
 from webapp.values.dates import parse_date
 
@@ -119,7 +120,7 @@ def free_slots(
 
 
 def request_clinic(
-    db: Database, team: dict, token: str, purpose: str, *, on: date, user_id: int | None = None
+    db: Database, team: dict, token: str, purpose: str, *, on: date, actor: Actor
 ) -> dict:
     """Flag a case as needing the clinic, for an LPM or for pre-proceedings."""
     row = get_family_row(db, token, team)
@@ -128,7 +129,7 @@ def request_clinic(
         "family_id": row["id"],
         "purpose": parse_purpose(purpose),
         "requested_on": parse_date(on, "request date").isoformat(),
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["clinic_requests"].insert(record).last_pk
@@ -157,7 +158,7 @@ def book(
     day: date | str,
     start: str,
     purpose: str,
-    user_id: int | None = None,
+    actor: Actor,
     today: date | None = None,
 ) -> dict:
     """Book a case into a free slot of the service's clinic (linked to its waiting
@@ -180,7 +181,7 @@ def book(
             )
         if begin not in slots:
             raise BadInput(_taken_reason(db, team, day, purpose, begin, slots))
-        return _insert_booking(db, team, row, day, begin, purpose, user_id)
+        return _insert_booking(db, team, row, day, begin, purpose, actor=actor)
 
 
 def _taken_reason(
@@ -208,7 +209,7 @@ def _taken_reason(
 
 
 def _insert_booking(
-    db: Database, team: dict, row: dict, day: date, begin: str, purpose: str, user_id
+    db: Database, team: dict, row: dict, day: date, begin: str, purpose: str, *, actor: Actor
 ) -> dict:
     request = next(
         (
@@ -226,7 +227,7 @@ def _insert_booking(
         "day": day.isoformat(),
         "start": begin,
         "minutes": PURPOSES[purpose],
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["clinic_bookings"].insert(record).last_pk
@@ -315,7 +316,7 @@ def tick(
     item: str,
     *,
     on: date | str,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> dict:
     """Tick a document as ready (``document``) or the case note as sent to a recipient
     (``note``) for one of the team's bookings."""
@@ -339,7 +340,7 @@ def tick(
         "kind": kind,
         "item": match,
         "done_on": on.isoformat(),
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["clinic_items"].insert(record).last_pk

@@ -13,6 +13,7 @@ from webapp.errors import BadInput
 from webapp.practice.clinic import LPM, parse_purpose
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.dates import parse_date
 
 
@@ -23,7 +24,7 @@ def record_legal_step(
     kind: str,
     *,
     on: date | str,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> dict:
     """Record that a case went to a Legal Planning Meeting or into pre-proceedings."""
     row = get_family_row(db, token, team)
@@ -32,7 +33,7 @@ def record_legal_step(
         "family_id": row["id"],
         "kind": parse_purpose(kind),
         "on_date": parse_date(on, "date").isoformat(),
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["legal_steps"].insert(record).last_pk

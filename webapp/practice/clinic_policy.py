@@ -18,6 +18,7 @@ from webapp.practice.clinic import (
 )
 from webapp.practice.clinic_days import day_refusal, next_clinic
 from webapp.rules.team_rules import holiday_region
+from webapp.values.actor import Actor
 
 #: How many Thursdays ahead a warning looks for the next free slot.
 LOOK_AHEAD_WEEKS = 8
@@ -41,12 +42,10 @@ def request_warning(db: Database, team: dict, purpose: str, on: date) -> str | N
     return f"no slot on Thursday {day}: {why}; none free in the next {LOOK_AHEAD_WEEKS} weeks"
 
 
-def request(
-    db: Database, team: dict, token: str, purpose: str, *, on: date, user_id: int | None = None
-) -> dict:
+def request(db: Database, team: dict, token: str, purpose: str, *, on: date, actor: Actor) -> dict:
     """Flag a case for the clinic (:func:`webapp.practice.clinic.request_clinic`), with a
     ``warning`` when "that Thursday" has no slot for it (None when it has)."""
-    record = request_clinic(db, team, token, purpose, on=on, user_id=user_id)
+    record = request_clinic(db, team, token, purpose, on=on, actor=actor)
     return {**record, "warning": request_warning(db, team, record["purpose"], on)}
 
 

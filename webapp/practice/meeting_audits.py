@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from webapp.errors import BadInput
 from webapp.rules.team_rules import limit
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.bounds import check_text
 from webapp.values.dates import parse_date
 from webapp.values.workdays import add_months
@@ -22,7 +23,7 @@ def add_audit(
     on: date | str,
     auditor: str,
     note: str | None = None,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> dict:
     """Record that the team's meeting was audited on ``on`` by ``auditor``."""
     auditor = check_text(auditor or "", "auditor")
@@ -33,7 +34,7 @@ def add_audit(
         "audited_on": parse_date(on, "audit date").isoformat(),
         "auditor": auditor,
         "note": check_text(note or "", "note") or None,
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["qa_audits"].insert(record).last_pk

@@ -37,6 +37,7 @@ from webapp.rules.defaults import DISCUSSION_KINDS, FORMAL_KIND, FREQUENCIES
 from webapp.rules.team_rules import holiday_region
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.bounds import check_text
 from webapp.values.dates import parse_date
 from webapp.values.names import name_key
@@ -72,7 +73,7 @@ def add_discussion(
     significant: bool = False,
     recorded_on: date | str | None = None,
     note: str | None = None,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> dict:
     """Record that a case was discussed; ``recorded_on`` is when the record was written."""
     row = get_family_row(db, token, team)
@@ -89,7 +90,7 @@ def add_discussion(
         "significant": int(bool(significant)),
         "recorded_on": recorded.isoformat() if recorded else None,
         "note": check_text(note or "", "note") or None,
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["discussions"].insert(record).last_pk

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from webapp.errors import BadInput
 from webapp.rules.defaults import FREQUENCIES
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.bounds import check_date, check_text
 from webapp.values.dates import parse_date
 from webapp.values.names import name_key
@@ -177,7 +178,7 @@ def add_supervisor_session(
     *,
     on: date | str,
     note: str | None = None,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> dict:
     """Record the team manager's formal supervision of deputy or practice supervisor
     ``name`` on ``on``."""
@@ -189,7 +190,7 @@ def add_supervisor_session(
         "name": name,
         "on_date": parse_date(on, "supervision date").isoformat(),
         "note": check_text(note or "", "note") or None,
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["supervisor_sessions"].insert(record).last_pk

@@ -27,6 +27,7 @@ from webapp.cases.families import (
 from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 
 
 def needs_sticker(view: dict, row: dict) -> bool:
@@ -155,8 +156,8 @@ def mark_stickers_printed(
     db: Database,
     team: dict,
     tokens: Iterable[str],
-    user_id: int | None = None,
-    source: str = "cli",
+    *,
+    actor: Actor,
     today: date | None = None,
 ) -> list[dict]:
     """Record that these families' date stickers printed, showing today's status and date.
@@ -181,7 +182,7 @@ def mark_stickers_printed(
             }
             detail = {"status": view["status"], "review": view["next_review"]}
             kind = events.STICKER_PRINTED
-            change_family(db, view, team, kind, changes, detail, user_id, source)
+            change_family(db, view, team, kind, changes, detail, actor=actor)
     return [family_view(db, db["families"].get(v["id"]), team, today) for v in views]
 
 
@@ -189,14 +190,14 @@ def mark_tiles_printed(
     db: Database,
     team: dict,
     tokens: Iterable[str],
-    user_id: int | None = None,
-    source: str = "cli",
+    *,
+    actor: Actor,
 ) -> list[dict]:
     """Record that these families' tiles printed (so ``--unprinted`` leaves them out)."""
     rows = _team_rows(db, team, tokens)
     changes = {"tile_printed_at": utcnow()}
     with db.atomic():
         return [
-            change_family(db, row, team, events.TILE_PRINTED, changes, {}, user_id, source)
+            change_family(db, row, team, events.TILE_PRINTED, changes, {}, actor=actor)
             for row in rows
         ]

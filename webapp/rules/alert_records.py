@@ -14,6 +14,7 @@ from webapp.errors import BadInput, NotAllowed, NotFound
 from webapp.rules.alerts import alerts_for_family
 from webapp.rules.team_rules import ROLES, holiday_region
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 from webapp.values.bounds import check_text
 from webapp.values.dates import parse_date
 from webapp.values.workdays import core_assessment_due
@@ -37,7 +38,7 @@ def follow_up(
     on: date,
     due: date | str | None = None,
     note: str = "",
-    user_id: int | None = None,
+    actor: Actor,
     by_role: str | None = None,
 ) -> dict:
     """Record that one firing of an alert was followed up on ``on``; this closes it.
@@ -73,7 +74,7 @@ def follow_up(
         "due_on": answered["due"],
         "followed_on": on.isoformat(),
         "note": check_text(note or "", "note") or None,
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["follow_ups"].insert(record).last_pk
@@ -87,7 +88,7 @@ def record_interim_assessment(
     *,
     on: date | str,
     note: str | None = None,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> dict:
     """Record an interim core assessment, which the Kent audit (§10.1) asks for where the
     full one cannot be done in 42 working days. It is shown with the alert; only the
@@ -103,7 +104,7 @@ def record_interim_assessment(
         "family_id": row["id"],
         "on_date": on.isoformat(),
         "note": check_text(note or "", "note") or None,
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["interim_assessments"].insert(record).last_pk
@@ -120,7 +121,7 @@ def add_manager_alert(
     action: str,
     timescale: str | None = None,
     role: str = SM,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> dict:
     """A one-off alert on a chosen date with an action and a timescale
     (e.g. "request school information", "within two weeks"). It stays open until
@@ -138,7 +139,7 @@ def add_manager_alert(
         "action": action,
         "timescale": check_text(timescale or "", "timescale") or None,
         "role": role,
-        "user_id": user_id,
+        "user_id": actor.user,
         "created_at": utcnow(),
     }
     record["id"] = db["manager_alerts"].insert(record).last_pk

@@ -16,16 +16,15 @@ from webapp.scans.previews import compare, rows_by_token
 from webapp.scans.records import applied_with_hash, get_scan
 from webapp.store import access_log, events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 
 
 def apply_scan(
     db: Database,
     team: dict,
     scan_id: int | str,
-    user_id: int | None,
-    source: str = "web",
     *,
-    ip: str | None = None,
+    actor: Actor,
 ) -> dict:
     """Write a preview into the store, once, in one transaction.
 
@@ -40,7 +39,7 @@ def apply_scan(
         claimed = db.execute(
             "update scans set status = 'applied', applied_at = ?, applied_by = ? "
             "where id = ? and team_id = ? and status = 'preview'",
-            [utcnow(), user_id, scan["id"], team["id"]],
+            [utcnow(), actor.user, scan["id"], team["id"]],
         ).rowcount
         if not claimed:  # applied before (maybe by someone else a moment ago)
             done = get_scan(db, team, scan["id"])
@@ -63,22 +62,20 @@ def apply_scan(
                 "note": f"the same photos were applied in scan {earlier['id']}; nothing to change",
             }
         else:
-            summary = _write(db, team, row, user_id, source)
+            summary = _write(db, team, row, actor=actor)
         db["scans"].update(row["id"], {"applied": json.dumps(summary)})
         access_log.record(
             db,
             team["id"],
-            user_id,
             access_log.SCAN_APPLY,
             str(row["id"]),
             {"moved": len(summary["moved"]), "placed": len(summary["placed"])},
-            source=source,
-            ip=ip,
+            actor=actor,
         )
     return {**summary, "stickers_pending": len(pending_stickers(db, team))}
 
 
-def _write(db: Database, team: dict, scan_row: dict, user_id, source) -> dict:
+def _write(db: Database, team: dict, scan_row: dict, *, actor: Actor) -> dict:
     """Inside the apply transaction: update each seen tile and append its events."""
     preview = compare(db, team, json.loads(scan_row["result"]))
     rows = rows_by_token(db, team)
@@ -99,19 +96,13 @@ def _write(db: Database, team: dict, scan_row: dict, user_id, source) -> dict:
         detail = {"scan": scan_row["id"]}
         if place["stage"] != row["stage"]:
             changes["stage"] = place["stage"]
-            _event(
-                db,
-                team,
-                row,
-                events.STAGE_MOVED,
-                {"from": row["stage"], "to": place["stage"], **detail},
-                user_id,
-                source,
-            )
+            move = {"from": row["stage"], "to": place["stage"], **detail}
+            events.record_event(db, team, row["id"], events.STAGE_MOVED, move, actor=actor)
             moved.append({"token": row["token"], "from": row["stage"], "to": place["stage"]})
         if (row["last_stage"], row["last_zone"]) != (place["stage"], place["zone"]):
             where = {k: place[k] for k in ("stage", "zone", "x_mm", "y_mm")}
-            _event(db, team, row, events.ZONE_SEEN, {**where, **detail}, user_id, source)
+            seen = {**where, **detail}
+            events.record_event(db, team, row["id"], events.ZONE_SEEN, seen, actor=actor)
             placed.append({"token": row["token"], "stage": place["stage"], "zone": place["zone"]})
         changes["updated_at"] = utcnow()
         db["families"].update(row["id"], changes)
@@ -127,7 +118,3 @@ def _write(db: Database, team: dict, scan_row: dict, user_id, source) -> dict:
         "seen": len(preview["seen"]),
         "note": note,
     }
-
-
-def _event(db, team, row, kind, detail, user_id, source) -> None:
-    events.record_event(db, team["id"], row["id"], kind, detail, user_id, source, team["timezone"])

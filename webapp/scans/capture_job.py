@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from webapp.scans.capture_schedule import due_slot
 from webapp.scans.capturing import take_photo
 from webapp.store.connection import open_store
+from webapp.values.actor import Actor
 
 
 def run_due_captures(db: Database, now: datetime | None = None) -> list[dict]:
@@ -26,7 +27,9 @@ def run_due_captures(db: Database, now: datetime | None = None) -> list[dict]:
         if slot is None:
             continue
         entry = {"team": team["name"], "slot": slot.isoformat()}
-        taken, preview = take_photo(db, team, trigger="schedule", slot=slot.isoformat())
+        taken, preview = take_photo(
+            db, team, trigger="schedule", actor=Actor.camera(), slot=slot.isoformat()
+        )
         if taken.refusal:
             entry["error"] = taken.refused
         else:

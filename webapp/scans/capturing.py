@@ -14,6 +14,7 @@ from webapp.errors import BadInput
 from webapp.scans import unattended
 from webapp.scans.camera import COMMAND_LINE, camera_settings, check_page_source
 from webapp.scans.intake import Intake, take_in
+from webapp.values.actor import Actor
 
 
 def take_photo(
@@ -24,11 +25,12 @@ def take_photo(
     frames: int | None = None,
     apply_if_clean: bool | None = None,
     trigger: str = "request",
-    user_id: int | None = None,
+    actor: Actor,
     slot: str | None = None,
 ) -> tuple[Intake, dict | None]:
     """Read the camera (``source``, else the team's), take the photo in as an upload
-    would be (:func:`.intake.take_in`), and apply it when asked and clean.
+    would be (:func:`.intake.take_in`), and apply it when asked and clean; ``actor`` is
+    who it is recorded as taken by (:meth:`Actor.camera`).
 
     Returns the :class:`.intake.Intake` (its ``refusal`` says why nothing was kept: no
     camera set, the camera could not be read, nothing could be scanned) and the preview
@@ -57,7 +59,7 @@ def take_photo(
         return Intake(refusal=BadInput(str(exc))), None
     report = shot.report()
     del shot  # the frames and the photo go once the photo is encoded for the scanner
-    taken = take_in(db, team, [("camera.png", photo)], user_id=user_id, source="camera")
+    taken = take_in(db, team, [("camera.png", photo)], actor=actor)
     del photo
     if taken.refusal:
         unattended.record_run(db, team, trigger, error=taken.refused, slot=slot, capture=report)
@@ -68,7 +70,7 @@ def take_photo(
         taken.scan,
         trigger=trigger,
         apply_if_clean=apply_if_clean,
-        user_id=user_id,
+        actor=actor,
         slot=slot,
         capture=report,
     )

@@ -24,6 +24,7 @@ from webapp.scans.limits import scan_slot
 from webapp.scans.previews import keep, preview_scan
 from webapp.scans.records import get_scan
 from webapp.scans.uploads import MAX_MEGAPIXELS, numbered, photos_meta, scan_uploads
+from webapp.values.actor import Actor
 
 #: Scans photos: (store, team, photos, max_megapixels=...) -> (scan JSON, annotated JPEGs).
 Scanner = Callable[..., tuple[dict, list[tuple[str, bytes]]]]
@@ -71,8 +72,7 @@ def take_in(
     *,
     scan_json: dict | None = None,
     into: int | None = None,
-    user_id: int | None,
-    source: str,
+    actor: Actor,
     max_megapixels: float = MAX_MEGAPIXELS,
     scanner: Scanner | None = None,
     annotate_dir: str | os.PathLike | None = None,
@@ -88,10 +88,10 @@ def take_in(
     """
     try:
         if scan_json is not None:
-            scan = preview_scan(db, team, scan_json, user_id, source=source)
+            scan = preview_scan(db, team, scan_json, actor=actor)
             return Intake(scan=scan, scan_json=json.loads(db["scans"].get(scan["id"])["result"]))
         return _take_photos(
-            db, team, photos, into, user_id=user_id, source=source,
+            db, team, photos, into, actor=actor,
             scan=scanner or _scanner(annotate_dir), max_megapixels=max_megapixels,
         )  # fmt: skip
     except BadInput as exc:
@@ -104,13 +104,13 @@ def _scanner(annotate_dir) -> Scanner:
     return lambda *args, **kwargs: scan_uploads(*args, annotate_dir=annotate_dir, **kwargs)
 
 
-def _take_photos(db, team, photos, into, *, user_id, source, scan, max_megapixels) -> Intake:
+def _take_photos(db, team, photos, into, *, actor, scan, max_megapixels) -> Intake:
     if not photos:
         raise BadInput("choose at least one photo of a board")
     earlier = _open_preview_of_photos(db, team, into) if into is not None else None
     named, unread = _named(photos, start=1 + len(earlier["photos"]) if earlier else 1)
     if named:
-        with scan_slot(db, user_id):
+        with scan_slot(db, actor.user):
             scan_json, images = scan(db, team, named, max_megapixels=max_megapixels)
     else:
         scan_json, images = _nothing_read(), []
@@ -120,15 +120,15 @@ def _take_photos(db, team, photos, into, *, user_id, source, scan, max_megapixel
         why = "; ".join(e["error"] for e in errors) or "no photo could be read"
         return Intake(scan_json=scan_json, errors=errors, refusal=BadInput(why))
     if earlier is None:
-        scan = preview_scan(db, team, scan_json, user_id, photos_meta=photos_meta(named),
-                            images=images, source=source)  # fmt: skip
+        scan = preview_scan(db, team, scan_json, actor=actor, photos_meta=photos_meta(named),
+                            images=images)  # fmt: skip
         return Intake(scan=scan, scan_json=scan_json, errors=errors)
     from scanner.results import merge_scans
 
     merged = merge_scans(json.loads(db["scans"].get(earlier["id"])["result"]), scan_json)
     meta = earlier["photos"] + photos_meta(named)
     keep(db, team, earlier["id"], merged, meta, images,
-         user_id=user_id, source=source, added=len(named))  # fmt: skip
+         actor=actor, added=len(named))  # fmt: skip
     return Intake(scan=get_scan(db, team, earlier["id"]), scan_json=scan_json, errors=errors)
 
 
@@ -170,14 +170,12 @@ def preview_photos(
     team: dict,
     uploads: Sequence[Photo],
     *,
-    user_id: int | None,
-    source: str,
+    actor: Actor,
     max_megapixels: float = MAX_MEGAPIXELS,
     scanner: Scanner | None = None,
 ) -> dict:
     """:func:`take_in` for a caller that answers a refusal as an error (the JSON API):
     the stored preview, or :class:`BadInput` with the reason."""
     return take_in(
-        db, team, uploads, user_id=user_id, source=source,
-        max_megapixels=max_megapixels, scanner=scanner,
+        db, team, uploads, actor=actor, max_megapixels=max_megapixels, scanner=scanner,
     ).preview()  # fmt: skip

@@ -19,6 +19,7 @@ from webapp.scans.records import applied_with_hash, get_scan
 from webapp.scans.uploads import check_scan_json, json_hash, photos_hash
 from webapp.store import access_log
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 
 
 def rows_by_token(db: Database, team: dict) -> dict[str, dict]:
@@ -160,18 +161,17 @@ def preview_scan(
     db: Database,
     team: dict,
     scan_json: dict,
-    user_id: int | None,
     *,
+    actor: Actor,
     photos_meta: list[dict] | None = None,
     images: Sequence[tuple[str, bytes]] = (),
-    source: str = "web",
 ) -> dict:
     """Check ``scan_json``, compare it with the store and keep it as a preview.
 
     Nothing about any family changes. Returns the scan record (see :func:`scan_view`).
     """
     scan = check_scan_json(scan_json)
-    scan_id = keep(db, team, None, scan, photos_meta or [], images, user_id=user_id, source=source)
+    scan_id = keep(db, team, None, scan, photos_meta or [], images, actor=actor)
     return get_scan(db, team, scan_id)
 
 
@@ -183,13 +183,13 @@ def keep(
     meta: list[dict],
     images: Sequence[tuple[str, bytes]],
     *,
-    user_id: int | None,
-    source: str,
+    actor: Actor,
     added: int = 0,
 ) -> int:
     """Compare ``scan`` with the store and keep it, in one transaction, as preview
     ``scan_id`` (a new preview when None) with its annotated ``images`` after any it
-    holds; ``added`` photos were added to it. Returns the preview's id."""
+    holds; ``added`` photos were added to it. Returns the preview's id. Its access-log
+    entry is written without the client's address, as it has always been."""
     content_hash = photos_hash(meta) if meta else json_hash(scan)
     preview = compare(db, team, scan)
     earlier = applied_with_hash(db, team, content_hash)
@@ -203,8 +203,8 @@ def keep(
     }
     with db.atomic():
         if scan_id is None:
-            row = {"team_id": team["id"], "user_id": user_id, "created_at": utcnow(),
-                   "source": source, **fields, "status": "preview"}  # fmt: skip
+            row = {"team_id": team["id"], "user_id": actor.user, "created_at": utcnow(),
+                   "source": actor.source, **fields, "status": "preview"}  # fmt: skip
             scan_id = db["scans"].insert(row).last_pk
         else:
             db["scans"].update(scan_id, fields)
@@ -219,6 +219,7 @@ def keep(
         if added:
             counts["photos_added"] = added
         access_log.record(
-            db, team["id"], user_id, access_log.SCAN_PREVIEW, str(scan_id), counts, source=source
-        )
+            db, team["id"], access_log.SCAN_PREVIEW, str(scan_id), counts,
+            actor=actor.without_address(),
+        )  # fmt: skip
     return scan_id

@@ -15,9 +15,7 @@ from sqlite_utils import Database
 from webapp.scans.applying import apply_scan
 from webapp.scans.records import public_preview
 from webapp.store.connection import utcnow
-
-#: Where an unattended scan came from, as the scans and the audit log name it.
-SOURCES = {"watch": "watch", "schedule": "camera", "request": "camera", "cli": "camera"}
+from webapp.values.actor import Actor
 
 
 def not_clean_reasons(db: Database, scan: dict) -> list[str]:
@@ -64,16 +62,17 @@ def finish(
     *,
     trigger: str,
     apply_if_clean: bool,
-    user_id: int | None = None,
+    actor: Actor,
     slot: str | None = None,
     capture: dict | None = None,
 ) -> dict:
-    """Apply ``scan`` when asked to and it is clean, record the run, and return the
-    preview object of docs/contract.md §11 (``applied`` a bool, plus ``not_clean``)."""
+    """Apply ``scan`` (as by ``actor``) when asked to and it is clean, record the run, and
+    return the preview object of docs/contract.md §11 (``applied`` a bool, plus
+    ``not_clean``)."""
     reasons = not_clean_reasons(db, scan)
     applied = None
     if apply_if_clean and not reasons:
-        applied = apply_scan(db, team, scan["id"], user_id, SOURCES[trigger])
+        applied = apply_scan(db, team, scan["id"], actor=actor)
     record_run(
         db,
         team,

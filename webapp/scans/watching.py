@@ -30,6 +30,7 @@ from webapp.scans import unattended
 from webapp.scans.intake import take_in
 from webapp.scans.uploads import numbered
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 
 DONE, FAILED = "done", "failed"
 REASON_SUFFIX = ".reason.txt"
@@ -109,10 +110,11 @@ def watch_once(
     apply_if_clean: bool = False,
     settle: float = DEFAULT_SETTLE_S,
     keep_days: float = DEFAULT_KEEP_DAYS,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> Pass:
-    """One look at ``folder``. The pass's ``preview`` is the preview object of
-    docs/contract.md §11, with ``photos`` (the ``done`` and ``failed`` ones)."""
+    """One look at ``folder``, its scans recorded as by ``actor`` (:meth:`Actor.watch`).
+    The pass's ``preview`` is the preview object of docs/contract.md §11, with ``photos``
+    (the ``done`` and ``failed`` ones)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise BadInput(f"{folder} is not a folder")
@@ -129,7 +131,7 @@ def watch_once(
             batch.append((path, digest, data))
     out = None
     if batch:
-        out, failed_now = _scan_batch(db, team, batch, apply_if_clean, user_id)
+        out, failed_now = _scan_batch(db, team, batch, apply_if_clean, actor=actor)
         failed += failed_now
     done = [b for b in batch if b[0] not in {f[0] for f in failed}]
     _file_away(db, team, folder, done, failed, out["id"] if out else None)
@@ -169,13 +171,11 @@ def _read_nofollow(path: Path) -> bytes:
         return f.read()
 
 
-def _scan_batch(db, team, batch, apply_if_clean, user_id) -> tuple[dict | None, list]:
+def _scan_batch(db, team, batch, apply_if_clean, *, actor: Actor) -> tuple[dict | None, list]:
     """Scan the batch into one preview; returns it and the photos that failed, with why."""
     # the intake names the photos "1-NAME", "2-NAME"... in the order given
     names = [name for name, _ in numbered([(p.name, b"") for p, *_ in batch])]
-    taken = take_in(
-        db, team, [(p.name, data) for p, _, data in batch], user_id=user_id, source="watch"
-    )
+    taken = take_in(db, team, [(p.name, data) for p, _, data in batch], actor=actor)
     by_name = {name: (p, digest) for (p, digest, _), name in zip(batch, names, strict=True)}
     if taken.refusal:  # nothing was kept: each photo failed, with its own reason if it has one
         unattended.record_run(db, team, "watch", error=taken.refused)
@@ -189,7 +189,7 @@ def _scan_batch(db, team, batch, apply_if_clean, user_id) -> tuple[dict | None, 
             p, digest = by_name[error["photo"]]
             failed.append((p, digest, _reason(error["error"], p.name)))
     out = unattended.finish(
-        db, team, taken.scan, trigger="watch", apply_if_clean=apply_if_clean, user_id=user_id
+        db, team, taken.scan, trigger="watch", apply_if_clean=apply_if_clean, actor=actor
     )
     return out, failed
 

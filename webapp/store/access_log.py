@@ -1,9 +1,10 @@
 """The access log: who read which case's data, who changed what, who logged in.
 
-Plain library code (no Flask): the views and commands pass the user, the source and
-the client address. Every entry goes through :func:`record`, the one place that
-writes it (so it can later be batched). Admins read and filter it on the audit page
-and export it as CSV for a data-protection request.
+Plain library code (no Flask): the views and commands pass who acted, an
+:class:`~webapp.values.actor.Actor` (the user, the source and the client address).
+Every entry goes through :func:`record`, the one place that writes it (so it can later
+be batched). Admins read and filter it on the audit page and export it as CSV for a
+data-protection request.
 
 Besides the named entries the views and library write (a tile viewed, a scan applied,
 a date set, ...), the web app and the command line add a generic ``read`` or
@@ -25,6 +26,7 @@ from sqlite_utils import Database
 
 from webapp.store import log_buffer
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 
 TILE_VIEW = "tile.view"
 SCAN_PREVIEW = "scan.preview"
@@ -58,22 +60,22 @@ def recorded() -> int:
 def record(
     db: Database,
     team_id: int | None,
-    user_id: int | None,
     action: str,
     target: str | None = None,
     detail: dict | None = None,
     *,
-    source: str = "web",
-    ip: str | None = None,
+    actor: Actor,
 ) -> None:
-    """Append one entry: in the caller's transaction, if any; else at once when the
-    store takes it without waiting, or a moment later (:mod:`webapp.store.log_buffer`).
+    """Append one entry by ``actor`` (its user, source and address): in the caller's
+    transaction, if any; else at once when the store takes it without waiting, or a
+    moment later (:mod:`webapp.store.log_buffer`).
 
     Plain SQL rather than ``db["audit"].insert``: every tile view writes one
     entry, and sqlite-utils would first look the table up in sqlite_master.
     """
-    row = (team_id, user_id, utcnow(), action, target,
-           json.dumps(detail or {}, sort_keys=True, default=str), source, ip)  # fmt: skip
+    row = (team_id, actor.user, utcnow(), action, target,
+           json.dumps(detail or {}, sort_keys=True, default=str), actor.source,
+           actor.address)  # fmt: skip
     if db.conn.in_transaction:  # part of the caller's change: written, or undone, with it
         db.execute(log_buffer.INSERT, row)
     else:  # never fails the caller: kept for a moment when the store is busy or full

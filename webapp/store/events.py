@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlite_utils import Database
 
 from tilegen.domain import today as local_today
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 
 CREATED = "created"
 STAGE_MOVED = "stage_moved"
@@ -26,29 +28,28 @@ OUTCOME = "outcome"
 
 def record_event(
     db: Database,
-    team_id: int,
+    team: dict,
     family_id: int | None,
     kind: str,
     detail: dict | None = None,
-    user_id: int | None = None,
-    source: str = "cli",
-    timezone: str = "Europe/London",
-    on_date: str | None = None,
+    *,
+    actor: Actor,
+    on: date | None = None,
 ) -> int:
-    """Append one event; the caller owns the transaction. ``on_date`` is the date the
-    change takes effect (ISO), when it is not today."""
+    """Append one event of ``team``'s, by ``actor``; the caller owns the transaction.
+    ``on`` is the day the change takes effect, when it is not the team's today."""
     return (
         db["events"]
         .insert(
             {
-                "team_id": team_id,
+                "team_id": team["id"],
                 "family_id": family_id,
                 "at": utcnow(),
-                "on_date": on_date or local_today(timezone).isoformat(),
+                "on_date": (on or local_today(team["timezone"])).isoformat(),
                 "kind": kind,
                 "detail": json.dumps(detail or {}, sort_keys=True),
-                "user_id": user_id,
-                "source": source,
+                "user_id": actor.user,
+                "source": actor.source,
             }
         )
         .last_pk

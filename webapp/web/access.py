@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, g, session
+from flask import abort, g, request, session
 from flask_login import current_user, login_required
 
 from webapp.accounts.people import readable_team, user_teams
 from webapp.cases.families import get_family_row
+from webapp.values.actor import Actor
 from webapp.web.extensions import get_db
 
 #: The session key of the team a user of several teams has switched to.
@@ -33,6 +34,17 @@ def current_user_teams() -> list[dict]:
     if "user_teams" not in g:
         g.user_teams = user_teams(get_db(), current_user.row)
     return g.user_teams
+
+
+def request_actor() -> Actor:
+    """Who is making this request, as the library records it: the API token's user
+    (source ``api``), else the signed-in user (``web``; no user before signing in),
+    with the client's address."""
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return Actor.api(api_user.user_id, request.remote_addr)
+    user = current_user.user_id if current_user and current_user.is_authenticated else None
+    return Actor.web(user, request.remote_addr)
 
 
 def team_family(token: str) -> dict:

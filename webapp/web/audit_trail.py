@@ -18,7 +18,7 @@ from flask import Flask, g, request
 from flask_login import current_user
 
 from webapp.store import access_log
-from webapp.web.access import current_team
+from webapp.web.access import current_team, request_actor
 from webapp.web.extensions import get_db
 
 #: Endpoints that show no case data (or write their own entry).
@@ -75,7 +75,7 @@ def _record(response):
     if g.get("audit_families") is not None:
         detail["families"] = g.audit_families
     access_log.record(
-        get_db(), who[0], who[1], action, target.upper() if args.get("token") else target,
-        detail, source="api" if g.get("api_user") else "web", ip=request.remote_addr,
+        get_db(), who[0], action, target.upper() if args.get("token") else target,
+        detail, actor=request_actor(),
     )  # fmt: skip
     return response

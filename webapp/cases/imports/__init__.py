@@ -23,6 +23,7 @@ from webapp.cases.imports.stored import find_team
 from webapp.cases.imports.tables import Table, read_table
 from webapp.cases.imports.writing import StoreChanged, write_plan
 from webapp.errors import BadInput
+from webapp.values.actor import Actor
 
 __all__ = [
     "ImportRefused",
@@ -126,8 +127,7 @@ def import_export(
     *,
     team: dict | None = None,
     save_as: str | None = None,
-    user_id: int | None = None,
-    source: str = "cli",
+    actor: Actor,
     replan=None,
 ) -> Plan:
     """Write a checked plan, and save its column mapping for ``team`` as ``save_as``.
@@ -140,7 +140,7 @@ def import_export(
         if plan.errors:
             raise ImportRefused(plan)
         try:
-            write_plan(db, plan, user_id=user_id, source=source)
+            write_plan(db, plan, actor=actor)
             break
         except StoreChanged:
             if replan is None or attempt == REPLANS:

@@ -19,6 +19,7 @@ from webapp.cases.imports.plan import Plan, plan_import
 from webapp.cases.imports.records import cell_text, group_from_json, group_to_json
 from webapp.cases.imports.tables import read_table
 from webapp.errors import BadInput
+from webapp.values.actor import Actor
 
 #: Rows shown under the drop-downs.
 SAMPLE_ROWS = 5
@@ -92,7 +93,7 @@ def preview_upload(
     )
 
 
-def confirm_import(db, team: dict, carry: dict, *, user_id: int | None) -> Plan:
+def confirm_import(db, team: dict, carry: dict, *, actor: Actor) -> Plan:
     """Write what a preview showed (compared with the store again now), and save its
     columns as the team's mapping. Raises :class:`ImportRefused` if anything is bad."""
     if carry.get("team") != team["id"]:
@@ -106,5 +107,5 @@ def confirm_import(db, team: dict, carry: dict, *, user_id: int | None) -> Plan:
     plan = plan_it()
     if plan.errors:
         raise ImportRefused(plan)
-    return import_export(db, plan, team=team, save_as=PAGE_MAPPING, user_id=user_id,
-                         source="web", replan=plan_it)  # fmt: skip
+    return import_export(db, plan, team=team, save_as=PAGE_MAPPING, actor=actor,
+                         replan=plan_it)  # fmt: skip

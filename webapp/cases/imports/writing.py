@@ -21,6 +21,7 @@ from webapp.cases.imports.stored import fingerprint
 from webapp.errors import BadInput
 from webapp.store import events
 from webapp.store.connection import utcnow
+from webapp.values.actor import Actor
 
 #: The event of a change to a field with no event of its own (codes, worker, dates, type).
 IMPORTED = "imported"
@@ -61,7 +62,7 @@ def _tokens(db, count: int) -> list[str]:
     return tokens
 
 
-def _new_rows(db, plan: Plan, now: str, user_id, source) -> tuple[list, list, list]:
+def _new_rows(db, plan: Plan, now: str, actor: Actor) -> tuple[list, list, list]:
     """(family rows, flag rows, event rows) for the new families; ids are offsets from the
     first free id, filled in under the lock."""
     families, flags, created = [], [], []
@@ -78,11 +79,11 @@ def _new_rows(db, plan: Plan, now: str, user_id, source) -> tuple[list, list, li
             detail.update(rereferral_of=earlier["token"], closed_on=earlier["closed"])
         on = team_today(team).isoformat()
         created.append((team["id"], offset, now, on, events.CREATED,
-                        json.dumps(detail, sort_keys=True), user_id, source))  # fmt: skip
+                        json.dumps(detail, sort_keys=True), actor.user, actor.source))  # fmt: skip
     return families, flags, created
 
 
-def _change_rows(change: Change, now: str, user_id, source) -> tuple[list, list, list, list]:
+def _change_rows(change: Change, now: str, actor: Actor) -> tuple[list, list, list, list]:
     """(the update, flags added, flags removed, events) for one changed family."""
     family, team = change.family, change.team
     on = team_today(team).isoformat()
@@ -107,11 +108,11 @@ def _change_rows(change: Change, now: str, user_id, source) -> tuple[list, list,
     reprint = "initials" in change.changes  # the tile shows the codes: print it again
     update = [*(values[k] for k in _UPDATED), reprint, now, family["id"]]
     rows = [(team["id"], family["id"], now, on, kind, json.dumps(detail, sort_keys=True),
-             user_id, source) for kind, detail in kinds]  # fmt: skip
+             actor.user, actor.source) for kind, detail in kinds]  # fmt: skip
     return update, added, removed, rows
 
 
-def write_plan(db, plan: Plan, *, user_id: int | None = None, source: str = "cli") -> Written:
+def write_plan(db, plan: Plan, *, actor: Actor) -> Written:
     """Write ``plan`` (which must have no errors); sets each new family's ``token``.
     Raises :class:`StoreChanged` (writing nothing) when the store moved since the plan."""
     if plan.errors:
@@ -119,10 +120,10 @@ def write_plan(db, plan: Plan, *, user_id: int | None = None, source: str = "cli
     if not plan.new and not plan.changed:
         return Written()  # nothing to write: the write lock is not taken
     now = utcnow()
-    families, flags, created = _new_rows(db, plan, now, user_id, source)
+    families, flags, created = _new_rows(db, plan, now, actor)
     updates, added, removed, changed = [], [], [], []
     for change in plan.changed:
-        update, more_added, more_removed, rows = _change_rows(change, now, user_id, source)
+        update, more_added, more_removed, rows = _change_rows(change, now, actor)
         updates.append(update)
         added += more_added
         removed += more_removed

@@ -18,7 +18,7 @@ from webapp.errors import BadInput
 from webapp.printing.address import base_url_problem
 from webapp.scans import camera, camera_check
 from webapp.values.workdays import WEEKDAYS
-from webapp.web.access import current_team, role_required, team_family
+from webapp.web.access import current_team, request_actor, role_required, team_family
 from webapp.web.case_forms import close_fields, reopen_fields
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, field_list, form_fields
@@ -129,8 +129,7 @@ def family_add():
     view = add_family(
         get_db(),
         current_team(),
-        user_id=current_user.user_id,
-        source="web",
+        actor=request_actor(),
         **form_fields("initials", "stage", "review", "ref", "worker"),
         opened=field("opened", as_typed=True) or None,
         case_type=field("case_type", as_typed=True) or None,
@@ -161,7 +160,7 @@ _CASE_CHANGES = {
 def family_change(token: str, change: str):
     row = team_family(token)
     apply, fields, done = _CASE_CHANGES[change]
-    apply(get_db(), row, current_team(), **fields(), user_id=current_user.user_id, source="web")
+    apply(get_db(), row, current_team(), **fields(), actor=request_actor())
     return _done(done.format(row["initials"]), "families")
 
 

@@ -12,7 +12,7 @@ from webapp.cases.families import open_rows
 from webapp.rules import alert_records, alerts
 from webapp.rules.team_rules import ROLES
 from webapp.values.dates import parse_date
-from webapp.web.access import current_team, role_required, team_family
+from webapp.web.access import current_team, request_actor, role_required, team_family
 from webapp.web.dates import longdate
 from webapp.web.extensions import get_db
 from webapp.web.form_values import date_field, field, requested_day
@@ -70,7 +70,7 @@ def follow_up():
         ),
         due=field("due") or None,
         note=field("note"),
-        user_id=current_user.user_id,
+        actor=request_actor(),
         by_role=current_user.role,
     )
     flash(f"Follow-up recorded for {row['initials']}.")
@@ -90,7 +90,7 @@ def interim():
         row["token"],
         on=date_field("date", "The date") or team_today(team),
         note=field("note"),
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     late = f", late: the deadline was {longdate(record['deadline'])}" if record["late"] else ""
     flash(f"Interim assessment recorded for {row['initials']}{late}.")
@@ -111,7 +111,7 @@ def add():
         action=field("action"),
         timescale=field("timescale"),
         role=field("role") or SM,
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     flash(f"Alert set for {row['initials']} on {longdate(date_field('date'))}.")
     return redirect(url_for("alerts.index"))

@@ -19,6 +19,7 @@ from webapp.errors import BadInput
 from webapp.scans import applying, intake, previews, records
 from webapp.store import access_log
 from webapp.web import scan_worker
+from webapp.web.access import request_actor
 from webapp.web.extensions import User, csrf, get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -52,8 +53,7 @@ def tile(token):
     db, team = get_db(), g.api_team
     row = get_family_row(db, token, team)
     access_log.record(
-        db, team["id"], g.api_user.user_id, access_log.TILE_VIEW, row["token"],
-        source="api", ip=request.remote_addr,
+        db, team["id"], access_log.TILE_VIEW, row["token"], actor=request_actor(),
     )  # fmt: skip
     return _tile_json(db, team, row)
 
@@ -68,9 +68,7 @@ def change_tile(token):
     body = request.get_json(silent=True) if request.is_json else None
     if body is None:
         raise BadInput('send a JSON body such as {"next_review": "2026-01-31", "stage": 2}')
-    updated = tile_changes.change_tile(
-        db, row, team, body, user_id=g.api_user.user_id, source="api", ip=request.remote_addr
-    )
+    updated = tile_changes.change_tile(db, row, team, body, actor=request_actor())
     return _tile_json(db, team, updated)
 
 
@@ -89,12 +87,12 @@ def _tile_json(db, team: dict, row: dict):
 def create_scan():
     """Photos (multipart ``photo`` fields) or a scan JSON body -> a stored preview (201)."""
     _managers_only()
-    db, team, user = get_db(), g.api_team, g.api_user
+    db, team = get_db(), g.api_team
     files = request.files.getlist("photo")
     if files:
         scan = intake.preview_photos(
             db, team, [(f.filename, f.read()) for f in files],
-            user_id=user.user_id, source="api",
+            actor=request_actor(),
             max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
             scanner=scan_worker.scanner(),
         )  # fmt: skip
@@ -102,7 +100,7 @@ def create_scan():
         data = request.get_json(silent=True)
         if data is None:
             raise BadInput("the body is not valid JSON")
-        scan = previews.preview_scan(db, team, data, user.user_id, source="api")
+        scan = previews.preview_scan(db, team, data, actor=request_actor())
     else:
         raise BadInput(
             'send one or more multipart "photo" fields, or a JSON body like `caseboard scan --json`'
@@ -122,7 +120,5 @@ def show_scan(scan_id):
 @bp.post("/scans/<int:scan_id>/apply")
 def apply_scan(scan_id):
     _managers_only()
-    summary = applying.apply_scan(
-        get_db(), g.api_team, scan_id, g.api_user.user_id, "api", ip=request.remote_addr
-    )
+    summary = applying.apply_scan(get_db(), g.api_team, scan_id, actor=request_actor())
     return jsonify({"id": scan_id, **summary})

@@ -14,6 +14,7 @@ from flask_login import current_user
 from webapp.cases.families import list_families
 from webapp.store import access_log
 from webapp.store.connection import connect
+from webapp.values.actor import Actor
 from webapp.values.bounds import check_id
 from webapp.values.dates import parse_date
 from webapp.web.access import current_team, role_required
@@ -54,9 +55,9 @@ def audit_csv():
     """The filtered log as CSV, e.g. for a data-protection (subject access) request."""
     db, team = get_db(), current_team()
     lines = _streamed_csv(current_app.config["DB"], team, _audit_filters())
-    access_log.record(db, team["id"], current_user.user_id, access_log.EXPORT,
-                      detail={"what": "audit.csv", **request.args},
-                      ip=request.remote_addr or "-")  # fmt: skip
+    who = Actor.web(current_user.user_id, request.remote_addr or "-")
+    access_log.record(db, team["id"], access_log.EXPORT,
+                      detail={"what": "audit.csv", **request.args}, actor=who)  # fmt: skip
     headers = {"Content-Disposition": "attachment; filename=caseboard-access-log.csv"}
     return Response(lines, mimetype="text/csv", headers=headers)
 

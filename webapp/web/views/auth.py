@@ -20,6 +20,7 @@ from webapp.accounts import logins
 from webapp.accounts.signin import local_passwords_allowed
 from webapp.accounts.users import authenticate, end_sessions
 from webapp.store import access_log
+from webapp.values.actor import Actor
 from webapp.web.extensions import User, get_db
 from webapp.web.form_values import field, query_field
 from webapp.web.redirects import safe_next
@@ -87,8 +88,8 @@ def login():
 def _log(db, row: dict | None, action: str, username: str) -> None:
     """A log-in, failure or log-out in the access log (the user's team, or none)."""
     access_log.record(
-        db, row["team_id"] if row else None, row["id"] if row else None, action,
-        detail={"username": username[:80]}, ip=_client_ip(),
+        db, row["team_id"] if row else None, action, detail={"username": username[:80]},
+        actor=Actor.web(row["id"] if row else None, _client_ip()),
     )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from webapp.accounts.teams import team_settings, team_today
 from webapp.cases.families import open_rows
 from webapp.practice import clinic, clinic_audit, clinic_days, clinic_policy
-from webapp.web.access import current_team, role_required, team_family
+from webapp.web.access import current_team, request_actor, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, requested_day
 from webapp.web.refused_forms import refused_form
@@ -66,7 +66,7 @@ def add_request():
         row["token"],
         field("purpose"),
         on=team_today(team),
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     flash(f"{row['initials']} flagged for the clinic.")
     if record["warning"]:
@@ -89,7 +89,7 @@ def book():
         day=field("day"),
         start=field("start"),
         purpose=field("purpose"),
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     return _back_to_week(f"{row['initials']} booked at {field('start')}.")
 
@@ -107,7 +107,7 @@ def tick(booking_id: int):
         field("kind"),
         field("item"),
         on=team_today(team),
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     return _back_to_week(f"{record['item']} ticked.")
 
@@ -140,7 +140,7 @@ def went():
         row["token"],
         field("purpose"),
         on=field("date") or team_today(team),
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     flash(f"{row['initials']}: recorded.")
     return redirect(url_for("clinic.index"))

@@ -8,7 +8,6 @@ can trust them; it is not cached by the browser because it shows the first rows.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from webapp.cases.imports import ImportRefused
@@ -21,7 +20,7 @@ from webapp.cases.imports.page import (
     preview_upload,
 )
 from webapp.errors import BadInput, NotFound
-from webapp.web.access import current_team, role_required
+from webapp.web.access import current_team, request_actor, role_required
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, fields_named
 from webapp.web.refused_forms import refused_form
@@ -105,7 +104,7 @@ def _confirm_words(exc: Exception) -> str:
 def confirm():
     team = current_team()
     carry = _signer().loads(field("carry", as_typed=True), max_age=PREVIEW_MAX_AGE_S)
-    plan = confirm_import(get_db(), team, carry, user_id=current_user.user_id)
+    plan = confirm_import(get_db(), team, carry, actor=request_actor())
     return render_template("admin/import_done.html", team=team, plan=plan)
 
 

@@ -28,7 +28,7 @@ from webapp.cases.families import open_rows
 from webapp.meeting import agenda, outcomes
 from webapp.values.dates import parse_date
 from webapp.web import audit_trail
-from webapp.web.access import current_team, role_required, team_family
+from webapp.web.access import current_team, request_actor, role_required, team_family
 from webapp.web.dates import longdate
 from webapp.web.extensions import get_db
 from webapp.web.form_values import date_field, field, requested_date
@@ -126,10 +126,10 @@ def meeting_state():
     team = current_team()
     on = _meeting_date(team)
     if field("action", None, as_typed=True) == "close":
-        meetings.close_meeting(get_db(), team, on, current_user.user_id)
+        meetings.close_meeting(get_db(), team, on, actor=request_actor())
         flash(f"Meeting of {on:%d %B %Y} closed. Open requests carry over to the next one.")
     else:
-        meetings.start_meeting(get_db(), team, on, current_user.user_id)
+        meetings.start_meeting(get_db(), team, on, actor=request_actor())
         flash(f"Meeting of {on:%d %B %Y} started, chaired by {current_user.username}.")
     return redirect(url_for("meeting.agenda", date=on.isoformat()))
 
@@ -149,7 +149,7 @@ def record():
         absent=field("absent", as_typed=True),
         facilitator=field("facilitator", None, as_typed=True),
         administrator=field("administrator", None, as_typed=True),
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     flash(f"Record of the meeting of {on:%d %B %Y} saved.")
     return redirect(url_for("meeting.agenda", date=on.isoformat()) + "#record-title")
@@ -189,7 +189,7 @@ def outcome(token: str):
         get_db(),
         team,
         row,
-        current_user.user_id,
+        actor=request_actor(),
         review=date_field("review", "The next review") or None,
         stage=field("stage", as_typed=True) or None,
         note=field("note", as_typed=True),
@@ -232,7 +232,7 @@ def _ask(token: str):
     team = current_team()
     row = team_family(token)
     made = outcomes.request_discussion(
-        get_db(), team, row, current_user.user_id, note=field("note", None, as_typed=True)
+        get_db(), team, row, actor=request_actor(), note=field("note", None, as_typed=True)
     )
     flash(
         f"{row['initials']} is on the agenda for the meeting of {longdate(made['meeting_date'])}."

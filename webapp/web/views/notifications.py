@@ -12,6 +12,7 @@ from webapp.accounts.teams import public_base_url
 from webapp.notify import calendar, prefs
 from webapp.notify.send import failed_messages, recent_mail
 from webapp.store import access_log
+from webapp.values.actor import Actor
 from webapp.web.access import current_team, role_required
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field
@@ -71,9 +72,10 @@ def feed(token: str):
     if user is None:
         abort(404)
     body = calendar.feed(db, user)
-    access_log.record(db, user["team_id"], user["id"], access_log.READ,
+    access_log.record(db, user["team_id"], access_log.READ,
                       detail={"endpoint": "notifications.feed", "what": "calendar feed"},
-                      source="calendar", ip=request.remote_addr)  # fmt: skip
+                      actor=Actor(user=user["id"], source="calendar",
+                                  address=request.remote_addr))  # fmt: skip
     return (
         body,
         200,

@@ -7,7 +7,6 @@ person confirms the sheet came out right ("The sheet printed correctly").
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user
 
 from tilegen.tile import MIN_MODULE_MM, qr_module_mm
 from webapp.accounts.teams import public_base_url, team_today
@@ -22,7 +21,7 @@ from webapp.printing.team_kit import (
     write_team_board_kit,
     write_team_calibration,
 )
-from webapp.web.access import current_team, role_required
+from webapp.web.access import current_team, request_actor, role_required
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field, field_list, query_field
 from webapp.web.refused_forms import refused_form
@@ -99,7 +98,7 @@ def _confirm(mark, what: str, done: str):
     tokens = field_list("token")
     if not tokens:
         raise BadInput(f"No {what}s were listed to confirm.")
-    mark(get_db(), current_team(), tokens, user_id=current_user.user_id, source="web")
+    mark(get_db(), current_team(), tokens, actor=request_actor())
     if what == "date sticker" and field("start", None, as_typed=True):
         template = field("template", None, as_typed=True)
         remember_next_start(get_db(), current_team(), "sticker", template, _start(), len(tokens))

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user
 from markupsafe import Markup
 
 from printables.charts import to_svg
@@ -20,7 +19,7 @@ from webapp.practice import meeting_audits
 from webapp.reports.drift import drift_report
 from webapp.reports.drift_csv import report_csv
 from webapp.values.dates import parse_date
-from webapp.web.access import current_team, role_required
+from webapp.web.access import current_team, request_actor, role_required
 from webapp.web.drift_page import page_sections
 from webapp.web.extensions import get_db
 from webapp.web.form_values import date_field, field, requested_date
@@ -91,7 +90,7 @@ def add_audit():
         on=date_field("date", "The audit date") or team_today(team),
         auditor=field("auditor"),
         note=field("note"),
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     flash("Meeting audit recorded.")
     return redirect(url_for("reports.drift"))

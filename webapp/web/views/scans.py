@@ -22,8 +22,9 @@ from flask_login import current_user
 
 from webapp.accounts.teams import stage_names
 from webapp.scans import applying, camera, capturing, intake, records
+from webapp.values.actor import Actor
 from webapp.web import scan_worker
-from webapp.web.access import current_team, role_required
+from webapp.web.access import current_team, request_actor, role_required
 from webapp.web.extensions import get_db
 from webapp.web.redirects import back_with_error
 
@@ -51,8 +52,7 @@ def upload():
         get_db(),
         current_team(),
         [(f.filename, f.read()) for f in files],
-        user_id=current_user.user_id,
-        source="web",
+        actor=request_actor(),
         max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
         scanner=scan_worker.scanner(),
     )
@@ -71,7 +71,7 @@ def capture():
         current_team(),
         apply_if_clean=False,
         trigger="request",
-        user_id=current_user.user_id,
+        actor=Actor.camera(current_user.user_id),
     )
     if taken.refusal:
         return back_with_error(f"Nothing was captured: {taken.refused}", url_for("scans.new"))
@@ -104,8 +104,7 @@ def add_photo(scan_id):
         current_team(),
         [(f.filename, f.read()) for f in files],
         into=scan_id,
-        user_id=current_user.user_id,
-        source="web",
+        actor=request_actor(),
         max_megapixels=current_app.config["SCAN_MAX_MEGAPIXELS"],
         scanner=scan_worker.scanner(),
     )
@@ -134,9 +133,7 @@ def photo(scan_id, position):
 @role_required("manager")
 def apply(scan_id):
     scan = records.get_scan(get_db(), current_team(), scan_id)
-    summary = applying.apply_scan(
-        get_db(), current_team(), scan["id"], current_user.user_id, "web", ip=request.remote_addr
-    )
+    summary = applying.apply_scan(get_db(), current_team(), scan["id"], actor=request_actor())
     if summary["applied"]:
         flash(f"Scan {scan['id']} applied: {summary['note']}.")
     else:

@@ -35,6 +35,7 @@ from webapp.accounts.signin import (
 )
 from webapp.errors import CaseboardError
 from webapp.store import access_log
+from webapp.values.actor import Actor
 from webapp.web import oidc_client
 from webapp.web.access import role_required
 from webapp.web.error_pages import http_error, library_error
@@ -86,9 +87,9 @@ def callback():
     )
     row = g.oidc_user
     login_user(User(row), remember=True, duration=REMEMBER_FOR)
-    access_log.record(get_db(), row["team_id"], row["id"], access_log.LOGIN,
+    access_log.record(get_db(), row["team_id"], access_log.LOGIN,
                       detail={"username": row["username"], "via": "oidc"},
-                      ip=request.remote_addr)  # fmt: skip
+                      actor=Actor.web(row["id"], request.remote_addr))  # fmt: skip
     return redirect(safe_next(session.pop(NEXT_KEY, None)) or url_for("board.index"))
 
 

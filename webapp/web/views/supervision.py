@@ -11,8 +11,9 @@ from webapp.cases.families import open_rows
 from webapp.practice import supervision, supervision_leave
 from webapp.rules.defaults import DISCUSSION_KINDS, FREQUENCIES
 from webapp.rules.team_rules import holiday_region
+from webapp.values.actor import Actor
 from webapp.values.workdays import month_bounds
-from webapp.web.access import current_team, role_required, team_family
+from webapp.web.access import current_team, request_actor, role_required, team_family
 from webapp.web.extensions import get_db
 from webapp.web.form_values import field
 from webapp.web.refused_forms import refused_form
@@ -66,7 +67,7 @@ def add_discussion():
         significant=bool(field("significant", as_typed=True)),
         recorded_on=field("recorded") or None,
         note=field("note"),
-        user_id=current_user.user_id,
+        actor=request_actor(),
     )
     flash(f"Discussion of {row['initials']} recorded.")
     return redirect(url_for("supervision.index"))
@@ -125,7 +126,7 @@ def absence():
 def supervisor():
     """Record the team manager's supervision of a deputy or practice supervisor."""
     record = supervision_leave.add_supervisor_session(
-        get_db(), current_team(), field("name"), on=field("date")
+        get_db(), current_team(), field("name"), on=field("date"), actor=Actor.web(None)
     )
     flash(f"{record['name']} supervised on {record['on_date']}.")
     return redirect(url_for("supervision.index", month=record["on_date"][:7]))

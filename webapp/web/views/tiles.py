@@ -7,7 +7,7 @@ written to the audit log.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tilegen.payload import canonical_token
@@ -26,7 +26,7 @@ from webapp.rules.team_rules import proposed_reviews
 from webapp.store import access_log
 from webapp.store.events import family_history
 from webapp.web import dates
-from webapp.web.access import current_team, role_required, team_family
+from webapp.web.access import current_team, request_actor, role_required, team_family
 from webapp.web.case_forms import close_fields, reopen_fields
 from webapp.web.event_words import describe_event, last_seen
 from webapp.web.extensions import get_db, login_manager
@@ -61,9 +61,7 @@ def tile(token):
     history = [describe_event(e) for e in events_]
     today = team_today(team)
     proposals = proposed_reviews(db, team, today)
-    access_log.record(
-        db, team["id"], current_user.user_id, access_log.TILE_VIEW, token, ip=request.remote_addr
-    )
+    access_log.record(db, team["id"], access_log.TILE_VIEW, token, actor=request_actor())
     return render_template(
         "tiles/tile.html",
         f=view,
@@ -96,14 +94,14 @@ def _change(token: str, action: str, change, done: str, **detail):
     logged = access_log.recorded()
     change(db, row, team)
     if access_log.recorded() == logged:  # the change did not log itself with its dates
-        access_log.record(db, team["id"], current_user.user_id, action, row["token"], detail,
-                          ip=request.remote_addr)  # fmt: skip
+        access_log.record(db, team["id"], action, row["token"], detail,
+                          actor=request_actor())  # fmt: skip
     flash(done)
     return redirect(url_for("tiles.tile", token=row["token"]))
 
 
 def _who() -> dict:
-    return {"user_id": current_user.user_id, "source": "web"}
+    return {"actor": request_actor()}
 
 
 @bp.route("/t/<token>/review", methods=["POST"])
