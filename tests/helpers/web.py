@@ -3,6 +3,7 @@ the flaskr-style log-in actions, a real server in a thread, and page-text checks
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import socket
@@ -128,3 +129,10 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def upload_photos(client, *files, **kw):
+    """Post ``(name, bytes)`` photos to the scan page, as its "Choose photos" field does."""
+    data = {"photo": [(io.BytesIO(body), name) for name, body in files]}
+    data["csrf_token"] = csrf_token(client)
+    return client.post("/scans", data=data, content_type="multipart/form-data", **kw)

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.helpers.web import bearer, flatten, text
+from tests.helpers.web import bearer, flatten, text, upload_photos
 from webapp.printing.queues import pending_stickers
 
 
@@ -64,10 +64,9 @@ def test_apply_answers_with_the_stickers_now_waiting(
 
 
 def test_the_page_after_applying_links_to_the_stickers(client_for, fam, board_photo):
-    from test_scans import upload
 
     client = client_for("manager")
-    preview = upload(client, ("board-1.jpg", board_photo)).location
+    preview = upload_photos(client, ("board-1.jpg", board_photo)).location
     page = text(client.form(preview + "/apply", follow_redirects=True))
     assert (
         f'<a href="/printing/#stickers">Print the {len(fam)} date stickers now waiting</a>' in page
@@ -81,12 +80,11 @@ def test_a_tile_missing_from_the_photos_shows_not_seen_since_after_apply(
     client_for, fam, board_photo, store, team
 ):
     """RSm hangs on board 1 in the store but is not in the photo of board 1."""
-    from test_scans import upload
 
     store["families"].update(fam["RSm"]["id"], {"last_stage": 1, "last_zone": "main",
                              "last_seen_at": "2026-11-30T09:00:00+00:00"})  # fmt: skip
     client = client_for("manager")
-    preview = upload(client, ("board-1.jpg", board_photo)).location
+    preview = upload_photos(client, ("board-1.jpg", board_photo)).location
     page = text(client.form(preview + "/apply", follow_redirects=True))
     rsm = page.split(f'data-token="{fam["RSm"]["token"]}"', 1)[1].split("</a>", 1)[0]
     assert "not seen since 30 Nov" in rsm

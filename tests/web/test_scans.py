@@ -7,15 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from tests.helpers.web import csrf_token, flatten, text
+from tests.helpers.web import csrf_token, flatten, text, upload_photos
 from webapp.cases.families import get_family_row
 from webapp.values.actor import Actor
-
-
-def upload_photos(client, *files, **kw):
-    data = {"photo": [(io.BytesIO(body), name) for name, body in files]}
-    data["csrf_token"] = csrf_token(client)
-    return client.post("/scans", data=data, content_type="multipart/form-data", **kw)
 
 
 @pytest.fixture(scope="module")
