@@ -181,12 +181,15 @@ def sample_modules(norm: np.ndarray, clipped: np.ndarray, grid: Grid):
     return values, hit, core
 
 
-def read_grid(norm: np.ndarray, clipped: np.ndarray, n: int) -> tuple[Decoded, Grid] | None:
+def read_grid(
+    norm: np.ndarray, clipped: np.ndarray, n: int, known: tuple[dict[int, int], ...] = ()
+) -> tuple[Decoded, Grid] | None:
     """Find, sample and decode one code of ``n`` modules in a contrast-recovered crop.
 
     Tried in turn, Reed-Solomon judging each: every clipped module erased; only the
     spot's core erased and its rim read as light; then, with every clipped module
-    erased, the faintest modules erased too (:data:`WEAK`).
+    erased, the faintest modules erased too (:data:`WEAK`). Each with the codewords of
+    each ``known`` (:func:`scanner.qr_codewords.known_codewords`) in place, then without.
     """
     placed = place(norm, n)
     if placed is None:
@@ -197,9 +200,10 @@ def read_grid(norm: np.ndarray, clipped: np.ndarray, n: int) -> tuple[Decoded, G
     attempts = [(values, hit), (rim, core)]
     attempts += [(values, hit | (np.abs(values) < weak)) for weak in WEAK]
     for v, erased in attempts:
-        got = decode_modules(v < 0, erased)
-        if got is not None:
-            return got, grid
+        for fill in (*known, None):
+            got = decode_modules(v < 0, erased, known=fill)
+            if got is not None:
+                return got, grid
     return None
 
 
@@ -211,13 +215,15 @@ def read_on_board(
     sizes: tuple[int, ...],
     accept: Callable[[str], bool],
     kernel: np.ndarray | None = None,
+    known: Callable[[int], tuple[dict[int, int], ...]] = lambda n: (),
 ) -> Code | None:
     """A code read from its known geometry in a board window (mm), or None.
 
     ``h`` is the board's homography (mm -> photo px); ``sizes`` the module counts to try;
     ``accept`` says whether a decoded text is a tile this scan may report; ``kernel``, the
     blur measured nearby (a 2-D point-spread function in photo pixels) when it is large
-    against a module, is undone first (Wiener filter), and the plain crop tried after.
+    against a module, is undone first (Wiener filter), and the plain crop tried after;
+    ``known`` gives, for a module count, the codewords a tile's text is known to hold.
     """
     for n in sizes:
         ppm = PX * n / qr_mm
@@ -226,16 +232,21 @@ def read_on_board(
         got = None
         if kernel is not None:
             sharp, _ = decode.deblurred_board_window(gray, h, window_mm, ppm, kernel, DECONV_NSR)
-            # the filter rings around a clipped spot: what it touches stays erased
-            near = cv2.dilate(clipped.astype(np.uint8), np.ones((int(2 * PX) + 1,) * 2)) > 0
-            got = read_grid(recover_contrast(sharp, near), near, n)
+            # the filter rings around a clipped spot: what it touches is erased, then, when
+            # that erases too much, only what is clipped
+            for guard in (int(2 * PX) + 1, 1):
+                near = cv2.dilate(clipped.astype(np.uint8), np.ones((guard, guard))) > 0
+                got = read_grid(recover_contrast(sharp, near), near, n, known(n))
+                if got is not None or not clipped.any():
+                    break
         if got is None:
-            got = read_grid(recover_contrast(crop, clipped), clipped, n)
+            got = read_grid(recover_contrast(crop, clipped), clipped, n, known(n))
         if got is None or not accept(got[0].text):
             continue
         decoded, grid = got
         corners = grid.to_crop(np.array([[0, 0], [n, 0], [n, n], [0, n]], np.float64))
-        method = f"known-grid/rs ({decoded.erasures} erased, {decoded.errors} corrected)"
+        filled = f", {decoded.known} known" if decoded.known else ""
+        method = f"known-grid/rs ({decoded.erasures} erased, {decoded.errors} corrected{filled})"
         code = Code(decoded.text, corners, method, n)
         return decode.to_photo([code], m)[0]
     return None

@@ -11,13 +11,20 @@ and friends), so a test can watch or replace them.
 
 from __future__ import annotations
 
+import random
 import time
 
 import numpy as np
 
-from tilegen.payload import parse_tile_url
+from tilegen.payload import (
+    TILE_PATH,
+    TOKEN_ALPHABET,
+    TOKEN_LENGTH,
+    normalise_base_url,
+    parse_tile_url,
+)
 
-from . import decode, grid_sampler
+from . import decode, grid_sampler, qr_codewords
 from .decode import Code
 from .markers import Board
 from .psf import Kernel, nearest
@@ -267,7 +274,9 @@ GRID_PAD = 0.6  # the grid pass's window reaches this share of a code beyond the
 DEBLUR_SPREAD = 0.25  # deblur when the kernel's spread is this share of a module
 
 
-def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> list[Code]:
+def grid_pass(
+    gray, located, missed, codes, accept, deadline, kernels=None, base_url=None
+) -> list[Code]:
     """Pass 2b: regions that looked like a code and stayed unread, sampled from the
     known geometry of a tile's code (:mod:`scanner.grid_sampler`), until ``deadline``.
 
@@ -275,10 +284,12 @@ def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> l
     count and the code's printed size come from tile codes already read in the photo
     (other codes, a poster say, are no guide), else from the tile standard. ``kernels``
     (stage -> fitted point-spread functions) deblur a region whose blur is large against
-    its modules, as in pass 2.
+    its modules, as in pass 2. The text before the token, known from ``base_url`` or from
+    the tiles read, puts most of the data codewords in place before Reed-Solomon.
     """
     tiles = [c for c in codes if accept(c.text)]
     sizes = _module_counts(tiles)
+    known = _known_codewords(tiles, base_url)
     qr_mm = printed_qr_mm(tiles, located)
     found: list[Code] = []
     for box in missed:
@@ -298,11 +309,41 @@ def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> l
             blurred = kernel is not None and kernel.spread_px >= DEBLUR_SPREAD * module_px
             image = kernel.image() if blurred else None
             window = (x0, y0, x1, y1)
-            code = grid_sampler.read_on_board(gray, b.h, window, qr_mm, sizes, accept, image)
+            code = grid_sampler.read_on_board(gray, b.h, window, qr_mm, sizes, accept, image, known)
             if code is not None:
                 found.append(code)
             break
     return found
+
+
+def _known_codewords(tiles: list[Code], base_url: str | None):
+    """For a module count, the data codewords of the tile texts this photo may hold: one
+    map for each text before the token (the deployment's, else those of tiles read here,
+    most common first)."""
+    counts: dict[str, int] = {}
+    for c in tiles:
+        prefix = c.text[: -len(parse_tile_url(c.text))]
+        counts[prefix] = counts.get(prefix, 0) + 1
+    prefixes = sorted(counts, key=lambda p: -counts[p])
+    if base_url is not None:
+        prefixes = [normalise_base_url(base_url) + TILE_PATH]
+
+    def known(n: int) -> tuple[dict[int, int], ...]:
+        version = qr_codewords.version_of(n)
+        maps = (qr_codewords.known_codewords(_sample_texts(p), version) for p in prefixes)
+        return tuple(m for m in maps if m)
+
+    return known
+
+
+def _sample_texts(prefix: str, count: int = 16) -> tuple[str, ...]:
+    """Texts of ``prefix`` and random tokens: the codewords all of them share are the
+    ones no token changes."""
+    rng = random.Random(prefix)
+    tokens = (
+        "".join(rng.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH)) for _ in range(count)
+    )
+    return tuple(prefix + t for t in tokens)
 
 
 def still_unread(unread: list[np.ndarray], codes: list[Code]) -> list[np.ndarray]:

@@ -114,7 +114,8 @@ def scan_photo(
     codes = dedupe(codes + found)
     deadline = started + HINT_DEADLINE_S
     accept = _tile_filter(base_url, hints)
-    codes = dedupe(codes + grid_pass(gray, located, missed, codes, accept, deadline, kernels))
+    found = grid_pass(gray, located, missed, codes, accept, deadline, kernels, base_url)
+    codes = dedupe(codes + found)
     codes = dedupe(codes + hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline))
     unread = still_unread(unread, codes)
     sightings, unknown = _sightings(codes, photo.name, located, base_url)
