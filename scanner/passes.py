@@ -3,6 +3,10 @@
 
 2. :func:`blob_pass`: crops around code-like texture that no decoded code explains,
    rectified through a located board where one lies under them.
+2a. :func:`detected_pass`: codes zxing-cpp found but could not correct, read on their
+   own corners with clipped modules erased.
+2b. :func:`grid_pass`: code-like regions left unread on a board, from a tile's known
+   geometry.
 3. :func:`hint_pass`: overlapping windows over a board while hinted tokens are missing.
 
 Crops are decoded through the ``decode`` module's attributes (``decode.warp_board_window``
@@ -242,6 +246,25 @@ def _decode_off_board(gray, box, qr_px_full: float) -> list[Code]:
     )
     crop, m = decode.image_window(gray, (x0, y0, x1, y1), up)
     return decode.to_photo(decode.decode_crop(crop, up, bool), m)
+
+
+def detected_pass(gray, failed: list[decode.Detected], codes, deadline) -> list[Code]:
+    """Pass 2a: codes zxing-cpp found on the whole photo but could not correct, read again
+    on their own corners with clipped modules erased (:func:`grid_sampler.read_detected`),
+    until ``deadline``. Each place is tried once."""
+    found: list[Code] = []
+    tried: list[np.ndarray] = []
+    for d in failed:
+        box = np.concatenate([d.corners.min(axis=0), d.corners.max(axis=0)])
+        if time.monotonic() > deadline or _explained(box, [c.corners for c in codes + found]):
+            continue
+        if _explained(box, tried):
+            continue
+        tried.append(d.corners)
+        code = grid_sampler.read_detected(gray, d)
+        if code is not None:
+            found.append(code)
+    return found
 
 
 def hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline) -> list[Code]:
