@@ -1,6 +1,8 @@
 """QR decoding passes. Each pass spends effort only where codes are still missing.
 
-1. zxing-cpp on the whole photo.
+1. zxing-cpp on the whole photo. A code it finds but cannot correct is kept
+   (:class:`Detected`) and read again on its own corners with the clipped modules
+   erased (:func:`scanner.grid_sampler.read_detected`).
 2. Where the photo has code-like texture that no decoded code explains, a
    crop around it: rectified through the board's homography when it lies on
    a located board, upsampled to about five pixels per module and sharpened,

@@ -20,8 +20,12 @@ tile was stuck. What is left to find is where it sits and that small turn:
    light above; a module whose centre is clipped is an *erasure*, never a guess.
 
 :func:`scanner.qr_codewords.decode_modules` then corrects errors and erasures with
-Reed-Solomon. The caller accepts the text only when it is a tile URL (and one of the
-tokens it expects, when it gives them).
+Reed-Solomon, with the data codewords a tile's text is known to hold (its base URL,
+``/t/``, the padding) put in place when the caller gives them. The caller accepts the
+text only when it is a tile URL (and one of the tokens it expects, when it gives them).
+
+:func:`read_detected` does the same for any code zxing-cpp found but could not correct,
+placed by the corners zxing-cpp gives rather than by a board.
 """
 
 from __future__ import annotations

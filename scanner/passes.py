@@ -15,21 +15,15 @@ and friends), so a test can watch or replace them.
 
 from __future__ import annotations
 
-import random
 import time
 
 import numpy as np
 
-from tilegen.payload import (
-    TILE_PATH,
-    TOKEN_ALPHABET,
-    TOKEN_LENGTH,
-    normalise_base_url,
-    parse_tile_url,
-)
+from tilegen.payload import parse_tile_url
 
-from . import decode, grid_sampler, qr_codewords
+from . import decode, grid_sampler
 from .decode import Code
+from .known_text import tile_codewords
 from .markers import Board
 from .psf import Kernel, nearest
 from .quality import blur_sigma
@@ -312,7 +306,7 @@ def grid_pass(
     """
     tiles = [c for c in codes if accept(c.text)]
     sizes = _module_counts(tiles)
-    known = _known_codewords(tiles, base_url)
+    known = tile_codewords(tiles, base_url)
     qr_mm = printed_qr_mm(tiles, located)
     found: list[Code] = []
     for box in missed:
@@ -337,36 +331,6 @@ def grid_pass(
                 found.append(code)
             break
     return found
-
-
-def _known_codewords(tiles: list[Code], base_url: str | None):
-    """For a module count, the data codewords of the tile texts this photo may hold: one
-    map for each text before the token (the deployment's, else those of tiles read here,
-    most common first)."""
-    counts: dict[str, int] = {}
-    for c in tiles:
-        prefix = c.text[: -len(parse_tile_url(c.text))]
-        counts[prefix] = counts.get(prefix, 0) + 1
-    prefixes = sorted(counts, key=lambda p: -counts[p])
-    if base_url is not None:
-        prefixes = [normalise_base_url(base_url) + TILE_PATH]
-
-    def known(n: int) -> tuple[dict[int, int], ...]:
-        version = qr_codewords.version_of(n)
-        maps = (qr_codewords.known_codewords(_sample_texts(p), version) for p in prefixes)
-        return tuple(m for m in maps if m)
-
-    return known
-
-
-def _sample_texts(prefix: str, count: int = 16) -> tuple[str, ...]:
-    """Texts of ``prefix`` and random tokens: the codewords all of them share are the
-    ones no token changes."""
-    rng = random.Random(prefix)
-    tokens = (
-        "".join(rng.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH)) for _ in range(count)
-    )
-    return tuple(prefix + t for t in tokens)
 
 
 def still_unread(unread: list[np.ndarray], codes: list[Code]) -> list[np.ndarray]:

@@ -11,6 +11,7 @@ from qrcode.util import QRData, create_data
 import scanner.passes as passes
 import scanner.scan as scan_module
 from scanner import scan_photos
+from scanner.known_text import tile_codewords
 from scanner.qr_codewords import SPARE_CHECK_SYMBOLS, decode_modules, structure
 from scanner.synth import DEMO_BASE_URL, TileSpec, finder_centre_mm, make_board_photo
 from tilegen.payload import TOKEN_ALPHABET, tile_url
@@ -33,7 +34,7 @@ def stream(text: str) -> list[int]:
 
 
 def known_for(prefix: str = PREFIX) -> dict[int, int]:
-    return passes._known_codewords([], prefix.removesuffix("/t/"))(29)[0]
+    return tile_codewords([], prefix.removesuffix("/t/"))(29)[0]
 
 
 def erase_words(n: int, words) -> np.ndarray:
@@ -156,6 +157,6 @@ def test_a_tile_a_third_under_glare_is_read_with_its_known_text(glared, base_url
 
 def test_without_the_known_text_that_tile_stays_unread(glared, monkeypatch):
     """The same photo, the known codewords withheld: too much of the code is lost."""
-    monkeypatch.setattr(passes, "_known_codewords", lambda tiles, base_url: lambda n: ())
+    monkeypatch.setattr(passes, "tile_codewords", lambda tiles, base_url: lambda n: ())
     data = scan_photos([glared.image], geometries=BOARD, base_url=DEMO_BASE_URL).to_json()
     assert {t["token"] for t in data["tiles"]} == {t.token for t in OTHERS}
