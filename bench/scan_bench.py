@@ -241,7 +241,7 @@ def compare_band(settings, photos, seed, workers: dict[str, Worker]) -> dict:
     """One band's photos through each worker in turn (order alternating, so that both
     meet the same load): recall, misplaced, wall and CPU seconds per worker."""
     stats = {name: {"n": 0, "found": 0, "misplaced": 0, "wall": [], "cpu": []} for name in workers}
-    path = Path("/tmp/caseboard-scan-bench.jpg")
+    path = Path(f"/tmp/caseboard-scan-bench-{os.getpid()}.jpg")
     for k, photo_seed in enumerate(photo_seeds(photos, seed)):
         photo = band_photo(settings, photo_seed)
         path.write_bytes(photo.jpeg_bytes())
@@ -391,7 +391,7 @@ def real_glare(root: Path, seeds, scanners: dict) -> dict:
     photos whose codes raw zxing-cpp reads, each code given spots (:data:`REAL_GLARE`):
     {label: {"codes": n, "zxing-cpp": found, name: found...}}."""
     rows = {label: dict.fromkeys(["codes", "zxing-cpp", *scanners], 0) for label, *_ in REAL_GLARE}
-    path = Path("/tmp/caseboard-scan-bench.png")
+    path = Path(f"/tmp/caseboard-scan-bench-{os.getpid()}.png")
     for img in sorted(root.rglob("*.png")) + sorted(root.rglob("*.jpg")):
         expected = set(_expected(img))
         gray = load_photo(img).gray
