@@ -55,6 +55,9 @@ WEAK = (0.2, 0.35)  # modules sampled fainter than this are also erased, in turn
 # across around it is clipped too
 CORE_MODULES, CORE_SHARE = 3, 0.5
 DECONV_NSR = 0.008  # the Wiener filter's noise-to-signal ratio for a blurred crop
+# after deconvolution, the modules erased round a clipped pixel: within a module (the
+# filter rings there), then, when that erases too much, only the clipped ones
+DECONV_GUARDS = (int(2 * PX) + 1, 1)
 
 
 @dataclass
@@ -262,7 +265,7 @@ def read_on_board(
             sharp, _ = decode.deblurred_board_window(gray, h, window_mm, ppm, kernel, DECONV_NSR)
             # the filter rings around a clipped spot: what it touches is erased, then, when
             # that erases too much, only what is clipped
-            for guard in (int(2 * PX) + 1, 1):
+            for guard in DECONV_GUARDS:
                 near = cv2.dilate(clipped.astype(np.uint8), np.ones((guard, guard))) > 0
                 got = read_grid(recover_contrast(sharp, near), near, n, known(n))
                 if got is not None or not clipped.any():
