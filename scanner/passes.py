@@ -1,10 +1,10 @@
-"""Decoding passes 2 and 3 over one photo (pass 1, zxing-cpp on the whole photo, is
+"""Decoding passes 1a to 3 over one photo (pass 1, zxing-cpp on the whole photo, is
 :func:`scanner.decode.zxing`); see :mod:`scanner.decode` for what each pass does.
 
+1a. :func:`detected_pass`: codes zxing-cpp found but could not correct under glare,
+   read on their own corners with clipped modules erased.
 2. :func:`blob_pass`: crops around code-like texture that no decoded code explains,
    rectified through a located board where one lies under them.
-2a. :func:`detected_pass`: codes zxing-cpp found but could not correct, read on their
-   own corners with clipped modules erased.
 2b. :func:`grid_pass`: code-like regions left unread on a board, from a tile's known
    geometry.
 3. :func:`hint_pass`: overlapping windows over a board while hinted tokens are missing.
@@ -243,22 +243,35 @@ def _decode_off_board(gray, box, qr_px_full: float) -> list[Code]:
 
 
 def detected_pass(gray, failed: list[decode.Detected], codes, deadline) -> list[Code]:
-    """Pass 2a: codes zxing-cpp found on the whole photo but could not correct, read again
+    """Pass 1a: codes zxing-cpp found on the whole photo but could not correct, read again
     on their own corners with clipped modules erased (:func:`grid_sampler.read_detected`),
-    until ``deadline``. Each place is tried once."""
+    until ``deadline``. Only where glare clipped some of the code (a blurred code is
+    pass 2's, which deblurs it); each place once."""
     found: list[Code] = []
     tried: list[np.ndarray] = []
     for d in failed:
         box = np.concatenate([d.corners.min(axis=0), d.corners.max(axis=0)])
         if time.monotonic() > deadline or _explained(box, [c.corners for c in codes + found]):
             continue
-        if _explained(box, tried):
+        if _explained(box, tried) or not _clipped(gray, box, d.modules):
             continue
         tried.append(d.corners)
         code = grid_sampler.read_detected(gray, d)
         if code is not None:
             found.append(code)
     return found
+
+
+CLIPPED_MODULES = 2.0  # a code with less clipped than this many modules' area is not glared
+
+
+def _clipped(gray: np.ndarray, box: np.ndarray, modules: int) -> bool:
+    """True when glare clipped at least :data:`CLIPPED_MODULES` modules' area in ``box``."""
+    x0, y0 = np.maximum(box[:2].astype(int), 0)
+    x1, y1 = box[2:].astype(int) + 1
+    module_px = max(x1 - x0, y1 - y0) / modules
+    clipped = np.count_nonzero(gray[y0:y1, x0:x1] >= grid_sampler.CLIPPED)
+    return clipped >= CLIPPED_MODULES * module_px**2
 
 
 def hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline) -> list[Code]:
