@@ -565,10 +565,34 @@ def side_by_side(args) -> None:
         root = Path(args.real)
         if args.real_glare and root.exists():
             texts = {name: worker_texts(w) for name, w in workers.items()}
+            print_real(root, texts)
             print_real_glare(root, args.real_glare, texts)
     finally:
         for w in workers.values():
             w.close()
+
+
+def print_real(root: Path, scanners: dict) -> None:
+    """The real photos as they are: expected texts found by raw zxing-cpp and each scanner."""
+    names = ["zxing-cpp", *scanners]
+    print("| real photos | expected texts | " + " | ".join(names) + " |")
+    print("|" + "---|" * (2 + len(names)))
+    rows: dict[str, dict] = {}
+    for img in sorted(root.rglob("*.png")) + sorted(root.rglob("*.jpg")):
+        expected = _expected(img)
+        if not expected:
+            continue
+        r = rows.setdefault(
+            str(img.parent.relative_to(root)).split("/")[0], dict.fromkeys(["n", *names], 0)
+        )
+        r["n"] += len(expected)
+        found = {"zxing-cpp": {_norm(t) for t in raw_zxing(load_photo(img).gray)}}
+        found |= {name: {_norm(t) for t in scan(img)} for name, scan in scanners.items()}
+        for name in names:
+            r[name] += sum(1 for e in expected if e in found[name])
+    for folder, r in rows.items():
+        print(f"| {folder} | {r['n']} | " + " | ".join(str(r[k]) for k in names) + " |")
+    print()
 
 
 def print_real_glare(root: Path, seeds: int, scanners: dict) -> None:
