@@ -362,10 +362,14 @@ def real_photos(root: Path):
     return rows
 
 
-# A specular spot laid over each code of a real photo: (label, spots, radius range as a
-# share of the code's side). "glare": one large clipped spot with a wide halo over part
-# of the code; "bright spots": two or three small clipped glints on it.
-REAL_GLARE = [("glare", 1, (0.08, 0.14)), ("bright spots", 3, (0.05, 0.09))]
+# Specular spots laid over each code of a real photo: (label, spots, radius range as a
+# share of the code's side). "glare": one clipped spot with a wide halo over part of the
+# code; "large glare": a larger one; "bright spots": three small clipped glints.
+REAL_GLARE = [
+    ("glare", 1, (0.08, 0.14)),
+    ("large glare", 1, (0.14, 0.2)),
+    ("bright spots", 3, (0.05, 0.09)),
+]
 
 
 def with_spots(gray: np.ndarray, quad: np.ndarray, spots: int, radius, rng) -> np.ndarray:
