@@ -1,10 +1,15 @@
 """Benchmark: caseboard's scanner against raw decoders on the same generated photos.
 
-    python bench/scan_bench.py [--photos N] [--band TEXT]
+    python bench/scan_bench.py [--photos N] [--band TEXT] [--seeds 0,1,...]
+                               [--baseline REV] [--real-glare N] [--deadline S]
 
 Prints one table (recall, misplaced tiles, seconds per 12 MP photo, peak
 memory at 48 MP) and then the real third-party photos comparison.
-Recall counts tiles whose whole QR code is in the frame.
+Recall counts tiles whose whole QR code is in the frame. ``--seeds`` repeats each band
+at other photo seeds. ``--baseline REV`` instead scans the same photos with this tree's
+scanner and commit REV's, side by side (two worker processes, CPU time of the scan
+alone, ratios). ``--real-glare N`` adds the real photos with specular spots laid over
+their codes.
 
 The hand-held bands (below the line) model a phone held in the hand: a straight
 hand-shake streak of random direction, a hard specular glare spot from a glossy
