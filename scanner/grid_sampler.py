@@ -232,7 +232,7 @@ def _decode_sampled(norm, clipped, grid: Grid, known, levels) -> Decoded | None:
         attempts.append((values, cv2.dilate(hit.astype(np.uint8), np.ones((3, 3))) > 0))
     for v, erased in attempts:
         for fill in (*known, None):
-            got = decode_modules(v < 0, erased, levels, known=fill)
+            got = decode_modules(v < 0, erased, levels, known=fill, sureness=np.abs(v))
             if got is not None:
                 return got
     return None

@@ -40,6 +40,9 @@ SPARE_CHECK_SYMBOLS = 2
 #: modules glare left of each erased codeword must agree with it: no more than this share
 #: (and two) may differ. A wrong decode differs in about half of them.
 PARTIAL_DISAGREE = 0.3
+#: Generalised minimum-distance decoding erases this many more of a block's least sure
+#: codewords at each try.
+GMD_STEP = 2
 #: A format-information copy this far (in bits) from a valid word is not trusted.
 FORMAT_MAX_DISTANCE = 3
 ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -163,6 +166,7 @@ def decode_modules(
     erased: np.ndarray,
     levels: tuple[int, ...] = (ERROR_CORRECT_M,),
     known: dict[int, int] | None = None,
+    sureness: np.ndarray | None = None,
 ) -> Decoded | None:
     """The text of a sampled symbol (``dark``, ``erased``: bool N x N), or None.
 
@@ -171,27 +175,35 @@ def decode_modules(
     each level in ``levels`` are tried and only a clean Reed-Solomon decode is accepted.
     ``known`` (codeword position in the symbol's stream -> value, from
     :func:`known_codewords`, for the first level in ``levels``) replaces those codewords.
+    ``sureness`` (float N x N, higher is surer: how far a module read from the threshold)
+    lets a block that does not correct erase its least sure codewords too, under the
+    level and mask the format information gave (not under the ones merely tried).
     """
     st = structure(version_of(dark.shape[0]))
-    pairs = [p for p in read_format(dark, erased, st) if p[0] in levels]
-    pairs += [(lvl, m) for lvl in levels for m in range(8) if (lvl, m) not in pairs]
+    read = [p for p in read_format(dark, erased, st) if p[0] in levels]
+    pairs = read + [(lvl, m) for lvl in levels for m in range(8) if (lvl, m) not in read]
     rows = np.array([p[0] for p in st.data])
     cols = np.array([p[1] for p in st.data])
     bits, lost = dark[rows, cols].astype(bool), erased[rows, cols].astype(bool)
+    sure = None if sureness is None else sureness[rows, cols]
     for level, mask in pairs:
         flip = np.array([mask_func(mask)(r, c) for r, c in st.data], bool)
         fill = known if known and level == levels[0] else {}
-        got = _correct(bits ^ flip, lost, st.version, level, fill)
+        gmd = sure if (level, mask) in read else None
+        got = _correct(bits ^ flip, lost, st.version, level, fill, gmd)
         if got is not None:
             text, errors, erasures = got
             return Decoded(text, mask, level, errors, erasures, len(fill))
     return None
 
 
-def _correct(bits: np.ndarray, lost: np.ndarray, version: int, level: int, known=None):
+def _correct(bits, lost, version: int, level: int, known=None, sureness=None):
     """Codewords from unmasked bits, de-interleaved, corrected and parsed; or None.
     ``known`` codewords (stream position -> value) replace what was read and must come
-    through Reed-Solomon unchanged."""
+    through Reed-Solomon unchanged. With ``sureness`` (per bit, higher is surer), a
+    block that does not correct is tried again with its least sure codewords erased too,
+    :data:`GMD_STEP` more at a time while the check symbols allow (generalised
+    minimum-distance decoding): a wrong codeword erased costs one check symbol, not two."""
     blocks = rs_blocks(version, level)
     total = sum(b.total_count for b in blocks)
     words = np.packbits(bits[: total * 8]).tolist()
@@ -199,35 +211,56 @@ def _correct(bits: np.ndarray, lost: np.ndarray, version: int, level: int, known
     lost_words = lost_bits.any(axis=1)
     for i, value in (known or {}).items():
         words[i], lost_words[i] = value, False
+    sure = None
+    if sureness is not None:
+        sure = np.where(lost_bits, np.inf, sureness[: total * 8].reshape(total, 8)).min(axis=1)
     data, errors, erasures = [], 0, 0
     seen = differ = 0
     for block, index in zip(blocks, _interleaving(blocks), strict=True):
         nsym = block.total_count - block.data_count
         message = bytearray(words[i] for i in index)
-        erase = [k for k, i in enumerate(index) if lost_words[i]]
-        if len(erase) > nsym - SPARE_CHECK_SYMBOLS:
+        clipped = [k for k, i in enumerate(index) if lost_words[i]]
+        budget = nsym - SPARE_CHECK_SYMBOLS - len(clipped)
+        if budget < 0:
             return None
-        try:
-            fixed, full, errata = _codec(nsym).decode(message, erase_pos=erase or None)
-        except ReedSolomonError:
+        doubtful = []
+        if sure is not None:
+            free = [k for k, i in enumerate(index) if not lost_words[i] and i not in (known or {})]
+            doubtful = sorted(free, key=lambda k: sure[index[k]])
+        for extra in range(0, budget + 1, GMD_STEP) if doubtful else (0,):
+            got = _block(message, clipped + doubtful[:extra], nsym, index, known)
+            if got is not None:
+                break
+        else:
             return None
-        wrong = len(set(errata) - set(erase))
-        if 2 * wrong + len(erase) > nsym - SPARE_CHECK_SYMBOLS:
-            return None
-        if known and any(index[k] in known for k in set(errata)):
-            return None  # the code disagrees with the text's known part
-        for k in erase:  # an erased codeword's modules that glare left must agree
+        fixed, full, wrong, erased = got
+        for k in clipped:  # an erased codeword's modules that glare left must agree
             keep = ~lost_bits[index[k]]
-            got = np.unpackbits(np.array([full[k], message[k]], np.uint8)).reshape(2, 8)
+            pair = np.unpackbits(np.array([full[k], message[k]], np.uint8)).reshape(2, 8)
             seen += int(keep.sum())
-            differ += int((got[0] != got[1])[keep].sum())
+            differ += int((pair[0] != pair[1])[keep].sum())
         data += list(fixed)
         errors += wrong
-        erasures += len(erase)
+        erasures += erased
     if known and differ > PARTIAL_DISAGREE * seen + 2:
         return None  # what glare left of the erased codewords says otherwise
     text = parse_segments(data, version)
     return None if text is None else (text, errors, erasures)
+
+
+def _block(message: bytearray, erase: list[int], nsym: int, index: list[int], known):
+    """One block corrected with ``erase`` erased: (data, codeword, errors, erasures), or
+    None when it does not correct with check symbols to spare, or changes a known word."""
+    try:
+        fixed, full, errata = _codec(nsym).decode(message, erase_pos=erase or None)
+    except ReedSolomonError:
+        return None
+    wrong = len(set(errata) - set(erase))
+    if 2 * wrong + len(erase) > nsym - SPARE_CHECK_SYMBOLS:
+        return None
+    if known and any(index[k] in known for k in set(errata)):
+        return None  # the code disagrees with the text's known part
+    return fixed, full, wrong, len(erase)
 
 
 @lru_cache(maxsize=32)

@@ -11,6 +11,7 @@ from qrcode.util import QRData, create_data
 
 import scanner.grid_sampler as grid_sampler
 import scanner.passes as passes
+import scanner.qr_codewords as qr_codewords
 import scanner.scan as scan_module
 from scanner import scan_photos
 from scanner.known_text import tile_codewords
@@ -71,6 +72,26 @@ def test_more_erasures_than_check_symbols_decode_with_the_known_text():
     got = decode_modules(dark, erased, known=known)
     assert got is not None and got.text == url and got.known == len(known)
     assert got.erasures == 10
+
+
+def test_least_sure_codewords_are_erased_when_a_block_does_not_correct():
+    """Erasures up to the margin and two codewords read wrong, faintly: as errors they
+    cost four check symbols and the block does not correct; erased, as the faintest
+    codewords, two. A codeword read wrong but surely is not erased, and stays an error."""
+    url = tile_url(DEMO_BASE_URL, tokens(1, seed=6)[0])
+    m = np.array(qr_symbol(url).rows, bool)
+    spare = CHECK - SPARE_CHECK_SYMBOLS
+    erased = erase_words(len(m), range(DATA, DATA + spare - 2))
+    order = np.array(structure(3).data)
+    dark, sureness = np.where(erased, False, m), np.ones(m.shape)
+    for w in (3, 20):
+        rows, cols = order[8 * w : 8 * w + 8].T
+        dark[rows[:3], cols[:3]] = ~dark[rows[:3], cols[:3]]
+        sureness[rows[:3], cols[:3]] = 0.05
+    assert decode_modules(dark, erased) is None
+    got = decode_modules(dark, erased, sureness=sureness)
+    assert got is not None and got.text == url and got.errors == 0
+    assert decode_modules(dark, erased, sureness=np.ones(m.shape)) is None
 
 
 def test_the_token_and_too_many_check_symbols_lost_yields_nothing():
@@ -157,11 +178,16 @@ def test_a_tile_a_third_under_glare_is_read_with_its_known_text(glared, base_url
     assert method.startswith("known-grid/rs") and "known" in method.split("(")[1]
 
 
-def test_without_the_known_text_that_tile_stays_unread(glared, monkeypatch):
-    """The same photo, the known codewords withheld: too much of the code is lost."""
-    monkeypatch.setattr(passes, "tile_codewords", lambda tiles, base_url: lambda n: ())
+@pytest.mark.parametrize("with_known", [True, False])
+def test_without_the_known_text_that_tile_stays_unread(glared, monkeypatch, with_known):
+    """The same photo, the known codewords withheld (and no least-sure codewords erased
+    either): too much of the code is lost."""
+    monkeypatch.setattr(qr_codewords, "GMD_STEP", 10**6)
+    if not with_known:
+        monkeypatch.setattr(passes, "tile_codewords", lambda tiles, base_url: lambda n: ())
     data = scan_photos([glared.image], geometries=BOARD, base_url=DEMO_BASE_URL).to_json()
-    assert {t["token"] for t in data["tiles"]} == {t.token for t in OTHERS}
+    tokens = {t["token"] for t in data["tiles"]}
+    assert tokens == {t.token for t in OTHERS} | ({CORNER.token} if with_known else set())
 
 
 @pytest.fixture(scope="module")
