@@ -1,10 +1,15 @@
 """Benchmark: caseboard's scanner against raw decoders on the same generated photos.
 
-    python bench/scan_bench.py [--photos N] [--band TEXT]
+    python bench/scan_bench.py [--photos N] [--band TEXT] [--seeds 0,1,...]
+                               [--baseline REV] [--real-glare N] [--deadline S]
 
 Prints one table (recall, misplaced tiles, seconds per 12 MP photo, peak
 memory at 48 MP) and then the real third-party photos comparison.
-Recall counts tiles whose whole QR code is in the frame.
+Recall counts tiles whose whole QR code is in the frame. ``--seeds`` repeats each band
+at other photo seeds. ``--baseline REV`` instead scans the same photos with this tree's
+scanner and commit REV's, side by side (two worker processes, CPU time of the scan
+alone, ratios). ``--real-glare N`` adds the real photos with specular spots laid over
+their codes.
 
 The hand-held bands (below the line) model a phone held in the hand: a straight
 hand-shake streak of random direction, a hard specular glare spot from a glossy
@@ -136,7 +141,12 @@ def raw_opencv(gray):
 BASELINES = {"zxing-cpp": raw_zxing, "pyzbar": raw_zbar, "OpenCV Aruco": raw_opencv}
 
 
-def run_band(label, settings, photos):
+def photo_seeds(photos: int, seed: int) -> range:
+    """The photo seeds of one run: seed 0 is 0, 1, 2...; seed 3 is 3000, 3001..."""
+    return range(1000 * seed, 1000 * seed + photos)
+
+
+def run_band(label, settings, photos, seed=0):
     stats = {
         "n": 0,
         "found": 0,
@@ -147,11 +157,11 @@ def run_band(label, settings, photos):
         "kernel_err": [],
         "base": {k: [0, []] for k in BASELINES},
     }
-    for seed in range(photos):
-        photo = band_photo(settings, seed)
+    for photo_seed in photo_seeds(photos, seed):
+        photo = band_photo(settings, photo_seed)
         data = photo.jpeg_bytes()
         t, cpu = time.perf_counter(), _cpu()
-        result = scan_photos([(f"{label}-{seed}.jpg", data)]).to_json()
+        result = scan_photos([(f"{label}-{photo_seed}.jpg", data)]).to_json()
         stats["times"].append(time.perf_counter() - t)
         stats["cpu"].append(_cpu() - cpu)
         kernel = (result["boards"] or [{}])[0].get("psf")
@@ -175,6 +185,132 @@ def run_band(label, settings, photos):
             stats["base"][name][1].append(time.perf_counter() - t)
             stats["base"][name][0] += sum(1 for tr in photo.visible if tr.payload in texts)
     return stats
+
+
+class Worker:
+    """A process scanning photos with the scanner of one source tree (this one, or a
+    baseline commit's exported by :func:`export_tree`): one path in, one JSON line out
+    (the tiles and unknown texts, wall and CPU seconds of the scan alone)."""
+
+    def __init__(self, root: Path, deadline: float | None):
+        args = [sys.executable, __file__, "--worker", str(root)]
+        env = {**os.environ, "SCAN_BENCH_DEADLINE": "" if deadline is None else str(deadline)}
+        self.proc = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+
+    def scan(self, path: Path) -> dict:
+        self.proc.stdin.write(f"{path}\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def serve(root: str) -> None:
+    """The worker's side of :class:`Worker`."""
+    sys.path.insert(0, root)
+    for name in [m for m in sys.modules if m.split(".")[0] in ("scanner", "tilegen")]:
+        del sys.modules[name]
+    import scanner.scan as scanning
+
+    if os.environ.get("SCAN_BENCH_DEADLINE"):
+        scanning.HINT_DEADLINE_S = float(os.environ["SCAN_BENCH_DEADLINE"])
+    for line in sys.stdin:
+        t, cpu = time.perf_counter(), _cpu()
+        data = scanning.scan_photos([line.strip()]).to_json()
+        wall, cpu = time.perf_counter() - t, _cpu() - cpu
+        tiles = [{k: t[k] for k in ("token", "stage", "zone", "payload")} for t in data["tiles"]]
+        print(json.dumps({"tiles": tiles, "unknown": data["unknown"], "wall": wall, "cpu": cpu}))
+        sys.stdout.flush()
+
+
+def export_tree(rev: str) -> Path:
+    """The scanner and tilegen packages of commit ``rev``, in a temporary directory."""
+    repo = Path(__file__).resolve().parent.parent
+    out = Path(f"/tmp/caseboard-scan-baseline-{rev.replace('/', '_')}")
+    if not out.exists():
+        out.mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(repo), "archive", rev, "scanner", "tilegen"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
+def compare_band(settings, photos, seed, workers: dict[str, Worker]) -> dict:
+    """One band's photos through each worker in turn (order alternating, so that both
+    meet the same load): recall, misplaced, wall and CPU seconds per worker."""
+    stats = {name: {"n": 0, "found": 0, "misplaced": 0, "wall": [], "cpu": []} for name in workers}
+    path = Path(f"/tmp/caseboard-scan-bench-{os.getpid()}.jpg")
+    for k, photo_seed in enumerate(photo_seeds(photos, seed)):
+        photo = band_photo(settings, photo_seed)
+        path.write_bytes(photo.jpeg_bytes())
+        names = list(workers)[:: 1 if k % 2 == 0 else -1]
+        for name in names:
+            out = workers[name].scan(path)
+            s = stats[name]
+            s["wall"].append(out["wall"])
+            s["cpu"].append(out["cpu"])
+            got = {t["token"]: t for t in out["tiles"]}
+            for truth in photo.visible:
+                s["n"] += 1
+                tile = got.get(truth.token)
+                if tile is None:
+                    continue
+                s["found"] += 1
+                if tile["zone"] is not None and (tile["stage"], tile["zone"]) != (
+                    truth.stage,
+                    truth.zone,
+                ):
+                    s["misplaced"] += 1
+    return stats
+
+
+def print_comparison(args, workers: dict[str, Worker]) -> None:
+    """The bands side by side: this tree against the baseline commit, per seed."""
+    base = args.baseline
+    print(
+        f"| band | seed | tiles | recall (this / {base}) | misplaced (this / {base}) "
+        f"| median s (this / {base}) | median CPU s (this / {base}) | CPU ratio |"
+    )
+    print("|" + "---|" * 8)
+    all_cpu = {name: [] for name in workers}
+    all_wall = {name: [] for name in workers}
+    for label, settings, times in BANDS:
+        if not any(part in label for part in args.band.split(",")):
+            continue
+        for seed in args.seeds:
+            st = compare_band(settings, times * args.photos, seed, workers)
+            this, old = st["this"], st["baseline"]
+            for name in workers:
+                all_cpu[name] += st[name]["cpu"]
+                all_wall[name] += st[name]["wall"]
+            med = {name: statistics.median(st[name]["cpu"]) for name in workers}
+            wall = {name: statistics.median(st[name]["wall"]) for name in workers}
+            recall = {name: 100 * st[name]["found"] / st[name]["n"] for name in workers}
+            print(
+                f"| {label} | {seed} | {this['n']} "
+                f"| {recall['this']:.1f} % / {recall['baseline']:.1f} % "
+                f"| {this['misplaced']} / {old['misplaced']} "
+                f"| {wall['this']:.2f} / {wall['baseline']:.2f} "
+                f"| {med['this']:.2f} / {med['baseline']:.2f} "
+                f"| {med['this'] / med['baseline']:.2f} |",
+                flush=True,
+            )
+    if all_cpu["this"]:
+        cpu = {name: statistics.median(v) for name, v in all_cpu.items()}
+        wall = {name: statistics.median(v) for name, v in all_wall.items()}
+        print(
+            f"\nall photos: median CPU {cpu['this']:.2f} s (this) / {cpu['baseline']:.2f} s "
+            f"({base}), ratio {cpu['this'] / cpu['baseline']:.2f}; median wall clock "
+            f"{wall['this']:.2f} s / {wall['baseline']:.2f} s, ratio "
+            f"{wall['this'] / wall['baseline']:.2f}"
+        )
 
 
 def _cpu() -> float:
@@ -231,6 +367,75 @@ def real_photos(root: Path):
     return rows
 
 
+# Specular spots laid over each code of a real photo: (label, spots, radius range as a
+# share of the code's side). "glare": one clipped spot with a wide halo over part of the
+# code; "large glare": a larger one; "bright spots": three small clipped glints.
+REAL_GLARE = [
+    ("glare", 1, (0.08, 0.14)),
+    ("large glare", 1, (0.14, 0.2)),
+    ("bright spots", 3, (0.05, 0.09)),
+]
+
+
+def with_spots(gray: np.ndarray, quad: np.ndarray, spots: int, radius, rng) -> np.ndarray:
+    """``gray`` with ``spots`` specular spots (a clipped core, a halo that squeezes the
+    contrast) at random places on the code ``quad`` (photo px), as scanner.synth_camera
+    lays them on a board photo."""
+    side = float(np.linalg.norm(quad - np.roll(quad, 1, axis=0), axis=1).mean())
+    out = gray.astype(np.float32)
+    yy, xx = np.ogrid[: gray.shape[0], : gray.shape[1]]
+    for _ in range(spots):
+        a, b = rng.uniform(0.1, 0.9, 2)
+        top = quad[0] + a * (quad[1] - quad[0])
+        bottom = quad[3] + a * (quad[2] - quad[3])
+        x, y = top + b * (bottom - top)
+        r = rng.uniform(*radius) * side
+        q2 = ((xx - x) ** 2 + (yy - y) ** 2) / r**2
+        out += 420.0 * np.exp(-(q2**2)) + 90.0 * np.exp(-q2 / 6)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def real_glare(root: Path, seeds, scanners: dict) -> dict:
+    """Raw zxing-cpp and each scanner (name -> photo path -> texts found) on the real
+    photos whose codes raw zxing-cpp reads, each code given spots (:data:`REAL_GLARE`):
+    {label: {"codes": n, "zxing-cpp": found, name: found...}}."""
+    rows = {label: dict.fromkeys(["codes", "zxing-cpp", *scanners], 0) for label, *_ in REAL_GLARE}
+    path = Path(f"/tmp/caseboard-scan-bench-{os.getpid()}.png")
+    for img in sorted(root.rglob("*.png")) + sorted(root.rglob("*.jpg")):
+        expected = set(_expected(img))
+        gray = load_photo(img).gray
+        clean = [b for b in zxingcpp.read_barcodes(gray) if _norm(b.text) in expected]
+        for k, b in enumerate(clean):
+            p = b.position
+            corners = (p.top_left, p.top_right, p.bottom_right, p.bottom_left)
+            quad = np.array([[q.x, q.y] for q in corners], np.float64)
+            want = _norm(b.text)
+            for label, spots, radius in REAL_GLARE:
+                for seed in seeds:
+                    rng = np.random.default_rng([seed, k, len(img.name), spots])
+                    spotted = with_spots(gray, quad, spots, radius, rng)
+                    path.write_bytes(cv2.imencode(".png", spotted)[1].tobytes())
+                    r = rows[label]
+                    r["codes"] += 1
+                    r["zxing-cpp"] += want in {_norm(t) for t in raw_zxing(spotted)}
+                    for name, scan in scanners.items():
+                        r[name] += want in {_norm(t) for t in scan(path)}
+    return rows
+
+
+def worker_texts(worker: Worker):
+    def texts(path: Path) -> set[str]:
+        out = worker.scan(path)
+        return {t["payload"] for t in out["tiles"]} | set(out["unknown"])
+
+    return texts
+
+
+def in_process_texts(path: Path) -> set[str]:
+    data = scan_photos([path]).to_json()
+    return {t["payload"] for t in data["tiles"]} | set(data["unknown"])
+
+
 def _norm(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
@@ -262,7 +467,29 @@ def main():
         help="the photo's time limit in seconds of wall clock (default: the scanner's, "
         "1.6 s); on a shared, busy machine the wall clock runs several times the CPU time",
     )
+    ap.add_argument(
+        "--seeds",
+        default="0",
+        help="photo seeds, comma-separated (0: 0, 1, 2...; 3: 3000, 3001...)",
+    )
+    ap.add_argument(
+        "--baseline",
+        default=None,
+        help="a commit (e.g. main): its scanner and "
+        "this tree's, side by side on the same photos, instead of the raw decoders",
+    )
+    ap.add_argument(
+        "--real-glare",
+        type=int,
+        default=0,
+        metavar="SEEDS",
+        help="also the real photos with spots laid over their codes, SEEDS times",
+    )
+    ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker:
+        return serve(args.worker)
+    args.seeds = [int(v) for v in args.seeds.split(",")]
     if args.deadline is not None:
         scan_module.HINT_DEADLINE_S = args.deadline
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -270,38 +497,27 @@ def main():
         f"machine: {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, "
         f"OpenCV {cv2.__version__}, zxing-cpp {version('zxing-cpp')}; {args.photos} photos "
         f"of 12 MP per band ({2 * args.photos} per hand-held band), 12 tiles each; "
-        f"time limit {scan_module.HINT_DEADLINE_S} s a photo; "
+        f"seeds {args.seeds}; time limit {scan_module.HINT_DEADLINE_S} s a photo; "
         f"load average at start {os.getloadavg()[0]:.1f}\n"
     )
+    if args.baseline:
+        return side_by_side(args)
     head = (
-        "| band | tiles | caseboard recall | misplaced | no zone | median s | max s"
+        "| band | seed | tiles | caseboard recall | misplaced | no zone | median s | max s"
         " | median CPU s | max CPU s | streak error px | zxing-cpp | pyzbar"
         " | OpenCV Aruco | caseboard / zxing-cpp |"
     )
     print(head)
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 15)
     all_times, all_cpu = [], []
     for label, settings, times in BANDS:
         if not any(part in label for part in args.band.split(",")):
             continue
-        s = run_band(label, settings, times * args.photos)
-        all_times += s["times"]
-        all_cpu += s["cpu"]
-        n = s["n"]
-        base = {k: v[0] / n for k, v in s["base"].items()}
-        ratio = (s["found"] / n) / base["zxing-cpp"] if base["zxing-cpp"] else float("inf")
-        err = f"{statistics.median(s['kernel_err']):.2f}" if s["kernel_err"] else "–"
-        print(
-            f"| {label} | {n} | {100 * s['found'] / n:.1f} % | {s['misplaced']} | {s['no_zone']} "
-            f"| {statistics.median(s['times']):.2f} | {max(s['times']):.2f} "
-            f"| {statistics.median(s['cpu']):.2f} | {max(s['cpu']):.2f} | {err} "
-            + " ".join(
-                f"| {100 * base[k]:.1f} % ({statistics.median(s['base'][k][1]):.2f} s)"
-                for k in BASELINES
-            )
-            + f" | {ratio:.2f}x |",
-            flush=True,
-        )
+        for seed in args.seeds:
+            s = run_band(label, settings, times * args.photos, seed)
+            all_times += s["times"]
+            all_cpu += s["cpu"]
+            print(band_row(label, seed, s), flush=True)
     if all_times:
         print(
             f"\nall bands: median {statistics.median(all_times):.2f} s, max {max(all_times):.2f} s "
@@ -324,6 +540,79 @@ def main():
         print("|---|---|---|---|---|")
         for folder, (n, raw, ours, lost) in real_photos(root).items():
             print(f"| {folder} | {n} | {raw} | {ours} | {len(lost)} {' '.join(lost[:5])} |")
+    if args.real_glare and root.exists():
+        print_real_glare(root, args.real_glare, {"caseboard": in_process_texts})
+
+
+def band_row(label: str, seed: int, s: dict) -> str:
+    n = s["n"]
+    base = {k: v[0] / n for k, v in s["base"].items()}
+    ratio = (s["found"] / n) / base["zxing-cpp"] if base["zxing-cpp"] else float("inf")
+    err = f"{statistics.median(s['kernel_err']):.2f}" if s["kernel_err"] else "–"
+    return (
+        f"| {label} | {seed} | {n} | {100 * s['found'] / n:.1f} % | {s['misplaced']} "
+        f"| {s['no_zone']} | {statistics.median(s['times']):.2f} | {max(s['times']):.2f} "
+        f"| {statistics.median(s['cpu']):.2f} | {max(s['cpu']):.2f} | {err} "
+        + " ".join(
+            f"| {100 * base[k]:.1f} % ({statistics.median(s['base'][k][1]):.2f} s)"
+            for k in BASELINES
+        )
+        + f" | {ratio:.2f}x |"
+    )
+
+
+def side_by_side(args) -> None:
+    """This tree's scanner and the baseline commit's, in two worker processes."""
+    here = Path(__file__).resolve().parent.parent
+    workers = {
+        "this": Worker(here, args.deadline),
+        "baseline": Worker(export_tree(args.baseline), args.deadline),
+    }
+    try:
+        print_comparison(args, workers)
+        print(f"load average at the end {os.getloadavg()[0]:.1f} (the machine is shared)\n")
+        root = Path(args.real)
+        if args.real_glare and root.exists():
+            texts = {name: worker_texts(w) for name, w in workers.items()}
+            print_real(root, texts)
+            print_real_glare(root, args.real_glare, texts)
+    finally:
+        for w in workers.values():
+            w.close()
+
+
+def print_real(root: Path, scanners: dict) -> None:
+    """The real photos as they are: expected texts found by raw zxing-cpp and each scanner."""
+    names = ["zxing-cpp", *scanners]
+    print("| real photos | expected texts | " + " | ".join(names) + " |")
+    print("|" + "---|" * (2 + len(names)))
+    rows: dict[str, dict] = {}
+    for img in sorted(root.rglob("*.png")) + sorted(root.rglob("*.jpg")):
+        expected = _expected(img)
+        if not expected:
+            continue
+        r = rows.setdefault(
+            str(img.parent.relative_to(root)).split("/")[0], dict.fromkeys(["n", *names], 0)
+        )
+        r["n"] += len(expected)
+        found = {"zxing-cpp": {_norm(t) for t in raw_zxing(load_photo(img).gray)}}
+        found |= {name: {_norm(t) for t in scan(img)} for name, scan in scanners.items()}
+        for name in names:
+            r[name] += sum(1 for e in expected if e in found[name])
+    for folder, r in rows.items():
+        print(f"| {folder} | {r['n']} | " + " | ".join(str(r[k]) for k in names) + " |")
+    print()
+
+
+def print_real_glare(root: Path, seeds: int, scanners: dict) -> None:
+    rows = real_glare(root, range(seeds), scanners)
+    names = ["zxing-cpp", *scanners]
+    print("| real photos, a spot on each code | codes | " + " | ".join(names) + " |")
+    print("|" + "---|" * (2 + len(names)))
+    for label, r in rows.items():
+        n = r["codes"]
+        cells = " | ".join(f"{r[k]} ({100 * r[k] / n:.1f} %)" for k in names)
+        print(f"| {label} | {n} | {cells} |")
 
 
 if __name__ == "__main__":

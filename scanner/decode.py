@@ -1,6 +1,8 @@
 """QR decoding passes. Each pass spends effort only where codes are still missing.
 
-1. zxing-cpp on the whole photo.
+1. zxing-cpp on the whole photo. A code it finds but cannot correct is kept
+   (:class:`Detected`) and read again on its own corners with the clipped modules
+   erased (:func:`scanner.grid_sampler.read_detected`).
 2. Where the photo has code-like texture that no decoded code explains, a
    crop around it: rectified through the board's homography when it lies on
    a located board, upsampled to about five pixels per module and sharpened,
@@ -81,9 +83,24 @@ def _modules(barcode) -> int:
     return int(version) * 4 + 17 if version.isdigit() else DEFAULT_MODULES
 
 
+@dataclass
+class Detected:
+    """A QR code zxing-cpp found but could not correct: where it is (photo px corners of
+    the symbol, TL, TR, BR, BL), its module count and its error-correction level."""
+
+    corners: np.ndarray
+    modules: int
+    level: str  # "L", "M", "Q" or "H"
+
+
 def zxing(
-    img: np.ndarray, method: str, binarizer=zxingcpp.Binarizer.LocalAverage, downscale: bool = True
+    img: np.ndarray,
+    method: str,
+    binarizer=zxingcpp.Binarizer.LocalAverage,
+    downscale: bool = True,
+    failed: list[Detected] | None = None,
 ) -> list[Code]:
+    """Codes zxing-cpp reads; those it finds but cannot correct go to ``failed`` when given."""
     found = zxingcpp.read_barcodes(
         img,
         formats=QR,
@@ -91,18 +108,27 @@ def zxing(
         try_downscale=downscale,
         try_invert=False,
         binarizer=binarizer,
+        return_errors=failed is not None,
     )
     out = []
     for b in found:
-        if not b.valid or not b.text:
-            continue
         p = b.position
         corners = np.array(
             [[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)],
             np.float64,
         )
-        out.append(Code(b.text, corners, method, _modules(b)))
+        if b.valid and b.text:
+            out.append(Code(b.text, corners, method, _modules(b)))
+        elif failed is not None and b.error and _version(b) and b.ec_level in ("L", "M", "Q", "H"):
+            failed.append(Detected(corners, _version(b) * 4 + 17, b.ec_level))
     return out
+
+
+def _version(barcode) -> int:
+    """The symbol's version (1-40) as zxing-cpp read it; 0 for a Micro QR or none."""
+    extra = barcode.extra if isinstance(getattr(barcode, "extra", None), dict) else {}
+    version = str(extra.get("Version", ""))
+    return int(version) if version.isdigit() else 0
 
 
 def zbar(img: np.ndarray, method: str) -> list[Code]:

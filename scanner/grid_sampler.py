@@ -20,8 +20,12 @@ tile was stuck. What is left to find is where it sits and that small turn:
    light above; a module whose centre is clipped is an *erasure*, never a guess.
 
 :func:`scanner.qr_codewords.decode_modules` then corrects errors and erasures with
-Reed-Solomon. The caller accepts the text only when it is a tile URL (and one of the
-tokens it expects, when it gives them).
+Reed-Solomon, with the data codewords a tile's text is known to hold (its base URL,
+``/t/``, the padding) put in place when the caller gives them. The caller accepts the
+text only when it is a tile URL (and one of the tokens it expects, when it gives them).
+
+:func:`read_detected` does the same for any code zxing-cpp found but could not correct,
+placed by the corners zxing-cpp gives rather than by a board.
 """
 
 from __future__ import annotations
@@ -32,11 +36,14 @@ from functools import lru_cache
 
 import cv2
 import numpy as np
+from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 from scipy.ndimage import map_coordinates
 
 from . import decode
 from .decode import Code
 from .qr_codewords import Decoded, decode_modules, structure, version_of
+
+LEVELS = {"L": ERROR_CORRECT_L, "M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q, "H": ERROR_CORRECT_H}
 
 PX = 4.0  # pixels per module in the rectified crop
 CLIPPED = 250  # a pixel this bright is clipped: glare, no information left
@@ -48,6 +55,9 @@ WEAK = (0.2, 0.35)  # modules sampled fainter than this are also erased, in turn
 # across around it is clipped too
 CORE_MODULES, CORE_SHARE = 3, 0.5
 DECONV_NSR = 0.008  # the Wiener filter's noise-to-signal ratio for a blurred crop
+# after deconvolution, the modules erased round a clipped pixel: within a module (the
+# filter rings there), then, when that erases too much, only the clipped ones
+DECONV_GUARDS = (int(2 * PX) + 1, 1)
 
 
 @dataclass
@@ -134,11 +144,11 @@ def _sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return map_coordinates(img, [pts[:, 1], pts[:, 0]], order=1, mode="constant", cval=0.0)
 
 
-def refine(norm: np.ndarray, clipped: np.ndarray, grid: Grid) -> Grid:
-    """Each visible finder and alignment pattern matched alone (shifts up to 1.5 modules);
-    an affine map fitted to those that agree, a similarity to two, else ``grid`` itself."""
+def refine(norm: np.ndarray, clipped: np.ndarray, grid: Grid, reach: float = 1.5) -> Grid:
+    """Each visible finder and alignment pattern matched alone (shifts up to ``reach``
+    modules); an affine map fitted to those that agree, a similarity to two, else ``grid``."""
     src, dst = [], []
-    steps = np.arange(-1.5, 1.51, 0.25)
+    steps = np.arange(-reach, reach + 0.01, 0.25)
     shifts = np.stack(np.meshgrid(steps, steps), axis=-1).reshape(-1, 1, 2)
     scale = float(np.linalg.norm(grid.affine[:, 0]))
     clip_f = clipped.astype(np.float32)
@@ -181,25 +191,50 @@ def sample_modules(norm: np.ndarray, clipped: np.ndarray, grid: Grid):
     return values, hit, core
 
 
-def read_grid(norm: np.ndarray, clipped: np.ndarray, n: int) -> tuple[Decoded, Grid] | None:
+def read_grid(
+    norm: np.ndarray,
+    clipped: np.ndarray,
+    n: int,
+    known: tuple[dict[int, int], ...] = (),
+    levels: tuple[int, ...] = (ERROR_CORRECT_M,),
+    reach: float = 1.5,
+) -> tuple[Decoded, Grid] | None:
     """Find, sample and decode one code of ``n`` modules in a contrast-recovered crop.
 
     Tried in turn, Reed-Solomon judging each: every clipped module erased; only the
     spot's core erased and its rim read as light; then, with every clipped module
-    erased, the faintest modules erased too (:data:`WEAK`).
+    erased, the faintest modules erased too (:data:`WEAK`); then every module next to a
+    clipped one erased as well. Each with the codewords of
+    each ``known`` (:func:`scanner.qr_codewords.known_codewords`) in place, then without.
+    The grid refined on the finder and alignment patterns first, then as the template
+    placed it (blur and ink spread can pull a pattern's best match a little aside).
+    ``levels``: the error-correction levels to try (a tile's code is always at M);
+    ``reach``: how far (modules) a pattern may lie from where the template put it.
     """
     placed = place(norm, n)
     if placed is None:
         return None
-    grid = refine(norm, clipped, placed[0])
+    refined = refine(norm, clipped, placed[0], reach)
+    for grid in (refined, placed[0]) if refined is not placed[0] else (refined,):
+        got = _decode_sampled(norm, clipped, grid, known, levels)
+        if got is not None:
+            return got, grid
+    return None
+
+
+def _decode_sampled(norm, clipped, grid: Grid, known, levels) -> Decoded | None:
+    """The modules at ``grid``, decoded in the turns :func:`read_grid` lists."""
     values, hit, core = sample_modules(norm, clipped, grid)
     rim = np.where(hit & ~core, 1.0, values)
     attempts = [(values, hit), (rim, core)]
     attempts += [(values, hit | (np.abs(values) < weak)) for weak in WEAK]
+    if hit.any():  # the modules next to a clipped one sit in its halo: erased too
+        attempts.append((values, cv2.dilate(hit.astype(np.uint8), np.ones((3, 3))) > 0))
     for v, erased in attempts:
-        got = decode_modules(v < 0, erased)
-        if got is not None:
-            return got, grid
+        for fill in (*known, None):
+            got = decode_modules(v < 0, erased, levels, known=fill, sureness=np.abs(v))
+            if got is not None:
+                return got
     return None
 
 
@@ -211,13 +246,15 @@ def read_on_board(
     sizes: tuple[int, ...],
     accept: Callable[[str], bool],
     kernel: np.ndarray | None = None,
+    known: Callable[[int], tuple[dict[int, int], ...]] = lambda n: (),
 ) -> Code | None:
     """A code read from its known geometry in a board window (mm), or None.
 
     ``h`` is the board's homography (mm -> photo px); ``sizes`` the module counts to try;
     ``accept`` says whether a decoded text is a tile this scan may report; ``kernel``, the
     blur measured nearby (a 2-D point-spread function in photo pixels) when it is large
-    against a module, is undone first (Wiener filter), and the plain crop tried after.
+    against a module, is undone first (Wiener filter), and the plain crop tried after;
+    ``known`` gives, for a module count, the codewords a tile's text is known to hold.
     """
     for n in sizes:
         ppm = PX * n / qr_mm
@@ -226,16 +263,74 @@ def read_on_board(
         got = None
         if kernel is not None:
             sharp, _ = decode.deblurred_board_window(gray, h, window_mm, ppm, kernel, DECONV_NSR)
-            # the filter rings around a clipped spot: what it touches stays erased
-            near = cv2.dilate(clipped.astype(np.uint8), np.ones((int(2 * PX) + 1,) * 2)) > 0
-            got = read_grid(recover_contrast(sharp, near), near, n)
+            # the filter rings around a clipped spot: what it touches is erased, then, when
+            # that erases too much, only what is clipped
+            for guard in DECONV_GUARDS:
+                near = cv2.dilate(clipped.astype(np.uint8), np.ones((guard, guard))) > 0
+                got = read_grid(recover_contrast(sharp, near), near, n, known(n))
+                if got is not None or not clipped.any():
+                    break
         if got is None:
-            got = read_grid(recover_contrast(crop, clipped), clipped, n)
+            got = read_grid(recover_contrast(crop, clipped), clipped, n, known(n))
         if got is None or not accept(got[0].text):
             continue
         decoded, grid = got
         corners = grid.to_crop(np.array([[0, 0], [n, 0], [n, n], [0, n]], np.float64))
-        method = f"known-grid/rs ({decoded.erasures} erased, {decoded.errors} corrected)"
+        filled = f", {decoded.known} known" if decoded.known else ""
+        method = f"known-grid/rs ({decoded.erasures} erased, {decoded.errors} corrected{filled})"
         code = Code(decoded.text, corners, method, n)
         return decode.to_photo([code], m)[0]
     return None
+
+
+DETECTED_MARGIN = 3  # modules of the photo kept round a detected code's corners
+DETECTED_REACH = 3.0  # modules a detected code's pattern may lie from zxing-cpp's corners
+
+
+def read_detected(gray: np.ndarray, found: decode.Detected) -> Code | None:
+    """A code zxing-cpp found but could not correct (glare over its data, most often),
+    read again on its own corners: rectified, contrast recovered, clipped modules erased,
+    at the level its format information gave. Any QR code, not only a tile's.
+
+    The bottom-right corner is the one zxing-cpp estimates (no finder there), and when
+    glare hides the alignment pattern it can be modules out: the code is rectified
+    through all four corners, then through the other three (an affine map)."""
+    n, m = found.modules, DETECTED_MARGIN
+    module_px = float(np.linalg.norm(np.diff(found.corners, axis=0), axis=1).mean()) / n
+    (x0, y0), (x1, y1) = found.corners.min(axis=0), found.corners.max(axis=0)
+    x0, y0 = (max(int(v - (m + 1) * module_px), 0) for v in (x0, y0))
+    x1, y1 = int(x1 + (m + 1) * module_px) + 1, int(y1 + (m + 1) * module_px) + 1
+    patch = gray[y0:y1, x0:x1]
+    if module_px > 2 * PX:  # shrinking: smoothed first, or the modules alias
+        patch = cv2.GaussianBlur(patch, (0, 0), 0.35 * module_px / PX)
+    square = (np.array([[0, 0], [n, 0], [n, n], [0, n]], np.float32) + m) * PX
+    corners = (found.corners - [x0, y0]).astype(np.float32)
+    three = cv2.getAffineTransform(square[[0, 1, 3]], corners[[0, 1, 3]])
+    for to_patch in (cv2.getPerspectiveTransform(square, corners), np.vstack([three, [0, 0, 1]])):
+        code = _read_rectified(patch, to_patch, n, LEVELS[found.level])
+        if code is not None:
+            shift = np.array([[1, 0, x0], [0, 1, y0], [0, 0, 1]], np.float64)
+            return decode.to_photo([code], shift @ to_patch)[0]
+    return None
+
+
+def _read_rectified(patch: np.ndarray, to_patch: np.ndarray, n: int, level: int) -> Code | None:
+    """A code of ``n`` modules read in ``patch`` rectified through ``to_patch`` (crop ->
+    patch); its corners in crop pixels."""
+    size = int((n + 2 * DETECTED_MARGIN) * PX)
+    crop = cv2.warpPerspective(
+        patch,
+        to_patch,
+        (size, size),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    clipped = crop >= CLIPPED
+    norm = recover_contrast(crop, clipped)
+    got = read_grid(norm, clipped, n, levels=(level,), reach=DETECTED_REACH)
+    if got is None:
+        return None
+    decoded, grid = got
+    quad = grid.to_crop(np.array([[0, 0], [n, 0], [n, n], [0, n]], np.float64))
+    method = f"detected/rs ({decoded.erasures} erased, {decoded.errors} corrected)"
+    return Code(decoded.text, quad, method, n)

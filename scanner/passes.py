@@ -1,8 +1,12 @@
-"""Decoding passes 2 and 3 over one photo (pass 1, zxing-cpp on the whole photo, is
+"""Decoding passes 1a to 3 over one photo (pass 1, zxing-cpp on the whole photo, is
 :func:`scanner.decode.zxing`); see :mod:`scanner.decode` for what each pass does.
 
+1a. :func:`detected_pass`: codes zxing-cpp found but could not correct under glare,
+   read on their own corners with clipped modules erased.
 2. :func:`blob_pass`: crops around code-like texture that no decoded code explains,
    rectified through a located board where one lies under them.
+2b. :func:`grid_pass`: code-like regions left unread on a board, from a tile's known
+   geometry.
 3. :func:`hint_pass`: overlapping windows over a board while hinted tokens are missing.
 
 Crops are decoded through the ``decode`` module's attributes (``decode.warp_board_window``
@@ -19,6 +23,7 @@ from tilegen.payload import parse_tile_url
 
 from . import decode, grid_sampler
 from .decode import Code
+from .known_text import tile_codewords
 from .markers import Board
 from .psf import Kernel, nearest
 from .quality import blur_sigma
@@ -237,6 +242,38 @@ def _decode_off_board(gray, box, qr_px_full: float) -> list[Code]:
     return decode.to_photo(decode.decode_crop(crop, up, bool), m)
 
 
+def detected_pass(gray, failed: list[decode.Detected], codes, deadline) -> list[Code]:
+    """Pass 1a: codes zxing-cpp found on the whole photo but could not correct, read again
+    on their own corners with clipped modules erased (:func:`grid_sampler.read_detected`),
+    until ``deadline``. Only where glare clipped some of the code (a blurred code is
+    pass 2's, which deblurs it); each place once."""
+    found: list[Code] = []
+    tried: list[np.ndarray] = []
+    for d in failed:
+        box = np.concatenate([d.corners.min(axis=0), d.corners.max(axis=0)])
+        if time.monotonic() > deadline or _explained(box, [c.corners for c in codes + found]):
+            continue
+        if _explained(box, tried) or not _clipped(gray, box, d.modules):
+            continue
+        tried.append(d.corners)
+        code = grid_sampler.read_detected(gray, d)
+        if code is not None:
+            found.append(code)
+    return found
+
+
+CLIPPED_MODULES = 2.0  # a code with less clipped than this many modules' area is not glared
+
+
+def _clipped(gray: np.ndarray, box: np.ndarray, modules: int) -> bool:
+    """True when glare clipped at least :data:`CLIPPED_MODULES` modules' area in ``box``."""
+    x0, y0 = np.maximum(box[:2].astype(int), 0)
+    x1, y1 = box[2:].astype(int) + 1
+    module_px = max(x1 - x0, y1 - y0) / modules
+    clipped = np.count_nonzero(gray[y0:y1, x0:x1] >= grid_sampler.CLIPPED)
+    return clipped >= CLIPPED_MODULES * module_px**2
+
+
 def hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline) -> list[Code]:
     """Pass 3: overlapping windows over a board while hinted tokens are still missing,
     until they are all found or the photo's time (``deadline``, monotonic) is up."""
@@ -267,7 +304,9 @@ GRID_PAD = 0.6  # the grid pass's window reaches this share of a code beyond the
 DEBLUR_SPREAD = 0.25  # deblur when the kernel's spread is this share of a module
 
 
-def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> list[Code]:
+def grid_pass(
+    gray, located, missed, codes, accept, deadline, kernels=None, base_url=None
+) -> list[Code]:
     """Pass 2b: regions that looked like a code and stayed unread, sampled from the
     known geometry of a tile's code (:mod:`scanner.grid_sampler`), until ``deadline``.
 
@@ -275,10 +314,12 @@ def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> l
     count and the code's printed size come from tile codes already read in the photo
     (other codes, a poster say, are no guide), else from the tile standard. ``kernels``
     (stage -> fitted point-spread functions) deblur a region whose blur is large against
-    its modules, as in pass 2.
+    its modules, as in pass 2. The text before the token, known from ``base_url`` or from
+    the tiles read, puts most of the data codewords in place before Reed-Solomon.
     """
     tiles = [c for c in codes if accept(c.text)]
     sizes = _module_counts(tiles)
+    known = tile_codewords(tiles, base_url)
     qr_mm = printed_qr_mm(tiles, located)
     found: list[Code] = []
     for box in missed:
@@ -298,7 +339,7 @@ def grid_pass(gray, located, missed, codes, accept, deadline, kernels=None) -> l
             blurred = kernel is not None and kernel.spread_px >= DEBLUR_SPREAD * module_px
             image = kernel.image() if blurred else None
             window = (x0, y0, x1, y1)
-            code = grid_sampler.read_on_board(gray, b.h, window, qr_mm, sizes, accept, image)
+            code = grid_sampler.read_on_board(gray, b.h, window, qr_mm, sizes, accept, image, known)
             if code is not None:
                 found.append(code)
             break

@@ -10,6 +10,13 @@ the codewords into their Reed-Solomon blocks and corrects errors and erasures wi
 Nothing is guessed: a decode is returned only when every block corrects with check
 symbols to spare (:data:`SPARE_CHECK_SYMBOLS`) and the bits after the text are exactly
 the terminator and padding the standard prescribes.
+
+A tile's text is mostly known before it is read: the deployment's base URL, ``/t/``, and
+a token of fixed length and alphabet, then the standard's padding. :func:`known_codewords`
+gives the data codewords every such text shares; :func:`decode_modules` can put them in
+place of what was sampled, so that the check symbols go to the token and to what glare
+hid. Reed-Solomon still judges the whole word, and a decode that would change one of those
+codewords is refused: the code is then not such a text, and is decoded without them.
 """
 
 from __future__ import annotations
@@ -20,12 +27,22 @@ from functools import lru_cache
 import numpy as np
 from qrcode.base import rs_blocks
 from qrcode.constants import ERROR_CORRECT_M
-from qrcode.util import BCH_type_info, mask_func, pattern_position
+from qrcode.exceptions import DataOverflowError
+from qrcode.util import BCH_type_info, QRData, create_data, mask_func, pattern_position
 from reedsolo import ReedSolomonError, RSCodec
+
+from tilegen.qr import segment  # the tile standard's own segmentation
 
 #: Every block must correct with this many check symbols unused (2 errors + 1 erasure
 #: each cost one less), so a word damaged past its code is refused, not miscorrected.
 SPARE_CHECK_SYMBOLS = 2
+#: With a text's known part in place the padding no longer checks the decode, so the
+#: modules glare left of each erased codeword must agree with it: no more than this share
+#: (and two) may differ. A wrong decode differs in about half of them.
+PARTIAL_DISAGREE = 0.3
+#: Generalised minimum-distance decoding erases this many more of a block's least sure
+#: codewords at each try.
+GMD_STEP = 2
 #: A format-information copy this far (in bits) from a valid word is not trusted.
 FORMAT_MAX_DISTANCE = 3
 ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -42,6 +59,7 @@ class Decoded:
     level: int
     errors: int
     erasures: int
+    known: int = 0  # codewords put in place from the text's known part
 
 
 @dataclass(frozen=True)
@@ -144,54 +162,136 @@ def read_format(dark: np.ndarray, erased: np.ndarray, st: Structure) -> list[tup
 
 
 def decode_modules(
-    dark: np.ndarray, erased: np.ndarray, levels: tuple[int, ...] = (ERROR_CORRECT_M,)
+    dark: np.ndarray,
+    erased: np.ndarray,
+    levels: tuple[int, ...] = (ERROR_CORRECT_M,),
+    known: dict[int, int] | None = None,
+    sureness: np.ndarray | None = None,
 ) -> Decoded | None:
     """The text of a sampled symbol (``dark``, ``erased``: bool N x N), or None.
 
     The level and mask come from a readable format-information copy; when neither copy
     reads (glare over a corner takes one, sampling noise the other), all eight masks of
     each level in ``levels`` are tried and only a clean Reed-Solomon decode is accepted.
+    ``known`` (codeword position in the symbol's stream -> value, from
+    :func:`known_codewords`, for the first level in ``levels``) replaces those codewords.
+    ``sureness`` (float N x N, higher is surer: how far a module read from the threshold)
+    lets a block that does not correct erase its least sure codewords too, under the
+    level and mask the format information gave (not under the ones merely tried).
     """
     st = structure(version_of(dark.shape[0]))
-    pairs = [p for p in read_format(dark, erased, st) if p[0] in levels]
-    pairs += [(lvl, m) for lvl in levels for m in range(8) if (lvl, m) not in pairs]
+    read = [p for p in read_format(dark, erased, st) if p[0] in levels]
+    pairs = read + [(lvl, m) for lvl in levels for m in range(8) if (lvl, m) not in read]
     rows = np.array([p[0] for p in st.data])
     cols = np.array([p[1] for p in st.data])
     bits, lost = dark[rows, cols].astype(bool), erased[rows, cols].astype(bool)
+    sure = None if sureness is None else sureness[rows, cols]
     for level, mask in pairs:
         flip = np.array([mask_func(mask)(r, c) for r, c in st.data], bool)
-        got = _correct(bits ^ flip, lost, st.version, level)
+        fill = known if known and level == levels[0] else {}
+        gmd = sure if (level, mask) in read else None
+        got = _correct(bits ^ flip, lost, st.version, level, fill, gmd)
         if got is not None:
             text, errors, erasures = got
-            return Decoded(text, mask, level, errors, erasures)
+            return Decoded(text, mask, level, errors, erasures, len(fill))
     return None
 
 
-def _correct(bits: np.ndarray, lost: np.ndarray, version: int, level: int):
-    """Codewords from unmasked bits, de-interleaved, corrected and parsed; or None."""
+def _correct(bits, lost, version: int, level: int, known=None, sureness=None):
+    """Codewords from unmasked bits, de-interleaved, corrected and parsed; or None.
+    ``known`` codewords (stream position -> value) replace what was read and must come
+    through Reed-Solomon unchanged. With ``sureness`` (per bit, higher is surer), a
+    block that does not correct is tried again with its least sure codewords erased too,
+    :data:`GMD_STEP` more at a time while the check symbols allow (generalised
+    minimum-distance decoding): a wrong codeword erased costs one check symbol, not two."""
     blocks = rs_blocks(version, level)
     total = sum(b.total_count for b in blocks)
     words = np.packbits(bits[: total * 8]).tolist()
-    lost_words = lost[: total * 8].reshape(total, 8).any(axis=1)
+    lost_bits = lost[: total * 8].reshape(total, 8)
+    lost_words = lost_bits.any(axis=1)
+    for i, value in (known or {}).items():
+        words[i], lost_words[i] = value, False
+    sure = None
+    if sureness is not None:
+        sure = np.where(lost_bits, np.inf, sureness[: total * 8].reshape(total, 8)).min(axis=1)
     data, errors, erasures = [], 0, 0
+    seen = differ = 0
     for block, index in zip(blocks, _interleaving(blocks), strict=True):
         nsym = block.total_count - block.data_count
         message = bytearray(words[i] for i in index)
-        erase = [k for k, i in enumerate(index) if lost_words[i]]
-        if len(erase) > nsym - SPARE_CHECK_SYMBOLS:
+        clipped = [k for k, i in enumerate(index) if lost_words[i]]
+        budget = nsym - SPARE_CHECK_SYMBOLS - len(clipped)
+        if budget < 0:
             return None
-        try:
-            fixed, _, errata = _codec(nsym).decode(message, erase_pos=erase or None)
-        except ReedSolomonError:
+        doubtful = []
+        if sure is not None:
+            free = [k for k, i in enumerate(index) if not lost_words[i] and i not in (known or {})]
+            doubtful = sorted(free, key=lambda k: sure[index[k]])
+        for extra in range(0, budget + 1, GMD_STEP) if doubtful else (0,):
+            got = _block(message, clipped + doubtful[:extra], nsym, index, known)
+            if got is not None:
+                break
+        else:
             return None
-        wrong = len(set(errata) - set(erase))
-        if 2 * wrong + len(erase) > nsym - SPARE_CHECK_SYMBOLS:
-            return None
+        fixed, full, wrong, erased = got
+        for k in clipped:  # an erased codeword's modules that glare left must agree
+            keep = ~lost_bits[index[k]]
+            pair = np.unpackbits(np.array([full[k], message[k]], np.uint8)).reshape(2, 8)
+            seen += int(keep.sum())
+            differ += int((pair[0] != pair[1])[keep].sum())
         data += list(fixed)
         errors += wrong
-        erasures += len(erase)
+        erasures += erased
+    if known and differ > PARTIAL_DISAGREE * seen + 2:
+        return None  # what glare left of the erased codewords says otherwise
     text = parse_segments(data, version)
     return None if text is None else (text, errors, erasures)
+
+
+def _block(message: bytearray, erase: list[int], nsym: int, index: list[int], known):
+    """One block corrected with ``erase`` erased: (data, codeword, errors, erasures), or
+    None when it does not correct with check symbols to spare, or changes a known word."""
+    try:
+        fixed, full, errata = _codec(nsym).decode(message, erase_pos=erase or None)
+    except ReedSolomonError:
+        return None
+    wrong = len(set(errata) - set(erase))
+    if 2 * wrong + len(erase) > nsym - SPARE_CHECK_SYMBOLS:
+        return None
+    if known and any(index[k] in known for k in set(errata)):
+        return None  # the code disagrees with the text's known part
+    return fixed, full, wrong, len(erase)
+
+
+@lru_cache(maxsize=32)
+def known_codewords(
+    texts: tuple[str, ...], version: int, level: int = ERROR_CORRECT_M
+) -> dict[int, int]:
+    """Codeword positions (in the symbol's stream) -> values shared by every text in
+    ``texts`` encoded at ``version`` and ``level``, data codewords only: for texts that
+    differ only in an unknown part (a tile's token), what is known before reading.
+    A text that does not fit, or has another number of data bits, is left out."""
+    streams = []
+    for text in texts:
+        segments = segment(text, 0 if version < 10 else 1 if version < 27 else 2)
+        try:
+            streams.append(create_data(version, level, [QRData(c, mode=m) for m, c in segments]))
+        except DataOverflowError:
+            continue
+    if not streams:
+        return {}
+    data_positions = _data_positions(version, level)
+    first = streams[0]
+    return {i: first[i] for i in data_positions if all(s[i] == first[i] for s in streams)}
+
+
+def _data_positions(version: int, level: int) -> list[int]:
+    blocks = rs_blocks(version, level)
+    return [
+        i
+        for block, index in zip(blocks, _interleaving(blocks), strict=True)
+        for i in index[: block.data_count]
+    ]
 
 
 @lru_cache(maxsize=16)

@@ -26,7 +26,15 @@ from .annotate import annotate
 from .decode import Code
 from .images import Photo, PhotoError, PhotoSource, load_photo, photo_name
 from .markers import Board, locate_boards
-from .passes import blob_pass, dedupe, grid_pass, hint_pass, printed_qr_mm, still_unread
+from .passes import (
+    blob_pass,
+    dedupe,
+    detected_pass,
+    grid_pass,
+    hint_pass,
+    printed_qr_mm,
+    still_unread,
+)
 from .quality import (
     blur_sigma,
     board_suggestions,
@@ -103,7 +111,9 @@ def scan_photo(
     gray = photo.gray
     boards, facts = locate_boards(gray, geoms, marker_base)
     located = [b for b in boards if b.located]
-    codes = decode.zxing(gray, "whole")
+    failed: list[decode.Detected] = []  # found by zxing-cpp, not corrected
+    codes = decode.zxing(gray, "whole", failed=failed)
+    codes = dedupe(codes + detected_pass(gray, failed, codes, started + HINT_DEADLINE_S))
     qr_mm = printed_qr_mm(codes, located)
     kernels = {b.stage: psf.board_kernels(gray, b, marker_base) for b in located}
     small = _downscaled(gray, facts["scale"])
@@ -114,7 +124,8 @@ def scan_photo(
     codes = dedupe(codes + found)
     deadline = started + HINT_DEADLINE_S
     accept = _tile_filter(base_url, hints)
-    codes = dedupe(codes + grid_pass(gray, located, missed, codes, accept, deadline, kernels))
+    found = grid_pass(gray, located, missed, codes, accept, deadline, kernels, base_url)
+    codes = dedupe(codes + found)
     codes = dedupe(codes + hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline))
     unread = still_unread(unread, codes)
     sightings, unknown = _sightings(codes, photo.name, located, base_url)
