@@ -5,7 +5,6 @@ known part differs is refused, never "corrected" into one of ours."""
 
 import numpy as np
 import pytest
-from conftest_helpers import check_tiles
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.util import QRData, create_data
 
@@ -17,6 +16,7 @@ from scanner import scan_photos
 from scanner.known_text import tile_codewords
 from scanner.qr_codewords import SPARE_CHECK_SYMBOLS, decode_modules, structure
 from scanner.synth import DEMO_BASE_URL, TileSpec, finder_centre_mm, make_board_photo
+from tests.helpers.scan_checks import check_tiles
 from tilegen.payload import TOKEN_ALPHABET, tile_url
 from tilegen.qr import qr_symbol, segment
 from tilegen.standard import BoardGeometry
