@@ -209,8 +209,8 @@ def peak_memory_48mp(hand_held: bool = False) -> float:
     return int(rss) / 1024, int(tiles), len(photo.visible)
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def _arguments() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--photos", type=int, default=4, help="photos per band")
     ap.add_argument("--real", default="/work/shared/testdata/qr-real")
     ap.add_argument(
@@ -244,6 +244,11 @@ def main():
     )
     args = ap.parse_args()
     args.seeds = [int(v) for v in args.seeds.split(",")]
+    return args
+
+
+def main():
+    args = _arguments()
     if args.deadline is not None:
         scan_module.HINT_DEADLINE_S = args.deadline
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
