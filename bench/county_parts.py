@@ -36,11 +36,13 @@ def team_name(n: int) -> str:
 
 
 def add_teams(db, first: int, last: int, families: int, days: int) -> None:
+    from moved import module
     from werkzeug.security import generate_password_hash
 
-    import webapp.accounts.users as users
-    from webapp.accounts.teams import create_team
     from webapp.demo.history import generate_history
+
+    users = module("webapp.accounts.users")
+    create_team = module("webapp.accounts.teams").create_team
 
     users.generate_password_hash = partial(generate_password_hash, method="pbkdf2:sha256:1000")
     for n in range(first, last + 1):
@@ -53,11 +55,14 @@ def add_teams(db, first: int, last: int, families: int, days: int) -> None:
 
 def finish(db, teams: int, folder: Path) -> dict:
     """The service manager of every team, an API token, a board photo; what the bench needs."""
-    import webapp.accounts.users as users
+    from moved import module
+
     from scanner.synth import TileSpec, make_board_photo
-    from webapp.accounts.people import add_memberships
-    from webapp.accounts.teams import get_team
-    from webapp.accounts.users import create_api_token
+
+    users = module("webapp.accounts.users")
+    add_memberships = module("webapp.accounts.people").add_memberships
+    get_team = module("webapp.accounts.teams").get_team
+    create_api_token = users.create_api_token
 
     sm = users.add_user(db, "county-sm", "service-manager", PASSWORD, team_name(1),
                         email=f"county-sm@{DOMAIN}")  # fmt: skip

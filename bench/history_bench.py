@@ -40,17 +40,21 @@ import sys
 import tempfile
 from pathlib import Path
 
+import moved
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 200
 
-MEASURE = """
+MEASURE = (
+    moved.SOURCE
+    + """
 import json, statistics, sys, time
 from datetime import date
-from webapp.meeting.agenda import build_agenda
-from webapp.accounts.teams import ensure_team
 from webapp.demo.history import generate_history
-from webapp.reports.drift import drift_report
 from webapp.store.connection import open_store
+build_agenda = module("webapp.meeting.agenda").build_agenda
+ensure_team = module("webapp.accounts.teams").ensure_team
+drift_report = module("webapp.reports.drift").drift_report
 
 path, families, days, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 today = date(2026, 6, 10)  # a Wednesday; fixed so both sides answer the same question
@@ -72,6 +76,7 @@ for name, call in (("drift report", lambda: drift_report(db, team, today)),
                    "wall": statistics.median(wall)}
 print(json.dumps(found))
 """
+)
 
 
 def checkout(rev: str, folder: Path) -> Path:

@@ -51,15 +51,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+import moved
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Run in a subprocess with one tree first on the path: prints a JSON object.
-DRIVER = r"""
+DRIVER = (
+    moved.SOURCE
+    + r"""
 import json, sqlite3, sys, threading, time
 from pathlib import Path
 from webapp.cases.imports import import_export, prepare_import
-from webapp.accounts.teams import ensure_team
 from webapp.store.connection import open_store
+ensure_team = module("webapp.accounts.teams").ensure_team
 try:
     from webapp.values.actor import Actor
     who = {"actor": Actor.cli()}
@@ -95,6 +99,7 @@ families = db.execute("select count(*) from families").fetchone()[0]
 print(json.dumps({"seconds": sum(times), "each": times, "max_wait": max(waits),
                   "families": families}))
 """
+)
 
 
 def export_rows(count: int, seed: int = 24) -> list[list[str]]:

@@ -81,10 +81,14 @@ def build_store(db_path: str, tokens_file: str) -> None:
     as ``code token`` lines, so the photos carry them."""
     from datetime import date, timedelta
 
-    from webapp.accounts.teams import ensure_team, set_setting
-    from webapp.accounts.users import add_user
+    from moved import module
+
     from webapp.cases.families import add_family
     from webapp.store.connection import open_store
+
+    teams = module("webapp.accounts.teams")
+    ensure_team, set_setting = teams.ensure_team, teams.set_setting
+    add_user = module("webapp.accounts.users").add_user
 
     try:
         from webapp.values.actor import Actor
