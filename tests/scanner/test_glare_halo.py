@@ -1,0 +1,103 @@
+"""Real third-party photos of QR codes with a specular spot laid over the code: a core
+that the sensor clips and a halo that lifts dark and light modules alike. zxing-cpp finds
+the code but cannot correct it; read against the midpoint of the local light and dark
+envelopes (clipped pixels counted as light), the halo's dark modules stay dark and
+Reed-Solomon corrects what is left. Nothing is reported that Reed-Solomon and the
+standard's padding do not agree on."""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import zxingcpp
+
+import scanner.scan as scan_module
+from scanner import grid_sampler, scan_photos
+from scanner.images import load_photo
+from scanner.qr_codewords import _byte_text
+
+REAL = Path("/work/shared/testdata/qr-real/zxing-java")
+
+# (photo, spots, radius range as a share of the code's side), as bench/scan_real.py lays them
+CASES = [
+    ("qrcode-3/27.png", 3, (0.05, 0.09)),
+    ("qrcode-3/35.png", 1, (0.14, 0.2)),
+    ("qrcode-1/7.png", 1, (0.14, 0.2)),
+]
+
+
+@pytest.fixture(autouse=True)
+def unhurried(monkeypatch):
+    """The photo's time limit is a wall clock; not what is tested here."""
+    monkeypatch.setattr(scan_module, "HINT_DEADLINE_S", 30.0)
+
+
+def spotted(name: str, spots: int, radius) -> tuple[np.ndarray, str]:
+    """The photo with ``spots`` clipped specular spots on its code, and the code's text."""
+    path = REAL / name
+    text = path.with_suffix(".txt").read_text(encoding="utf-8").replace("\r\n", "\n").strip()
+    gray = load_photo(path).gray
+    b = next(b for b in zxingcpp.read_barcodes(gray) if b.text.strip() == text)
+    p = b.position
+    quad = np.array(
+        [[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)], float
+    )
+    side = float(np.linalg.norm(quad - np.roll(quad, 1, axis=0), axis=1).mean())
+    rng = np.random.default_rng([0, 0, len(path.name), spots])
+    out = gray.astype(np.float32)
+    yy, xx = np.ogrid[: gray.shape[0], : gray.shape[1]]
+    for _ in range(spots):
+        a, c = rng.uniform(0.1, 0.9, 2)
+        top = quad[0] + a * (quad[1] - quad[0])
+        x, y = top + c * (quad[3] + a * (quad[2] - quad[3]) - top)
+        q2 = ((xx - x) ** 2 + (yy - y) ** 2) / (rng.uniform(*radius) * side) ** 2
+        out += 420.0 * np.exp(-(q2**2)) + 90.0 * np.exp(-q2 / 6)
+    return np.clip(out, 0, 255).astype(np.uint8), text
+
+
+def texts(gray: np.ndarray) -> set[str]:
+    data = scan_photos([("photo.png", cv2.imencode(".png", gray)[1].tobytes())]).to_json()
+    return {t.replace("\r\n", "\n").strip() for t in data["unknown"]} | {
+        t["payload"] for t in data["tiles"]
+    }
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="the real photos are not on this machine")
+@pytest.mark.parametrize("name,spots,radius", CASES)
+def test_a_glared_real_code_is_read_against_its_light_and_dark_envelopes(
+    name, spots, radius, monkeypatch
+):
+    gray, text = spotted(name, spots, radius)
+    assert (gray >= grid_sampler.CLIPPED).sum() > 100  # the spot clips
+    assert text not in {b.text.strip() for b in zxingcpp.read_barcodes(gray)}
+    assert texts(gray) == {text}
+    # without the envelopes (the mean-and-spread contrast twice) the code is not read
+    monkeypatch.setattr(
+        grid_sampler,
+        "envelope_contrast",
+        lambda crop: grid_sampler.recover_contrast(crop, crop >= 250),
+    )
+    assert text not in texts(gray)
+
+
+def test_envelope_contrast_keeps_a_dark_module_dark_under_a_halo():
+    """Modules of 4 px, dark 40 and light 200, with a halo adding up to 90: the mean of
+    what is not clipped leans dark near the clip; the envelopes' midpoint does not."""
+    rng = np.random.default_rng(1)
+    modules = rng.random((21, 21)) < 0.5
+    crop = np.kron(np.where(modules, 40.0, 200.0), np.ones((4, 4)))
+    yy, xx = np.mgrid[: crop.shape[0], : crop.shape[1]]
+    crop += 90.0 * np.exp(-((xx - 40) ** 2 + (yy - 40) ** 2) / 30.0**2)
+    crop = np.clip(crop, 0, 255).astype(np.uint8)
+    norm = grid_sampler.envelope_contrast(crop)
+    centres = norm[2::4, 2::4]
+    assert ((centres < 0) == modules).mean() > 0.97
+
+
+@pytest.mark.parametrize(
+    "text,encoding",
+    [("ﾃﾞｻﾞｲﾝ モバイル", "shift_jis"), ("café crème", "latin-1"), ("café ✓", "utf-8")],
+)
+def test_a_byte_segment_reads_in_the_encoding_its_bytes_show(text, encoding):
+    assert _byte_text(text.encode(encoding)) == text
