@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -327,3 +328,38 @@ def edge_density(small: np.ndarray, quad: np.ndarray, qr_px: float) -> float:
     gy = cv2.convertScaleAbs(cv2.Sobel(patch, cv2.CV_16S, 0, 1, ksize=3))
     k = max(3, int(qr_px * 0.6)) | 1
     return float(cv2.boxFilter(cv2.add(gx, gy), cv2.CV_32F, (k, k)).max())
+
+
+LOCAL_CONTRAST_SHARE = 0.01  # the neighbourhood of local_contrast, a share of the photo's side
+UPSAMPLE_MAX_PX = 1_500_000  # photos up to this many pixels are also read at twice the size
+
+
+def local_contrast(gray: np.ndarray, share: float = LOCAL_CONTRAST_SHARE) -> np.ndarray:
+    """Each pixel against the mean and spread of its neighbourhood (a Gaussian ``share`` of
+    the photo's longer side): evens out a glare spot's halo and a dim corner alike."""
+    sigma = max(2.0, share * max(gray.shape))
+    f = gray.astype(np.float32)
+    mean = cv2.GaussianBlur(f, (0, 0), sigma)
+    spread = np.sqrt(np.maximum(cv2.GaussianBlur((f - mean) ** 2, (0, 0), sigma), 1.0))
+    return np.clip(128 + 50 * (f - mean) / spread, 0, 255).astype(np.uint8)
+
+
+def nothing_read_pass(gray: np.ndarray, deadline: float) -> list[Code]:
+    """For a photo where no pass read any code: zxing-cpp on a locally normalised copy
+    (both binarisers), then, for a small photo, on a copy at twice the size; until one
+    reads something or ``deadline`` (monotonic) passes."""
+    attempts = [
+        lambda: zxing(local_contrast(gray), "normalised"),
+        lambda: zxing(local_contrast(gray), "normalised/global", GLOBAL),
+    ]
+    if gray.size <= UPSAMPLE_MAX_PX:
+        m = np.array([[0.5, 0, 0], [0, 0.5, 0], [0, 0, 1]])
+        big = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        attempts.append(lambda: to_photo(zxing(big, "upsampled", downscale=False), m))
+    for attempt in attempts:
+        if time.monotonic() > deadline:
+            break
+        found = attempt()
+        if found:
+            return found
+    return []
