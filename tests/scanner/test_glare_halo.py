@@ -115,3 +115,26 @@ def test_a_photo_where_nothing_was_read_is_tried_again_normalised(name, spots, r
     assert texts(gray) == {text}
     monkeypatch.setattr(decode, "nothing_read_pass", lambda gray, deadline: [])
     assert texts(gray) == set()
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="the real photos are not on this machine")
+def test_a_code_found_but_not_corrected_without_glare_is_read_once_the_other_passes_miss_it(
+    monkeypatch,
+):
+    """A real photo (no glare laid on it) whose code zxing-cpp finds but cannot correct,
+    and that the crops of pass 2 do not read either: pass 2c reads it on its corners."""
+    path = REAL / "qrcode-4/32.png"
+    text = _norm(path.with_suffix(".txt").read_text(encoding="utf-8"))
+    gray = load_photo(path).gray
+    assert text not in {_norm(b.text) for b in zxingcpp.read_barcodes(gray)}
+    failed: list[decode.Detected] = []
+    assert decode.zxing(gray, "whole", failed=failed) == [] and failed
+    assert (gray >= grid_sampler.CLIPPED).sum() < 2 * (gray.shape[0] / failed[0].modules) ** 2
+    assert texts(gray) == {text}
+    real_pass = scan_module.detected_pass
+    monkeypatch.setattr(
+        scan_module,
+        "detected_pass",
+        lambda *a, glared=True: real_pass(*a, glared=glared) if glared else [],
+    )
+    assert texts(gray) == set()
