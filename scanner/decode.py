@@ -363,3 +363,27 @@ def nothing_read_pass(gray: np.ndarray, deadline: float) -> list[Code]:
         if found:
             return found
     return []
+
+
+def detected_crop(gray: np.ndarray, found: Detected) -> Code | None:
+    """A code zxing-cpp found but could not correct, read again by zxing-cpp on a crop of
+    its own (six modules round, upsampled to about five pixels per module): as it is,
+    then locally normalised (two modules round), each with both binarisers."""
+    n = found.modules
+    module_px = float(np.linalg.norm(np.diff(found.corners, axis=0), axis=1).mean()) / n
+    (x0, y0), (x1, y1) = found.corners.min(axis=0), found.corners.max(axis=0)
+    box = (
+        max(int(x0 - 6 * module_px), 0),
+        max(int(y0 - 6 * module_px), 0),
+        int(x1 + 6 * module_px) + 1,
+        int(y1 + 6 * module_px) + 1,
+    )
+    up = min(MAX_UPSAMPLE, max(1.0, TARGET_PX_PER_MODULE / module_px))
+    crop, m = image_window(gray, box, up)
+    normalised = local_contrast(crop, 2 * module_px * up / max(crop.shape))
+    for img, method in ((crop, "detected/crop"), (normalised, "detected/normalised")):
+        for binarizer in (zxingcpp.Binarizer.LocalAverage, GLOBAL):
+            got = zxing(img, method, binarizer, downscale=False)
+            if got:
+                return to_photo(got, m)[0]
+    return None

@@ -261,7 +261,7 @@ def detected_pass(
         if _explained(box, tried) or _clipped(gray, box, d.modules) != glared:
             continue
         tried.append(d.corners)
-        code = grid_sampler.read_detected(gray, d)
+        code = decode.detected_crop(gray, d) or grid_sampler.read_detected(gray, d)
         if code is not None:
             found.append(code)
     return found
