@@ -108,6 +108,7 @@ def zxing(
         try_rotate=True,
         try_downscale=downscale,
         try_invert=False,
+        text_mode=zxingcpp.TextMode.Plain,  # the text itself: control codes as they are
         binarizer=binarizer,
         return_errors=failed is not None,
     )

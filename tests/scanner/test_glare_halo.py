@@ -149,3 +149,13 @@ def test_a_glared_code_zxing_found_is_read_by_zxing_on_a_crop_of_its_own(name):
     read = [decode.detected_crop(gray, d) for d in failed]
     assert text in {_norm(c.text) for c in read if c is not None}
     assert texts(gray) == {text}
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="the real photos are not on this machine")
+def test_a_code_s_control_codes_are_reported_as_they_are():
+    """zxing-cpp's default text names control codes (``<SOH>``); the decoded text is what
+    the code holds."""
+    path = REAL / "qrcode-2/33.png"
+    text = _norm(path.with_suffix(".txt").read_text(encoding="utf-8"))
+    assert any(ord(ch) < 32 for ch in text)
+    assert texts(load_photo(path).gray) == {text}
