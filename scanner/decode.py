@@ -369,7 +369,8 @@ def nothing_read_pass(gray: np.ndarray, deadline: float) -> list[Code]:
 def detected_crop(gray: np.ndarray, found: Detected) -> Code | None:
     """A code zxing-cpp found but could not correct, read again by zxing-cpp on a crop of
     its own (six modules round, upsampled to about five pixels per module): as it is,
-    then locally normalised (two modules round), each with both binarisers."""
+    then locally normalised (two modules round), each with both binarisers; then pyzbar
+    on the two, as a second opinion."""
     n = found.modules
     module_px = float(np.linalg.norm(np.diff(found.corners, axis=0), axis=1).mean()) / n
     (x0, y0), (x1, y1) = found.corners.min(axis=0), found.corners.max(axis=0)
@@ -387,4 +388,8 @@ def detected_crop(gray: np.ndarray, found: Detected) -> Code | None:
             got = zxing(img, method, binarizer, downscale=False)
             if got:
                 return to_photo(got, m)[0]
+    for img, method in ((crop, "detected/crop/zbar"), (normalised, "detected/normalised/zbar")):
+        got = zbar(img, method)
+        if got:
+            return to_photo(got, m)[0]
     return None

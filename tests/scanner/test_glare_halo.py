@@ -159,3 +159,13 @@ def test_a_code_s_control_codes_are_reported_as_they_are():
     text = _norm(path.with_suffix(".txt").read_text(encoding="utf-8"))
     assert any(ord(ch) < 32 for ch in text)
     assert texts(load_photo(path).gray) == {text}
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="the real photos are not on this machine")
+def test_pyzbar_reads_a_glared_code_s_own_crop_as_a_second_opinion():
+    gray, text = spotted("qrcode-4/12.png", 1, (0.08, 0.14))
+    failed: list[decode.Detected] = []
+    assert text not in {_norm(c.text) for c in decode.zxing(gray, "whole", failed=failed)}
+    read = [c for c in (decode.detected_crop(gray, d) for d in failed) if c is not None]
+    assert any(_norm(c.text) == text and c.method.endswith("/zbar") for c in read)
+    assert texts(gray) == {text}
