@@ -347,11 +347,13 @@ def local_contrast(gray: np.ndarray, share: float = LOCAL_CONTRAST_SHARE) -> np.
 
 def nothing_read_pass(gray: np.ndarray, deadline: float) -> list[Code]:
     """For a photo where no pass read any code: zxing-cpp on a locally normalised copy
-    (both binarisers), then, for a small photo, on a copy at twice the size; until one
-    reads something or ``deadline`` (monotonic) passes."""
+    (both binarisers), pyzbar on the photo and on that copy, then, for a small photo,
+    zxing-cpp at twice the size; until one reads something or ``deadline`` passes."""
     attempts = [
         lambda: zxing(local_contrast(gray), "normalised"),
         lambda: zxing(local_contrast(gray), "normalised/global", GLOBAL),
+        lambda: zbar(gray, "whole/zbar"),
+        lambda: zbar(local_contrast(gray), "normalised/zbar"),
     ]
     if gray.size <= UPSAMPLE_MAX_PX:
         m = np.array([[0.5, 0, 0], [0, 0.5, 0], [0, 0, 1]])

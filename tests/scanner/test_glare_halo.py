@@ -106,7 +106,14 @@ def test_a_byte_segment_reads_in_the_encoding_its_bytes_show(text, encoding):
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="the real photos are not on this machine")
-@pytest.mark.parametrize("name,spots,radius", [("qrcode-2/15.png", 3, (0.05, 0.09))])
+@pytest.mark.parametrize(
+    "name,spots,radius",
+    [
+        ("qrcode-2/15.png", 3, (0.05, 0.09)),
+        ("qrcode-2/35.png", 1, (0.14, 0.2)),
+        ("qrcode-4/43.png", 1, (0.08, 0.14)),
+    ],
+)
 def test_a_photo_where_nothing_was_read_is_tried_again_normalised(name, spots, radius, monkeypatch):
     gray, text = spotted(name, spots, radius)
     assert text not in {_norm(b.text) for b in zxingcpp.read_barcodes(gray)}
