@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -107,6 +108,7 @@ def zxing(
         try_rotate=True,
         try_downscale=downscale,
         try_invert=False,
+        text_mode=zxingcpp.TextMode.Plain,  # the text itself: control codes as they are
         binarizer=binarizer,
         return_errors=failed is not None,
     )
@@ -327,3 +329,69 @@ def edge_density(small: np.ndarray, quad: np.ndarray, qr_px: float) -> float:
     gy = cv2.convertScaleAbs(cv2.Sobel(patch, cv2.CV_16S, 0, 1, ksize=3))
     k = max(3, int(qr_px * 0.6)) | 1
     return float(cv2.boxFilter(cv2.add(gx, gy), cv2.CV_32F, (k, k)).max())
+
+
+LOCAL_CONTRAST_SHARE = 0.01  # the neighbourhood of local_contrast, a share of the photo's side
+UPSAMPLE_MAX_PX = 1_500_000  # photos up to this many pixels are also read at twice the size
+
+
+def local_contrast(gray: np.ndarray, share: float = LOCAL_CONTRAST_SHARE) -> np.ndarray:
+    """Each pixel against the mean and spread of its neighbourhood (a Gaussian ``share`` of
+    the photo's longer side): evens out a glare spot's halo and a dim corner alike."""
+    sigma = max(2.0, share * max(gray.shape))
+    f = gray.astype(np.float32)
+    mean = cv2.GaussianBlur(f, (0, 0), sigma)
+    spread = np.sqrt(np.maximum(cv2.GaussianBlur((f - mean) ** 2, (0, 0), sigma), 1.0))
+    return np.clip(128 + 50 * (f - mean) / spread, 0, 255).astype(np.uint8)
+
+
+def nothing_read_pass(gray: np.ndarray, deadline: float) -> list[Code]:
+    """For a photo where no pass read any code: zxing-cpp on a locally normalised copy
+    (both binarisers), pyzbar on the photo and on that copy, then, for a small photo,
+    zxing-cpp at twice the size; until one reads something or ``deadline`` passes."""
+    attempts = [
+        lambda: zxing(local_contrast(gray), "normalised"),
+        lambda: zxing(local_contrast(gray), "normalised/global", GLOBAL),
+        lambda: zbar(gray, "whole/zbar"),
+        lambda: zbar(local_contrast(gray), "normalised/zbar"),
+    ]
+    if gray.size <= UPSAMPLE_MAX_PX:
+        m = np.array([[0.5, 0, 0], [0, 0.5, 0], [0, 0, 1]])
+        big = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        attempts.append(lambda: to_photo(zxing(big, "upsampled", downscale=False), m))
+    for attempt in attempts:
+        if time.monotonic() > deadline:
+            break
+        found = attempt()
+        if found:
+            return found
+    return []
+
+
+def detected_crop(gray: np.ndarray, found: Detected) -> Code | None:
+    """A code zxing-cpp found but could not correct, read again by zxing-cpp on a crop of
+    its own (six modules round, upsampled to about five pixels per module): as it is,
+    then locally normalised (two modules round), each with both binarisers; then pyzbar
+    on the two, as a second opinion."""
+    n = found.modules
+    module_px = float(np.linalg.norm(np.diff(found.corners, axis=0), axis=1).mean()) / n
+    (x0, y0), (x1, y1) = found.corners.min(axis=0), found.corners.max(axis=0)
+    box = (
+        max(int(x0 - 6 * module_px), 0),
+        max(int(y0 - 6 * module_px), 0),
+        int(x1 + 6 * module_px) + 1,
+        int(y1 + 6 * module_px) + 1,
+    )
+    up = min(MAX_UPSAMPLE, max(1.0, TARGET_PX_PER_MODULE / module_px))
+    crop, m = image_window(gray, box, up)
+    normalised = local_contrast(crop, 2 * module_px * up / max(crop.shape))
+    for img, method in ((crop, "detected/crop"), (normalised, "detected/normalised")):
+        for binarizer in (zxingcpp.Binarizer.LocalAverage, GLOBAL):
+            got = zxing(img, method, binarizer, downscale=False)
+            if got:
+                return to_photo(got, m)[0]
+    for img, method in ((crop, "detected/crop/zbar"), (normalised, "detected/normalised/zbar")):
+        got = zbar(img, method)
+        if got:
+            return to_photo(got, m)[0]
+    return None

@@ -84,6 +84,19 @@ def recover_contrast(crop: np.ndarray, clipped: np.ndarray, px: float = PX) -> n
     return out
 
 
+def envelope_contrast(crop: np.ndarray, px: float = PX, modules: float = 1.25) -> np.ndarray:
+    """Local contrast against the midpoint of the local light and dark envelopes (the
+    brightest and darkest pixels about ``modules`` modules round), clipped pixels counted
+    as the light they at least are: in a glare spot's halo, which lifts dark and light
+    modules alike, a dark module stays below the midpoint of its neighbourhood."""
+    f = cv2.GaussianBlur(crop.astype(np.float32), (0, 0), 0.25 * px)
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (int(modules * px) | 1,) * 2)
+    light, dark = cv2.dilate(f, k), cv2.erode(f, k)
+    s = (int(modules * px) | 1,) * 2
+    light, dark = cv2.blur(light, s), cv2.blur(dark, s)
+    return (f - (light + dark) / 2) / ((light - dark) / 2 + 8.0)
+
+
 @lru_cache(maxsize=64)
 def _template(n: int, turn_deg: float, px: float = PX) -> np.ndarray:
     """The function patterns as +1 (light) / -1 (dark) / 0 (unknown), one quiet module round."""
@@ -326,8 +339,11 @@ def _read_rectified(patch: np.ndarray, to_patch: np.ndarray, n: int, level: int)
         borderMode=cv2.BORDER_REPLICATE,
     )
     clipped = crop >= CLIPPED
-    norm = recover_contrast(crop, clipped)
-    got = read_grid(norm, clipped, n, levels=(level,), reach=DETECTED_REACH)
+    got = None
+    for norm in (recover_contrast(crop, clipped), envelope_contrast(crop)):
+        got = read_grid(norm, clipped, n, levels=(level,), reach=DETECTED_REACH)
+        if got is not None:
+            break
     if got is None:
         return None
     decoded, grid = got

@@ -7,6 +7,8 @@
    rectified through a located board where one lies under them.
 2b. :func:`grid_pass`: code-like regions left unread on a board, from a tile's known
    geometry.
+2c. :func:`detected_pass` again, for codes zxing-cpp found that glare did not clip and
+   that are still unread (blurred or damaged ones pass 2 did not read).
 3. :func:`hint_pass`: overlapping windows over a board while hinted tokens are missing.
 
 Crops are decoded through the ``decode`` module's attributes (``decode.warp_board_window``
@@ -242,21 +244,24 @@ def _decode_off_board(gray, box, qr_px_full: float) -> list[Code]:
     return decode.to_photo(decode.decode_crop(crop, up, bool), m)
 
 
-def detected_pass(gray, failed: list[decode.Detected], codes, deadline) -> list[Code]:
+def detected_pass(
+    gray, failed: list[decode.Detected], codes, deadline, glared: bool = True
+) -> list[Code]:
     """Pass 1a: codes zxing-cpp found on the whole photo but could not correct, read again
     on their own corners with clipped modules erased (:func:`grid_sampler.read_detected`),
     until ``deadline``. Only where glare clipped some of the code (a blurred code is
-    pass 2's, which deblurs it); each place once."""
+    pass 2's, which deblurs it); each place once. With ``glared`` False (pass 2c, after
+    the others), only the codes glare did not clip that are still unread."""
     found: list[Code] = []
     tried: list[np.ndarray] = []
     for d in failed:
         box = np.concatenate([d.corners.min(axis=0), d.corners.max(axis=0)])
         if time.monotonic() > deadline or _explained(box, [c.corners for c in codes + found]):
             continue
-        if _explained(box, tried) or not _clipped(gray, box, d.modules):
+        if _explained(box, tried) or _clipped(gray, box, d.modules) != glared:
             continue
         tried.append(d.corners)
-        code = grid_sampler.read_detected(gray, d)
+        code = decode.detected_crop(gray, d) or grid_sampler.read_detected(gray, d)
         if code is not None:
             found.append(code)
     return found

@@ -350,10 +350,7 @@ def _segment(bits: str, pos: int, mode: int, count: int) -> tuple[str, int] | No
         if end > len(bits):
             return None
         raw = bytes(int(bits[i : i + 8], 2) for i in range(pos, end, 8))
-        try:
-            return raw.decode("utf-8"), end
-        except UnicodeDecodeError:
-            return raw.decode("latin-1"), end
+        return _byte_text(raw), end
     group, width, base = (3, 10, 10) if mode == 1 else (2, 11, 45)
     symbols = "0123456789" if mode == 1 else ALNUM
     chars = []
@@ -371,6 +368,22 @@ def _segment(bits: str, pos: int, mode: int, count: int) -> tuple[str, int] | No
         chars += [symbols[d] for d in digits]
         left -= take
     return "".join(chars), pos
+
+
+def _byte_text(raw: bytes) -> str:
+    """A byte segment's text: UTF-8 when it is valid; else Shift_JIS when bytes 0x80-0x9F
+    (control codes in ISO-8859-1, lead bytes in Shift_JIS) show and it decodes as such,
+    as Japanese codes often are; else ISO-8859-1, the standard's default."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if any(0x80 <= b <= 0x9F for b in raw):
+        try:
+            return raw.decode("shift_jis")
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("latin-1")
 
 
 def _padding_ok(bits: str, pos: int) -> bool:

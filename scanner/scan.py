@@ -126,7 +126,10 @@ def scan_photo(
     accept = _tile_filter(base_url, hints)
     found = grid_pass(gray, located, missed, codes, accept, deadline, kernels, base_url)
     codes = dedupe(codes + found)
+    codes = dedupe(codes + detected_pass(gray, failed, codes, deadline, glared=False))
     codes = dedupe(codes + hint_pass(gray, located, codes, hints, qr_mm, base_url, deadline))
+    if not codes:
+        codes = decode.nothing_read_pass(gray, deadline)
     unread = still_unread(unread, codes)
     sightings, unknown = _sightings(codes, photo.name, located, base_url)
     seen = Seen(sightings, unread, kernels, glare, facts["scale"], photo.size)
