@@ -91,17 +91,7 @@ def run_band(label, settings, photos, seed=0):
         kernel = (result["boards"] or [{}])[0].get("psf")
         if photo.params["motion_px"] and kernel:
             stats["kernel_err"].append(abs(kernel["length_px"] - photo.params["motion_px"]))
-        got = {t["token"]: t for t in result["tiles"]}
-        for truth in photo.visible:
-            stats["n"] += 1
-            tile = got.get(truth.token)
-            if tile is None:
-                continue
-            stats["found"] += 1
-            stats["no_zone"] += tile["zone"] is None
-            placed = (tile["stage"], tile["zone"])
-            if tile["zone"] is not None and placed != (truth.stage, truth.zone):
-                stats["misplaced"] += 1
+        tally(stats, photo, result["tiles"])
         gray = load_photo(("x.jpg", data)).gray
         for name, fn in BASELINES.items():
             t = time.perf_counter()
@@ -111,10 +101,28 @@ def run_band(label, settings, photos, seed=0):
     return stats
 
 
+def tally(stats: dict, photo, tiles: list[dict]) -> None:
+    """Count a scan's tiles against the photo's truth: found, misplaced (read in a zone
+    other than its own) and read with no zone."""
+    got = {t["token"]: t for t in tiles}
+    for truth in photo.visible:
+        stats["n"] += 1
+        tile = got.get(truth.token)
+        if tile is None:
+            continue
+        stats["found"] += 1
+        stats["no_zone"] += tile["zone"] is None
+        if tile["zone"] is not None and (tile["stage"], tile["zone"]) != (truth.stage, truth.zone):
+            stats["misplaced"] += 1
+
+
 def compare_band(settings, photos, seed, workers: dict[str, Worker]) -> dict:
     """One band's photos through each worker in turn (order alternating, so that both
     meet the same load): recall, misplaced, wall and CPU seconds per worker."""
-    stats = {name: {"n": 0, "found": 0, "misplaced": 0, "wall": [], "cpu": []} for name in workers}
+    stats = {
+        name: {"n": 0, "found": 0, "misplaced": 0, "no_zone": 0, "wall": [], "cpu": []}
+        for name in workers
+    }
     path = Path(f"/tmp/caseboard-scan-bench-{os.getpid()}.jpg")
     for k, photo_seed in enumerate(photo_seeds(photos, seed)):
         photo = band_photo(settings, photo_seed)
@@ -125,18 +133,7 @@ def compare_band(settings, photos, seed, workers: dict[str, Worker]) -> dict:
             s = stats[name]
             s["wall"].append(out["wall"])
             s["cpu"].append(out["cpu"])
-            got = {t["token"]: t for t in out["tiles"]}
-            for truth in photo.visible:
-                s["n"] += 1
-                tile = got.get(truth.token)
-                if tile is None:
-                    continue
-                s["found"] += 1
-                if tile["zone"] is not None and (tile["stage"], tile["zone"]) != (
-                    truth.stage,
-                    truth.zone,
-                ):
-                    s["misplaced"] += 1
+            tally(s, photo, out["tiles"])
     return stats
 
 

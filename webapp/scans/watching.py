@@ -215,9 +215,13 @@ def _file_away(db, team, folder: Path, done, failed, scan_id) -> None:
     """Move each photo into done/ or failed/ (a reason file beside a failed one) and
     remember its content, so the same photo is never scanned twice."""
     now = utcnow()
+    filed = [(path, digest, DONE, None) for path, digest, *_ in done]
+    filed += [(path, digest, FAILED, reason) for path, digest, reason in failed]
     with db.atomic():
-        for path, digest, *_ in done:
-            _move(path, folder, DONE)
+        for path, digest, outcome, reason in filed:
+            target = _move(path, folder, outcome)
+            if reason is not None:
+                _write_new(folder / FAILED, target + REASON_SUFFIX, reason + "\n")
             db["watched_photos"].insert(
                 {
                     "team_id": team["id"],
@@ -225,20 +229,7 @@ def _file_away(db, team, folder: Path, done, failed, scan_id) -> None:
                     "name": path.name,
                     "at": now,
                     "scan_id": scan_id,
-                    "outcome": DONE,
-                }
-            )
-        for path, digest, reason in failed:
-            target = _move(path, folder, FAILED)
-            _write_new(folder / FAILED, target + REASON_SUFFIX, reason + "\n")
-            db["watched_photos"].insert(
-                {
-                    "team_id": team["id"],
-                    "sha256": digest,
-                    "name": path.name,
-                    "at": now,
-                    "scan_id": scan_id,
-                    "outcome": FAILED,
+                    "outcome": outcome,
                     "reason": reason,
                 }
             )
