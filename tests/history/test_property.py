@@ -52,6 +52,9 @@ family_st = st.fixed_dictionaries(
         "follow_up": st.booleans(),
     }
 )
+#: A family opened on the first day with nothing set: the base of the examples below.
+PLAIN = {"opened": 0, "team": "Team", "type": None, "flags": [], "worker": "Sam", "stage": 1,
+         "review": 0, "one_to_one": None, "follow_up": False}  # fmt: skip
 change_st = st.tuples(
     st.integers(0, 3),  # which family
     st.integers(1, 60),  # days after the previous change
@@ -148,50 +151,10 @@ def _change(db, token: str, on: date, what: str, pick: int) -> None:
 # two families following up the same firing of a third's alert (found by hypothesis)
 @example(
     families=[
-        {
-            "opened": 0,
-            "team": "Team",
-            "type": None,
-            "flags": [],
-            "worker": "Sam",
-            "stage": 1,
-            "review": 0,
-            "one_to_one": None,
-            "follow_up": False,
-        },
-        {
-            "opened": 8,
-            "team": "Team",
-            "type": "16.4",
-            "flags": [],
-            "worker": "Sam",
-            "stage": 1,
-            "review": 0,
-            "one_to_one": None,
-            "follow_up": False,
-        },
-        {
-            "opened": 0,
-            "team": "Team",
-            "type": None,
-            "flags": [],
-            "worker": "Sam",
-            "stage": 1,
-            "review": 0,
-            "one_to_one": None,
-            "follow_up": True,
-        },
-        {
-            "opened": 0,
-            "team": "Team",
-            "type": None,
-            "flags": [],
-            "worker": "Sam",
-            "stage": 1,
-            "review": 0,
-            "one_to_one": None,
-            "follow_up": True,
-        },
+        {**PLAIN, "follow_up": False},
+        {**PLAIN, "opened": 8, "type": "16.4", "follow_up": False},
+        {**PLAIN, "follow_up": True},
+        {**PLAIN, "follow_up": True},
     ],
     cut=150,
     changes=[(0, 1, "flag", 0)],
